@@ -1,0 +1,5 @@
+import { packPackages } from './pack';
+
+export default async function globalSetup(): Promise<void> {
+  packPackages();
+}

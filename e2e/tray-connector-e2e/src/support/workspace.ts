@@ -1,0 +1,114 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { tarballs } from './pack';
+
+/** Versions a fresh test workspace is created with: the Nx this repo is developed against. */
+export const NX_VERSION = require('nx/package.json').version as string;
+export const NX_DEVKIT_VERSION = require('@nx/devkit/package.json').version as string;
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, for "the output contains" assertions. */
+  output: string;
+}
+
+export interface TestWorkspace {
+  root: string;
+  /** Runs a shell command in the workspace; never throws on a non-zero exit. */
+  run(command: string, options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): RunResult;
+  /** Runs `npx nx <args>` in the workspace with the daemon, cloud and TUI off. */
+  nx(args: string, options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): RunResult;
+  /** Like run, but throws with the whole output when the command fails. */
+  mustRun(command: string, options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): RunResult;
+  write(file: string, content: string): void;
+  read(file: string): string;
+  exists(file: string): boolean;
+  commit(message: string): void;
+  cleanup(): void;
+}
+
+const BASE_ENV: NodeJS.ProcessEnv = {
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  NX_SKIP_NX_CACHE: undefined,
+  NX_INTERACTIVE: 'false',
+  FORCE_COLOR: '0',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
+
+/**
+ * Creates a fresh Nx workspace in a temp folder (package.json with nx and @nx/devkit,
+ * nx.json, git with one commit) and installs the plugin from its packed tarball.
+ */
+export function createTestWorkspace(name: string, options: { installEmulator?: boolean; extraDevDependencies?: Record<string, string> } = {}): TestWorkspace {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `tc-e2e-${name}-`));
+  const { plugin, emulator } = tarballs();
+  const devDependencies: Record<string, string> = {
+    nx: NX_VERSION,
+    '@nx/devkit': NX_DEVKIT_VERSION,
+    'tray-connector': `file:${plugin}`,
+    ...(options.installEmulator ? { 'tray-api-emulator': `file:${emulator}` } : {}),
+    ...options.extraDevDependencies,
+  };
+  fs.writeFileSync(
+    path.join(root, 'package.json'),
+    JSON.stringify({ name, version: '0.0.0', private: true, license: 'MIT', devDependencies }, null, 2) + '\n',
+  );
+  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
+  fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');
+
+  const ws = makeWorkspace(root);
+  ws.mustRun('npm install --prefer-offline --no-audit --no-fund', { timeoutMs: 10 * 60 * 1000 });
+  ws.mustRun('git init -q -b main && git config user.email e2e@example.com && git config user.name e2e && git config commit.gpgsign false');
+  ws.commit('initial workspace');
+  return ws;
+}
+
+function makeWorkspace(root: string): TestWorkspace {
+  const run = (command: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): RunResult => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...options.env };
+    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+    const r = spawnSync('bash', ['-c', command], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: options.timeoutMs ?? 5 * 60 * 1000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const stdout = r.stdout ?? '';
+    const stderr = (r.stderr ?? '') + (r.error ? `\n${r.error.message}` : '');
+    return { code: r.status ?? 1, stdout, stderr, output: `${stdout}\n${stderr}` };
+  };
+  const mustRun = (command: string, options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }) => {
+    const r = run(command, options);
+    if (r.code !== 0) throw new Error(`\`${command}\` exited ${r.code} in ${root}\n${r.output}`);
+    return r;
+  };
+  return {
+    root,
+    run,
+    mustRun,
+    nx: (args, options) => run(`npx nx ${args}`, options),
+    write(file, content) {
+      const full = path.join(root, file);
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.writeFileSync(full, content);
+    },
+    read: (file) => fs.readFileSync(path.join(root, file), 'utf8'),
+    exists: (file) => fs.existsSync(path.join(root, file)),
+    commit(message) {
+      mustRun(`git add -A && git commit -q --allow-empty -m ${JSON.stringify(message)}`);
+    },
+    cleanup() {
+      if (process.env.E2E_KEEP_WORKSPACE) return;
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Local stand-in for Tray's CDK deployment API.
+export {};

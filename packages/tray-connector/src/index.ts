@@ -1,0 +1,5 @@
+// Entry point of the tray-connector package. Nx loads it (with require) as a
+// project-graph plugin for inferred targets; other tools may use the core API.
+export { readConnectorConfig, validateConnectorConfig } from './core/connector-config';
+export type { ConnectorConfig } from './core/connector-config';
+export { TrayConnectorError, ValidationError } from './core/errors';
