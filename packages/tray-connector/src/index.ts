@@ -3,3 +3,5 @@
 export { readConnectorConfig, validateConnectorConfig } from './core/connector-config';
 export type { ConnectorConfig } from './core/connector-config';
 export { TrayConnectorError, ValidationError } from './core/errors';
+export { createNodes } from './plugin/create-nodes';
+export type { TrayConnectorPluginOptions } from './plugin/create-nodes';

@@ -1,0 +1,177 @@
+import {
+  createNodesFromFiles,
+  type CreateNodes,
+  type CreateNodesContext,
+  type CreateNodesResult,
+  type ProjectConfiguration,
+} from '@nx/devkit';
+import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
+import { existsSync, readFileSync } from 'fs';
+import { basename, dirname, join } from 'path';
+import { CONNECTOR_TAG, connectorTargets, DEFAULT_TARGET_NAMES, PLUGIN_NAME, type TargetNames } from './targets';
+
+/** Options of the plugin entry in nx.json: `{ "plugin": "tray-connector", "options": { ... } }`. */
+export interface TrayConnectorPluginOptions {
+  /** Name of the inferred target that builds `.tray/connector.zip`. Default `build`. */
+  buildTargetName?: string;
+  /** Name of the inferred target that runs the connector's jest tests. Default `test`. */
+  testTargetName?: string;
+  /** Name of the inferred target that deploys the zip to Tray. Default `deploy`. */
+  deployTargetName?: string;
+  /** Name of the inferred target that shares the deployed connector with users. Default `share`. */
+  shareTargetName?: string;
+  /** Regions a connector deploys to when its project.json does not say otherwise. Default `["us"]`. */
+  defaultRegions?: string[];
+}
+
+interface NormalizedOptions {
+  targetNames: TargetNames;
+  defaultRegions: string[];
+}
+
+/** The file that makes a folder a connector project. */
+export const CONNECTOR_FILE_GLOB = '**/connector.json';
+
+/** Folders whose connector.json files are never projects: installed packages, build output, the plugin's own output. */
+export const EXCLUDED_FOLDERS = ['node_modules', 'dist', '.tray'];
+
+type InferredProject = Omit<ProjectConfiguration, 'root'>;
+
+/**
+ * Nx 24 project-graph plugin: every folder holding a connector.json becomes a project with
+ * build/test/deploy/share targets (see targets.ts), without a project.json. A project.json beside
+ * it, merged by Nx after this plugin, overrides or extends these targets (e.g. its own regions).
+ */
+export const createNodes: CreateNodes<TrayConnectorPluginOptions> = [
+  CONNECTOR_FILE_GLOB,
+  async (configFiles, options, context) => {
+    const cache = new PluginCache<InferredProject>(pluginCachePath(options));
+    try {
+      return await createConnectorNodes(configFiles, options, context, cache);
+    } finally {
+      cache.writeToDisk();
+    }
+  },
+];
+
+/** Where the inferred projects are cached between runs: one file per set of plugin options, in Nx's workspace data folder. */
+export function pluginCachePath(options: TrayConnectorPluginOptions | undefined): string {
+  return join(workspaceDataDirectory, `${PLUGIN_NAME}-${hashObject(options ?? {})}.hash`);
+}
+
+/**
+ * The work of createNodes with the cache passed in. A project is recomputed only when a file in its
+ * folder or the plugin options changed (calculateHashesForCreateNodes), so the graph stays fast with
+ * hundreds of connectors.
+ */
+export async function createConnectorNodes(
+  configFiles: readonly string[],
+  options: TrayConnectorPluginOptions | undefined,
+  context: CreateNodesContext,
+  cache: PluginCache<InferredProject>,
+): Promise<Array<readonly [string, CreateNodesResult]>> {
+  const normalized = normalizeOptions(options);
+  const files = configFiles.filter((file) => !isExcluded(file));
+  const roots = files.map((file) => dirname(file));
+  const hashes = await calculateHashesForCreateNodes(roots, { ...normalized, pluginVersion: pluginVersion() }, context);
+  return createNodesFromFiles<NormalizedOptions>(
+    (file, _opts, ctx, idx) => {
+      const root = dirname(file);
+      const hash = hashes[idx];
+      let project = cache.get(hash);
+      if (!project) {
+        project = inferProject(root, normalized, ctx.workspaceRoot);
+        cache.set(hash, project);
+      }
+      // Nx's merge may grow arrays of what it is given in place: hand it a copy, keep the cached entry pristine.
+      return { projects: { [root]: structuredClone(project) } };
+    },
+    files,
+    normalized,
+    context,
+  );
+}
+
+function inferProject(root: string, options: NormalizedOptions, workspaceRoot: string): InferredProject {
+  const connectorFile = join(root, 'connector.json');
+  const connector = readJson(workspaceRoot, connectorFile);
+  const name = typeof connector.name === 'string' && connector.name.trim() ? connector.name.trim() : basename(root === '.' ? workspaceRoot : root);
+  const title = typeof connector.title === 'string' ? connector.title : undefined;
+  return {
+    name,
+    projectType: 'application',
+    tags: [CONNECTOR_TAG],
+    targets: connectorTargets(options.defaultRegions, options.targetNames),
+    metadata: {
+      description: title ? `Tray CDK connector: ${title}` : 'Tray CDK connector',
+      technologies: ['tray-cdk'],
+    },
+  };
+}
+
+function readJson(workspaceRoot: string, file: string): Record<string, unknown> {
+  const text = readFileSync(join(workspaceRoot, file), 'utf8');
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}); fix it so the tray-connector plugin can read the connector`);
+  }
+  throw new Error(`${file} must hold a JSON object with the connector's name, version and title`);
+}
+
+function isExcluded(file: string): boolean {
+  const segments = file.split(/[\\/]/);
+  return segments.slice(0, -1).some((segment) => EXCLUDED_FOLDERS.includes(segment));
+}
+
+function normalizeOptions(options: TrayConnectorPluginOptions | undefined): NormalizedOptions {
+  const o = options ?? {};
+  const targetNames: TargetNames = {
+    build: targetName(o.buildTargetName, DEFAULT_TARGET_NAMES.build, 'buildTargetName'),
+    test: targetName(o.testTargetName, DEFAULT_TARGET_NAMES.test, 'testTargetName'),
+    deploy: targetName(o.deployTargetName, DEFAULT_TARGET_NAMES.deploy, 'deployTargetName'),
+    share: targetName(o.shareTargetName, DEFAULT_TARGET_NAMES.share, 'shareTargetName'),
+  };
+  const unique = new Set(Object.values(targetNames));
+  if (unique.size !== 4) {
+    throw new Error(`tray-connector plugin options in nx.json give two targets the same name: ${JSON.stringify(targetNames)}`);
+  }
+  let defaultRegions = ['us'];
+  if (o.defaultRegions !== undefined) {
+    if (!Array.isArray(o.defaultRegions) || o.defaultRegions.length === 0 || o.defaultRegions.some((r) => typeof r !== 'string' || !r.trim())) {
+      throw new Error(`tray-connector plugin option "defaultRegions" in nx.json must be a non-empty list of regions (us, eu, apac); got ${JSON.stringify(o.defaultRegions)}`);
+    }
+    defaultRegions = o.defaultRegions.map((r) => r.trim().toLowerCase());
+  }
+  return { targetNames, defaultRegions };
+}
+
+function targetName(value: unknown, fallback: string, option: string): string {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][\w:-]*$/.test(value)) {
+    throw new Error(`tray-connector plugin option "${option}" in nx.json must be a target name such as "${fallback}"; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+let cachedVersion: string | undefined;
+/** The plugin's own version: a new plugin version may infer different targets, so it is part of the cache key. */
+function pluginVersion(): string {
+  if (cachedVersion === undefined) {
+    let dir = __dirname;
+    cachedVersion = '0';
+    for (let i = 0; i < 5; i++) {
+      const pkg = join(dir, 'package.json');
+      if (existsSync(pkg)) {
+        const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string };
+        if (json.name === PLUGIN_NAME) {
+          cachedVersion = json.version ?? '0';
+          break;
+        }
+      }
+      dir = dirname(dir);
+    }
+  }
+  return cachedVersion;
+}
