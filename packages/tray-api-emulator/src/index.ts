@@ -1,2 +1,15 @@
-// Local stand-in for Tray's CDK deployment API.
-export {};
+// tray-api-emulator: a local stand-in for Tray.ai's CDK deployment API.
+export { startEmulator, DEFAULT_TOKENS, EMULATOR_REGIONS, maskAuthorization } from './emulator';
+export type {
+  Emulator,
+  EmulatorOptions,
+  EmulatorRegion,
+  EmulatorDeployment,
+  EmulatorShare,
+  EmulatorSnapshot,
+  FaultFilter,
+  PayloadSummary,
+  RecordedRequest,
+  RequestKind,
+  DeploymentStatus,
+} from './emulator';

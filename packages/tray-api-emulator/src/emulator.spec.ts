@@ -1,0 +1,161 @@
+import AdmZip from 'adm-zip';
+import axios, { type AxiosRequestConfig } from 'axios';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startEmulator, type Emulator } from './emulator';
+
+function connectorZip(name: string, version: string, top = name): Buffer {
+  const zip = new AdmZip();
+  zip.addFile(`${top}/connector.json`, Buffer.from(JSON.stringify({ name, version, title: 'T' })));
+  zip.addFile(`${top}/src/index.ts`, Buffer.from('export {};\n'));
+  return zip.toBuffer();
+}
+
+const base = '/cdk/v1/deployments/connectors';
+const deployPath = (name: string, version: string) => `${base}/${name}/versions/${version}/deploy-connector-from-source`;
+const http = axios.create({ validateStatus: () => true, proxy: false });
+
+describe('tray-api-emulator', () => {
+  let emu: Emulator;
+  beforeEach(async () => {
+    emu = await startEmulator({ tokens: { us: 'tok-us', eu: 'tok-eu', apac: 'tok-apac' }, deployDelayMs: 80 });
+  });
+  afterEach(() => emu.close());
+
+  const post = (region: 'us' | 'eu' | 'apac', p: string, body: unknown, token = `tok-${region}`, extra: AxiosRequestConfig = {}) =>
+    http.post(`${emu.urlFor(region)}${p}`, body, { headers: { Authorization: `Bearer ${token}` }, ...extra });
+  const get = (region: 'us' | 'eu' | 'apac', p: string, token = `tok-${region}`) =>
+    http.get(`${emu.urlFor(region)}${p}`, { headers: { Authorization: `Bearer ${token}` } });
+
+  it('listens on 127.0.0.1 with one prefix per region', () => {
+    expect(emu.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(emu.urlFor('eu')).toBe(`${emu.url}/eu`);
+  });
+
+  it('deploys, reports Deploying then Deployed, and keeps the zip', async () => {
+    const zip = connectorZip('acme-crm', '1.0');
+    const res = await post('eu', deployPath('acme-crm', '1.0'), { connectorSourceCode: zip.toString('base64') });
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({ id: expect.any(String), connectorName: 'acme-crm', connectorVersion: '1.0', deploymentStatus: 'Deploying' });
+    const statusPath = `${base}/acme-crm/versions/1.0/${res.data.id}`;
+    expect((await get('eu', statusPath)).data.deploymentStatus).toBe('Deploying');
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await get('eu', statusPath)).data.deploymentStatus).toBe('Deployed');
+    expect((await get('eu', `${base}/acme-crm/versions/1.0/latest`)).data.id).toBe(res.data.id);
+    expect(emu.deployments).toHaveLength(1);
+    expect(emu.deployments[0]).toMatchObject({ region: 'eu', name: 'acme-crm', version: '1.0', status: 'Deployed' });
+    expect(emu.deployments[0].zip.equals(zip)).toBe(true);
+    const recorded = emu.requests[0];
+    expect(recorded).toMatchObject({ method: 'POST', region: 'eu', kind: 'deploy', connectorName: 'acme-crm', connectorVersion: '1.0', status: 200 });
+    expect(recorded.headers.authorization).toBe('Bearer ***');
+    expect(recorded.payload?.zipEntries).toEqual(['acme-crm/connector.json', 'acme-crm/src/index.ts']);
+    expect(JSON.stringify(emu.requests)).not.toContain('tok-eu');
+  });
+
+  it('answers repeatDeployment while the same version is deploying, without taking the source', async () => {
+    const body = { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') };
+    const first = await post('us', deployPath('acme-crm', '1.0'), body);
+    const second = await post('us', deployPath('acme-crm', '1.0'), body);
+    expect(second.data).toMatchObject({ id: first.data.id, repeatDeployment: true, deploymentStatus: 'Deploying' });
+    expect(emu.deployments).toHaveLength(1);
+    // another region is independent
+    const eu = await post('eu', deployPath('acme-crm', '1.0'), { connectorSourceCode: body.connectorSourceCode }, 'tok-eu');
+    expect(eu.data.repeatDeployment).toBeUndefined();
+  });
+
+  it('refuses a wrong token per region, a wrong content type and a zip that does not match the URL', async () => {
+    const good = { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') };
+    expect((await post('eu', deployPath('acme-crm', '1.0'), good, 'tok-us')).status).toBe(401);
+    expect((await http.post(`${emu.urlFor('us')}${deployPath('acme-crm', '1.0')}`, good)).status).toBe(401);
+    const text = await post('us', deployPath('acme-crm', '1.0'), JSON.stringify(good), 'tok-us', { headers: { Authorization: 'Bearer tok-us', 'Content-Type': 'text/plain' } });
+    expect(text.status).toBe(400);
+    expect(text.data.message).toMatch(/Content-Type/);
+    const mismatch = await post('us', deployPath('acme-crm', '2.0'), good);
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.data.message).toMatch(/acme-crm@1.0.*acme-crm@2.0/);
+    const notZip = await post('us', deployPath('acme-crm', '1.0'), { connectorSourceCode: Buffer.from('hello').toString('base64') });
+    expect(notZip.data.message).toMatch(/not a zip/);
+    const twoTops = new AdmZip();
+    twoTops.addFile('a/connector.json', Buffer.from('{}'));
+    twoTops.addFile('b/x.ts', Buffer.from(''));
+    const tops = await post('us', deployPath('acme-crm', '1.0'), { connectorSourceCode: twoTops.toBuffer().toString('base64') });
+    expect(tops.data.message).toMatch(/single top folder/);
+    expect(emu.deployments).toHaveLength(0);
+  });
+
+  it('ends a deployment Failed when told to', async () => {
+    emu.failDeployments(1, { region: 'apac' });
+    const res = await post('apac', deployPath('acme-crm', '1.0'), { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') });
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await get('apac', `${base}/acme-crm/versions/1.0/${res.data.id}`)).data.deploymentStatus).toBe('Failed');
+  });
+
+  it('shares a deployed connector and refuses one that is not deployed', async () => {
+    const sharePath = '/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails';
+    expect((await post('us', sharePath, { emails: ['a@b.com'] })).status).toBe(404);
+    await post('us', deployPath('acme-crm', '1.0'), { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') });
+    await new Promise((r) => setTimeout(r, 150));
+    const ok = await post('us', sharePath, { emails: ['a@b.com', 'c@d.com'] });
+    expect(ok.data).toEqual({ message: '2 permissions added' });
+    expect((await post('us', sharePath, { emails: [] })).status).toBe(400);
+    expect(emu.shares).toEqual([expect.objectContaining({ region: 'us', emails: ['a@b.com', 'c@d.com'] })]);
+  });
+
+  it('injects status failures, 429 with Retry-After, slow answers and dropped connections', async () => {
+    const p = `${base}/acme-crm/versions/1.0/latest`;
+    emu.failNext(1, 503, { region: 'eu' });
+    emu.rateLimitNext(1, 3, { kind: 'status' });
+    expect((await get('us', p)).status).toBe(429);
+    expect((await get('us', p)).status).toBe(404);
+    const failed = await get('eu', p, 'tok-eu');
+    expect(failed.status).toBe(503);
+    emu.slowNext(1, 120);
+    const started = Date.now();
+    await get('us', p);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    emu.dropNext(1);
+    await expect(http.get(`${emu.url}${p}`)).rejects.toThrow();
+    expect(emu.requests.map((r) => r.fault ?? r.status)).toEqual(['429 retry-after 3', 404, 'status 503', 'slow 120ms', 'drop']);
+    const rl = await (async () => {
+      emu.rateLimitNext(1, 7);
+      return get('us', p);
+    })();
+    expect(rl.headers['retry-after']).toBe('7');
+  });
+
+  it('serves its record over HTTP', async () => {
+    await get('us', `${base}/acme-crm/versions/1.0/latest`);
+    const res = await http.get(`${emu.url}/__emulator/requests`);
+    expect(res.data.requests).toHaveLength(1);
+    expect(res.data.regions.apac).toBe(`${emu.url}/apac`);
+  });
+});
+
+describe('tray-api-emulator CLI', () => {
+  it('prints its URLs, serves, and writes its record on SIGTERM', async () => {
+    const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'emu-cli-')), 'record.json');
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'cli.ts'), '--port', '0', '--token-us', 'cli-tok', '--record', record], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: path.join(__dirname, '..'),
+    });
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m && out.includes('apac')) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    expect(out).toContain(`us   ${url}/us`);
+    const res = await http.get(`${url}/us${base}/x/versions/1.0/latest`, { headers: { Authorization: 'Bearer cli-tok' } });
+    expect(res.status).toBe(404);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+    const saved = JSON.parse(fs.readFileSync(record, 'utf8'));
+    expect(saved.requests).toEqual([expect.objectContaining({ kind: 'status', status: 404, connectorName: 'x' })]);
+    expect(fs.readFileSync(record, 'utf8')).not.toContain('cli-tok');
+  }, 20000);
+});
