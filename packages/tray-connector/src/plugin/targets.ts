@@ -25,15 +25,26 @@ export const DEPLOY_ENV_INPUTS = [
   'TRAY_API_URL_APAC',
 ];
 
-/** What a connector's zip is made of: its own files (not build output, not credentials), the libraries it imports, the path aliases, the plugin's version. */
+/**
+ * What a connector's zip is made of, and nothing else, so that with Nx's task-level affected a
+ * connector's build (and so its deploy) is selected exactly when its zip can change: the files
+ * Tray's layout puts in the zip (connector.json, package.json, tsconfig, jest.config.js, src/**;
+ * never credentials or .env files), the workspace libraries it imports (`^default`), the
+ * workspace tsconfig files a connector's tsconfig may extend or take path aliases from, and the
+ * versions of the plugin and TypeScript that generate the schemas. A README or a project.json
+ * edit is not in the zip; Nx still re-runs every task of a project whose project.json changed.
+ */
 export const BUILD_INPUTS: TargetConfiguration['inputs'] = [
-  '{projectRoot}/**/*',
-  '!{projectRoot}/.tray/**/*',
-  '!{projectRoot}/dist/**/*',
-  '!{projectRoot}/node_modules/**/*',
+  '{projectRoot}/connector.json',
+  '{projectRoot}/package.json',
+  '{projectRoot}/tsconfig*.json',
+  '{projectRoot}/jest.config.js',
+  '{projectRoot}/src/**/*',
   '!{projectRoot}/**/*.ctx.json',
+  '!{projectRoot}/**/.env*',
   '^default',
   '{workspaceRoot}/tsconfig.base.json',
+  '{workspaceRoot}/tsconfig.json',
   { externalDependencies: ['tray-connector', 'typescript'] },
 ];
 
@@ -78,7 +89,8 @@ export function deployTarget(regions: string[], names: TargetNames = DEFAULT_TAR
     outputs: [],
     options: { regions },
     metadata: {
-      description: `Deploy the built zip to Tray (${regions.join(', ')}) and wait until every region reports Deployed`,
+      description:
+        'Deploy the built zip to every Tray region in options.regions and wait until each reports Deployed; a re-run for the same zip, regions, API URLs and tokens is a cache hit (--skip-nx-cache forces it)',
     },
   };
 }
