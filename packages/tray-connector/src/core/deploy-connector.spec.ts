@@ -1,0 +1,219 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { startEmulator, type Emulator } from 'tray-api-emulator';
+import { deployConnector, type DeployConnectorOptions } from './deploy-connector';
+import { TrayConnectorError } from './errors';
+import { createRecordingLogger } from './logger';
+import { createProgressReporter } from './progress';
+import { ALL_TOKENS, TOKENS, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from './__fixtures__/deploy-kit';
+
+const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 40 };
+
+describe('deployConnector against the emulator', () => {
+  let emu: Emulator;
+  let dir: string;
+  let zipPath: string;
+  let log: ReturnType<typeof createRecordingLogger>;
+
+  beforeEach(async () => {
+    emu = await startEmulator({ tokens: TOKENS, deployDelayMs: 60 });
+    dir = tempDir();
+    zipPath = writeConnectorZip(path.join(dir, '.tray/connector.zip'), { name: 'acme-crm', version: '1.0' });
+    log = createRecordingLogger();
+  });
+  afterEach(async () => {
+    await emu.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    expectNoToken(log.text());
+  });
+
+  const options = (over: Partial<DeployConnectorOptions> = {}): DeployConnectorOptions => ({
+    name: 'acme-crm',
+    version: '1.0',
+    zipPath,
+    regions: ['us', 'eu', 'apac'],
+    env: emulatorEnv(emu),
+    pollIntervalMs: 15,
+    retry: FAST_RETRY,
+    logger: log,
+    progress: createProgressReporter({ logger: log, tty: false }),
+    ...over,
+  });
+
+  it('deploys to three regions at once, each with its own token, and sends exactly the zip', async () => {
+    const outcome = await deployConnector(options());
+    expect(outcome.success).toBe(true);
+    expect(outcome.regions.map((r) => [r.region, r.status])).toEqual([
+      ['us', 'Deployed'],
+      ['eu', 'Deployed'],
+      ['apac', 'Deployed'],
+    ]);
+    expect(emu.deployments.map((d) => d.region).sort()).toEqual(['apac', 'eu', 'us']);
+    for (const d of emu.deployments) expect(d.zip.equals(fs.readFileSync(zipPath))).toBe(true);
+    const deploys = emu.requests.filter((r) => r.kind === 'deploy');
+    expect(deploys).toHaveLength(3);
+    expect(deploys[0].headers['content-type']).toBe('application/json');
+    expect(Number(deploys[0].headers['content-length'])).toBe(deploys[0].payload?.bytes);
+    // concurrent: every region submitted before any region's deployment finished
+    const firstStatus = emu.requests.findIndex((r) => r.kind === 'status');
+    expect(emu.requests.slice(0, firstStatus).filter((r) => r.kind === 'deploy')).toHaveLength(3);
+    expect(outcome.table).toMatch(/Region\s+Deployment id\s+Status\s+Duration/);
+    for (const d of emu.deployments) expect(outcome.table).toContain(d.id);
+    expect(log.text()).toMatch(/\d{4}-\d\d-\d\dT\S+Z eu\s+submitted, deployment \S+: Deploying/);
+  });
+
+  it('waits out a running deployment (repeatDeployment) and deploys this source again', async () => {
+    const otherZip = writeConnectorZip(path.join(dir, 'other.zip'), { name: 'acme-crm', version: '1.0', extra: { 'src/old.ts': 'old' } });
+    emu.setDeployDelayMs(150);
+    await deployConnector(options({ zipPath: otherZip, regions: ['eu'], wait: false }));
+    const outcome = await deployConnector(options({ regions: ['eu'] }));
+    expect(outcome.success).toBe(true);
+    expect(outcome.regions[0].repeats).toBe(1);
+    expect(log.text()).toContain('repeatDeployment');
+    expect(log.text()).toContain('did NOT take this source');
+    const last = emu.deployments[emu.deployments.length - 1];
+    expect(last.zip.equals(fs.readFileSync(zipPath))).toBe(true);
+    expect(last.status).toBe('Deployed');
+    expect(emu.requests.filter((r) => r.kind === 'deploy' && r.repeatDeployment)).toHaveLength(1);
+  });
+
+  it('reports Failed as a failure while the other regions deploy', async () => {
+    emu.failDeployments(1, { region: 'apac' });
+    const outcome = await deployConnector(options());
+    expect(outcome.success).toBe(false);
+    expect(outcome.regions.find((r) => r.region === 'apac')).toMatchObject({ ok: false, status: 'Failed' });
+    expect(outcome.regions.filter((r) => r.ok).map((r) => r.region)).toEqual(['us', 'eu']);
+    expect(log.text()).toMatch(/apac: Tray reports deployment \S+ of acme-crm 1.0 Failed/);
+  });
+
+  it('times out with the deployment id and the URL to check', async () => {
+    emu.setDeployDelayMs(60_000);
+    const outcome = await deployConnector(options({ regions: ['us'], timeoutMs: 200 }));
+    expect(outcome.success).toBe(false);
+    const us = outcome.regions[0];
+    expect(us.status).toBe('Timed out');
+    expect(us.message).toContain(us.deploymentId!);
+    expect(us.message).toContain(`${emu.urlFor('us')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/${us.deploymentId}`);
+    expect(us.message).toContain('TRAY_API_TOKEN_US');
+  });
+
+  it('retries a 500 and then succeeds', async () => {
+    emu.failNext(1, 500, { kind: 'deploy' });
+    const outcome = await deployConnector(options({ regions: ['us'] }));
+    expect(outcome.success).toBe(true);
+    expect(emu.requests.filter((r) => r.kind === 'deploy').map((r) => r.status)).toEqual([500, 200]);
+    expect(log.text()).toMatch(/deploy request failed \(HTTP 500\); retry 1\/4/);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    emu.rateLimitNext(1, 1, { kind: 'status' });
+    const started = Date.now();
+    const outcome = await deployConnector(options({ regions: ['eu'] }));
+    expect(outcome.success).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(log.text()).toContain('HTTP 429 rate limited, Retry-After 1s');
+  });
+
+  it('retries a dropped connection', async () => {
+    emu.dropNext(1, { kind: 'deploy' });
+    const outcome = await deployConnector(options({ regions: ['apac'] }));
+    expect(outcome.success).toBe(true);
+    expect(emu.requests.filter((r) => r.kind === 'deploy').map((r) => r.status)).toEqual([0, 200]);
+    expect(log.text()).toMatch(/retry 1\/4/);
+  });
+
+  it('gives up after a bounded number of retries', async () => {
+    emu.failNext(10, 503, { kind: 'deploy' });
+    const outcome = await deployConnector(options({ regions: ['us'], retry: { ...FAST_RETRY, retries: 2 } }));
+    expect(outcome.success).toBe(false);
+    expect(emu.requests.filter((r) => r.kind === 'deploy')).toHaveLength(3);
+    expect(outcome.regions[0].message).toMatch(/HTTP 503.*gave up after 3 attempts/s);
+  });
+
+  it('a 401 in one region fails it with the variable named; the others still deploy', async () => {
+    const env = { ...emulatorEnv(emu), TRAY_API_TOKEN_EU: 'tok-wrong-9999' };
+    const outcome = await deployConnector(options({ env }));
+    expect(outcome.success).toBe(false);
+    expect(outcome.regions.find((r) => r.region === 'eu')).toMatchObject({ ok: false, status: 'HTTP 401' });
+    expect(emu.deployments.map((d) => d.region).sort()).toEqual(['apac', 'us']);
+    expect(log.text()).toMatch(/eu: Tray refused the token from TRAY_API_TOKEN_EU \(HTTP 401/);
+    expect(emu.requests.filter((r) => r.region === 'eu')).toHaveLength(1);
+    expect(log.text()).not.toContain('tok-wrong-9999');
+  });
+
+  it('shows the API message of a 400', async () => {
+    emu.failNext(1, 400, { kind: 'deploy', body: { message: 'connector.json: title is required' } });
+    const outcome = await deployConnector(options({ regions: ['us'] }));
+    expect(outcome.regions[0].message).toBe('us: Tray rejected deploying acme-crm 1.0 (HTTP 400): connector.json: title is required');
+    expect(emu.requests).toHaveLength(1);
+  });
+
+  it('truncates long response bodies', async () => {
+    emu.failNext(1, 418, { kind: 'deploy', body: { detail: 'x'.repeat(5000) } });
+    const outcome = await deployConnector(options({ regions: ['us'] }));
+    expect(outcome.regions[0].message!.length).toBeLessThan(800);
+    expect(outcome.regions[0].message).toMatch(/more characters\)/);
+  });
+
+  describe('refuses before any request', () => {
+    const refuses = async (over: Partial<DeployConnectorOptions>, pattern: RegExp) => {
+      await expect(deployConnector(options(over))).rejects.toThrow(TrayConnectorError);
+      await expect(deployConnector(options(over))).rejects.toThrow(pattern);
+      expect(emu.requests).toHaveLength(0);
+    };
+    it('a missing token (naming the variable)', () =>
+      refuses({ env: { ...emulatorEnv(emu), TRAY_API_TOKEN_APAC: undefined } }, /apac: no API token; set TRAY_API_TOKEN_APAC \(or TRAY_API_TOKEN/));
+    it('an unknown region', () => refuses({ regions: ['us', 'mars'] }, /Unknown region "mars"/));
+    it('a missing zip', () => refuses({ zipPath: path.join(dir, 'nope.zip') }, /nope\.zip does not exist: build it first/));
+    it('a zip of another version', () => {
+      writeConnectorZip(zipPath, { name: 'acme-crm', version: '2.0' });
+      return refuses({}, /holds connector acme-crm version 2.0, but the project's connector.json says acme-crm version 1.0/);
+    });
+    it('a zip of another name', () => {
+      writeConnectorZip(zipPath, { name: 'other', version: '1.0' });
+      return refuses({}, /holds connector other version 1.0/);
+    });
+    it('a name or version not fit for a URL path', () => refuses({ name: 'acme/../crm', version: '1.0 beta' }, /kebab-case[\s\S]*MAJOR.MINOR/));
+    it('http:// to a host that is not loopback', () =>
+      refuses({ env: { ...emulatorEnv(emu), TRAY_API_URL_EU: 'http://api.eu1.tray.io' } }, /plain http:\/\/ to api.eu1.tray.io/));
+    it('an invalid shareWith address', () => refuses({ shareWith: ['ok@acme.com', 'not-an-email'] }, /Invalid e-mail address in "shareWith": "not-an-email"/));
+  });
+
+  it('dry run prints URL, payload size and sha256 per region and sends nothing', async () => {
+    const outcome = await deployConnector(options({ dryRun: true, env: { ...emulatorEnv(emu), TRAY_API_TOKEN_US: undefined } }));
+    expect(outcome.success).toBe(true);
+    expect(emu.requests).toHaveLength(0);
+    const size = fs.statSync(zipPath).size;
+    const payload = '{"connectorSourceCode":""}'.length + 4 * Math.ceil(size / 3);
+    expect(log.text()).toContain(`[dry run] eu: POST ${emu.urlFor('eu')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/deploy-connector-from-source`);
+    expect(log.text()).toContain(`payload ${payload} bytes`);
+    expect(log.text()).toMatch(/sha256 [0-9a-f]{64}/);
+    expect(log.text()).toContain('NO TOKEN: set TRAY_API_TOKEN_US');
+  });
+
+  it('shares after a successful deploy (shareWith)', async () => {
+    const outcome = await deployConnector(options({ regions: ['us', 'eu'], shareWith: 'jane@acme.com,john@acme.com' }));
+    expect(outcome.success).toBe(true);
+    expect(emu.shares.map((s) => [s.region, s.emails])).toEqual(
+      expect.arrayContaining([
+        ['us', ['jane@acme.com', 'john@acme.com']],
+        ['eu', ['jane@acme.com', 'john@acme.com']],
+      ]),
+    );
+    expect(outcome.table).toContain('shared: 2 permissions added');
+  });
+
+  it('does not wait when wait is false', async () => {
+    emu.setDeployDelayMs(60_000);
+    const outcome = await deployConnector(options({ regions: ['us'], wait: false }));
+    expect(outcome.success).toBe(true);
+    expect(outcome.regions[0].status).toBe('Deploying (not waited for)');
+    expect(emu.requests.filter((r) => r.kind === 'status')).toHaveLength(0);
+  });
+
+  it('never prints a token, even when the token reaches a message', async () => {
+    emu.failNext(1, 400, { kind: 'deploy', body: { message: `bad token ${TOKENS.us} Bearer ${TOKENS.us}` } });
+    const outcome = await deployConnector(options({ regions: ['us'] }));
+    for (const t of ALL_TOKENS) expect(JSON.stringify(outcome)).not.toContain(t);
+  });
+});

@@ -1,0 +1,266 @@
+import * as fs from 'fs';
+import { connectorNameProblems, connectorVersionProblems } from './connector-config';
+import { TrayConnectorError } from './errors';
+import type { Logger } from './logger';
+import { formatDuration, formatTable, silentProgress, type ProgressReporter } from './progress';
+import { parseRegions, resolveRegionEndpoints, type Region, type RegionEndpoint } from './regions';
+import { redact } from './redact';
+import type { RetryPolicy } from './retry';
+import { sleep } from './retry';
+import { parseEmails, shareInRegion } from './share-connector';
+import { TrayApiError, TrayClient, streamedSourceBody } from './tray-client';
+import { readZipManifest, sha256File } from './zip-manifest';
+
+export interface DeployConnectorOptions {
+  /** From the project's connector.json. */
+  name: string;
+  version: string;
+  zipPath: string;
+  regions: string | readonly string[];
+  env?: NodeJS.ProcessEnv;
+  apiUrls?: Record<string, string | undefined>;
+  /** Wait until every region reports Deployed (default true). */
+  wait?: boolean;
+  /** Per region, from the first request to the final status; default 900 s. */
+  timeoutMs?: number;
+  /** First wait between status requests; grows by half each time up to maxPollIntervalMs. Default 5 s. */
+  pollIntervalMs?: number;
+  /** Default: 6 x pollIntervalMs, at most 30 s. */
+  maxPollIntervalMs?: number;
+  dryRun?: boolean;
+  /** E-mails to share the connector with in each region once it is Deployed there. */
+  shareWith?: string | readonly string[];
+  retry?: Partial<RetryPolicy>;
+  requestTimeoutMs?: number;
+  /** How many times a repeatDeployment answer is waited out before giving up; default 5. */
+  maxRepeats?: number;
+  logger: Logger;
+  progress?: ProgressReporter;
+}
+
+export interface RegionOutcome {
+  region: Region;
+  ok: boolean;
+  /** Final deployment status (Deployed, Failed, ...), or Error / Timed out / Dry run / Submitted. */
+  status: string;
+  deploymentId?: string;
+  durationMs: number;
+  /** Why it failed, for a person (no secret in it). */
+  message?: string;
+  /** Times a running deployment of the same version was waited out (repeatDeployment). */
+  repeats: number;
+  statusUrl?: string;
+  shareMessage?: string;
+}
+
+export interface DeployOutcome {
+  success: boolean;
+  regions: RegionOutcome[];
+  /** The summary table (also given to the progress reporter's finish). */
+  table: string;
+}
+
+const KEEP_WAITING = new Set(['Deploying', 'Building']);
+
+interface Prepared {
+  regions: Region[];
+  endpoints: RegionEndpoint[];
+  zipSize: number;
+  emails: string[];
+}
+
+/**
+ * Every check that can be made before a request: connector name/version fit for a URL path,
+ * known regions, a token (and a safe base URL) for each, the zip present and holding this
+ * connector's name and version, valid share addresses. All problems are reported together.
+ */
+export function prepareDeploy(options: DeployConnectorOptions): Prepared {
+  const problems: string[] = [];
+  const collect = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof TrayConnectorError) problems.push(e.message);
+      else throw e;
+      return undefined;
+    }
+  };
+  const nameProblems = [...connectorNameProblems(options.name), ...connectorVersionProblems(options.version)];
+  problems.push(...nameProblems.map((p) => `connector.json: ${p}`));
+  const regions = collect(() => parseRegions(options.regions)) ?? [];
+  const resolved = regions.length
+    ? collect(() => resolveRegionEndpoints(regions, { env: options.env, apiUrls: options.apiUrls, requireToken: !options.dryRun }))
+    : undefined;
+  for (const w of resolved?.warnings ?? []) options.logger.warn(w);
+  const manifest = collect(() => readZipManifest(options.zipPath));
+  if (manifest && nameProblems.length === 0 && (manifest.name !== options.name || manifest.version !== options.version)) {
+    problems.push(
+      `${options.zipPath} holds connector ${String(manifest.name)} version ${String(manifest.version)}, but the project's connector.json says ` +
+        `${options.name} version ${options.version}: rebuild the zip (nx run <project>:build) or fix "zipPath"`,
+    );
+  }
+  const emails = options.shareWith !== undefined && options.shareWith.length !== 0 ? (collect(() => parseEmails(options.shareWith!, 'shareWith')) ?? []) : [];
+  if (problems.length) {
+    throw new TrayConnectorError(problems.length === 1 ? problems[0] : `Nothing was sent; fix these first:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`);
+  }
+  return { regions, endpoints: resolved!.endpoints, zipSize: fs.statSync(options.zipPath).size, emails };
+}
+
+/**
+ * Deploys one connector zip to every region at once and (by default) waits until each reports
+ * Deployed. One region failing does not stop the others. Throws TrayConnectorError only for
+ * problems found before any request (see prepareDeploy); per-region failures are in the outcome.
+ */
+export async function deployConnector(options: DeployConnectorOptions): Promise<DeployOutcome> {
+  const prepared = prepareDeploy(options);
+  const progress = options.progress ?? silentProgress;
+  const secrets = prepared.endpoints.map((e) => e.token);
+  if (options.dryRun) return dryRun(options, prepared, progress);
+
+  const results = await Promise.all(prepared.endpoints.map((endpoint) => deployRegion(endpoint, options, prepared, progress)));
+  for (const r of results) if (r.message) r.message = redact(r.message, secrets);
+  const table = summaryTable(results, options);
+  progress.finish(table);
+  for (const r of results) if (!r.ok && r.message) options.logger.error(r.message);
+  return { success: results.every((r) => r.ok), regions: results, table };
+}
+
+async function dryRun(options: DeployConnectorOptions, prepared: Prepared, progress: ProgressReporter): Promise<DeployOutcome> {
+  const sha = await sha256File(options.zipPath);
+  const payload = streamedSourceBody(options.zipPath, prepared.zipSize);
+  payload.stream.destroy();
+  const results: RegionOutcome[] = [];
+  for (const endpoint of prepared.endpoints) {
+    const client = new TrayClient({ endpoint });
+    const token = endpoint.token ? `token from ${endpoint.tokenEnv}` : `NO TOKEN: set ${endpoint.tokenEnv} before deploying`;
+    options.logger.info(
+      `[dry run] ${endpoint.region}: POST ${client.url(client.deployPath(options.name, options.version))}\n` +
+        `          payload ${payload.length} bytes (zip ${prepared.zipSize} bytes, sha256 ${sha}), ${token}`,
+    );
+    results.push({ region: endpoint.region, ok: true, status: 'Dry run (nothing sent)', durationMs: 0, repeats: 0 });
+  }
+  const table = summaryTable(results, options);
+  progress.finish(table);
+  return { success: true, regions: results, table };
+}
+
+async function deployRegion(endpoint: RegionEndpoint, options: DeployConnectorOptions, prepared: Prepared, progress: ProgressReporter): Promise<RegionOutcome> {
+  const { region } = endpoint;
+  const { name, version } = options;
+  const started = Date.now();
+  const deadline = started + (options.timeoutMs ?? 900_000);
+  const pollMs = Math.max(1, options.pollIntervalMs ?? 5000);
+  const maxPollMs = Math.max(pollMs, options.maxPollIntervalMs ?? Math.min(30_000, pollMs * 6));
+  const maxRepeats = options.maxRepeats ?? 5;
+  const client = new TrayClient({
+    endpoint,
+    retry: options.retry,
+    requestTimeoutMs: options.requestTimeoutMs,
+    onRetry: (e) => progress.event({ type: 'retry', region, operation: e.operation, retry: e.retry, retries: e.retries, reason: e.reason, delayMs: e.delayMs }),
+  });
+  const outcome: RegionOutcome = { region, ok: false, status: 'Error', durationMs: 0, repeats: 0 };
+  const finish = (o: Partial<RegionOutcome>) => {
+    Object.assign(outcome, o, { durationMs: Date.now() - started });
+    progress.event({ type: 'done', region, ok: outcome.ok, status: outcome.status, message: outcome.message });
+    return outcome;
+  };
+
+  /** Polls until a final status or the deadline; returns the last status and whether time ran out. */
+  const waitFor = async (id: string, initial: string): Promise<{ status: string; timedOut: boolean }> => {
+    let status = initial;
+    let interval = pollMs;
+    while (KEEP_WAITING.has(status)) {
+      const left = deadline - Date.now();
+      if (left <= 0) return { status, timedOut: true };
+      await sleep(Math.min(interval, left));
+      interval = Math.min(maxPollMs, Math.round(interval * 1.5));
+      const answer = await client.getDeployment(name, version, id);
+      if (answer.deploymentStatus !== status) progress.event({ type: 'status', region, deploymentId: id, status: answer.deploymentStatus });
+      status = answer.deploymentStatus;
+    }
+    return { status, timedOut: false };
+  };
+
+  try {
+    for (;;) {
+      progress.event({ type: 'start', region, message: `sending ${name} ${version} (${prepared.zipSize} bytes zipped) to ${endpoint.baseUrl}` });
+      const answer = await client.deployFromSource(name, version, options.zipPath);
+      outcome.deploymentId = answer.id;
+      outcome.statusUrl = client.url(client.statusPath(name, version, answer.id));
+      if (answer.repeatDeployment) {
+        outcome.repeats++;
+        if (outcome.repeats > maxRepeats) {
+          return finish({
+            status: 'Not taken',
+            message: `${region}: Tray kept answering repeatDeployment (another deployment of ${name} ${version} in progress) ${maxRepeats} times; this source was not deployed. Run deploy again later.`,
+          });
+        }
+        progress.event({
+          type: 'note',
+          region,
+          message: `repeatDeployment: another deployment of ${name} ${version} (${answer.id}) is in progress and Tray did NOT take this source; waiting for it to finish, then deploying again`,
+        });
+        const other = await waitFor(answer.id, answer.deploymentStatus);
+        if (other.timedOut) {
+          return finish({
+            status: 'Timed out',
+            message: `${region}: timed out after ${formatDuration(Date.now() - started)} waiting for the other deployment ${answer.id} of ${name} ${version} to finish; this source was NOT deployed. Check ${outcome.statusUrl} and run deploy again.`,
+          });
+        }
+        progress.event({ type: 'note', region, message: `the other deployment ended ${other.status}; deploying this source again` });
+        continue;
+      }
+      progress.event({ type: 'submitted', region, deploymentId: answer.id, status: answer.deploymentStatus });
+      if (options.wait === false) {
+        return finish({ ok: true, status: `${answer.deploymentStatus} (not waited for)` });
+      }
+      const final = await waitFor(answer.id, answer.deploymentStatus);
+      if (final.timedOut) {
+        return finish({
+          status: 'Timed out',
+          message:
+            `${region}: deployment ${answer.id} of ${name} ${version} was still ${final.status} after ${formatDuration(Date.now() - started)} (timeout). ` +
+            `It may still finish: check GET ${outcome.statusUrl} (with the ${endpoint.tokenEnv} token), or raise "timeoutSeconds".`,
+        });
+      }
+      if (final.status === 'Deployed') {
+        if (prepared.emails.length) {
+          try {
+            const shared = await shareInRegion(client, name, version, prepared.emails);
+            outcome.shareMessage = shared.message;
+            progress.event({ type: 'note', region, message: `shared with ${prepared.emails.join(', ')}: ${shared.message}` });
+          } catch (e) {
+            return finish({ status: 'Deployed, share failed', message: errorMessage(e) });
+          }
+        }
+        return finish({ ok: true, status: 'Deployed' });
+      }
+      if (final.status === 'Failed') {
+        return finish({
+          status: 'Failed',
+          message: `${region}: Tray reports deployment ${answer.id} of ${name} ${version} Failed. Tray built the connector from the zip and it did not deploy: check that the connector builds and its tests pass locally, then deploy again.`,
+        });
+      }
+      return finish({ status: final.status, message: `${region}: deployment ${answer.id} ended with an unexpected status ${JSON.stringify(final.status)}` });
+    }
+  } catch (e) {
+    return finish({ status: e instanceof TrayApiError && e.status ? `HTTP ${e.status}` : 'Error', message: errorMessage(e) });
+  }
+}
+
+function errorMessage(e: unknown): string {
+  if (e instanceof TrayConnectorError) return e.message;
+  return `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+function summaryTable(results: RegionOutcome[], options: DeployConnectorOptions): string {
+  const rows = results.map((r) => [
+    r.region,
+    r.deploymentId ?? '-',
+    r.status,
+    r.status.startsWith('Dry run') ? '-' : formatDuration(r.durationMs),
+    [r.repeats ? `waited out ${r.repeats} running deployment${r.repeats > 1 ? 's' : ''}` : '', r.shareMessage ? `shared: ${r.shareMessage}` : ''].filter(Boolean).join('; '),
+  ]);
+  const ok = results.filter((r) => r.ok).length;
+  return `Deploy of ${options.name} ${options.version}: ${ok}/${results.length} region${results.length > 1 ? 's' : ''} ok\n${formatTable(['Region', 'Deployment id', 'Status', 'Duration', 'Note'], rows)}`;
+}

@@ -1,0 +1,161 @@
+import type { Logger } from './logger';
+import type { Region } from './regions';
+
+/**
+ * Progress of a deploy or share, per region: on a terminal one live line per region
+ * (rewritten in place), elsewhere (CI logs) plain timestamped lines, and at the end the summary table.
+ */
+
+export type ProgressEvent =
+  | { type: 'start'; region: Region; message: string }
+  | { type: 'submitted'; region: Region; deploymentId: string; status: string }
+  | { type: 'status'; region: Region; deploymentId: string; status: string }
+  | { type: 'retry'; region: Region; operation: string; retry: number; retries: number; reason: string; delayMs: number }
+  | { type: 'note'; region: Region; message: string }
+  | { type: 'done'; region: Region; ok: boolean; status: string; message?: string };
+
+export interface ProgressReporter {
+  event(event: ProgressEvent): void;
+  /** Stops live output and prints the summary (the table). */
+  finish(summary: string): void;
+}
+
+/** A reporter that ignores everything (the core's default). */
+export const silentProgress: ProgressReporter = { event: () => undefined, finish: () => undefined };
+
+export interface TerminalStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface ProgressOptions {
+  logger: Logger;
+  /** Where live lines are drawn when `tty` is true; default process.stdout. */
+  stream?: TerminalStream;
+  /** Live lines (true) or timestamped lines (false); default: stream.isTTY and not CI. */
+  tty?: boolean;
+  /** Regions in display order (live mode draws one line for each). */
+  regions?: readonly Region[];
+  now?(): number;
+  /** Redraw period of the elapsed-time counters in live mode; 0 disables the timer. Default 1000 ms. */
+  tickMs?: number;
+}
+
+interface RegionState {
+  startedAt: number;
+  text: string;
+  deploymentId?: string;
+  retry?: string;
+  done?: boolean;
+  ok?: boolean;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+}
+
+/** A plain-text table: header, rule, rows; columns padded to the widest cell. */
+export function formatTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The text of an event, without region or time (both added by the reporter). */
+export function describeEvent(event: ProgressEvent): string {
+  switch (event.type) {
+    case 'start':
+    case 'note':
+      return event.message;
+    case 'submitted':
+      return `submitted, deployment ${event.deploymentId}: ${event.status}`;
+    case 'status':
+      return `${event.status} (deployment ${event.deploymentId})`;
+    case 'retry':
+      return `${event.operation} request failed (${event.reason}); retry ${event.retry}/${event.retries} in ${formatDuration(event.delayMs)}`;
+    case 'done':
+      return event.ok ? event.status : `${event.status}${event.message ? `: ${firstLine(event.message)}` : ''}`;
+  }
+}
+
+export function createProgressReporter(options: ProgressOptions): ProgressReporter {
+  const stream = options.stream ?? process.stdout;
+  const tty = options.tty ?? (Boolean(stream.isTTY) && !process.env.CI);
+  const now = options.now ?? Date.now;
+  const states = new Map<Region, RegionState>();
+  for (const region of options.regions ?? []) states.set(region, { startedAt: now(), text: 'waiting' });
+  const state = (region: Region) => {
+    let s = states.get(region);
+    if (!s) {
+      s = { startedAt: now(), text: 'waiting' };
+      states.set(region, s);
+    }
+    return s;
+  };
+  return tty ? liveReporter() : lineReporter();
+
+  function lineReporter(): ProgressReporter {
+    return {
+      event(event) {
+        const s = state(event.region);
+        const elapsed = formatDuration(now() - s.startedAt);
+        const text = `${new Date(now()).toISOString()} ${event.region.padEnd(4)} ${describeEvent(event)} [${elapsed}]`;
+        if (event.type === 'retry' || (event.type === 'done' && !event.ok)) options.logger.warn(text);
+        else options.logger.info(text);
+      },
+      finish(summary) {
+        options.logger.info(summary);
+      },
+    };
+  }
+
+  function liveReporter(): ProgressReporter {
+    let drawn = 0;
+    let finished = false;
+    const width = () => Math.max(40, (stream.columns ?? 120) - 1);
+    const draw = () => {
+      let out = drawn ? `\x1b[${drawn}A` : '';
+      const lines = [...states.entries()].map(([region, s]) => {
+        const mark = s.done ? (s.ok ? 'done' : 'FAIL') : '....';
+        const elapsed = formatDuration(now() - s.startedAt);
+        const retry = s.retry && !s.done ? `  (${s.retry})` : '';
+        return `${mark} ${region.padEnd(4)} ${elapsed.padStart(7)}  ${s.text}${retry}`.slice(0, width());
+      });
+      for (const l of lines) out += `\r\x1b[2K${l}\n`;
+      drawn = lines.length;
+      stream.write(out);
+    };
+    const timer = options.tickMs === 0 ? undefined : setInterval(draw, options.tickMs ?? 1000);
+    timer?.unref();
+    return {
+      event(event) {
+        if (finished) return;
+        const s = state(event.region);
+        if (event.type === 'retry') s.retry = `retry ${event.retry}/${event.retries}: ${event.reason}`;
+        else {
+          s.text = describeEvent(event);
+          s.retry = undefined;
+        }
+        if (event.type === 'done') {
+          s.done = true;
+          s.ok = event.ok;
+        }
+        draw();
+      },
+      finish(summary) {
+        if (timer) clearInterval(timer);
+        if (!finished && drawn) draw();
+        finished = true;
+        options.logger.info(summary);
+      },
+    };
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
