@@ -175,7 +175,7 @@ async function deployRegion(endpoint: RegionEndpoint, options: DeployConnectorOp
       await sleep(Math.min(interval, left));
       interval = Math.min(maxPollMs, Math.round(interval * 1.5));
       const answer = await client.getDeployment(name, version, id);
-      if (answer.deploymentStatus !== status) progress.event({ type: 'status', region, deploymentId: id, status: answer.deploymentStatus });
+      if (answer.deploymentStatus !== status && KEEP_WAITING.has(answer.deploymentStatus)) progress.event({ type: 'status', region, deploymentId: id, status: answer.deploymentStatus });
       status = answer.deploymentStatus;
     }
     return { status, timedOut: false };

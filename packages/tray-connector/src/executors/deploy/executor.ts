@@ -1,0 +1,59 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { readConnectorConfig } from '../../core/connector-config';
+import { deployConnector } from '../../core/deploy-connector';
+import { isTrayConnectorError } from '../../core/errors';
+import { createProgressReporter } from '../../core/progress';
+import { parseRegions, type Region } from '../../core/regions';
+import { redact } from '../../core/redact';
+import type { DeployExecutorSchema } from './schema';
+import { findTarget, listOption, nxLogger, projectOf, resolveProjectPath, tokensInEnv } from './project-context';
+
+export const DEFAULT_ZIP_PATH = '{projectRoot}/.tray/connector.zip';
+
+/** `tray-connector:deploy`: sends the built zip to every configured region and waits for Deployed. */
+export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const secrets = tokensInEnv();
+  const log = nxLogger(context.isVerbose, secrets);
+  try {
+    const project = projectOf(context);
+    const connector = readConnectorConfig(project.absRoot);
+    const build = findTarget(project.targets, 'tray-connector:build', 'build');
+    const zipOption = options.zipPath ?? (build?.options?.outputPath as string | undefined) ?? DEFAULT_ZIP_PATH;
+    const zipPath = resolveProjectPath(zipOption, context, project.root);
+    const regions = listOption(options.regions) ?? [];
+    const shareWith = listOption(options.shareWith) ?? [];
+    let regionNames: Region[] = [];
+    try {
+      regionNames = parseRegions(regions);
+    } catch {
+      regionNames = []; // deployConnector reports the problem with the others
+    }
+    const progress = createProgressReporter({ logger: log, regions: regionNames });
+    log.info(
+      `${options.dryRun ? '[dry run] ' : ''}Deploying ${connector.name} ${connector.version} (${project.name}) from ${zipPath} to ${regions.join(', ') || '(no region)'}`,
+    );
+    const outcome = await deployConnector({
+      name: connector.name,
+      version: connector.version,
+      zipPath,
+      regions,
+      apiUrls: options.apiUrls,
+      wait: options.wait ?? true,
+      timeoutMs: Math.round((options.timeoutSeconds ?? 900) * 1000),
+      pollIntervalMs: Math.round((options.pollIntervalSeconds ?? 5) * 1000),
+      dryRun: options.dryRun ?? false,
+      shareWith: shareWith.length ? shareWith : undefined,
+      logger: log,
+      progress,
+    });
+    if (!outcome.success) {
+      const failed = outcome.regions.filter((r) => !r.ok).map((r) => r.region);
+      log.error(`Deploy of ${connector.name} ${connector.version} failed in ${failed.join(', ')} (${outcome.regions.length - failed.length} of ${outcome.regions.length} regions ok).`);
+    }
+    return { success: outcome.success };
+  } catch (e) {
+    if (isTrayConnectorError(e)) logger.error(redact(e.message, secrets));
+    else logger.error(`tray-connector:deploy failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`);
+    return { success: false };
+  }
+}

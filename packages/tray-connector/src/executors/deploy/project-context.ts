@@ -1,0 +1,50 @@
+import type { ExecutorContext, TargetConfiguration } from '@nx/devkit';
+import { logger } from '@nx/devkit';
+import * as path from 'path';
+import type { Logger } from '../../core/logger';
+import { redact } from '../../core/redact';
+
+/** The project an executor runs for: its name, root (relative and absolute) and targets. */
+export function projectOf(context: ExecutorContext): { name: string; root: string; absRoot: string; targets: Record<string, TargetConfiguration> } {
+  const name = context.projectName;
+  if (!name) throw new Error('This executor must run for a project (nx run <project>:<target>)');
+  const config = context.projectsConfigurations?.projects?.[name] ?? context.projectGraph?.nodes?.[name]?.data;
+  if (!config) throw new Error(`Project ${name} is not in the workspace configuration`);
+  return { name, root: config.root, absRoot: path.resolve(context.root, config.root), targets: config.targets ?? {} };
+}
+
+/** The first target of the project run by `executor` (or named `fallbackName`). */
+export function findTarget(targets: Record<string, TargetConfiguration>, executor: string, fallbackName: string): TargetConfiguration | undefined {
+  return Object.values(targets).find((t) => t.executor === executor) ?? targets[fallbackName];
+}
+
+/** `{projectRoot}/x` / `{workspaceRoot}/x` -> absolute path. */
+export function resolveProjectPath(value: string, context: ExecutorContext, projectRoot: string): string {
+  const replaced = value.replace(/\{projectRoot\}/g, projectRoot).replace(/\{workspaceRoot\}\/?/g, '');
+  return path.resolve(context.root, replaced);
+}
+
+/** A list option given as an array or a comma list. */
+export function listOption(value: string | readonly string[] | undefined): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  return (typeof value === 'string' ? [value] : [...value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+/** Every Tray token in the environment: masked in anything an executor prints. */
+export function tokensInEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.entries(env)
+    .filter(([k, v]) => /^TRAY_API_TOKEN(_|$)/.test(k) && v)
+    .map(([, v]) => v as string);
+}
+
+/** The core's Logger over Nx's logger; every line passes through redaction. */
+export function nxLogger(verbose: boolean, secrets: string[]): Logger {
+  return {
+    info: (m) => logger.info(redact(m, secrets)),
+    warn: (m) => logger.warn(redact(m, secrets)),
+    error: (m) => logger.error(redact(m, secrets)),
+    debug: (m) => {
+      if (verbose) logger.info(redact(m, secrets));
+    },
+  };
+}

@@ -1,0 +1,18 @@
+export interface DeployExecutorSchema {
+  /** Tray regions to deploy to: us, eu, apac (aliases us1, eu1, ap1, apac1). A comma list from the command line. */
+  regions?: string[] | string;
+  /** The zip to deploy, relative to the workspace root; default the build target's outputPath. */
+  zipPath?: string;
+  /** Wait until every region reports Deployed; default true. */
+  wait?: boolean;
+  /** Per-region timeout; default 900. */
+  timeoutSeconds?: number;
+  /** First wait between status requests (grows with backoff); default 5. */
+  pollIntervalSeconds?: number;
+  /** Print what would be sent, send nothing; default false. */
+  dryRun?: boolean;
+  /** E-mails to share with after a successful deploy. A comma list from the command line. */
+  shareWith?: string[] | string;
+  /** Base URL per region (overrides TRAY_API_URL_<REGION>). */
+  apiUrls?: { us?: string; eu?: string; apac?: string; [region: string]: string | undefined };
+}
