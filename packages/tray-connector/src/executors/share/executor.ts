@@ -1,0 +1,46 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { readConnectorConfig } from '../../core/connector-config';
+import { isTrayConnectorError } from '../../core/errors';
+import { createProgressReporter } from '../../core/progress';
+import { parseRegions, type Region } from '../../core/regions';
+import { redact } from '../../core/redact';
+import { shareConnector } from '../../core/share-connector';
+import { findTarget, listOption, nxLogger, projectOf, tokensInEnv } from '../deploy/project-context';
+import type { ShareExecutorSchema } from './schema';
+
+/** `tray-connector:share`: shares the deployed connector version with Tray users, in every region. */
+export default async function shareExecutor(options: ShareExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const secrets = tokensInEnv();
+  const log = nxLogger(context.isVerbose, secrets);
+  try {
+    const project = projectOf(context);
+    const connector = readConnectorConfig(project.absRoot);
+    const deploy = findTarget(project.targets, 'tray-connector:deploy', 'deploy');
+    const regions = listOption(options.regions) ?? listOption(deploy?.options?.regions as string[] | undefined) ?? [];
+    const apiUrls = options.apiUrls ?? (deploy?.options?.apiUrls as ShareExecutorSchema['apiUrls']);
+    let regionNames: Region[] = [];
+    try {
+      regionNames = parseRegions(regions);
+    } catch {
+      regionNames = [];
+    }
+    const outcome = await shareConnector({
+      name: connector.name,
+      version: connector.version,
+      regions,
+      emails: listOption(options.emails) ?? [],
+      apiUrls,
+      logger: log,
+      progress: createProgressReporter({ logger: log, regions: regionNames }),
+    });
+    if (!outcome.success) {
+      const failed = outcome.regions.filter((r) => !r.ok).map((r) => r.region);
+      log.error(`Share of ${connector.name} ${connector.version} failed in ${failed.join(', ')}.`);
+    }
+    return { success: outcome.success };
+  } catch (e) {
+    if (isTrayConnectorError(e)) logger.error(redact(e.message, secrets));
+    else logger.error(`tray-connector:share failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`);
+    return { success: false };
+  }
+}
