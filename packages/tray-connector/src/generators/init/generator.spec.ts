@@ -1,0 +1,172 @@
+import { readJson, readNxJson, type Tree, updateNxJson, writeJson } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { BUILD_INPUTS, DEPLOY_ENV_INPUTS } from '../../plugin/targets';
+import { initGenerator } from './generator';
+
+const snapshot = (tree: Tree, files: string[]) => Object.fromEntries(files.map((f) => [f, tree.exists(f) ? tree.read(f, 'utf-8') : null]));
+
+describe('init generator', () => {
+  let tree: Tree;
+  const savedAddPlugins = process.env.NX_ADD_PLUGINS;
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    delete process.env.NX_ADD_PLUGINS;
+  });
+  afterAll(() => {
+    if (savedAddPlugins === undefined) delete process.env.NX_ADD_PLUGINS;
+    else process.env.NX_ADD_PLUGINS = savedAddPlugins;
+  });
+
+  it('adds the pinned Tray CDK packages and test toolchain to the root package.json', async () => {
+    await initGenerator(tree, { skipInstall: true });
+    const pkg = readJson(tree, 'package.json');
+    expect(pkg.dependencies).toMatchObject({ '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0' });
+    expect(pkg.devDependencies).toMatchObject({
+      jest: '30.5.2',
+      'ts-jest': '29.4.15',
+      '@types/jest': '30.0.0',
+      typescript: '5.9.3',
+    });
+  });
+
+  it('keeps the versions the workspace already has, in either section', async () => {
+    const pkg = readJson(tree, 'package.json');
+    writeJson(tree, 'package.json', {
+      ...pkg,
+      dependencies: { ...pkg.dependencies, '@trayio/cdk-dsl': '4.60.0' },
+      devDependencies: { ...pkg.devDependencies, typescript: '~5.4.0', '@trayio/cdk-runtime': '^4.50.0', jest: '29.7.0' },
+    });
+    await initGenerator(tree, { skipInstall: true });
+    const after = readJson(tree, 'package.json');
+    expect(after.dependencies['@trayio/cdk-dsl']).toBe('4.60.0');
+    expect(after.devDependencies.typescript).toBe('~5.4.0');
+    expect(after.devDependencies.jest).toBe('29.7.0');
+    expect(after.devDependencies['@trayio/cdk-runtime']).toBe('^4.50.0');
+    expect(after.dependencies['@trayio/cdk-runtime']).toBeUndefined();
+    expect(after.devDependencies['ts-jest']).toBe('29.4.15');
+  });
+
+  it('adds nothing to package.json with --skipPackageJson', async () => {
+    const before = tree.read('package.json', 'utf-8');
+    await initGenerator(tree, { skipPackageJson: true, skipInstall: true });
+    expect(tree.read('package.json', 'utf-8')).toBe(before);
+  });
+
+  it('returns a task that installs what it added, and a no-op with --skipInstall', async () => {
+    const withInstall = await initGenerator(createTreeWithEmptyWorkspace({ formatter: 'none' }), {});
+    expect(typeof withInstall).toBe('function');
+    expect(withInstall.toString()).toContain('installPackagesTask');
+    const skipped = await initGenerator(tree, { skipInstall: true });
+    expect(skipped.toString()).not.toContain('installPackagesTask');
+  });
+
+  it('registers the plugin in nx.json with its target names and default regions', async () => {
+    await initGenerator(tree, { skipInstall: true });
+    expect(readNxJson(tree)!.plugins).toEqual([
+      {
+        plugin: 'tray-connector',
+        options: {
+          buildTargetName: 'build',
+          testTargetName: 'test',
+          deployTargetName: 'deploy',
+          shareTargetName: 'share',
+          defaultRegions: ['us'],
+        },
+      },
+    ]);
+  });
+
+  it('takes other default regions and refuses an unknown one', async () => {
+    await initGenerator(tree, { skipInstall: true, defaultRegions: ['eu', 'apac'] });
+    const entry = readNxJson(tree)!.plugins![0] as { options: { defaultRegions: string[] } };
+    expect(entry.options.defaultRegions).toEqual(['eu', 'apac']);
+    await expect(initGenerator(createTreeWithEmptyWorkspace({ formatter: 'none' }), { defaultRegions: ['mars'] })).rejects.toThrow(
+      'Unknown region "mars" in --defaultRegions: use us, eu, apac',
+    );
+  });
+
+  it('keeps an existing registration of the plugin (string or object form) as it is', async () => {
+    updateNxJson(tree, { ...readNxJson(tree), plugins: ['tray-connector'] });
+    await initGenerator(tree, { skipInstall: true });
+    expect(readNxJson(tree)!.plugins).toEqual(['tray-connector']);
+  });
+
+  it('does not register the plugin when nx.json has useInferencePlugins: false', async () => {
+    updateNxJson(tree, { ...readNxJson(tree), useInferencePlugins: false });
+    await initGenerator(tree, { skipInstall: true });
+    expect(readNxJson(tree)!.plugins ?? []).toEqual([]);
+  });
+
+  it('does not register the plugin when NX_ADD_PLUGINS=false, unless --addPlugin', async () => {
+    process.env.NX_ADD_PLUGINS = 'false';
+    await initGenerator(tree, { skipInstall: true });
+    expect(readNxJson(tree)!.plugins ?? []).toEqual([]);
+    await initGenerator(tree, { skipInstall: true, addPlugin: true });
+    expect(readNxJson(tree)!.plugins).toHaveLength(1);
+  });
+
+  it('sets targetDefaults by executor from the shared target definitions', async () => {
+    await initGenerator(tree, { skipInstall: true });
+    const targetDefaults = readNxJson(tree)!.targetDefaults!;
+    expect(targetDefaults['tray-connector:build']).toEqual({
+      cache: true,
+      inputs: BUILD_INPUTS,
+      outputs: ['{options.outputPath}'],
+    });
+    expect(targetDefaults['tray-connector:deploy']).toEqual({
+      dependsOn: ['build'],
+      cache: true,
+      inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
+    });
+  });
+
+  it('keeps targetDefaults the user already set', async () => {
+    updateNxJson(tree, { ...readNxJson(tree), targetDefaults: { 'tray-connector:build': { cache: false } } });
+    await initGenerator(tree, { skipInstall: true });
+    expect(readNxJson(tree)!.targetDefaults!['tray-connector:build']).toEqual({ cache: false });
+  });
+
+  it('turns on import analysis for the project graph unless already configured', async () => {
+    await initGenerator(tree, { skipInstall: true });
+    expect(readNxJson(tree)!.pluginsConfig!['@nx/js']).toEqual({ analyzeSourceFiles: true });
+
+    const other = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    updateNxJson(other, { ...readNxJson(other), pluginsConfig: { '@nx/js': { analyzeSourceFiles: false, analyzePackageJson: true } } });
+    await initGenerator(other, { skipInstall: true });
+    expect(readNxJson(other)!.pluginsConfig!['@nx/js']).toEqual({ analyzeSourceFiles: false, analyzePackageJson: true });
+  });
+
+  it('git-ignores build output and local credentials, keeping what .gitignore had', async () => {
+    tree.write('.gitignore', 'node_modules\ndist');
+    await initGenerator(tree, { skipInstall: true });
+    const lines = tree.read('.gitignore', 'utf-8')!.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['node_modules', 'dist']);
+    expect(lines).toContain('.tray/');
+    expect(lines).toContain('*.ctx.json');
+  });
+
+  it('creates .gitignore when there is none, and adds only what is missing', async () => {
+    if (tree.exists('.gitignore')) tree.delete('.gitignore');
+    await initGenerator(tree, { skipInstall: true });
+    expect(tree.read('.gitignore', 'utf-8')).toContain('.tray/\n*.ctx.json\n');
+
+    const other = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    other.write('.gitignore', '/.tray\n');
+    await initGenerator(other, { skipInstall: true });
+    const text = other.read('.gitignore', 'utf-8')!;
+    expect(text.match(/\.tray/g)).toHaveLength(1);
+    expect(text).toContain('*.ctx.json');
+  });
+
+  it('is idempotent: a second run changes nothing', async () => {
+    tree.write('.gitignore', 'node_modules\n');
+    await initGenerator(tree, { skipInstall: true });
+    const files = ['package.json', 'nx.json', '.gitignore'];
+    const first = snapshot(tree, files);
+    const task = await initGenerator(tree, {});
+    expect(snapshot(tree, files)).toEqual(first);
+    // nothing was added, so nothing to install
+    expect(task.toString()).not.toContain('installPackagesTask');
+  });
+});

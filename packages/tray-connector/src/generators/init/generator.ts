@@ -1,0 +1,118 @@
+import {
+  addDependenciesToPackageJson,
+  formatFiles,
+  type GeneratorCallback,
+  type NxJsonConfiguration,
+  readJson,
+  readNxJson,
+  type Tree,
+  updateNxJson,
+} from '@nx/devkit';
+import { TrayConnectorError } from '../../core/errors';
+import { buildTarget, DEFAULT_TARGET_NAMES, deployTarget, PLUGIN_NAME, REGION_NAMES } from '../../plugin/targets';
+import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';
+import type { InitGeneratorSchema } from './schema';
+
+/** The options the plugin entry in nx.json carries (read by the plugin's createNodes). */
+export interface TrayConnectorPluginOptions {
+  buildTargetName: string;
+  testTargetName: string;
+  deployTargetName: string;
+  shareTargetName: string;
+  defaultRegions: string[];
+}
+
+/** What `.gitignore` must hold: build output and local test credentials. */
+export const GITIGNORE_ENTRIES = ['.tray/', '*.ctx.json'];
+
+/**
+ * Sets a workspace up for Tray CDK connectors (what `nx add tray-connector` runs).
+ * Idempotent: it only adds what is missing and never changes what the user has.
+ */
+export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
+  const defaultRegions = schema.defaultRegions?.length ? schema.defaultRegions : ['us'];
+  const unknown = defaultRegions.filter((r) => !(REGION_NAMES as readonly string[]).includes(r));
+  if (unknown.length) {
+    throw new TrayConnectorError(
+      `Unknown region ${unknown.map((r) => JSON.stringify(r)).join(', ')} in --defaultRegions: use ${REGION_NAMES.join(', ')}`,
+    );
+  }
+
+  const install = schema.skipPackageJson ? () => undefined : addMissingDependencies(tree);
+  updateWorkspaceNxJson(tree, { addPlugin: schema.addPlugin, defaultRegions });
+  addGitignoreEntries(tree);
+
+  if (!schema.skipFormat) await formatFiles(tree);
+  return schema.skipInstall ? () => undefined : install;
+}
+
+/** Adds the packages connectors need to the root package.json, leaving any the workspace already has (in either section) at its version. */
+export function addMissingDependencies(tree: Tree): GeneratorCallback {
+  if (!tree.exists('package.json')) return () => undefined;
+  const pkg = readJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(tree, 'package.json');
+  const present = (name: string) => Boolean(pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
+  const missing = (wanted: Record<string, string>) =>
+    Object.fromEntries(Object.entries(wanted).filter(([name]) => !present(name)));
+  const dependencies = missing(CONNECTOR_DEPENDENCIES);
+  const devDependencies = missing(CONNECTOR_DEV_DEPENDENCIES);
+  if (Object.keys(dependencies).length === 0 && Object.keys(devDependencies).length === 0) return () => undefined;
+  return addDependenciesToPackageJson(tree, dependencies, devDependencies, 'package.json', true);
+}
+
+/** Whether to register the inference plugin: the option when given, else Nx's own opt-outs decide. */
+export function shouldAddPlugin(nxJson: NxJsonConfiguration, addPlugin: boolean | undefined): boolean {
+  if (addPlugin !== undefined) return addPlugin;
+  return nxJson.useInferencePlugins !== false && process.env.NX_ADD_PLUGINS !== 'false';
+}
+
+export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean; defaultRegions: string[] }): void {
+  const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
+  const before = JSON.stringify(nxJson);
+
+  if (shouldAddPlugin(nxJson, options.addPlugin)) {
+    const plugins = nxJson.plugins ?? [];
+    const registered = plugins.some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+    if (!registered) {
+      const pluginOptions: TrayConnectorPluginOptions = {
+        buildTargetName: DEFAULT_TARGET_NAMES.build,
+        testTargetName: DEFAULT_TARGET_NAMES.test,
+        deployTargetName: DEFAULT_TARGET_NAMES.deploy,
+        shareTargetName: DEFAULT_TARGET_NAMES.share,
+        defaultRegions: options.defaultRegions,
+      };
+      nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: pluginOptions }];
+    }
+  }
+
+  // Defaults keyed by executor, so targets a user writes by hand in a project.json get them too.
+  const targetDefaults = (nxJson.targetDefaults ??= {});
+  const build = buildTarget();
+  targetDefaults[build.executor!] ??= { cache: build.cache, inputs: build.inputs, outputs: build.outputs };
+  const deploy = deployTarget([]);
+  targetDefaults[deploy.executor!] ??= { dependsOn: deploy.dependsOn, cache: deploy.cache, inputs: deploy.inputs };
+
+  // Without @nx/js, Nx only turns TypeScript imports into project-graph edges when this is set;
+  // a connector that imports a workspace library needs that edge to be affected by the library.
+  const pluginsConfig = (nxJson.pluginsConfig ??= {});
+  const jsConfig = (pluginsConfig['@nx/js'] ??= {});
+  if (jsConfig.analyzeSourceFiles === undefined) jsConfig.analyzeSourceFiles = true;
+
+  if (JSON.stringify(nxJson) !== before) updateNxJson(tree, nxJson);
+}
+
+/** Appends `.tray/` and `*.ctx.json` to .gitignore when missing (creating the file if need be). */
+export function addGitignoreEntries(tree: Tree): void {
+  const current = tree.exists('.gitignore') ? tree.read('.gitignore', 'utf-8')! : '';
+  const lines = new Set(current.split(/\r?\n/).map((l) => l.trim()));
+  const covered = (entry: string) => {
+    const bare = entry.replace(/\/$/, '');
+    return [entry, bare, `/${bare}`, `/${entry}`, `**/${bare}`, `**/${entry}`].some((form) => lines.has(form));
+  };
+  const missing = GITIGNORE_ENTRIES.filter((entry) => !covered(entry));
+  if (missing.length === 0) return;
+  const prefix = current.length === 0 || current.endsWith('\n') ? current : `${current}\n`;
+  const header = '# Tray connectors: build output and local test credentials (never commit *.ctx.json)';
+  tree.write('.gitignore', `${prefix}${prefix ? '\n' : ''}${header}\n${missing.join('\n')}\n`);
+}
+
+export default initGenerator;

@@ -1,0 +1,236 @@
+import { readJson, readNxJson, readProjectConfiguration, type Tree, writeJson } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { validateConnectorConfig } from '../../core/connector-config';
+import { connectorTargets } from '../../plugin/targets';
+import { newGenerator } from './generator';
+
+const ROOT = 'connectors/acme-crm';
+
+/** Every file under a folder of the tree, relative to it, sorted. */
+function listFiles(tree: Tree, dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const child of tree.children(d)) {
+      const p = `${d}/${child}`;
+      if (tree.isFile(p)) out.push(p.slice(dir.length + 1));
+      else walk(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe('new generator', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+  });
+
+  it('writes what tray-cdk connector init would, plus project.json', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    expect(listFiles(tree, ROOT)).toEqual([
+      'connector.json',
+      'jest.config.js',
+      'package.json',
+      'project.json',
+      'src/AcmeCrmAuth.ts',
+      'src/GlobalConfig.ts',
+      'src/get_record/handler.test.ts',
+      'src/get_record/handler.ts',
+      'src/get_record/input.ts',
+      'src/get_record/operation.json',
+      'src/get_record/output.ts',
+      'src/test.ctx.json',
+      'tsconfig.json',
+    ]);
+  });
+
+  it('writes connector.json with name, version 1.0, title, description, service, tags and isTrigger', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    const connector = readJson(tree, `${ROOT}/connector.json`);
+    expect(connector).toEqual({
+      name: 'acme-crm',
+      version: '1.0',
+      title: 'Acme Crm',
+      description: '',
+      service: { name: 'acme-crm', version: '1' },
+      tags: [],
+      isTrigger: false,
+    });
+    expect(validateConnectorConfig(connector)).toEqual([]);
+  });
+
+  it('takes title, description and service from the options', async () => {
+    await newGenerator(tree, { name: 'acme-crm', title: 'ACME CRM', description: 'Contacts and deals', service: 'acme', skipInstall: true });
+    expect(readJson(tree, `${ROOT}/connector.json`)).toMatchObject({
+      title: 'ACME CRM',
+      description: 'Contacts and deals',
+      service: { name: 'acme', version: '1' },
+    });
+  });
+
+  it('writes a standalone package.json with the Tray CDK dependencies and a test script', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    expect(readJson(tree, `${ROOT}/package.json`)).toEqual({
+      name: 'acme-crm',
+      version: '1.0.0',
+      description: 'Acme Crm',
+      private: true,
+      engines: { node: '>=18.x' },
+      scripts: { test: 'jest --config ./jest.config.js' },
+      dependencies: { '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0' },
+      devDependencies: { '@types/jest': '30.0.0', jest: '30.5.2', 'ts-jest': '29.4.15', typescript: '5.9.3' },
+    });
+  });
+
+  it('writes a standalone tsconfig.json (extends nothing) and a ts-jest jest.config.js', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    const tsconfig = readJson(tree, `${ROOT}/tsconfig.json`);
+    expect(tsconfig.extends).toBeUndefined();
+    expect(tsconfig.compilerOptions).toMatchObject({ strict: true, rootDir: './src', outDir: './dist', esModuleInterop: true });
+    const jestConfig = tree.read(`${ROOT}/jest.config.js`, 'utf-8')!;
+    expect(jestConfig).toContain("'ts-jest'");
+    expect(jestConfig).toContain("testMatch: ['**/?(*.)+(test).ts']");
+  });
+
+  it('writes project.json with the shared targets, the chosen regions and the tray-connector tag', async () => {
+    await newGenerator(tree, { name: 'acme-crm', regions: 'us,eu', skipInstall: true });
+    const project = readProjectConfiguration(tree, 'acme-crm');
+    expect(project.root).toBe(ROOT);
+    expect(project.sourceRoot).toBe(`${ROOT}/src`);
+    expect(project.projectType).toBe('application');
+    expect(project.tags).toEqual(['tray-connector']);
+    expect(project.targets).toEqual(connectorTargets(['us', 'eu']));
+    expect(project.targets!.build.executor).toBe('tray-connector:build');
+    expect(project.targets!.deploy).toMatchObject({ executor: 'tray-connector:deploy', dependsOn: ['build'], options: { regions: ['us', 'eu'] } });
+    expect(project.targets!.share.executor).toBe('tray-connector:share');
+    expect(project.targets!.test.options.cwd).toBe('{projectRoot}');
+  });
+
+  it('takes regions as an array too, defaults to us, and drops duplicates', async () => {
+    await newGenerator(tree, { name: 'acme-crm', regions: ['eu', 'apac', 'eu'], skipInstall: true });
+    expect(readProjectConfiguration(tree, 'acme-crm').targets!.deploy.options.regions).toEqual(['eu', 'apac']);
+    await newGenerator(tree, { name: 'other-one', skipInstall: true });
+    expect(readProjectConfiguration(tree, 'other-one').targets!.deploy.options.regions).toEqual(['us']);
+  });
+
+  it('adds extra tags after tray-connector', async () => {
+    await newGenerator(tree, { name: 'acme-crm', tags: 'scope:sales, team:crm', skipInstall: true });
+    expect(readProjectConfiguration(tree, 'acme-crm').tags).toEqual(['tray-connector', 'scope:sales', 'team:crm']);
+  });
+
+  it('writes into --directory', async () => {
+    await newGenerator(tree, { name: 'acme-crm', directory: 'apps/tray/acme', skipInstall: true });
+    expect(readProjectConfiguration(tree, 'acme-crm').root).toBe('apps/tray/acme');
+    expect(tree.exists('apps/tray/acme/connector.json')).toBe(true);
+    expect(tree.exists(ROOT)).toBe(false);
+  });
+
+  it('writes an http sample operation whose type names follow the folder name', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    const op = `${ROOT}/src/get_record`;
+    expect(readJson(tree, `${op}/operation.json`)).toEqual({
+      name: 'get_record',
+      title: 'Get record',
+      description: 'Gets one record by its ID (a sample operation: adapt or replace it)',
+    });
+    expect(tree.read(`${op}/input.ts`, 'utf-8')).toContain('export type GetRecordInput = {');
+    expect(tree.read(`${op}/output.ts`, 'utf-8')).toContain('export type GetRecordOutput = {');
+    const handler = tree.read(`${op}/handler.ts`, 'utf-8')!;
+    expect(handler).toContain("import { AcmeCrmAuth } from '../AcmeCrmAuth';");
+    expect(handler).toContain('export const getRecordHandler = OperationHandlerSetup.configureHandler<');
+    expect(handler).toContain('handler.withGlobalConfiguration(globalConfigHttp).usingHttp(');
+    const test = tree.read(`${op}/handler.test.ts`, 'utf-8')!;
+    expect(test).toContain('OperationHandlerTestSetup.configureHandlerTest(getRecordHandler,');
+    expect(test).toContain("server.listen(0, '127.0.0.1', resolve)");
+  });
+
+  it('writes a composite sample operation with --operationKind=composite', async () => {
+    await newGenerator(tree, { name: 'acme-crm', operationKind: 'composite', skipInstall: true });
+    const op = `${ROOT}/src/count_words`;
+    expect(readJson(tree, `${op}/operation.json`).name).toBe('count_words');
+    expect(tree.read(`${op}/input.ts`, 'utf-8')).toContain('export type CountWordsInput = {');
+    expect(tree.read(`${op}/handler.ts`, 'utf-8')).toContain('handler.usingComposite(');
+    expect(tree.exists(`${ROOT}/src/get_record`)).toBe(false);
+  });
+
+  it('shapes the auth type and the test context by --auth, with no secret in any file', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    expect(tree.read(`${ROOT}/src/AcmeCrmAuth.ts`, 'utf-8')).toBe('/** Acme Crm needs no authentication. */\nexport type AcmeCrmAuth = never;\n');
+    expect(readJson(tree, `${ROOT}/src/test.ctx.json`)).toEqual({});
+    expect(tree.read(`${ROOT}/src/GlobalConfig.ts`, 'utf-8')).not.toContain('withBearerToken');
+
+    await newGenerator(tree, { name: 'token-crm', auth: 'token', skipInstall: true });
+    const tokenAuth = tree.read('connectors/token-crm/src/TokenCrmAuth.ts', 'utf-8')!;
+    expect(tokenAuth).toContain('export type TokenCrmAuth = TokenOperationHandlerAuth<TokenCrmAuthUser, TokenCrmAuthApp>;');
+    expect(tokenAuth).toContain('access_token: string;');
+    expect(readJson(tree, 'connectors/token-crm/src/test.ctx.json')).toEqual({
+      auth: { authType: 'TOKEN', authId: 'local-test', user: { access_token: '' }, app: {} },
+    });
+    expect(tree.read('connectors/token-crm/src/GlobalConfig.ts', 'utf-8')).toContain(
+      ".withBearerToken((ctx) => ctx.auth?.user.access_token ?? '');",
+    );
+
+    await newGenerator(tree, { name: 'oauth-crm', auth: 'oauth2', skipInstall: true });
+    expect(tree.read('connectors/oauth-crm/src/OauthCrmAuth.ts', 'utf-8')).toContain(
+      'export type OauthCrmAuth = Oauth2OperationHandlerAuth<OauthCrmAuthUser, OauthCrmAuthApp>;',
+    );
+    expect(readJson(tree, 'connectors/oauth-crm/src/test.ctx.json').auth.authType).toBe('OAUTH2');
+  });
+
+  it('points the HTTP base URL at an environment variable named after the connector, for offline tests', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    const globalConfig = tree.read(`${ROOT}/src/GlobalConfig.ts`, 'utf-8')!;
+    expect(globalConfig).toContain("export const API_BASE_URL = 'https://api.acme-crm.example.com';");
+    expect(globalConfig).toContain("export const BASE_URL_ENV = 'ACME_CRM_BASE_URL';");
+    expect(globalConfig).toContain('.withBaseUrl(() => process.env[BASE_URL_ENV] ?? API_BASE_URL)');
+  });
+
+  it('sets the workspace up as init does (dependencies, nx.json, .gitignore)', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    expect(readJson(tree, 'package.json').dependencies['@trayio/cdk-dsl']).toBe('4.65.0');
+    expect(readNxJson(tree)!.targetDefaults!['tray-connector:build']).toBeDefined();
+    expect(tree.read('.gitignore', 'utf-8')).toContain('*.ctx.json');
+  });
+
+  describe('refuses, writing nothing', () => {
+    const refuse = async (options: Parameters<typeof newGenerator>[1], message: string | RegExp) => {
+      const before = tree.listChanges().map((c) => c.path);
+      await expect(newGenerator(tree, { skipInstall: true, ...options })).rejects.toThrow(message);
+      expect(tree.listChanges().map((c) => c.path)).toEqual(before);
+    };
+
+    it('a name that is not kebab-case, suggesting the kebab-case form', async () => {
+      await refuse({ name: 'AcmeCRM' }, /must be kebab-case.*got "AcmeCRM", use "acme-crm"/);
+      await refuse({ name: 'acme_crm' }, /use "acme-crm"/);
+    });
+
+    it('an unknown region', async () => {
+      await refuse({ name: 'acme-crm', regions: 'us,mars' }, `Unknown region "mars" in --regions: Tray's regions are us, eu, apac (e.g. --regions=us,eu)`);
+    });
+
+    it('an existing project of that name', async () => {
+      await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+      await refuse({ name: 'acme-crm', directory: 'elsewhere/acme-crm' }, 'A project named "acme-crm" already exists (connectors/acme-crm)');
+    });
+
+    it('an existing directory', async () => {
+      tree.write(`${ROOT}/README.md`, 'mine');
+      await refuse({ name: 'acme-crm' }, `${ROOT} already exists: choose another --directory`);
+    });
+
+    it('a connector name another connector in the workspace already uses', async () => {
+      writeJson(tree, 'legacy/crm/connector.json', { name: 'acme-crm', version: '1.0', title: 'Old' });
+      await refuse({ name: 'acme-crm' }, 'The connector name "acme-crm" is already used by legacy/crm/connector.json');
+    });
+
+    it('a directory outside the workspace', async () => {
+      await refuse({ name: 'acme-crm', directory: '../outside' }, /must be a folder inside the workspace/);
+    });
+
+    it('an unknown auth or operation kind', async () => {
+      await refuse({ name: 'acme-crm', auth: 'basic' as never }, 'Unknown --auth "basic": use none, token, oauth2');
+      await refuse({ name: 'acme-crm', operationKind: 'soap' as never }, 'Unknown --operationKind "soap": use http or composite');
+    });
+  });
+});

@@ -1,0 +1,169 @@
+import {
+  addProjectConfiguration,
+  formatFiles,
+  generateFiles,
+  type GeneratorCallback,
+  getProjects,
+  joinPathFragments,
+  normalizePath,
+  readJson,
+  type Tree,
+  visitNotIgnoredFiles,
+  writeJson,
+} from '@nx/devkit';
+import * as path from 'path';
+import { CONNECTOR_FILE, connectorNameProblems } from '../../core/connector-config';
+import { TrayConnectorError } from '../../core/errors';
+import { CONNECTOR_TAG, connectorTargets, REGION_NAMES } from '../../plugin/targets';
+import { initGenerator } from '../init/generator';
+import { OPERATION_KINDS, addGlobalConfig, addOperationFiles } from '../operation/generator';
+import type { OperationKind } from '../operation/schema';
+import { pascalCase, titleFromName } from '../shared/names';
+import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';
+import type { ConnectorAuthKind, NewGeneratorSchema } from './schema';
+
+export const AUTH_KINDS: ConnectorAuthKind[] = ['none', 'token', 'oauth2'];
+
+/** The sample operation a new connector gets, per kind. */
+export const SAMPLE_OPERATIONS: Record<OperationKind, { name: string; title: string; description: string }> = {
+  http: { name: 'get_record', title: 'Get record', description: 'Gets one record by its ID (a sample operation: adapt or replace it)' },
+  composite: { name: 'count_words', title: 'Count words', description: 'Counts the words of a text (a sample operation: adapt or replace it)' },
+};
+
+export interface NormalizedNewOptions {
+  name: string;
+  directory: string;
+  title: string;
+  description: string;
+  service: string;
+  regions: string[];
+  auth: ConnectorAuthKind;
+  operationKind: OperationKind;
+  tags: string[];
+  authType: string;
+}
+
+/** `us,eu` / ['us', 'eu'] / ['us,eu'] -> ['us', 'eu']; default ['us']. */
+export function parseList(value: string | string[] | undefined): string[] {
+  const items = (Array.isArray(value) ? value : value === undefined ? [] : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  return [...new Set(items)];
+}
+
+/** Validates the options (throwing a TrayConnectorError that says what to change) and fills in the defaults. Writes nothing. */
+export function normalizeNewOptions(tree: Tree, schema: NewGeneratorSchema): NormalizedNewOptions {
+  const name = (schema.name ?? '').trim();
+  const nameProblems = connectorNameProblems(name);
+  if (nameProblems.length) throw new TrayConnectorError(`Invalid connector name: ${nameProblems.join('; ')}`);
+
+  const regions = parseList(schema.regions);
+  if (regions.length === 0) regions.push('us');
+  const unknownRegions = regions.filter((r) => !(REGION_NAMES as readonly string[]).includes(r));
+  if (unknownRegions.length) {
+    throw new TrayConnectorError(
+      `Unknown region ${unknownRegions.map((r) => JSON.stringify(r)).join(', ')} in --regions: Tray's regions are ${REGION_NAMES.join(', ')} (e.g. --regions=us,eu)`,
+    );
+  }
+
+  const auth = schema.auth ?? 'none';
+  if (!AUTH_KINDS.includes(auth)) throw new TrayConnectorError(`Unknown --auth ${JSON.stringify(auth)}: use ${AUTH_KINDS.join(', ')}`);
+  const operationKind = schema.operationKind ?? 'http';
+  if (!OPERATION_KINDS.includes(operationKind)) {
+    throw new TrayConnectorError(`Unknown --operationKind ${JSON.stringify(operationKind)}: use ${OPERATION_KINDS.join(' or ')}`);
+  }
+
+  const directory = normalizePath(schema.directory?.trim() || joinPathFragments('connectors', name)).replace(/^\.?\/+|\/+$/g, '');
+  if (!directory || directory.split('/').includes('..')) {
+    throw new TrayConnectorError(`--directory ${JSON.stringify(schema.directory)} must be a folder inside the workspace, e.g. connectors/${name}`);
+  }
+  if (getProjects(tree).has(name)) {
+    throw new TrayConnectorError(`A project named ${JSON.stringify(name)} already exists (${getProjects(tree).get(name)!.root}): pick another connector name`);
+  }
+  if (tree.exists(directory) && (tree.isFile(directory) || tree.children(directory).length > 0)) {
+    throw new TrayConnectorError(`${directory} already exists: choose another --directory (or remove that folder first)`);
+  }
+  const clash = findConnectorNamed(tree, name);
+  if (clash) {
+    throw new TrayConnectorError(
+      `The connector name ${JSON.stringify(name)} is already used by ${clash}: Tray identifies connectors by name, so pick another one`,
+    );
+  }
+
+  return {
+    name,
+    directory,
+    title: schema.title?.trim() || titleFromName(name),
+    description: schema.description ?? '',
+    service: schema.service?.trim() || name,
+    regions,
+    auth,
+    operationKind,
+    tags: [...new Set([CONNECTOR_TAG, ...parseList(schema.tags)])],
+    authType: `${pascalCase(name)}Auth`,
+  };
+}
+
+/** The path of a connector.json in the workspace whose `name` is `name`, or undefined. */
+export function findConnectorNamed(tree: Tree, name: string): string | undefined {
+  let found: string | undefined;
+  visitNotIgnoredFiles(tree, '', (file) => {
+    if (found || path.posix.basename(file) !== CONNECTOR_FILE) return;
+    if (file.split('/').some((segment) => segment === 'node_modules' || segment === 'dist' || segment === '.tray')) return;
+    try {
+      if (readJson<{ name?: unknown }>(tree, file).name === name) found = file;
+    } catch {
+      // not JSON: not a connector this generator can clash with
+    }
+  });
+  return found;
+}
+
+export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Promise<GeneratorCallback> {
+  const options = normalizeNewOptions(tree, schema);
+  const root = options.directory;
+
+  const install = await initGenerator(tree, { skipFormat: true, skipInstall: schema.skipInstall });
+
+  writeJson(tree, joinPathFragments(root, CONNECTOR_FILE), {
+    name: options.name,
+    version: '1.0',
+    title: options.title,
+    description: options.description,
+    service: { name: options.service, version: '1' },
+    tags: [],
+    isTrigger: false,
+  });
+  writeJson(tree, joinPathFragments(root, 'package.json'), {
+    name: options.name,
+    version: '1.0.0',
+    description: options.description || options.title,
+    private: true,
+    engines: { node: '>=18.x' },
+    scripts: { test: 'jest --config ./jest.config.js' },
+    dependencies: { ...CONNECTOR_DEPENDENCIES },
+    devDependencies: { ...CONNECTOR_DEV_DEPENDENCIES },
+  });
+  generateFiles(tree, path.join(__dirname, 'files'), root, {
+    title: options.title,
+    auth: options.auth,
+    authType: options.authType,
+  });
+  addGlobalConfig(tree, { connectorRoot: root, connectorName: options.name, authType: options.authType, bearerToken: options.auth !== 'none' });
+  const sample = SAMPLE_OPERATIONS[options.operationKind];
+  addOperationFiles(tree, { connectorRoot: root, kind: options.operationKind, authType: options.authType, ...sample });
+
+  addProjectConfiguration(tree, options.name, {
+    root,
+    sourceRoot: joinPathFragments(root, 'src'),
+    projectType: 'application',
+    tags: options.tags,
+    targets: connectorTargets(options.regions),
+  });
+
+  if (!schema.skipFormat) await formatFiles(tree);
+  return install;
+}
+
+export default newGenerator;
