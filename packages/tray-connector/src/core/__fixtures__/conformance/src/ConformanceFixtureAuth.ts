@@ -1,0 +1,1 @@
+export type ConformanceFixtureAuth = { access_token: string };

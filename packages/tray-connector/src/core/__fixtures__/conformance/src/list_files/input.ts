@@ -1,0 +1,7 @@
+import { FileReference } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
+
+export type ListFilesInput = {
+  folder: FileReference;
+  /** @enumLabels Newest first, Oldest first */
+  order?: 'desc' | 'asc';
+};

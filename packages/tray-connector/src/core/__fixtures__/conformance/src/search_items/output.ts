@@ -1,0 +1,4 @@
+export type SearchItemsOutput = {
+  items: { id: string; score: number; tags?: ('a' | 'b')[] }[];
+  empty: {};
+};

@@ -1,0 +1,1 @@
+export type SearchItemsResponse = { hits: { total: number }; raw: string[] };

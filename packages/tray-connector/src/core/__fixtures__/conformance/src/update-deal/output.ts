@@ -1,0 +1,4 @@
+export interface UpdateDealOutput {
+  success: boolean;
+  result: { updated: number } | { error: string; code: 400 | 404 | 500 };
+}
