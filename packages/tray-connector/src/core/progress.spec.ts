@@ -1,0 +1,68 @@
+import { createRecordingLogger } from './logger';
+import { createProgressReporter, formatDuration, formatTable } from './progress';
+
+function fakeClock(start = Date.parse('2026-11-27T10:00:00.000Z')) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+describe('progress', () => {
+  it('formats durations and tables', () => {
+    expect([formatDuration(250), formatDuration(1500), formatDuration(125_000)]).toEqual(['250ms', '1.5s', '2m05s']);
+    expect(formatTable(['Region', 'Status'], [['us', 'Deployed'], ['apac', 'Failed']])).toBe(
+      ['Region  Status', '------  --------', 'us      Deployed', 'apac    Failed'].join('\n'),
+    );
+  });
+
+  it('off a terminal: one timestamped line per event with elapsed time, then the summary', () => {
+    const log = createRecordingLogger();
+    const clock = fakeClock();
+    const p = createProgressReporter({ logger: log, tty: false, now: clock.now, regions: ['us', 'eu'] });
+    p.event({ type: 'submitted', region: 'eu', deploymentId: 'd-1', status: 'Deploying' });
+    clock.advance(2500);
+    p.event({ type: 'retry', region: 'eu', operation: 'status', retry: 1, retries: 4, reason: 'HTTP 503', delayMs: 400 });
+    p.event({ type: 'status', region: 'eu', deploymentId: 'd-1', status: 'Building' });
+    clock.advance(1000);
+    p.event({ type: 'done', region: 'eu', ok: true, status: 'Deployed' });
+    p.finish('TABLE');
+    expect(log.lines).toEqual([
+      '2026-11-27T10:00:00.000Z eu   submitted, deployment d-1: Deploying [0ms]',
+      '2026-11-27T10:00:02.500Z eu   status request failed (HTTP 503); retry 1/4 in 400ms [2.5s]',
+      '2026-11-27T10:00:02.500Z eu   Building (deployment d-1) [2.5s]',
+      '2026-11-27T10:00:03.500Z eu   Deployed [3.5s]',
+      'TABLE',
+    ]);
+  });
+
+  it('on a terminal: one live line per region, rewritten in place, and the summary through the logger', () => {
+    const log = createRecordingLogger();
+    const clock = fakeClock();
+    const writes: string[] = [];
+    const stream = { isTTY: true, columns: 100, write: (s: string) => writes.push(s) };
+    const p = createProgressReporter({ logger: log, stream, tty: true, now: clock.now, regions: ['us', 'eu'], tickMs: 0 });
+    p.event({ type: 'submitted', region: 'us', deploymentId: 'd-us', status: 'Deploying' });
+    clock.advance(1200);
+    p.event({ type: 'retry', region: 'eu', operation: 'deploy', retry: 2, retries: 4, reason: 'HTTP 429 rate limited', delayMs: 1000 });
+    p.event({ type: 'done', region: 'us', ok: true, status: 'Deployed' });
+    p.finish('SUMMARY');
+    expect(writes[0]).toBe('\r\x1b[2K.... us       0ms  submitted, deployment d-us: Deploying\n\r\x1b[2K.... eu       0ms  waiting\n');
+    // later frames move the cursor back over the two lines first
+    expect(writes[1].startsWith('\x1b[2A')).toBe(true);
+    expect(writes[1]).toContain('.... eu      1.2s  waiting  (retry 2/4: HTTP 429 rate limited)');
+    expect(writes[2]).toContain('done us      1.2s  Deployed');
+    expect(log.lines).toEqual(['SUMMARY']);
+  });
+
+  it('on a terminal, lines are cut to the terminal width', () => {
+    const writes: string[] = [];
+    const p = createProgressReporter({
+      logger: createRecordingLogger(),
+      stream: { isTTY: true, columns: 50, write: (s: string) => writes.push(s) },
+      tty: true,
+      tickMs: 0,
+    });
+    p.event({ type: 'note', region: 'apac', message: 'x'.repeat(200) });
+    const line = writes[0].replace('\r\x1b[2K', '').replace('\n', '');
+    expect(line.length).toBe(49);
+  });
+});
