@@ -31,7 +31,7 @@ describe('toTraySchema', () => {
         a: { enumLabels: 'One thing, Another', enum: ['a', 'b'] },
         b: { enum: ['HTTP_REQUEST', 'companyName', 2, true] },
       },
-    }) as { properties: Record<string, { enumLabels: unknown }> };
+    }) as unknown as { properties: Record<string, { enumLabels: unknown }> };
     expect(schema.properties.a.enumLabels).toEqual(['One thing', 'Another']);
     expect(schema.properties.b.enumLabels).toEqual(['Http Request', 'Company Name', '2', 'true']);
     expect(enumLabel('pending_review')).toBe('Pending Review');

@@ -1,0 +1,73 @@
+import { ExecutorContext, logger } from '@nx/devkit';
+import AdmZip from 'adm-zip';
+import * as fs from 'fs';
+import * as path from 'path';
+import { minimalConnector, tempDir, writeFiles } from '../../core/__fixtures__/temp-connector';
+import runExecutor, { resolveOutputPath } from './executor';
+
+function contextFor(root: string, projectName: string, projectRoot: string): ExecutorContext {
+  return {
+    root,
+    cwd: root,
+    isVerbose: false,
+    projectName,
+    targetName: 'build',
+    projectsConfigurations: { version: 2, projects: { [projectName]: { root: projectRoot, name: projectName } } },
+    nxJsonConfiguration: {},
+    projectGraph: { nodes: {}, dependencies: {} },
+  };
+}
+
+describe('build executor', () => {
+  let ws: string;
+  let info: jest.SpyInstance;
+  let error: jest.SpyInstance;
+  beforeEach(() => {
+    ws = tempDir('tc-build-executor-');
+    writeFiles(ws, Object.fromEntries(Object.entries(minimalConnector('acme-crm', ['list_contacts', 'get_contact'])).map(([k, v]) => [`connectors/acme-crm/${k}`, v])));
+    info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    error = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('writes {projectRoot}/.tray/connector.zip by default and prints one line', async () => {
+    const result = await runExecutor({}, contextFor(ws, 'acme-crm', 'connectors/acme-crm'));
+    expect(result).toEqual({ success: true });
+    const zip = path.join(ws, 'connectors/acme-crm/.tray/connector.zip');
+    expect(new AdmZip(zip).getEntries().map((e) => e.entryName)).toContain('acme-crm/src/list_contacts/input.json');
+    expect(info).toHaveBeenCalledTimes(1);
+    expect(info.mock.calls[0][0]).toMatch(/^acme-crm 1\.0: 2 operations, .* \(\d+ bytes\), sha256 [0-9a-f]{64} -> connectors\/acme-crm\/\.tray\/connector\.zip$/);
+    expect(error).not.toHaveBeenCalled();
+  });
+
+  it('replaces tokens Nx left and resolves relative paths against the workspace root', async () => {
+    expect(await runExecutor({ outputPath: '{workspaceRoot}/out/{projectRoot}/c.zip' }, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({ success: true });
+    expect(fs.existsSync(path.join(ws, 'out/connectors/acme-crm/c.zip'))).toBe(true);
+    expect(await runExecutor({ outputPath: 'dist/acme.zip' }, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({ success: true });
+    expect(fs.existsSync(path.join(ws, 'dist/acme.zip'))).toBe(true);
+    expect(resolveOutputPath(undefined, 'c/x', '/ws')).toBe(path.resolve('/ws/c/x/.tray/connector.zip'));
+    expect(resolveOutputPath('/abs/x.zip', 'c/x', '/ws')).toBe(path.resolve('/abs/x.zip'));
+  });
+
+  it('fails with a logged error naming the file, no stack trace, and removes a stale zip', async () => {
+    const zip = path.join(ws, 'connectors/acme-crm/.tray/connector.zip');
+    writeFiles(ws, { 'connectors/acme-crm/.tray/connector.zip': 'stale', 'connectors/acme-crm/connector.json': '{"name":"Acme","version":"1.0","title":"A"}' });
+    expect(await runExecutor({}, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({ success: false });
+    expect(error).toHaveBeenCalledTimes(1);
+    const message = error.mock.calls[0][0] as string;
+    expect(message).toContain(path.join(ws, 'connectors/acme-crm/connector.json'));
+    expect(message).toContain('"name" must be kebab-case');
+    expect(message).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(zip)).toBe(false);
+    expect(info).not.toHaveBeenCalled();
+  });
+
+  it('fails cleanly without a project', async () => {
+    const context = contextFor(ws, 'acme-crm', 'connectors/acme-crm');
+    expect(await runExecutor({}, { ...context, projectName: 'other' })).toEqual({ success: false });
+    expect(error.mock.calls[0][0]).toContain('no project in the executor context');
+  });
+});
