@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { TrayConnectorError } from './errors';
@@ -131,6 +132,8 @@ export function planWorkspaceLibraries(input: {
   const queue: string[] = input.files.filter((f) => SOURCE_EXTENSIONS.test(f)).map((f) => path.join(connectorDir, f));
   const seen = new Set(queue);
   const libraryRoots = new Set<string>();
+  /** npm packages the vendored files import. */
+  const externals = new Set<string>();
   while (queue.length) {
     const file = queue.shift() as string;
     const fromZip = zipPathOf(file) as string;
@@ -140,6 +143,11 @@ export function planWorkspaceLibraries(input: {
     for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
       const specifier = ref.fileName;
       const isAlias = matchesAlias(specifier, aliases);
+      if (isVendored && !isAlias && !specifier.startsWith('.')) {
+        const name = packageName(specifier);
+        if (name) externals.add(name);
+        continue;
+      }
       // In the connector's own files only alias imports matter; in a vendored file, relative imports too.
       if (!isAlias && !(isVendored && specifier.startsWith('.'))) continue;
       const resolved = ts.resolveModuleName(specifier, file, options, ts.sys).resolvedModule;
@@ -184,7 +192,24 @@ export function planWorkspaceLibraries(input: {
       if (!(name in plan.dependencies)) plan.dependencies[name] = range;
     }
   }
+  // Packages a vendored file imports that its library's package.json does not declare: take the
+  // version the workspace root declares (Nx workspaces often keep a single root package.json).
+  const rootPkgFile = path.join(workspaceRoot, 'package.json');
+  if (externals.size && fs.existsSync(rootPkgFile)) {
+    const rootPkg = JSON.parse(fs.readFileSync(rootPkgFile, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    for (const name of [...externals].sort()) {
+      const range = rootPkg.dependencies?.[name] ?? rootPkg.devDependencies?.[name];
+      if (range && !(name in plan.dependencies)) plan.dependencies[name] = range;
+    }
+  }
   return plan;
+}
+
+/** `@scope/pkg/sub` -> `@scope/pkg`, `lodash/fp` -> `lodash`; undefined for Node built-ins. */
+export function packageName(specifier: string): string | undefined {
+  if (specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0])) return undefined;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 /**
