@@ -8,6 +8,9 @@ import { createRecordingLogger } from './logger';
 import { listPackagedFiles } from './package-connector';
 import { matchesAlias, mergeDependencies, packageName, planWorkspaceLibraries, readWorkspaceAliases } from './workspace-libraries';
 
+// Builds compile TypeScript: give them room on a busy CI machine (timings are benchmarked, not asserted).
+jest.setTimeout(120_000);
+
 /** A workspace with four libraries (one unused) and a connector importing three of them. */
 function createWorkspace(ws: string): void {
   const connector = minimalConnector('acme');

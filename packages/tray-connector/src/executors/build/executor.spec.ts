@@ -5,6 +5,9 @@ import * as path from 'path';
 import { minimalConnector, tempDir, writeFiles } from '../../core/__fixtures__/temp-connector';
 import runExecutor, { resolveOutputPath } from './executor';
 
+// Builds compile TypeScript: give them room on a busy CI machine (timings are benchmarked, not asserted).
+jest.setTimeout(120_000);
+
 function contextFor(root: string, projectName: string, projectRoot: string): ExecutorContext {
   return {
     root,
