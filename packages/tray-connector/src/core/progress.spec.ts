@@ -65,4 +65,18 @@ describe('progress', () => {
     const line = writes[0].replace('\r\x1b[2K', '').replace('\n', '');
     expect(line.length).toBe(49);
   });
+
+  it('a failed region shows its reason once, without repeating the region', () => {
+    const log = createRecordingLogger();
+    const p = createProgressReporter({ logger: log, tty: false, now: () => 0 });
+    p.event({ type: 'done', region: 'eu', ok: false, status: 'HTTP 401', message: 'eu: Tray refused the token from TRAY_API_TOKEN_EU\nmore' });
+    expect(log.lines).toEqual(['1970-01-01T00:00:00.000Z eu   HTTP 401: Tray refused the token from TRAY_API_TOKEN_EU [0ms]']);
+  });
+
+  it('a terminal that reports no width gets 120 columns', () => {
+    const writes: string[] = [];
+    const p = createProgressReporter({ logger: createRecordingLogger(), stream: { isTTY: true, columns: 0, write: (s: string) => writes.push(s) }, tty: true, tickMs: 0 });
+    p.event({ type: 'note', region: 'us', message: 'y'.repeat(300) });
+    expect(writes[0].replace('\r\x1b[2K', '').replace('\n', '').length).toBe(119);
+  });
 });

@@ -78,7 +78,7 @@ export function describeEvent(event: ProgressEvent): string {
     case 'retry':
       return `${event.operation} request failed (${event.reason}); retry ${event.retry}/${event.retries} in ${formatDuration(event.delayMs)}`;
     case 'done':
-      return event.ok ? event.status : `${event.status}${event.message ? `: ${firstLine(event.message)}` : ''}`;
+      return event.ok ? event.status : `${event.status}${event.message ? `: ${shorten(event.message, event.region)}` : ''}`;
   }
 }
 
@@ -116,7 +116,7 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
   function liveReporter(): ProgressReporter {
     let drawn = 0;
     let finished = false;
-    const width = () => Math.max(40, (stream.columns ?? 120) - 1);
+    const width = () => Math.max(40, (stream.columns || 120) - 1);
     const draw = () => {
       let out = drawn ? `\x1b[${drawn}A` : '';
       const lines = [...states.entries()].map(([region, s]) => {
@@ -148,7 +148,7 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       },
       finish(summary) {
         if (timer) clearInterval(timer);
-        if (!finished && drawn) draw();
+        if (!finished && drawn && [...states.values()].some((s) => !s.done)) draw();
         finished = true;
         options.logger.info(summary);
       },
@@ -156,6 +156,8 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
   }
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0];
+/** The first line of a failure, without the region prefix the reporter already shows, at most 200 characters. */
+function shorten(text: string, region: Region): string {
+  const line = text.split('\n')[0].replace(new RegExp(`^${region}: `), '');
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
