@@ -47,7 +47,10 @@ describe('buildConnector', () => {
       sha256: sha256(outputPath),
     });
     const zip = new AdmZip(outputPath);
-    const names = zip.getEntries().map((e) => e.entryName);
+    const names = zip.getEntries().map((e) => e.entryName).filter((n) => !n.endsWith('/'));
+    expect(zip.getEntries().map((e) => e.entryName).filter((n) => n.endsWith('/'))).toEqual(
+      ['get_contact', 'list_files', 'search_items', 'update-deal'].map((op) => `conformance-fixture/src/${op}/`),
+    );
     const srcFiles = Object.keys(before).filter((f) => f.startsWith('src/') && !f.endsWith('.ctx.json'));
     const schemas = generateSchemas(findOperations(CONFORMANCE_FIXTURE));
     expect(names).toEqual(
@@ -122,6 +125,9 @@ describe('buildConnector', () => {
       'acme/jest.config.js',
       'acme/package.json',
       'acme/src/Auth.ts',
+      'acme/src/get_thing/',
+      'acme/src/get_thing/fixtures/',
+      'acme/src/get_thing/fixtures/deep/',
       'acme/src/get_thing/fixtures/deep/data.json',
       'acme/src/get_thing/handler.ts',
       'acme/src/get_thing/input.json',

@@ -4,7 +4,7 @@ import { readConnectorConfig } from './connector-config';
 import { findOperations } from './connector-operations';
 import { TrayConnectorError } from './errors';
 import { Logger } from './logger';
-import { listPackagedFiles, writeDeterministicZip, ZipEntry } from './package-connector';
+import { directoryEntries, listPackagedFiles, writeDeterministicZip, ZipEntry } from './package-connector';
 import { generateSchemas } from './schema/generate-schemas';
 import { flattenTsconfig } from './tsconfig-flatten';
 import { mergeDependencies, planWorkspaceLibraries, readWorkspaceAliases } from './workspace-libraries';
@@ -93,7 +93,8 @@ export async function buildConnector(options: BuildConnectorOptions): Promise<Bu
   for (const schema of schemas) files.set(schema.file, Buffer.from(schema.json));
   for (const [rel, data] of libraries.vendored) files.set(rel, data);
 
-  const entries: ZipEntry[] = [...files].map(([rel, data]) => ({ name: `${config.name}/${rel}`, data }));
+  const fileEntries: ZipEntry[] = [...files].map(([rel, data]) => ({ name: `${config.name}/${rel}`, data }));
+  const entries = [...fileEntries, ...directoryEntries(fileEntries.map((e) => e.name), `${config.name}/src`)];
   const zip = await writeDeterministicZip(entries, zipPath);
   const result: BuildConnectorResult = {
     name: config.name,

@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir, writeFiles } from './__fixtures__/temp-connector';
-import { isExcludedFileName, listPackagedFiles, writeDeterministicZip, ZIP_ENTRY_DATE } from './package-connector';
+import { directoryEntries, isExcludedFileName, listPackagedFiles, writeDeterministicZip, ZIP_ENTRY_DATE } from './package-connector';
 
 describe('listPackagedFiles', () => {
   let dir: string;
@@ -68,6 +68,27 @@ describe('writeDeterministicZip', () => {
     expect(zip.readAsText('c/src/a/a.ts')).toBe('export const a = 1;\n'.repeat(50));
     expect(fs.readdirSync(dir).sort()).toEqual(['one.zip', 'out']);
     expect(fs.readdirSync(path.join(dir, 'out'))).toEqual(['two.zip']);
+  });
+
+  it('lists the folders below src/ as directory entries (as tray-cdk does) and writes them with mode 0755', async () => {
+    const names = ['c/connector.json', 'c/src/Auth.ts', 'c/src/op/input.ts', 'c/src/op/deep/x/y.json', 'c/src/op/output.ts'];
+    const dirs = directoryEntries(names, 'c/src');
+    expect(dirs.map((d) => d.name)).toEqual(['c/src/op/', 'c/src/op/deep/', 'c/src/op/deep/x/']);
+    const result = await writeDeterministicZip([...names.map((name) => ({ name, data: Buffer.from(name) })), ...dirs], path.join(dir, 'd.zip'));
+    const zip = new AdmZip(result.zipPath);
+    const dirEntry = zip.getEntry('c/src/op/deep/');
+    expect(dirEntry?.isDirectory).toBe(true);
+    expect((dirEntry!.header.attr >>> 16) & 0o777).toBe(0o755);
+    expect(zip.getEntries().map((e) => e.entryName)).toEqual([
+      'c/connector.json',
+      'c/src/Auth.ts',
+      'c/src/op/',
+      'c/src/op/deep/',
+      'c/src/op/deep/x/',
+      'c/src/op/deep/x/y.json',
+      'c/src/op/input.ts',
+      'c/src/op/output.ts',
+    ]);
   });
 
   it('refuses duplicate names and leaves no file behind', async () => {

@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** One file of the zip: a posix path inside the archive and its bytes. */
+/** One entry of the zip: a posix path inside the archive and its bytes; a name ending in "/" is a directory (empty data). */
 export interface ZipEntry {
   name: string;
   data: Buffer;
@@ -19,6 +19,8 @@ export interface ZipResult {
 export const ZIP_ENTRY_DATE = new Date('1980-01-01T00:00:00Z');
 /** rw-r--r-- for every file, whatever the file system says. */
 export const ZIP_ENTRY_MODE = 0o644;
+/** rwxr-xr-x for directory entries (names ending in "/"). */
+export const ZIP_DIRECTORY_MODE = 0o755;
 
 /** Names never packaged, at any depth: credentials, environment files, dependencies, build output, lock files. */
 const EXCLUDED_DIRS = new Set(['node_modules', 'dist', '.tray', '.git', '.nx', 'coverage']);
@@ -65,6 +67,21 @@ export function compareNames(a: string, b: string): number {
 }
 
 /**
+ * Directory entries for the folders below `under` (e.g. `acme/src`) that hold entries, as
+ * `tray-cdk connector build` writes them (it lists every folder inside src/, not src/ itself).
+ */
+export function directoryEntries(names: string[], under: string): ZipEntry[] {
+  const dirs = new Set<string>();
+  const prefix = `${under}/`;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const parts = name.slice(prefix.length).split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) dirs.add(`${prefix}${parts.slice(0, i).join('/')}/`);
+  }
+  return [...dirs].sort(compareNames).map((name) => ({ name, data: Buffer.alloc(0) }));
+}
+
+/**
  * Writes a deterministic zip: entries sorted by name, fixed date and mode, deflated at a fixed
  * level; the same entries always give the same bytes. Written to a temporary file beside
  * `zipPath` and renamed into place, so a failed build never leaves a partial zip.
@@ -97,7 +114,8 @@ function zipToBuffer(entries: ZipEntry[]): Promise<Buffer> {
     archive.on('error', reject);
     archive.on('end', () => resolve(Buffer.concat(chunks)));
     for (const entry of entries) {
-      archive.append(entry.data, { name: entry.name, date: ZIP_ENTRY_DATE, mode: ZIP_ENTRY_MODE });
+      const isDirectory = entry.name.endsWith('/');
+      archive.append(entry.data, { name: entry.name, date: ZIP_ENTRY_DATE, mode: isDirectory ? ZIP_DIRECTORY_MODE : ZIP_ENTRY_MODE });
     }
     void archive.finalize();
   });

@@ -120,7 +120,7 @@ describe('workspace libraries', () => {
     const result = await buildConnector({ connectorDir: connectorDir(), workspaceRoot: ws, outputPath: path.join(connectorDir(), '.tray/connector.zip'), logger });
     const zip = new AdmZip(result.zipPath);
     const names = zip.getEntries().map((e) => e.entryName);
-    expect(names.filter((n) => n.includes('__workspace__'))).toEqual([
+    expect(names.filter((n) => n.includes('__workspace__') && !n.endsWith('/'))).toEqual([
       'acme/src/__workspace__/libs/http/src/index.ts',
       'acme/src/__workspace__/libs/shared/src/index.ts',
       'acme/src/__workspace__/libs/shared/src/lib/format.ts',
@@ -128,6 +128,7 @@ describe('workspace libraries', () => {
       'acme/src/__workspace__/libs/util/src/index.ts',
       'acme/src/__workspace__/libs/wild/src/math.ts',
     ]);
+    expect(names).toContain('acme/src/__workspace__/libs/shared/src/lib/');
     expect(names.some((n) => n.includes('unused') || n.endsWith('format.spec.ts') || n.endsWith('project.json'))).toBe(false);
     expect(JSON.parse(zip.readAsText('acme/package.json')).dependencies).toEqual({
       '@trayio/cdk-dsl': '4.65.0',

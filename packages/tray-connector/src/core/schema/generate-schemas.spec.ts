@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import AdmZip from 'adm-zip';
+import { buildConnector } from '../build-connector';
 import { findOperations } from '../connector-operations';
+import { createRecordingLogger } from '../logger';
 import { TrayConnectorError } from '../errors';
 import { generateSchemas } from './generate-schemas';
 
@@ -33,7 +36,7 @@ describe('generateSchemas conformance with @trayio/cdk-build 2.19.0', () => {
   beforeAll(async () => {
     for (const schema of generateSchemas(findOperations(FIXTURE))) ours.set(schema.file, schema.json);
 
-    // Tray's builder writes into the connector's src/: run it on a temporary copy.
+    // Tray's builder writes into the connector's src/ (and dist/connector.zip): run it on a temporary copy.
     copy = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-conformance-'));
     fs.cpSync(FIXTURE, copy, { recursive: true });
     fs.symlinkSync(WORKSPACE_NODE_MODULES, path.join(copy, 'node_modules'), 'dir');
@@ -41,7 +44,8 @@ describe('generateSchemas conformance with @trayio/cdk-build 2.19.0', () => {
     const { ConnectorBuilder } = require('@trayio/cdk-build/connector/ConnectorBuilder');
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      const result = await new ConnectorBuilder().generateSchemas(copy)();
+      fs.mkdirSync(path.join(copy, 'dist'));
+      const result = await new ConnectorBuilder().buildConnector(copy)();
       expect(result._tag).toBe('Right');
     } finally {
       log.mockRestore();
@@ -102,6 +106,19 @@ describe('generateSchemas conformance with @trayio/cdk-build 2.19.0', () => {
     expect(output.properties.contact.oneOf).toHaveLength(2);
     const files = JSON.parse(ours.get('src/list_files/input.json') as string);
     expect(files.properties.folder.required).toEqual(['expires', 'mime_type', 'name', 'url']);
+  });
+
+  it("zips the same layout as tray-cdk's build (plus response.json, minus every *.ctx.json)", async () => {
+    const ourZip = path.join(copy, 'ours.zip');
+    await buildConnector({ connectorDir: FIXTURE, workspaceRoot: path.dirname(FIXTURE), outputPath: ourZip, logger: createRecordingLogger() });
+    const theirs = new AdmZip(path.join(copy, 'dist/connector.zip')).getEntries().map((e) => e.entryName);
+    const ours = new AdmZip(ourZip).getEntries().map((e) => e.entryName);
+    expect(ours.filter((n) => n.endsWith('.ctx.json'))).toEqual([]);
+    expect(ours.filter((n) => !n.endsWith('/response.json')).sort()).toEqual(theirs.filter((n) => !n.endsWith('.ctx.json')).sort());
+    expect(ours.filter((n) => n.endsWith('/response.json'))).toEqual([
+      'conformance-fixture/src/get_contact/response.json',
+      'conformance-fixture/src/search_items/response.json',
+    ]);
   });
 
   it('never writes into the connector folder', () => {
