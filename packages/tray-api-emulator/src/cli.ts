@@ -4,7 +4,7 @@ import { startEmulator, EMULATOR_REGIONS, type EmulatorOptions } from './emulato
 
 const USAGE = `usage: tray-api-emulator [--port 4010] [--host 127.0.0.1]
                          [--token-us X] [--token-eu Y] [--token-apac Z]
-                         [--deploy-delay-ms N] [--record FILE]
+                         [--deploy-delay-ms N] [--building-after-ms N] [--record FILE]
 
 Serves Tray's CDK deployment API for every region under one URL:
   <url>/us  <url>/eu  <url>/apac   (a path without a region prefix counts as us)
@@ -36,6 +36,9 @@ export function parseArgs(argv: string[]): EmulatorOptions & { record?: string; 
         break;
       case '--deploy-delay-ms':
         out.deployDelayMs = toInt(key, value());
+        break;
+      case '--building-after-ms':
+        out.buildingAfterMs = toInt(key, value());
         break;
       case '--record':
         out.record = value();

@@ -85,6 +85,22 @@ describe('tray-api-emulator', () => {
     expect(emu.deployments).toHaveLength(0);
   });
 
+  it('can report Building between Deploying and Deployed', async () => {
+    const building = await startEmulator({ deployDelayMs: 120, buildingAfterMs: 40 });
+    try {
+      const headers = { Authorization: 'Bearer emulator-token-us' };
+      const res = await http.post(`${building.url}${deployPath('acme-crm', '1.0')}`, { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') }, { headers });
+      const status = async () => (await http.get(`${building.url}${base}/acme-crm/versions/1.0/${res.data.id}`, { headers })).data.deploymentStatus;
+      expect(await status()).toBe('Deploying');
+      await new Promise((r) => setTimeout(r, 70));
+      expect(await status()).toBe('Building');
+      await new Promise((r) => setTimeout(r, 90));
+      expect(await status()).toBe('Deployed');
+    } finally {
+      await building.close();
+    }
+  });
+
   it('ends a deployment Failed when told to', async () => {
     emu.failDeployments(1, { region: 'apac' });
     const res = await post('apac', deployPath('acme-crm', '1.0'), { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') });

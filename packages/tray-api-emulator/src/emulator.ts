@@ -13,7 +13,7 @@ import AdmZip from 'adm-zip';
 export type EmulatorRegion = 'us' | 'eu' | 'apac';
 export const EMULATOR_REGIONS: readonly EmulatorRegion[] = ['us', 'eu', 'apac'];
 export type RequestKind = 'deploy' | 'status' | 'share' | 'other';
-export type DeploymentStatus = 'Deploying' | 'Deployed' | 'Failed';
+export type DeploymentStatus = 'Deploying' | 'Building' | 'Deployed' | 'Failed';
 
 /** The token each region accepts when none is configured. */
 export const DEFAULT_TOKENS: Readonly<Record<EmulatorRegion, string>> = {
@@ -31,6 +31,8 @@ export interface EmulatorOptions {
   tokens?: Partial<Record<EmulatorRegion, string>>;
   /** How long a deployment stays `Deploying` before it ends `Deployed` (or `Failed`); default 200 ms. */
   deployDelayMs?: number;
+  /** When set, a deployment reports `Building` from this many ms after it started until it ends (Tray's own scripts see this status). */
+  buildingAfterMs?: number;
   /** Largest request body accepted, in bytes; default 64 MiB (413 above). */
   maxBodyBytes?: number;
 }
@@ -147,6 +149,7 @@ const EMAIL_RE = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const tokens: Record<EmulatorRegion, string> = { ...DEFAULT_TOKENS, ...stripUndefined(options.tokens ?? {}) };
   let deployDelayMs = options.deployDelayMs ?? 200;
+  const buildingAfterMs = options.buildingAfterMs;
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const requests: RecordedRequest[] = [];
   const deployments: EmulatorDeployment[] = [];
@@ -272,7 +275,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       summary.problem = problem;
       return answer(400, { message: problem });
     }
-    const running = deployments.find((d) => d.region === region && d.name === name && d.version === version && d.status === 'Deploying');
+    const running = deployments.find((d) => d.region === region && d.name === name && d.version === version && (d.status === 'Deploying' || d.status === 'Building'));
     if (running) {
       record.repeatDeployment = true;
       record.deploymentId = running.id;
@@ -292,6 +295,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     record.deploymentId = deployment.id;
     const failing = deploymentFaults.find((f) => f.remaining > 0 && (!f.region || f.region === region) && (!f.name || f.name === name));
     if (failing) failing.remaining--;
+    if (buildingAfterMs !== undefined && buildingAfterMs < deployDelayMs) {
+      later(buildingAfterMs, () => {
+        if (deployment.status === 'Deploying') deployment.status = 'Building';
+      });
+    }
     later(deployDelayMs, () => {
       deployment.status = failing ? 'Failed' : 'Deployed';
       deployment.finishedAt = new Date().toISOString();

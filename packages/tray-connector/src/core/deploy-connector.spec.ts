@@ -77,6 +77,22 @@ describe('deployConnector against the emulator', () => {
     expect(emu.requests.filter((r) => r.kind === 'deploy' && r.repeatDeployment)).toHaveLength(1);
   });
 
+  it('keeps waiting through Building and shows each status change once', async () => {
+    await emu.close();
+    emu = await startEmulator({ tokens: TOKENS, deployDelayMs: 150, buildingAfterMs: 50 });
+    const outcome = await deployConnector(options({ regions: ['us'], env: emulatorEnv(emu, ['us']) }));
+    expect(outcome.success).toBe(true);
+    const lines = log.lines.filter((l) => / us +/.test(l)).map((l) => l.replace(/^\S+ us +/, '').replace(/ \[[^\]]+\]$/, ''));
+    const id = emu.deployments[0].id;
+    expect(lines).toEqual([
+      expect.stringMatching(/^sending acme-crm 1.0 \(\d+ bytes zipped\) to http:\/\/127.0.0.1:\d+\/us$/),
+      `submitted, deployment ${id}: Deploying`,
+      `Building (deployment ${id})`,
+      'Deployed',
+    ]);
+    expect(emu.requests.filter((r) => r.kind === 'status').length).toBeGreaterThan(2);
+  });
+
   it('reports Failed as a failure while the other regions deploy', async () => {
     emu.failDeployments(1, { region: 'apac' });
     const outcome = await deployConnector(options());
