@@ -158,6 +158,12 @@ describe('generateSchemas errors', () => {
     );
   });
 
+  it('explains a type that is exported under an alias only', () => {
+    write('src/get_thing/types.ts', 'export type Thing = { id: string };\n');
+    write('src/get_thing/input.ts', "export { Thing as GetThingInput } from './types';\n");
+    expect(() => generateSchemas(findOperations(dir))).toThrow(`${path.join(dir, 'src/get_thing/input.ts')}: no schema for GetThingInput (type GetThingInput not found)`);
+  });
+
   it('falls back to Tray\'s full compiler setup when a type needs the DOM lib', () => {
     write('src/get_thing/input.ts', 'export type GetThingInput = { kind: DocumentReadyState };\n');
     const [input] = generateSchemas(findOperations(dir));

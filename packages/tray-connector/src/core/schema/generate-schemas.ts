@@ -155,10 +155,16 @@ export function generateSchemas(operations: ConnectorOperation[], options: Gener
       generator.getSymbols(source.type).flatMap((s) => (s.symbol.getDeclarations() ?? []).map((d) => d.getSourceFile().fileName)),
     );
     let schema: TJS.Definition;
-    if (declaringFiles.size > 1) {
-      schema = createGenerator(checkedProgram([source.file], options)).getSchemaForSymbol(source.type);
-    } else {
-      schema = generator.getSchemaForSymbol(source.type);
+    try {
+      schema =
+        declaringFiles.size > 1
+          ? createGenerator(checkedProgram([source.file], options)).getSchemaForSymbol(source.type)
+          : generator.getSchemaForSymbol(source.type);
+    } catch (e) {
+      if (e instanceof TrayConnectorError) throw e;
+      throw new TrayConnectorError(
+        `${source.file}: no schema for ${source.type} (${(e as Error).message}); declare it in the program, e.g. \`export type ${source.type} = { ... }\` (a re-export under another name is not found by Tray's builder either)`,
+      );
     }
     return {
       operation: source.operation,
