@@ -82,8 +82,8 @@ export function directoryEntries(names: string[], under: string): ZipEntry[] {
 }
 
 /**
- * Writes a deterministic zip: entries sorted by name, fixed date and mode, deflated at a fixed
- * level; the same entries always give the same bytes. Written to a temporary file beside
+ * Writes a deterministic zip: entries sorted by name, fixed date and mode, stored uncompressed;
+ * the same entries always give the same bytes, on any machine. Written to a temporary file beside
  * `zipPath` and renamed into place, so a failed build never leaves a partial zip.
  */
 export async function writeDeterministicZip(entries: ZipEntry[], zipPath: string): Promise<ZipResult> {
@@ -107,7 +107,9 @@ export async function writeDeterministicZip(entries: ZipEntry[], zipPath: string
 
 function zipToBuffer(entries: ZipEntry[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const archive = archiver.create('zip', { zlib: { level: 9 }, forceLocalTime: false, comment: '' });
+    // Stored, not deflated: deflate output may differ between zlib builds (Node versions, CPU-specific
+    // code paths), and the same sources must give the same bytes everywhere. Connector sources are small.
+    const archive = archiver.create('zip', { store: true, forceLocalTime: false, comment: '' });
     const chunks: Buffer[] = [];
     archive.on('data', (chunk: Buffer) => chunks.push(chunk));
     archive.on('warning', reject);
