@@ -74,6 +74,20 @@ describe('TrayClient', () => {
     emu.reset();
   });
 
+  it('retries a request that timed out', async () => {
+    const events: string[] = [];
+    const c = new TrayClient({
+      endpoint: { region: 'eu', baseUrl: emu.urlFor('eu'), baseUrlSource: 'test', token: TOKENS.eu, tokenEnv: 'TRAY_API_TOKEN_EU' },
+      retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 10 },
+      requestTimeoutMs: 60,
+      onRetry: (e) => events.push(`${e.operation} ${e.reason}`),
+    });
+    emu.slowNext(1, 400, { region: 'eu' });
+    const err = await c.getDeployment('acme-crm', '1.0', 'unknown').catch((e) => e);
+    expect(err.status).toBe(404);
+    expect(events).toEqual(['status timed out (ECONNABORTED)']);
+  });
+
   it('reports a closed port as a connection problem', async () => {
     const closed = await startEmulator();
     const url = closed.urlFor('eu');
