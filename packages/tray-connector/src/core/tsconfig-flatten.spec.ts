@@ -74,6 +74,17 @@ describe('flattenTsconfig', () => {
     expect(flat().compilerOptions).toEqual({ strict: true, baseUrl: '.', paths: { '~/*': ['src/*'] } });
   });
 
+  it('drops workspace paths from a tsconfig.json without extends too', () => {
+    writeFiles(connector(), {
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { strict: true, baseUrl: '../..', paths: { '@acme/shared': ['libs/shared/src/index.ts'], '~/*': ['connectors/acme/src/*'] } },
+      }),
+    });
+    expect(flat()).toEqual({ compilerOptions: { strict: true, paths: { '~/*': ['./src/*'] } } });
+    writeFiles(connector(), { 'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "~/*": ["src/*"] } } }' });
+    expect(flattenTsconfig(connector()).toString()).toBe('{ "compilerOptions": { "baseUrl": ".", "paths": { "~/*": ["src/*"] } } }');
+  });
+
   it('names the file for a missing or circular extends', () => {
     writeFiles(ws, { 'connectors/acme/tsconfig.json': JSON.stringify({ extends: '../../nope.json' }) });
     expect(() => flattenTsconfig(connector())).toThrow(`${path.join(connector(), 'tsconfig.json')}: "extends": "../../nope.json" not found`);

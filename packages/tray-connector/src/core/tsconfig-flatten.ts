@@ -115,15 +115,23 @@ function mergeConfig(base: Json, child: Json): Json {
   return result;
 }
 
-/** Removes `paths` targets outside the connector folder (and the whole `paths` when none is left). */
+/**
+ * Removes `paths` targets outside the connector folder (and the whole `paths` when none is left),
+ * and a `baseUrl` outside it (the paths kept are then written relative to the connector folder).
+ */
 function dropEscapingPaths(config: Json, connectorDir: string): void {
   const options = config.compilerOptions as Json | undefined;
-  const paths = options?.paths as Record<string, unknown> | undefined;
-  if (!options || !paths || typeof paths !== 'object') return;
+  if (!options) return;
   const base = path.resolve(connectorDir, typeof options.baseUrl === 'string' ? options.baseUrl : '.');
+  const baseEscapes = typeof options.baseUrl === 'string' && !isInside(connectorDir, base);
+  if (baseEscapes) delete options.baseUrl;
+  const paths = options.paths as Record<string, unknown> | undefined;
+  if (!paths || typeof paths !== 'object') return;
   const kept: Record<string, string[]> = {};
   for (const [alias, targets] of Object.entries(paths)) {
-    const inside = (Array.isArray(targets) ? targets : []).filter((t): t is string => typeof t === 'string' && isInside(connectorDir, path.resolve(base, t)));
+    const inside = (Array.isArray(targets) ? targets : [])
+      .filter((t): t is string => typeof t === 'string' && isInside(connectorDir, path.resolve(base, t)))
+      .map((t) => (baseEscapes ? rebase(t, base, connectorDir, connectorDir) as string : t));
     if (inside.length) kept[alias] = inside;
   }
   if (Object.keys(kept).length) options.paths = kept;
@@ -132,7 +140,7 @@ function dropEscapingPaths(config: Json, connectorDir: string): void {
 
 /**
  * The tsconfig.json to put in the zip. A connector's tsconfig.json without `extends` is
- * packaged as it is (same bytes). One that extends another config (in an Nx workspace,
+ * packaged as it is (same bytes), unless its `paths` point outside the connector folder. One that extends another config (in an Nx workspace,
  * usually the workspace's tsconfig.base.json) becomes the standalone equivalent: the
  * chain merged in, no `extends`, no workspace `paths`, and paths pointing outside the
  * connector folder dropped, so Tray can build the zip on its own.
@@ -141,8 +149,14 @@ export function flattenTsconfig(connectorDir: string): Buffer {
   const file = path.join(connectorDir, 'tsconfig.json');
   const original = fs.readFileSync(file);
   const raw = readJsonc(file);
-  if (raw.extends === undefined) return original;
   const dir = path.resolve(connectorDir);
+  if (raw.extends === undefined) {
+    // Standalone already, unless its own `paths` lead outside the connector folder.
+    const copy = JSON.parse(JSON.stringify(raw)) as Json;
+    dropEscapingPaths(copy, dir);
+    if (JSON.stringify(copy) === JSON.stringify(raw)) return original;
+    return Buffer.from(`${JSON.stringify(copy, null, 2)}\n`);
+  }
   const flat = resolveConfig(path.resolve(file), dir, dir, []);
   dropEscapingPaths(flat, dir);
   return Buffer.from(`${JSON.stringify(flat, null, 2)}\n`);
