@@ -236,7 +236,7 @@ function sh(cwd, command, { env = {}, quiet = false } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', command], {
       cwd,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', ...env },
+      env: { ...process.env, npm_config_prefer_offline: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
