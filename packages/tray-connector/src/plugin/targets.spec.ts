@@ -1,0 +1,45 @@
+import { BUILD_INPUTS, buildTarget, connectorTargets, DEPLOY_ENV_INPUTS, deployTarget, shareTarget, testTarget } from './targets';
+
+describe('connector targets', () => {
+  it('build is cached, writes .tray/connector.zip, and takes as inputs what goes into the zip and nothing that must not', () => {
+    const build = buildTarget();
+    expect(build.cache).toBe(true);
+    expect(build.options).toEqual({ outputPath: '{projectRoot}/.tray/connector.zip' });
+    expect(build.outputs).toEqual(['{options.outputPath}']);
+    expect(build.inputs).toEqual(BUILD_INPUTS);
+    for (const zipped of ['connector.json', 'package.json', 'tsconfig*.json', 'jest.config.js', 'src/**/*']) {
+      expect(BUILD_INPUTS).toContain(`{projectRoot}/${zipped}`);
+    }
+    // Credentials and env files never make a connector affected (and are never zipped).
+    expect(BUILD_INPUTS).toContain('!{projectRoot}/**/*.ctx.json');
+    expect(BUILD_INPUTS).toContain('!{projectRoot}/**/.env*');
+    // Not the whole folder: a README or the build output would select a deploy whose zip cannot change.
+    expect(BUILD_INPUTS).not.toContain('{projectRoot}/**/*');
+    // Imported workspace libraries are vendored into the zip.
+    expect(BUILD_INPUTS).toContain('^default');
+  });
+
+  it('deploy depends on build, hashes the zip and the Tray organisation (URL and token variables), and is never input-less', () => {
+    const deploy = deployTarget(['us', 'eu']);
+    expect(deploy.dependsOn).toEqual(['build']);
+    expect(deploy.cache).toBe(true);
+    expect(deploy.options).toEqual({ regions: ['us', 'eu'] });
+    expect(deploy.inputs).toEqual([{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))]);
+    expect([...DEPLOY_ENV_INPUTS].sort()).toEqual(
+      ['TRAY_API_TOKEN', 'TRAY_API_TOKEN_US', 'TRAY_API_TOKEN_EU', 'TRAY_API_TOKEN_APAC', 'TRAY_API_URL', 'TRAY_API_URL_US', 'TRAY_API_URL_EU', 'TRAY_API_URL_APAC'].sort(),
+    );
+    expect(deploy.metadata?.description).toMatch(/--skip-nx-cache/);
+  });
+
+  it('deploy depends on the build target under its configured name', () => {
+    const names = { build: 'tray-build', test: 'tray-test', deploy: 'tray-deploy', share: 'tray-share' };
+    expect(deployTarget(['eu'], names).dependsOn).toEqual(['tray-build']);
+    expect(Object.keys(connectorTargets(['eu'], names))).toEqual(['tray-build', 'tray-test', 'tray-deploy', 'tray-share']);
+  });
+
+  it('share is never cached; test runs jest from the connector folder', () => {
+    expect(shareTarget().cache).toBe(false);
+    expect(testTarget().options).toEqual({ command: 'jest --config jest.config.js --passWithNoTests', cwd: '{projectRoot}' });
+    expect(testTarget().cache).toBe(true);
+  });
+});
