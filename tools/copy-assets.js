@@ -27,7 +27,8 @@ function walk(dir, inTemplates) {
       walk(from, inTemplates || entry.name === 'files');
       continue;
     }
-    const isTs = entry.name.endsWith('.ts');
+    // schema.d.ts files describe executor/generator options: tsc does not emit .d.ts inputs, so ship them as they are.
+    const isTs = entry.name.endsWith('.ts') && entry.name !== 'schema.d.ts';
     if (!inTemplates && (isTs || entry.name.endsWith('.spec.js'))) continue;
     copy(from, path.join(out, path.relative(src, from)));
   }
