@@ -126,7 +126,7 @@ export function resolveRegionEndpoints(regions: readonly Region[], options: Reso
     }
     endpoints.push({ region, baseUrl: baseUrl.replace(/\/+$/, ''), baseUrlSource, token: token ?? '', tokenEnv: token ? tokenEnv : info.tokenEnv });
   }
-  if (problems.length) throw new TrayConnectorError(problems.length === 1 ? problems[0] : `Cannot deploy:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length) throw new TrayConnectorError(problems.length === 1 ? problems[0] : `Nothing was sent to Tray:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return { endpoints, warnings };
 }
 

@@ -68,6 +68,15 @@ describe('TrayClient', () => {
     const missing = await client().getDeployment('acme-crm', '1.0', 'nope').catch((e) => e);
     expect(missing.message).toContain('Tray found no connector acme-crm version 1.0 (HTTP 404)');
 
+    // A deploy answered 404 means the endpoint is wrong (deploying needs no existing connector): the message points at the base URL.
+    const wrongBase = new TrayClient({
+      endpoint: { region: 'eu', baseUrl: `${emu.urlFor('eu')}/v2`, baseUrlSource: 'TRAY_API_URL_EU', token: TOKENS.eu, tokenEnv: 'TRAY_API_TOKEN_EU' },
+      retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    const zip = writeConnectorZip(path.join(tempDir('tray-404-'), 'c.zip'), { name: 'acme-crm', version: '1.0' });
+    const notFound = await wrongBase.deployFromSource('acme-crm', '1.0', zip).catch((e) => e);
+    expect(notFound.message).toContain(`check that the base URL ${emu.urlFor('eu')}/v2 (from TRAY_API_URL_EU) is the API root, e.g. https://api.eu1.tray.io`);
+
     emu.failNext(5, 502);
     const gaveUp = await client(TOKENS.eu, 2).getDeployment('acme-crm', '1.0', 'x').catch((e) => e);
     expect(gaveUp.message).toMatch(/Tray failed \(HTTP 502\).*gave up after 3 attempts/);

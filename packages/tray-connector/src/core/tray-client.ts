@@ -214,7 +214,7 @@ export class TrayClient {
           ? ` Deploy ${subject} to ${region} with this token before sharing it.`
           : operation === 'status'
             ? ` Deployment ${what.id} is unknown to ${region}.`
-            : '';
+            : ` Deploying needs no existing connector, so the endpoint itself was not found: check that the base URL ${this.endpoint.baseUrl} (from ${this.endpoint.baseUrlSource}) is the API root, e.g. ${REGION_INFO[region].defaultBaseUrl}, with no extra path.`;
       return new TrayApiError(
         `${region}: Tray found no connector ${what.name} version ${what.version} (HTTP 404) while ${doing} it.${hint}${withBody}`,
         region,

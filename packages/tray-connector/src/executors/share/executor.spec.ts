@@ -68,6 +68,18 @@ describe('tray-connector:share executor', () => {
     expect(output.text()).toMatch(/Share of acme-crm 1.0 with jane@acme.com, john@acme.com: 2\/2 regions ok/);
   });
 
+  it("uses deploy's default region (us) when the deploy target names none", async () => {
+    const bare = workspace(['us']);
+    const deploy = (bare.context.projectsConfigurations.projects[PROJECT].targets as Record<string, { options: Record<string, unknown> }>).deploy;
+    delete deploy.options.regions;
+    try {
+      await expect(shareExecutor({ emails: ['jane@acme.com'] }, bare.context)).resolves.toEqual({ success: true });
+      expect(emu.requests.map((r) => [r.region, r.kind, r.status])).toEqual([['us', 'share', 200]]);
+    } finally {
+      fs.rmSync(bare.root, { recursive: true, force: true });
+    }
+  });
+
   it('fails in a region where the connector is not deployed, naming it', async () => {
     await expect(shareExecutor({ emails: ['jane@acme.com'], regions: ['us', 'apac'] }, ws.context)).resolves.toEqual({ success: false });
     expect(output.text()).toContain('apac: Tray found no connector acme-crm version 1.0 (HTTP 404) while sharing it. Deploy acme-crm 1.0 to apac with this token before sharing it.');
