@@ -121,6 +121,15 @@ describe('init generator', () => {
     });
   });
 
+  it("makes deploy's default depend on the build target under the name the plugin registration gives it", async () => {
+    updateNxJson(tree, {
+      ...readNxJson(tree),
+      plugins: [{ plugin: 'tray-connector', options: { buildTargetName: 'tray-build', deployTargetName: 'tray-deploy' } }],
+    });
+    await initGenerator(tree, { skipInstall: true });
+    expect(readNxJson(tree)!.targetDefaults!['tray-connector:deploy']).toMatchObject({ dependsOn: ['tray-build'] });
+  });
+
   it('keeps targetDefaults the user already set', async () => {
     updateNxJson(tree, { ...readNxJson(tree), targetDefaults: { 'tray-connector:build': { cache: false } } });
     await initGenerator(tree, { skipInstall: true });

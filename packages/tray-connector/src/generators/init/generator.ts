@@ -9,18 +9,10 @@ import {
   updateNxJson,
 } from '@nx/devkit';
 import { TrayConnectorError } from '../../core/errors';
+import type { TrayConnectorPluginOptions } from '../../plugin/create-nodes';
 import { buildTarget, DEFAULT_TARGET_NAMES, deployTarget, PLUGIN_NAME, REGION_NAMES } from '../../plugin/targets';
 import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';
 import type { InitGeneratorSchema } from './schema';
-
-/** The options the plugin entry in nx.json carries (read by the plugin's createNodes). */
-export interface TrayConnectorPluginOptions {
-  buildTargetName: string;
-  testTargetName: string;
-  deployTargetName: string;
-  shareTargetName: string;
-  defaultRegions: string[];
-}
 
 /** What `.gitignore` must hold: build output and local test credentials. */
 export const GITIGNORE_ENTRIES = ['.tray/', '*.ctx.json'];
@@ -69,11 +61,11 @@ export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean
   const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
   const before = JSON.stringify(nxJson);
 
+  const plugins = nxJson.plugins ?? [];
+  const registration = plugins.find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
   if (shouldAddPlugin(nxJson, options.addPlugin)) {
-    const plugins = nxJson.plugins ?? [];
-    const registered = plugins.some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
-    if (!registered) {
-      const pluginOptions: TrayConnectorPluginOptions = {
+    if (!registration) {
+      const pluginOptions: Required<TrayConnectorPluginOptions> = {
         buildTargetName: DEFAULT_TARGET_NAMES.build,
         testTargetName: DEFAULT_TARGET_NAMES.test,
         deployTargetName: DEFAULT_TARGET_NAMES.deploy,
@@ -88,7 +80,11 @@ export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean
   const targetDefaults = (nxJson.targetDefaults ??= {});
   const build = buildTarget();
   targetDefaults[build.executor!] ??= { cache: build.cache, inputs: build.inputs, outputs: build.outputs };
-  const deploy = deployTarget([]);
+  // dependsOn names the build target as the plugin registration calls it: targetDefaults are merged
+  // over inferred targets, so the default name here would cut a renamed build out of the deploy.
+  const registeredOptions = typeof registration === 'object' ? (registration.options as TrayConnectorPluginOptions | undefined) : undefined;
+  const buildTargetName = registeredOptions?.buildTargetName ?? DEFAULT_TARGET_NAMES.build;
+  const deploy = deployTarget([], { ...DEFAULT_TARGET_NAMES, build: buildTargetName });
   targetDefaults[deploy.executor!] ??= { dependsOn: deploy.dependsOn, cache: deploy.cache, inputs: deploy.inputs };
 
   // Without @nx/js, Nx only turns TypeScript imports into project-graph edges when this is set;
