@@ -3,7 +3,9 @@ import AdmZip from 'adm-zip';
 import * as fs from 'fs';
 import * as path from 'path';
 import { minimalConnector, tempDir, writeFiles } from '../../core/__fixtures__/temp-connector';
-import runExecutor, { resolveOutputPath } from './executor';
+import { DEFAULT_ZIP_PATH } from '../../plugin/targets';
+import { resolveProjectPath } from '../shared/executor-context';
+import runExecutor from './executor';
 
 // Builds compile TypeScript: give them room on a busy CI machine (timings are benchmarked, not asserted).
 jest.setTimeout(120_000);
@@ -51,8 +53,8 @@ describe('build executor', () => {
     expect(fs.existsSync(path.join(ws, 'out/connectors/acme-crm/c.zip'))).toBe(true);
     expect(await runExecutor({ outputPath: 'dist/acme.zip' }, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({ success: true });
     expect(fs.existsSync(path.join(ws, 'dist/acme.zip'))).toBe(true);
-    expect(resolveOutputPath(undefined, 'c/x', '/ws')).toBe(path.resolve('/ws/c/x/.tray/connector.zip'));
-    expect(resolveOutputPath('/abs/x.zip', 'c/x', '/ws')).toBe(path.resolve('/abs/x.zip'));
+    expect(resolveProjectPath(DEFAULT_ZIP_PATH, '/ws', 'c/x')).toBe(path.resolve('/ws/c/x/.tray/connector.zip'));
+    expect(resolveProjectPath('/abs/x.zip', '/ws', 'c/x')).toBe(path.resolve('/abs/x.zip'));
   });
 
   it('fails with a logged error naming the file, no stack trace, and removes a stale zip', async () => {
@@ -71,6 +73,6 @@ describe('build executor', () => {
   it('fails cleanly without a project', async () => {
     const context = contextFor(ws, 'acme-crm', 'connectors/acme-crm');
     expect(await runExecutor({}, { ...context, projectName: 'other' })).toEqual({ success: false });
-    expect(error.mock.calls[0][0]).toContain('no project in the executor context');
+    expect(error.mock.calls[0][0]).toContain('Project other is not in the workspace configuration');
   });
 });

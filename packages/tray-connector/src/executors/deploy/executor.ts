@@ -5,10 +5,9 @@ import { isTrayConnectorError } from '../../core/errors';
 import { createProgressReporter } from '../../core/progress';
 import { parseRegions, type Region } from '../../core/regions';
 import { redact } from '../../core/redact';
+import { DEFAULT_ZIP_PATH } from '../../plugin/targets';
 import type { DeployExecutorSchema } from './schema';
-import { findTarget, listOption, nxLogger, projectOf, resolveProjectPath, tokensInEnv } from './project-context';
-
-export const DEFAULT_ZIP_PATH = '{projectRoot}/.tray/connector.zip';
+import { findTarget, listOption, nxLogger, projectOf, resolveProjectPath, tokensInEnv } from '../shared/executor-context';
 
 /** `tray-connector:deploy`: sends the built zip to every configured region and waits for Deployed. */
 export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -19,7 +18,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     const connector = readConnectorConfig(project.absRoot);
     const build = findTarget(project.targets, 'tray-connector:build', 'build');
     const zipOption = options.zipPath ?? (build?.options?.outputPath as string | undefined) ?? DEFAULT_ZIP_PATH;
-    const zipPath = resolveProjectPath(zipOption, context, project.root);
+    const zipPath = resolveProjectPath(zipOption, context.root, project.root);
     const regions = listOption(options.regions) ?? [];
     const shareWith = listOption(options.shareWith) ?? [];
     let regionNames: Region[] = [];

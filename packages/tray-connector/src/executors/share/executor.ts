@@ -5,7 +5,7 @@ import { createProgressReporter } from '../../core/progress';
 import { parseRegions, type Region } from '../../core/regions';
 import { redact } from '../../core/redact';
 import { shareConnector } from '../../core/share-connector';
-import { findTarget, listOption, nxLogger, projectOf, tokensInEnv } from '../deploy/project-context';
+import { findTarget, listOption, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';
 import type { ShareExecutorSchema } from './schema';
 
 /** What deploy uses when its target names no regions (its schema default), so share goes to the same place. */

@@ -1,15 +1,16 @@
 import type { ExecutorContext, TargetConfiguration } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import * as path from 'path';
+import { TrayConnectorError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { redact } from '../../core/redact';
 
 /** The project an executor runs for: its name, root (relative and absolute) and targets. */
 export function projectOf(context: ExecutorContext): { name: string; root: string; absRoot: string; targets: Record<string, TargetConfiguration> } {
   const name = context.projectName;
-  if (!name) throw new Error('This executor must run for a project (nx run <project>:<target>)');
+  if (!name) throw new TrayConnectorError('This executor must run for a project (nx run <project>:<target>)');
   const config = context.projectsConfigurations?.projects?.[name] ?? context.projectGraph?.nodes?.[name]?.data;
-  if (!config) throw new Error(`Project ${name} is not in the workspace configuration`);
+  if (!config) throw new TrayConnectorError(`Project ${name} is not in the workspace configuration`);
   return { name, root: config.root, absRoot: path.resolve(context.root, config.root), targets: config.targets ?? {} };
 }
 
@@ -18,10 +19,10 @@ export function findTarget(targets: Record<string, TargetConfiguration>, executo
   return Object.values(targets).find((t) => t.executor === executor) ?? targets[fallbackName];
 }
 
-/** `{projectRoot}/x` / `{workspaceRoot}/x` -> absolute path. */
-export function resolveProjectPath(value: string, context: ExecutorContext, projectRoot: string): string {
+/** An option path as an absolute path: `{projectRoot}` / `{workspaceRoot}` replaced (when Nx left them), relative paths against the workspace root. */
+export function resolveProjectPath(value: string, workspaceRoot: string, projectRoot: string): string {
   const replaced = value.replace(/\{projectRoot\}/g, projectRoot).replace(/\{workspaceRoot\}\/?/g, '');
-  return path.resolve(context.root, replaced);
+  return path.resolve(workspaceRoot, replaced);
 }
 
 /** A list option given as an array or a comma list. */
