@@ -3,8 +3,8 @@ export default {
   preset: '../../jest.preset.js',
   rootDir: '.',
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
-  // Each suite creates a real Nx workspace and runs npm and nx in it.
-  testTimeout: 15 * 60 * 1000,
-  maxWorkers: 1,
+  // Each suite creates a real Nx workspace and runs npm and nx in it: minutes, not seconds.
+  // (testTimeout and maxWorkers are root-only jest options; the setup file sets the timeout per test file.)
+  setupFilesAfterEnv: ['<rootDir>/src/support/timeout.ts'],
   globalSetup: '<rootDir>/src/support/global-setup.ts',
 };
