@@ -1,4 +1,5 @@
 import type { TargetConfiguration } from '@nx/devkit';
+import { type Region, REGION_INFO, REGIONS, SHARED_TOKEN_ENV, SHARED_URL_ENV } from '../core/regions';
 
 /**
  * The one definition of the targets a connector project gets, shared by the
@@ -10,19 +11,16 @@ export const PLUGIN_NAME = 'tray-connector';
 export const CONNECTOR_TAG = 'tray-connector';
 export const DEFAULT_ZIP_PATH = '{projectRoot}/.tray/connector.zip';
 
-export const REGION_NAMES = ['us', 'eu', 'apac'] as const;
-export type RegionName = (typeof REGION_NAMES)[number];
+/** Tray's regions, as core/regions.ts defines them. */
+export const REGION_NAMES = REGIONS;
+export type RegionName = Region;
 
 /** Environment variables whose values decide where a deploy goes and who owns it. Hashed by Nx, never stored. */
 export const DEPLOY_ENV_INPUTS = [
-  'TRAY_API_TOKEN',
-  'TRAY_API_TOKEN_US',
-  'TRAY_API_TOKEN_EU',
-  'TRAY_API_TOKEN_APAC',
-  'TRAY_API_URL',
-  'TRAY_API_URL_US',
-  'TRAY_API_URL_EU',
-  'TRAY_API_URL_APAC',
+  SHARED_TOKEN_ENV,
+  ...REGIONS.map((r) => REGION_INFO[r].tokenEnv),
+  SHARED_URL_ENV,
+  ...REGIONS.map((r) => REGION_INFO[r].urlEnv),
 ];
 
 /**
