@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { connectorNameProblems, connectorVersionProblems } from './connector-config';
-import { TrayConnectorError } from './errors';
+import { problemCollector, TrayConnectorError } from './errors';
 import type { Logger } from './logger';
 import { formatDuration, formatTable, silentProgress, type ProgressReporter } from './progress';
 import { parseRegions, resolveRegionEndpoints, type Region, type RegionEndpoint } from './regions';
@@ -75,16 +75,7 @@ interface Prepared {
  * connector's name and version, valid share addresses. All problems are reported together.
  */
 export function prepareDeploy(options: DeployConnectorOptions): Prepared {
-  const problems: string[] = [];
-  const collect = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof TrayConnectorError) problems.push(e.message);
-      else throw e;
-      return undefined;
-    }
-  };
+  const { problems, collect } = problemCollector();
   const nameProblems = [...connectorNameProblems(options.name), ...connectorVersionProblems(options.version)];
   problems.push(...nameProblems.map((p) => `connector.json: ${p}`));
   const regions = collect(() => parseRegions(options.regions)) ?? [];

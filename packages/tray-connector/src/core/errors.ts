@@ -24,3 +24,23 @@ export class ValidationError extends TrayConnectorError {
 export function isTrayConnectorError(e: unknown): e is TrayConnectorError {
   return e instanceof TrayConnectorError;
 }
+
+/**
+ * Runs checks that throw TrayConnectorError and keeps each message instead, so every problem
+ * found before a request can be reported at once. Other errors still throw.
+ */
+export function problemCollector(): { problems: string[]; collect<T>(check: () => T): T | undefined } {
+  const problems: string[] = [];
+  return {
+    problems,
+    collect<T>(check: () => T): T | undefined {
+      try {
+        return check();
+      } catch (e) {
+        if (!(e instanceof TrayConnectorError)) throw e;
+        problems.push(e.message);
+        return undefined;
+      }
+    },
+  };
+}

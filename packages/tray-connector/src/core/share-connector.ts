@@ -1,13 +1,11 @@
 import { connectorNameProblems, connectorVersionProblems } from './connector-config';
-import { TrayConnectorError } from './errors';
+import { problemCollector, TrayConnectorError } from './errors';
 import type { Logger } from './logger';
 import { formatDuration, formatTable, silentProgress, type ProgressReporter } from './progress';
 import { parseRegions, resolveRegionEndpoints, type Region } from './regions';
 import { redact } from './redact';
 import type { RetryPolicy } from './retry';
-import { TrayConnectorError as _E } from './errors';
 import { TrayClient } from './tray-client';
-
 
 /** A plain address check: something@domain.tld, no spaces or commas. Tray checks the rest. */
 export const EMAIL_PATTERN = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>".]+$/;
@@ -66,16 +64,7 @@ export interface ShareOutcome {
  * TrayConnectorError; per-region failures are in the outcome.
  */
 export async function shareConnector(options: ShareConnectorOptions): Promise<ShareOutcome> {
-  const problems: string[] = [];
-  const collect = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof TrayConnectorError) problems.push(e.message);
-      else throw e;
-      return undefined;
-    }
-  };
+  const { problems, collect } = problemCollector();
   problems.push(...[...connectorNameProblems(options.name), ...connectorVersionProblems(options.version)].map((p) => `connector.json: ${p}`));
   const emails = collect(() => parseEmails(options.emails)) ?? [];
   const regions = collect(() => parseRegions(options.regions)) ?? [];
