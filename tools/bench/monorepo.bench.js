@@ -112,14 +112,7 @@ async function run({ log }) {
     write(root, 'package.json', JSON.stringify({ name: 'bench-monorepo', version: '0.0.0', private: true, devDependencies: { nx: nxVersion, '@nx/devkit': devkitVersion, 'tray-connector': `file:${tarball}`, '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n');
     write(root, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
     write(root, '.gitignore', 'node_modules\n.nx\ndist\n');
-    const env = {
-      TRAY_API_URL_US: emu.urlFor('us'),
-      TRAY_API_URL_EU: emu.urlFor('eu'),
-      TRAY_API_URL_APAC: emu.urlFor('apac'),
-      TRAY_API_TOKEN_US: emu.tokens.us,
-      TRAY_API_TOKEN_EU: emu.tokens.eu,
-      TRAY_API_TOKEN_APAC: emu.tokens.apac,
-    };
+    const env = emu.env();
     const sh = makeRunner(root, env);
     log('installing (npm, offline cache preferred)');
     await sh('npm install --prefer-offline --no-audit --no-fund');

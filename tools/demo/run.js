@@ -74,14 +74,8 @@ async function main() {
   const { startEmulator } = require(path.join(DIST, 'tray-api-emulator'));
   const tokens = { us: 'demo-token-us', eu: 'demo-token-eu', apac: 'demo-token-apac' };
   emulator = await startEmulator({ tokens, deployDelayMs: 300 });
-  const env = {
-    TRAY_API_URL_US: emulator.urlFor('us'),
-    TRAY_API_URL_EU: emulator.urlFor('eu'),
-    TRAY_API_URL_APAC: emulator.urlFor('apac'),
-    TRAY_API_TOKEN_US: tokens.us,
-    TRAY_API_TOKEN_EU: tokens.eu,
-    TRAY_API_TOKEN_APAC: tokens.apac,
-  };
+  // The same variables a user sets for Tray's real API: TRAY_API_URL_<REGION>, TRAY_API_TOKEN_<REGION>.
+  const env = emulator.env();
   log(`emulator listening on ${emulator.url} (us: ${env.TRAY_API_URL_US}, eu: ${env.TRAY_API_URL_EU}, apac: ${env.TRAY_API_URL_APAC})`);
 
   step('scaffold three connectors and a shared library');

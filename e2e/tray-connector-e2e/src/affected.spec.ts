@@ -184,12 +184,7 @@ describe('nx affected -t deploy in a monorepo of connectors', () => {
   beforeAll(async () => {
     emu = await startEmulator({ deployDelayMs: 50 });
     env = {
-      TRAY_API_URL_US: emu.urlFor('us'),
-      TRAY_API_URL_EU: emu.urlFor('eu'),
-      TRAY_API_URL_APAC: emu.urlFor('apac'),
-      TRAY_API_TOKEN_US: emu.tokens.us,
-      TRAY_API_TOKEN_EU: emu.tokens.eu,
-      TRAY_API_TOKEN_APAC: emu.tokens.apac,
+      ...emu.env(),
       TRAY_API_TOKEN: undefined,
       TRAY_API_URL: undefined,
     };

@@ -34,6 +34,13 @@ describe('tray-api-emulator', () => {
     expect(emu.urlFor('eu')).toBe(`${emu.url}/eu`);
   });
 
+  it("gives the environment that points tray-connector at it, per region", () => {
+    expect(emu.env(['eu'])).toEqual({ TRAY_API_URL_EU: `${emu.url}/eu`, TRAY_API_TOKEN_EU: emu.tokens.eu });
+    expect(Object.keys(emu.env()).sort()).toEqual(
+      ['TRAY_API_TOKEN_APAC', 'TRAY_API_TOKEN_EU', 'TRAY_API_TOKEN_US', 'TRAY_API_URL_APAC', 'TRAY_API_URL_EU', 'TRAY_API_URL_US'],
+    );
+  });
+
   it('deploys, reports Deploying then Deployed, and keeps the zip', async () => {
     const zip = connectorZip('acme-crm', '1.0');
     const res = await post('eu', deployPath('acme-crm', '1.0'), { connectorSourceCode: zip.toString('base64') });

@@ -105,6 +105,11 @@ export interface Emulator {
   /** The base URL of a region: `${url}/${region}`. */
   urlFor(region: EmulatorRegion): string;
   tokens: Readonly<Record<EmulatorRegion, string>>;
+  /**
+   * The environment that points tray-connector at this emulator, as a user points it at Tray:
+   * `TRAY_API_URL_<REGION>` and `TRAY_API_TOKEN_<REGION>` for each region asked (default all).
+   */
+  env(regions?: readonly EmulatorRegion[]): Record<string, string>;
   requests: RecordedRequest[];
   deployments: EmulatorDeployment[];
   shares: EmulatorShare[];
@@ -375,6 +380,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: address.port,
     urlFor: (region) => `${url}/${region}`,
     tokens,
+    env: (regions = EMULATOR_REGIONS) =>
+      Object.fromEntries(
+        regions.flatMap((r) => [
+          [`TRAY_API_URL_${r.toUpperCase()}`, `${url}/${r}`],
+          [`TRAY_API_TOKEN_${r.toUpperCase()}`, tokens[r]],
+        ]),
+      ),
     requests,
     deployments,
     shares,

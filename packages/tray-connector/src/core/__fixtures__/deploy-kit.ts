@@ -27,12 +27,7 @@ export function writeConnectorZip(file: string, opts: { name: string; version: s
 
 /** The variables a user sets to point the plugin at the emulator, per region. */
 export function emulatorEnv(emu: Emulator, regions: Array<'us' | 'eu' | 'apac'> = ['us', 'eu', 'apac']): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const r of regions) {
-    env[`TRAY_API_URL_${r.toUpperCase()}`] = emu.urlFor(r);
-    env[`TRAY_API_TOKEN_${r.toUpperCase()}`] = TOKENS[r];
-  }
-  return env;
+  return emu.env(regions);
 }
 
 /** Records everything written through console.* and process.stdout/stderr until restore(). */
