@@ -96,6 +96,9 @@ describe('createNodes (inferred connector projects)', () => {
     const file = connector('c/one');
     await expect(run([file], { deployTargetName: 'build' })).rejects.toThrow(/same name/);
     await expect(run([file], { defaultRegions: [] })).rejects.toThrow(/"defaultRegions"/);
+    await expect(run([file], { defaultRegions: ['us', 'mars'] })).rejects.toThrow(
+      'tray-connector plugin options in nx.json: Unknown region "mars" in the "defaultRegions" option: use us, eu, apac',
+    );
     await expect(run([file], { buildTargetName: 'has space' })).rejects.toThrow(/"buildTargetName"/);
   });
 

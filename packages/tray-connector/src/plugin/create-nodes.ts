@@ -8,6 +8,7 @@ import {
 import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
 import { existsSync, readFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
+import { parseRegions } from '../core/regions';
 import { CONNECTOR_TAG, connectorTargets, DEFAULT_TARGET_NAMES, PLUGIN_NAME, type TargetNames } from './targets';
 
 /** Options of the plugin entry in nx.json: `{ "plugin": "tray-connector", "options": { ... } }`. */
@@ -142,7 +143,11 @@ function normalizeOptions(options: TrayConnectorPluginOptions | undefined): Norm
     if (!Array.isArray(o.defaultRegions) || o.defaultRegions.length === 0 || o.defaultRegions.some((r) => typeof r !== 'string' || !r.trim())) {
       throw new Error(`tray-connector plugin option "defaultRegions" in nx.json must be a non-empty list of regions (us, eu, apac); got ${JSON.stringify(o.defaultRegions)}`);
     }
-    defaultRegions = o.defaultRegions.map((r) => r.trim().toLowerCase());
+    try {
+      defaultRegions = parseRegions(o.defaultRegions, 'defaultRegions');
+    } catch (e) {
+      throw new Error(`tray-connector plugin options in nx.json: ${(e as Error).message}`);
+    }
   }
   return { targetNames, defaultRegions };
 }
