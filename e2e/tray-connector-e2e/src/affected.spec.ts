@@ -1,5 +1,4 @@
 import AdmZip from 'adm-zip';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator, type EmulatorDeployment, type EmulatorRegion } from 'tray-api-emulator';
@@ -13,16 +12,6 @@ import { createTestWorkspace, type RunResult, type TestWorkspace } from './suppo
  */
 
 const LIBRARY_MARKER = 'greeting-library-v1';
-
-/** The environment every nx command of the test workspace runs with (as support/workspace.ts does). */
-const NX_ENV: NodeJS.ProcessEnv = {
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-  NX_SKIP_NX_CACHE: undefined,
-  NX_INTERACTIVE: 'false',
-  FORCE_COLOR: '0',
-};
 
 interface ConnectorSpec {
   dir: string;
@@ -148,28 +137,8 @@ describe('nx affected -t deploy in a monorepo of connectors', () => {
   let emu: Emulator;
   let env: NodeJS.ProcessEnv;
 
-  /**
-   * Runs `npx nx <args>` in the workspace WITHOUT blocking this process: the emulator answering
-   * the deploy requests lives in this process, so a synchronous spawn would starve it.
-   */
-  const nxAsync = (args: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
-    new Promise((resolve, reject) => {
-      const childEnv: NodeJS.ProcessEnv = { ...process.env, ...NX_ENV, ...env, ...extraEnv };
-      for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key];
-      const child = spawn('bash', ['-c', `npx nx ${args}`], { cwd: ws.root, env: childEnv });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 8 * 60 * 1000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? 1, stdout, stderr, output: `${stdout}\n${stderr}` });
-      });
-    });
   const nx = async (args: string, extraEnv: NodeJS.ProcessEnv = {}) => {
-    const r = await nxAsync(args, extraEnv);
+    const r = await ws.nxAsync(args, { env: { ...env, ...extraEnv } });
     if (r.code !== 0) throw new Error(`nx ${args} exited ${r.code} in ${ws.root}\n${r.output}`);
     return r;
   };

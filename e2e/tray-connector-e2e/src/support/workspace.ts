@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,6 +22,11 @@ export interface TestWorkspace {
   run(command: string, options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): RunResult;
   /** Runs `npx nx <args>` in the workspace with the daemon, cloud and TUI off. */
   nx(args: string, options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): RunResult;
+  /**
+   * Like nx, without blocking this process: use it when a server in this process (the emulator)
+   * must answer while the command runs; a synchronous spawn would starve it.
+   */
+  nxAsync(args: string, options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult>;
   /** Like run, but throws with the whole output when the command fails. */
   mustRun(command: string, options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): RunResult;
   write(file: string, content: string): void;
@@ -71,13 +76,18 @@ export function createTestWorkspace(name: string, options: { installEmulator?: b
   return ws;
 }
 
+/** This process's environment with the test settings and `extra` over it; a key set to undefined is removed. */
+function commandEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...extra };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return env;
+}
+
 function makeWorkspace(root: string): TestWorkspace {
   const run = (command: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): RunResult => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...options.env };
-    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     const r = spawnSync('bash', ['-c', command], {
       cwd: root,
-      env,
+      env: commandEnv(options.env),
       encoding: 'utf8',
       timeout: options.timeoutMs ?? 5 * 60 * 1000,
       maxBuffer: 64 * 1024 * 1024,
@@ -96,6 +106,20 @@ function makeWorkspace(root: string): TestWorkspace {
     run,
     mustRun,
     nx: (args, options) => run(`npx nx ${args}`, options),
+    nxAsync: (args, options = {}) =>
+      new Promise((resolve, reject) => {
+        const child = spawn('bash', ['-c', `npx nx ${args}`], { cwd: root, env: commandEnv(options.env) });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 8 * 60 * 1000);
+        child.on('error', reject);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code: code ?? 1, stdout, stderr, output: `${stdout}\n${stderr}` });
+        });
+      }),
     write(file, content) {
       const full = path.join(root, file);
       fs.mkdirSync(path.dirname(full), { recursive: true });
