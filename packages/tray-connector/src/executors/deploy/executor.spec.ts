@@ -1,35 +1,14 @@
-import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
 import { TOKENS, captureOutput, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from '../../core/__fixtures__/deploy-kit';
+import { connectorWorkspace, PROJECT, ROOT } from '../shared/__fixtures__/connector-workspace';
 import deployExecutor from './executor';
 import type { DeployExecutorSchema } from './schema';
 
-const PROJECT = 'acme-crm';
-const ROOT = 'connectors/acme-crm';
-
-/** A workspace folder with one connector project, and the ExecutorContext Nx would pass for it. */
-function workspace(connector: Record<string, unknown> = { name: 'acme-crm', version: '1.0', title: 'Acme CRM' }, buildOutput?: string) {
-  const root = tempDir('tray-deploy-ws-');
-  fs.mkdirSync(path.join(root, ROOT), { recursive: true });
-  fs.writeFileSync(path.join(root, ROOT, 'connector.json'), JSON.stringify(connector));
-  const targets = {
-    build: { executor: 'tray-connector:build', options: { outputPath: buildOutput ?? '{projectRoot}/.tray/connector.zip' } },
-    deploy: { executor: 'tray-connector:deploy', dependsOn: ['build'], options: { regions: ['us', 'eu', 'apac'] } },
-    share: { executor: 'tray-connector:share', options: {} },
-  };
-  const context = {
-    root,
-    cwd: root,
-    isVerbose: false,
-    projectName: PROJECT,
-    targetName: 'deploy',
-    projectsConfigurations: { version: 2, projects: { [PROJECT]: { root: ROOT, projectType: 'library', targets } } },
-    nxJsonConfiguration: {},
-    projectGraph: { nodes: {}, dependencies: {} },
-  } as unknown as ExecutorContext;
-  return { root, context };
+/** A workspace with one connector deploying to every region, as deploy's tests want it. */
+function workspace(connector?: Record<string, unknown>, buildOutput?: string) {
+  return connectorWorkspace({ connector, buildOutput, deployRegions: ['us', 'eu', 'apac'], targetName: 'deploy' });
 }
 
 describe('tray-connector:deploy executor', () => {

@@ -1,34 +1,16 @@
-import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
 import { TOKENS, captureOutput, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from '../../core/__fixtures__/deploy-kit';
 import deployExecutor from '../deploy/executor';
+import { connectorWorkspace, ROOT } from '../shared/__fixtures__/connector-workspace';
 import shareExecutor from './executor';
 
-const PROJECT = 'acme-crm';
-const ROOT = 'connectors/acme-crm';
-
-function workspace(deployRegions: string[]) {
-  const root = tempDir('tray-share-ws-');
-  fs.mkdirSync(path.join(root, ROOT), { recursive: true });
-  fs.writeFileSync(path.join(root, ROOT, 'connector.json'), JSON.stringify({ name: 'acme-crm', version: '1.0', title: 'Acme CRM' }));
-  writeConnectorZip(path.join(root, ROOT, '.tray/connector.zip'), { name: 'acme-crm', version: '1.0' });
-  const targets = {
-    build: { executor: 'tray-connector:build', options: { outputPath: '{projectRoot}/.tray/connector.zip' } },
-    deploy: { executor: 'tray-connector:deploy', options: { regions: deployRegions } },
-    share: { executor: 'tray-connector:share', options: {} },
-  };
-  const context = {
-    root,
-    cwd: root,
-    isVerbose: false,
-    projectName: PROJECT,
-    projectsConfigurations: { version: 2, projects: { [PROJECT]: { root: ROOT, targets } } },
-    nxJsonConfiguration: {},
-    projectGraph: { nodes: {}, dependencies: {} },
-  } as unknown as ExecutorContext;
-  return { root, context };
+/** A workspace with one connector whose zip is built, deploying to `deployRegions` (undefined: the option left out). */
+function workspace(deployRegions?: string[]) {
+  const ws = connectorWorkspace({ deployRegions, targetName: 'share' });
+  writeConnectorZip(path.join(ws.root, ROOT, '.tray/connector.zip'), { name: 'acme-crm', version: '1.0' });
+  return ws;
 }
 
 describe('tray-connector:share executor', () => {
@@ -69,9 +51,7 @@ describe('tray-connector:share executor', () => {
   });
 
   it("uses deploy's default region (us) when the deploy target names none", async () => {
-    const bare = workspace(['us']);
-    const deploy = (bare.context.projectsConfigurations.projects[PROJECT].targets as Record<string, { options: Record<string, unknown> }>).deploy;
-    delete deploy.options.regions;
+    const bare = workspace(undefined);
     try {
       await expect(shareExecutor({ emails: ['jane@acme.com'] }, bare.context)).resolves.toEqual({ success: true });
       expect(emu.requests.map((r) => [r.region, r.kind, r.status])).toEqual([['us', 'share', 200]]);
