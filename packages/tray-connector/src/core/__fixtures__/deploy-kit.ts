@@ -30,6 +30,19 @@ export function emulatorEnv(emu: Emulator, regions: Array<'us' | 'eu' | 'apac'> 
   return emu.env(regions);
 }
 
+/**
+ * Makes `env` the only TRAY_API_* variables of this process (executors read process.env), and
+ * returns a function that puts the whole environment back as it was.
+ */
+export function useTrayEnv(env: NodeJS.ProcessEnv): () => void {
+  const saved = { ...process.env };
+  for (const key of Object.keys(process.env)) if (key.startsWith('TRAY_API_')) delete process.env[key];
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) process.env[k] = v;
+  return () => {
+    process.env = saved;
+  };
+}
+
 /** Records everything written through console.* and process.stdout/stderr until restore(). */
 export function captureOutput(): { text(): string; restore(): void } {
   const chunks: string[] = [];

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
-import { TOKENS, captureOutput, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from '../../core/__fixtures__/deploy-kit';
+import { TOKENS, captureOutput, emulatorEnv, expectNoToken, useTrayEnv, tempDir, writeConnectorZip } from '../../core/__fixtures__/deploy-kit';
 import { connectorWorkspace, PROJECT, ROOT } from '../shared/__fixtures__/connector-workspace';
 import deployExecutor from './executor';
 import type { DeployExecutorSchema } from './schema';
@@ -16,12 +16,7 @@ describe('tray-connector:deploy executor', () => {
   let ws: ReturnType<typeof workspace>;
   let zipPath: string;
   let output: ReturnType<typeof captureOutput>;
-  const savedEnv = { ...process.env };
-
-  const setEnv = (env: NodeJS.ProcessEnv) => {
-    for (const key of Object.keys(process.env)) if (key.startsWith('TRAY_API_')) delete process.env[key];
-    for (const [k, v] of Object.entries(env)) if (v !== undefined) process.env[k] = v;
-  };
+  let restoreEnv: () => void;
   const run = (options: DeployExecutorSchema = {}) =>
     deployExecutor({ regions: ['us', 'eu', 'apac'], pollIntervalSeconds: 0.02, ...options }, ws.context);
 
@@ -29,12 +24,12 @@ describe('tray-connector:deploy executor', () => {
     emu = await startEmulator({ tokens: TOKENS, deployDelayMs: 60 });
     ws = workspace();
     zipPath = writeConnectorZip(path.join(ws.root, ROOT, '.tray/connector.zip'), { name: 'acme-crm', version: '1.0' });
-    setEnv(emulatorEnv(emu));
+    restoreEnv = useTrayEnv(emulatorEnv(emu));
     output = captureOutput();
   });
   afterEach(async () => {
     output.restore();
-    process.env = { ...savedEnv };
+    restoreEnv();
     await emu.close();
     fs.rmSync(ws.root, { recursive: true, force: true });
     expectNoToken(output.text());

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
-import { TOKENS, captureOutput, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from '../../core/__fixtures__/deploy-kit';
+import { TOKENS, captureOutput, emulatorEnv, expectNoToken, useTrayEnv, tempDir, writeConnectorZip } from '../../core/__fixtures__/deploy-kit';
 import deployExecutor from '../deploy/executor';
 import { connectorWorkspace, ROOT } from '../shared/__fixtures__/connector-workspace';
 import shareExecutor from './executor';
@@ -17,20 +17,19 @@ describe('tray-connector:share executor', () => {
   let emu: Emulator;
   let ws: ReturnType<typeof workspace>;
   let output: ReturnType<typeof captureOutput>;
-  const savedEnv = { ...process.env };
+  let restoreEnv: () => void;
 
   beforeEach(async () => {
     emu = await startEmulator({ tokens: TOKENS, deployDelayMs: 20 });
     ws = workspace(['us', 'eu']);
-    for (const key of Object.keys(process.env)) if (key.startsWith('TRAY_API_')) delete process.env[key];
-    Object.assign(process.env, emulatorEnv(emu));
+    restoreEnv = useTrayEnv(emulatorEnv(emu));
     output = captureOutput();
     await deployExecutor({ regions: ['us', 'eu'], pollIntervalSeconds: 0.01 }, ws.context);
     emu.requests.length = 0;
   });
   afterEach(async () => {
     output.restore();
-    process.env = { ...savedEnv };
+    restoreEnv();
     await emu.close();
     fs.rmSync(ws.root, { recursive: true, force: true });
     expectNoToken(output.text());
