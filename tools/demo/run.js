@@ -103,39 +103,31 @@ async function main() {
   await sh(root, 'git add -A && git commit -q -m "three connectors and a shared library"', { quiet: true });
 
   step('nx run-many -t deploy (first deploy of everything)');
-  let mark = emulator.requests.length;
-  await sh(root, 'npx nx run-many -t deploy --output-style=stream', { env });
-  const firstDeploys = deploysSince(mark);
+  const firstDeploys = deploys(await requestsDuring(root, 'npx nx run-many -t deploy --output-style=stream', env));
   log(`emulator: ${firstDeploys.length} deploy requests (${describeDeploys(firstDeploys)})`);
 
   step('change one operation of initech-tickets, commit, nx affected -t deploy');
   const out = path.join(root, 'connectors/initech-tickets/src/create_ticket/output.ts');
   fs.writeFileSync(out, fs.readFileSync(out, 'utf8').replace(/= \{/, '= {\n  /** When the ticket was created (ISO 8601) */\n  createdAt?: string;'));
   await sh(root, 'git commit -qam "initech-tickets: createdAt in create_ticket output"', { quiet: true });
-  mark = emulator.requests.length;
-  await sh(root, 'npx nx affected -t deploy --base=HEAD~1 --head=HEAD --output-style=stream', { env });
-  const affectedDeploys = deploysSince(mark);
+  const affectedDeploys = deploys(await requestsDuring(root, AFFECTED_DEPLOY, env));
   log(`emulator: ${affectedDeploys.length} deploy requests (${describeDeploys(affectedDeploys)})`);
 
   step('change the shared library, commit, nx affected -t deploy');
   const lib = path.join(root, 'libs/shared/src/index.ts');
   fs.appendFileSync(lib, `\nexport const DEFAULT_PAGE_SIZE = 50;\n`);
   await sh(root, 'git commit -qam "shared: default page size"', { quiet: true });
-  mark = emulator.requests.length;
-  await sh(root, 'npx nx affected -t deploy --base=HEAD~1 --head=HEAD --output-style=stream', { env });
-  const libDeploys = deploysSince(mark);
+  const libDeploys = deploys(await requestsDuring(root, AFFECTED_DEPLOY, env));
   log(`emulator: ${libDeploys.length} deploy requests (${describeDeploys(libDeploys)})`);
 
   step('nx run-many -t share --emails=demo.user@example.com');
-  mark = emulator.requests.length;
-  await sh(root, 'npx nx run-many -t share --emails=demo.user@example.com --output-style=stream', { env });
-  const shares = emulator.requests.slice(mark).filter((r) => r.kind === 'share');
+  const shares = (await requestsDuring(root, 'npx nx run-many -t share --emails=demo.user@example.com --output-style=stream', env)).filter(
+    (r) => r.kind === 'share',
+  );
   log(`emulator: ${shares.length} share requests`);
 
   step('nx run-many -t deploy again (nothing changed)');
-  mark = emulator.requests.length;
-  await sh(root, 'npx nx run-many -t deploy --output-style=stream', { env });
-  const repeatDeploys = deploysSince(mark);
+  const repeatDeploys = deploys(await requestsDuring(root, 'npx nx run-many -t deploy --output-style=stream', env));
   log(`emulator: ${repeatDeploys.length} deploy requests: unchanged zips to the same regions and organisation are Nx cache hits`);
 
   step('account');
@@ -171,8 +163,17 @@ function addSharedLibrary(root) {
   writeJson(tsconfigBase, base);
 }
 
-function deploysSince(mark) {
-  return emulator.requests.slice(mark).filter((r) => r.kind === 'deploy');
+const AFFECTED_DEPLOY = 'npx nx affected -t deploy --base=HEAD~1 --head=HEAD --output-style=stream';
+
+/** Runs a command against the emulator and returns the requests it received meanwhile. */
+async function requestsDuring(root, command, env) {
+  const mark = emulator.requests.length;
+  await sh(root, command, { env });
+  return emulator.requests.slice(mark);
+}
+
+function deploys(requests) {
+  return requests.filter((r) => r.kind === 'deploy');
 }
 
 function describeDeploys(reqs) {
