@@ -3,24 +3,21 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir, writeFiles } from './__fixtures__/temp-connector';
-import { directoryEntries, isExcludedFileName, listPackagedFiles, writeDeterministicZip, ZIP_ENTRY_DATE } from './package-connector';
+import { TrayConnectorError } from './errors';
+import { collectPackagedFiles, directoryEntries, escapeFileName, isExcludedFileName, listPackagedFiles, writeDeterministicZip, ZIP_ENTRY_DATE } from './package-connector';
 
 describe('listPackagedFiles', () => {
   let dir: string;
   beforeEach(() => (dir = tempDir('tc-list-')));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('leaves out credentials, env files, dependencies, build output and lock files at any depth', () => {
+  it('leaves out dependencies, build output, lock files and OS junk at any depth; credential files are listed (the build refuses them)', () => {
     writeFiles(dir, {
       'a.ts': '',
       'test.ctx.json': '{"secret":1}',
-      'op/handler.ctx.json': '{"secret":2}',
-      'op/deeper/still/x.ctx.json': '{"secret":3}',
       'op/deeper/kept.json': '{}',
       'op/input.ts': '',
       '.env': 'TOKEN=1',
-      '.env.local': 'TOKEN=2',
-      'op/.envrc': 'TOKEN=3',
       'node_modules/x/index.js': '',
       'op/node_modules/y/index.js': '',
       'dist/a.js': '',
@@ -30,14 +27,141 @@ describe('listPackagedFiles', () => {
       'pnpm-lock.yaml': '',
       '.DS_Store': '',
     });
-    expect(listPackagedFiles(dir)).toEqual(['a.ts', 'op/deeper/kept.json', 'op/input.ts']);
+    expect(listPackagedFiles(dir)).toEqual(['.env', 'a.ts', 'op/deeper/kept.json', 'op/input.ts', 'test.ctx.json']);
   });
 
   it('names excluded files', () => {
-    expect(['x.ctx.json', '.env', '.env.production', 'package-lock.json', 'yarn.lock'].every(isExcludedFileName)).toBe(true);
-    expect(['ctx.ts', 'environment.ts', 'input.json', 'package.json'].some(isExcludedFileName)).toBe(false);
+    expect(['package-lock.json', 'yarn.lock', '.DS_Store'].every(isExcludedFileName)).toBe(true);
+    expect(['ctx.ts', 'environment.ts', 'input.json', 'package.json', 'x.ctx.json'].some(isExcludedFileName)).toBe(false);
+  });
+
+  it("leaves out what git ignores: the workspace root's .gitignore, nested ones in and above the folder, negations, ignored folders", () => {
+    const ws = dir;
+    const src = path.join(ws, 'connectors/acme/src');
+    writeFiles(ws, {
+      '.gitignore': '*.ctx.json\n*.local.ts\n',
+      'connectors/.gitignore': 'scratch/\n',
+      'connectors/acme/.gitignore': '*.tmp.ts\n',
+      'connectors/acme/src/.gitignore': '!keep.local.ts\n',
+      'connectors/acme/src/op/.gitignore': 'fixtures/*.json\n!fixtures/small.json\n',
+      'connectors/acme/src/a.ts': '',
+      'connectors/acme/src/test.ctx.json': '{}',
+      'connectors/acme/src/dev.local.ts': '',
+      'connectors/acme/src/keep.local.ts': '',
+      'connectors/acme/src/x.tmp.ts': '',
+      'connectors/acme/src/scratch/notes.ts': '',
+      'connectors/acme/src/op/fixtures/big.json': '',
+      'connectors/acme/src/op/fixtures/small.json': '',
+      'connectors/acme/src/op/handler.ts': '',
+    });
+    expect(listPackagedFiles(src, { workspaceRoot: ws, connectorDir: path.dirname(src) })).toEqual([
+      '.gitignore',
+      'a.ts',
+      'keep.local.ts',
+      'op/.gitignore',
+      'op/fixtures/small.json',
+      'op/handler.ts',
+    ]);
+  });
+
+  describe('symlinks', () => {
+    let ws: string;
+    let connector: string;
+    let src: string;
+    let outside: string;
+    const list = () => listPackagedFiles(src, { workspaceRoot: ws, connectorDir: connector });
+    const error = () => {
+      try {
+        list();
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('no error');
+    };
+    beforeEach(() => {
+      ws = path.join(dir, 'ws');
+      connector = path.join(ws, 'connectors/acme');
+      src = path.join(connector, 'src');
+      outside = path.join(dir, 'home');
+      writeFiles(dir, {
+        'home/.ssh/id_rsa': 'PRIVATE',
+        'home/hostname': 'host',
+        'ws/libs/shared/src/index.ts': 'export const x = 1;\n',
+        'ws/connectors/acme/src/op/handler.ts': '',
+        'ws/connectors/acme/src/real/a.ts': '',
+        'ws/connectors/acme/README.md': '',
+        'ws/connectors/acme/extra/b.ts': '',
+      });
+    });
+
+    it('inside src/ (a file and a folder) are followed', () => {
+      fs.symlinkSync(path.join(src, 'real/a.ts'), path.join(src, 'op/a-link.ts'));
+      fs.symlinkSync('../real', path.join(src, 'op/real-link'));
+      expect(list()).toEqual(['op/a-link.ts', 'op/handler.ts', 'op/real-link/a.ts', 'real/a.ts']);
+    });
+
+    it('to a folder outside the connector (~/.ssh) is an error naming the link and its target', () => {
+      fs.symlinkSync(path.join(outside, '.ssh'), path.join(src, 'k'));
+      expect(error()).toBeInstanceOf(TrayConnectorError);
+      expect(error().message).toBe(
+        `${path.join(src, 'k')} -> ${path.join(outside, '.ssh')}: the symlink points outside the connector folder; only the connector's own files (and workspace libraries it imports) may go into the zip`,
+      );
+    });
+
+    it('to a file outside the connector (/etc/hostname-like) is an error, relative or absolute', () => {
+      fs.symlinkSync(path.join(outside, 'hostname'), path.join(src, 'h'));
+      fs.symlinkSync(path.relative(path.join(src, 'op'), path.join(outside, 'hostname')), path.join(src, 'op/h2'));
+      const message = error().message.split('\n');
+      expect(message).toEqual([
+        expect.stringMatching(new RegExp(`^${esc(path.join(src, 'h'))} -> ${esc(path.join(outside, 'hostname'))}: the symlink points outside the connector folder`)),
+        expect.stringMatching(new RegExp(`^${esc(path.join(src, 'op/h2'))} -> ${esc(path.join(outside, 'hostname'))}: the symlink points outside the connector folder`)),
+      ]);
+    });
+
+    it('into the connector folder but outside src/ is an error (Nx hashes only src/**)', () => {
+      fs.symlinkSync('../README.md', path.join(src, 'readme.md'));
+      fs.symlinkSync('../extra', path.join(src, 'extra'));
+      expect(error().message).toContain(`${path.join(src, 'extra')} -> ${path.join(connector, 'extra')}: the symlink points outside src/ of the connector`);
+      expect(error().message).toContain(`${path.join(src, 'readme.md')} -> ${path.join(connector, 'README.md')}: the symlink points outside src/`);
+    });
+
+    it('into the workspace are reported for the build to check against the vendored libraries', () => {
+      fs.symlinkSync(path.join(ws, 'libs/shared/src'), path.join(src, 'shared'));
+      const result = collectPackagedFiles(src, { workspaceRoot: ws, connectorDir: connector });
+      expect(result.files.map((f) => f.rel)).toEqual(['op/handler.ts', 'real/a.ts', 'shared/index.ts']);
+      expect(result.outsideLinks).toEqual([{ link: path.join(src, 'shared'), target: fs.realpathSync(path.join(ws, 'libs/shared/src')) }]);
+    });
+
+    it('dangling: an error naming the link and where it points', () => {
+      fs.symlinkSync('../gone.ts', path.join(src, 'op/gone.ts'));
+      expect(error().message).toBe(`${path.join(src, 'op/gone.ts')} -> ../gone.ts: dangling symlink (its target does not exist): remove or fix it`);
+    });
+
+    it('a loop of links, and a link to a folder that contains it: one-line errors, no ELOOP', () => {
+      fs.symlinkSync('b', path.join(src, 'a'));
+      fs.symlinkSync('a', path.join(src, 'b'));
+      fs.symlinkSync('..', path.join(src, 'op/up'));
+      const lines = error().message.split('\n');
+      expect(lines).toEqual([
+        `${path.join(src, 'a')} -> b: symlink loop (the link resolves to itself): remove or fix it`,
+        `${path.join(src, 'b')} -> a: symlink loop (the link resolves to itself): remove or fix it`,
+        `${path.join(src, 'op/up')} -> ..: symlink loop (it points to a folder that contains it): remove or fix it`,
+      ]);
+    });
+  });
+
+  it('a file name that is not valid UTF-8 is a one-line error naming the path', () => {
+    writeFiles(dir, { 'op/input.ts': '' });
+    const name = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('.ts')]);
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/op/`), name]), 'x');
+    expect(escapeFileName(name)).toBe('caf\\xE9.ts');
+    expect(() => listPackagedFiles(dir)).toThrow(
+      new TrayConnectorError(`${path.join(dir, 'op', 'caf\\xE9.ts')}: the file name is not valid UTF-8; rename it (zip entries and Tray need UTF-8 names)`),
+    );
   });
 });
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('writeDeterministicZip', () => {
   let dir: string;
