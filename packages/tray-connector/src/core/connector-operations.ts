@@ -25,21 +25,33 @@ export type SchemaKind = (typeof SCHEMA_KINDS)[number];
 
 /**
  * Finds the operations of a connector: every folder directly under `src/` holding
- * `operation.json` (Tray's rule), sorted by name. Checks each has `input.ts` and `output.ts`
- * and that `operation.json` is a JSON object; every problem is reported at once.
+ * `operation.json` (Tray's rule), sorted by name. Checks each has `input.ts`, `output.ts` and
+ * (with `requireHandlers`, as a build does) `handler.ts`, that `operation.json` is a JSON object,
+ * and (with `requireHandlers`) that no folder holds an operation's files without operation.json;
+ * every problem is reported at once.
  */
-export function findOperations(connectorDir: string): ConnectorOperation[] {
+export function findOperations(connectorDir: string, options: { requireHandlers?: boolean } = {}): ConnectorOperation[] {
   const srcDir = path.join(connectorDir, 'src');
   if (!fs.existsSync(srcDir) || !fs.statSync(srcDir).isDirectory()) {
     throw new TrayConnectorError(`${srcDir} not found: a Tray connector keeps its operations in src/<operation>/`);
   }
   const problems: string[] = [];
   const operations: ConnectorOperation[] = [];
-  const folders = fs
+  const dirs = fs
     .readdirSync(srcDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(srcDir, entry.name, 'operation.json')))
+    .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
+  const folders = dirs.filter((name) => fs.existsSync(path.join(srcDir, name, 'operation.json')));
+  for (const name of options.requireHandlers ? dirs.filter((n) => !folders.includes(n)) : []) {
+    // Operation files without operation.json: Tray would not see an operation there at all.
+    const has = (f: string) => fs.existsSync(path.join(srcDir, name, f));
+    if (has('handler.ts') || (has('input.ts') && has('output.ts'))) {
+      problems.push(
+        `${path.join(srcDir, name)} has ${has('handler.ts') ? 'handler.ts' : 'input.ts and output.ts'} but no operation.json, so it is not an operation: add operation.json ({"name","title","description"}) or move the files out of src/${name}/`,
+      );
+    }
+  }
   for (const folder of folders) {
     const dir = path.join(srcDir, folder);
     const operationJson = path.join(dir, 'operation.json');
@@ -65,6 +77,9 @@ export function findOperations(connectorDir: string): ConnectorOperation[] {
       [operation.outputFile, operation.outputType],
     ]) {
       if (!fs.existsSync(file)) problems.push(`${file} is missing: operation "${folder}" needs it to export type ${type}`);
+    }
+    if (options.requireHandlers && !fs.existsSync(path.join(dir, 'handler.ts'))) {
+      problems.push(`${dir} has no handler.ts: operation "${folder}" needs one, Tray runs the operation from it (nx g tray-connector:operation writes one)`);
     }
     const responseFile = path.join(dir, 'response.ts');
     if (fs.existsSync(responseFile)) operation.responseFile = responseFile;

@@ -27,7 +27,9 @@ export const DEPLOY_ENV_INPUTS = [
  * What a connector's zip is made of, and nothing else, so that with Nx's task-level affected a
  * connector's build (and so its deploy) is selected exactly when its zip can change: the files
  * Tray's layout puts in the zip (connector.json, package.json, tsconfig, jest.config.js, src/**;
- * never credentials or .env files), the workspace libraries it imports (`^default`), the
+ * Nx leaves out what git ignores, and so does the build, so a cached zip and a fresh one are the
+ * same; a credential-looking file that git does not ignore stays an input, so adding one re-runs the
+ * build, which refuses it), the workspace libraries it imports (`^default`), the
  * workspace tsconfig files a connector's tsconfig may extend or take path aliases from, and the
  * versions of the plugin and TypeScript that generate the schemas. A README or a project.json
  * edit is not in the zip; Nx still re-runs every task of a project whose project.json changed.
@@ -38,8 +40,6 @@ export const BUILD_INPUTS: TargetConfiguration['inputs'] = [
   '{projectRoot}/tsconfig*.json',
   '{projectRoot}/jest.config.js',
   '{projectRoot}/src/**/*',
-  '!{projectRoot}/**/*.ctx.json',
-  '!{projectRoot}/**/.env*',
   '^default',
   '{workspaceRoot}/tsconfig.base.json',
   '{workspaceRoot}/tsconfig.json',

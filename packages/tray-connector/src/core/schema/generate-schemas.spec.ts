@@ -108,14 +108,22 @@ describe('generateSchemas conformance with @trayio/cdk-build 2.19.0', () => {
     expect(files.properties.folder.required).toEqual(['expires', 'mime_type', 'name', 'url']);
   });
 
-  it("zips the same layout as tray-cdk's build (plus response.json, minus every *.ctx.json)", async () => {
+  it("zips the same layout as tray-cdk's build (plus response.json, minus every *.ctx.json), with the same schemas from the type-checked program", async () => {
     const ourZip = path.join(copy, 'ours.zip');
+    // The fixture's .gitignore ignores *.ctx.json, as a connector's workspace does: they are neither zipped nor refused.
     await buildConnector({ connectorDir: FIXTURE, workspaceRoot: path.dirname(FIXTURE), outputPath: ourZip, logger: createRecordingLogger() });
+    const zip = new AdmZip(ourZip);
+    for (const [file, json] of ours) expect(zip.readAsText(`conformance-fixture/${file}`)).toBe(json);
+    for (const kind of ['input', 'output']) {
+      for (const op of ['get_contact', 'list_files', 'search_items', 'update-deal']) {
+        expect(zip.readAsText(`conformance-fixture/src/${op}/${kind}.json`)).toBe(fs.readFileSync(path.join(copy, `src/${op}/${kind}.json`), 'utf8'));
+      }
+    }
     const theirs = new AdmZip(path.join(copy, 'dist/connector.zip')).getEntries().map((e) => e.entryName);
-    const ours = new AdmZip(ourZip).getEntries().map((e) => e.entryName);
-    expect(ours.filter((n) => n.endsWith('.ctx.json'))).toEqual([]);
-    expect(ours.filter((n) => !n.endsWith('/response.json')).sort()).toEqual(theirs.filter((n) => !n.endsWith('.ctx.json')).sort());
-    expect(ours.filter((n) => n.endsWith('/response.json'))).toEqual([
+    const names = zip.getEntries().map((e) => e.entryName);
+    expect(names.filter((n) => n.endsWith('.ctx.json'))).toEqual([]);
+    expect(names.filter((n) => !n.endsWith('/response.json')).sort()).toEqual(theirs.filter((n) => !n.endsWith('.ctx.json')).sort());
+    expect(names.filter((n) => n.endsWith('/response.json'))).toEqual([
       'conformance-fixture/src/get_contact/response.json',
       'conformance-fixture/src/search_items/response.json',
     ]);

@@ -34,6 +34,11 @@ export interface GenerateSchemasOptions {
   /** Workspace path aliases (tsconfig.base.json `paths`), resolved against `baseUrl`, so input.ts may import workspace libraries. */
   paths?: Record<string, string[]>;
   baseUrl?: string;
+  /**
+   * A program that already holds every operation type and was type-checked without errors (the
+   * connector's whole-program check): the schemas come from it instead of a program of their own.
+   */
+  program?: ts.Program;
 }
 
 /** `file:line:column - error TS1234: message` lines for compiler diagnostics. */
@@ -77,7 +82,7 @@ function checkedProgram(files: string[], options: GenerateSchemasOptions): ts.Pr
 /**
  * typescript-json-schema's generator over a program, with the symbol tables `buildGenerator`
  * would make, except that TypeScript's own lib files (thousands of DOM declarations no
- * connector type is named after) are not walked. Types are looked up by name, as Tray's builder does.
+ * connector type is named after) and npm packages' declaration files are not walked. Types are looked up by name, as Tray's builder does.
  */
 function createGenerator(program: ts.Program): TJS.JsonSchemaGenerator {
   const checker = program.getTypeChecker();
@@ -104,7 +109,12 @@ function createGenerator(program: ts.Program): TJS.JsonSchemaGenerator {
     ts.forEachChild(node, visit);
   };
   for (const sourceFile of program.getSourceFiles()) {
-    if (!sourceFile.hasNoDefaultLib) visit(sourceFile);
+    // Declarations of npm packages (node_modules) are never looked up by name either: their types
+    // are reached through the checker from the operation types that use them. Walking them (a
+    // whole-connector program holds @types/node, the DSL, jest...) would only cost time.
+    if (!sourceFile.hasNoDefaultLib && !program.isSourceFileFromExternalLibrary(sourceFile) && !/[\\/]node_modules[\\/]/.test(sourceFile.fileName)) {
+      visit(sourceFile);
+    }
   }
   return new TJS.JsonSchemaGenerator(symbols, allSymbols, userSymbols, inheritingTypes, checker, { ...TJS.getDefaultArgs(), ...TRAY_TJS_SETTINGS });
 }
@@ -129,10 +139,12 @@ export function generateSchemas(operations: ConnectorOperation[], options: Gener
     operationSchemaSources(operation).map((source) => ({ ...source, operation: operation.folder })),
   );
   if (sources.length === 0) return [];
-  const program = checkedProgram(
-    sources.map((s) => s.file),
-    options,
-  );
+  const program =
+    options.program ??
+    checkedProgram(
+      sources.map((s) => s.file),
+      options,
+    );
   const checker = program.getTypeChecker();
   const problems: string[] = [];
   for (const source of sources) {

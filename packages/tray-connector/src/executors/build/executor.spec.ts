@@ -57,17 +57,35 @@ describe('build executor', () => {
     expect(resolveProjectPath('/abs/x.zip', '/ws', 'c/x')).toBe(path.resolve('/abs/x.zip'));
   });
 
-  it('fails with a logged error naming the file, no stack trace, and removes a stale zip', async () => {
+  it('fails with a logged error naming the file, no stack trace, and leaves the previous zip as it was', async () => {
     const zip = path.join(ws, 'connectors/acme-crm/.tray/connector.zip');
-    writeFiles(ws, { 'connectors/acme-crm/.tray/connector.zip': 'stale', 'connectors/acme-crm/connector.json': '{"name":"Acme","version":"1.0","title":"A"}' });
+    writeFiles(ws, { 'connectors/acme-crm/.tray/connector.zip': 'previous', 'connectors/acme-crm/connector.json': '{"name":"Acme","version":"1.0","title":"A"}' });
     expect(await runExecutor({}, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({ success: false });
     expect(error).toHaveBeenCalledTimes(1);
     const message = error.mock.calls[0][0] as string;
     expect(message).toContain(path.join(ws, 'connectors/acme-crm/connector.json'));
     expect(message).toContain('"name" must be kebab-case');
     expect(message).not.toMatch(/\n\s+at /);
-    expect(fs.existsSync(zip)).toBe(false);
+    expect(fs.readFileSync(zip, 'utf8')).toBe('previous');
     expect(info).not.toHaveBeenCalled();
+  });
+
+  it('refuses an outputPath that would overwrite a source (package.json) and leaves it intact', async () => {
+    const pkg = path.join(ws, 'connectors/acme-crm/package.json');
+    const before = fs.readFileSync(pkg, 'utf8');
+    expect(await runExecutor({ outputPath: '{projectRoot}/package.json' }, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({ success: false });
+    expect(error.mock.calls[0][0]).toBe(`acme-crm: build failed\noutputPath ${pkg} must end in .zip: the build writes the connector zip there (default {projectRoot}/.tray/connector.zip)`);
+    expect(fs.readFileSync(pkg, 'utf8')).toBe(before);
+  });
+
+  it('passes typeCheck and allowFiles to the build', async () => {
+    writeFiles(ws, { 'connectors/acme-crm/src/list_contacts/handler.ts': 'export const handler: number = "not a number";\n', 'connectors/acme-crm/src/keys/test.pem': 'CERT' });
+    const context = contextFor(ws, 'acme-crm', 'connectors/acme-crm');
+    expect(await runExecutor({}, context)).toEqual({ success: false });
+    expect(error.mock.calls[0][0]).toContain(`${path.join(ws, 'connectors/acme-crm/src/keys/test.pem')}: a *.pem/*.key key or certificate file`);
+    expect(await runExecutor({ allowFiles: ['src/keys/*.pem'] }, context)).toEqual({ success: false });
+    expect(error.mock.calls[1][0]).toContain('1 TypeScript error in the connector');
+    expect(await runExecutor({ allowFiles: ['src/keys/*.pem'], typeCheck: false }, context)).toEqual({ success: true });
   });
 
   it('fails cleanly without a project', async () => {

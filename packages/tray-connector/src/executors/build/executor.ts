@@ -15,6 +15,8 @@ const runExecutor: PromiseExecutor<BuildExecutorSchema> = async (options, contex
       workspaceRoot: context.root,
       outputPath: resolveProjectPath(options.outputPath || DEFAULT_ZIP_PATH, context.root, project.root),
       logger: nxLogger(context.isVerbose, []),
+      typeCheck: options.typeCheck,
+      allowFiles: options.allowFiles,
     });
     return { success: true };
   } catch (e) {

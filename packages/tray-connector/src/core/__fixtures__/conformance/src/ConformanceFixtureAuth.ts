@@ -1,1 +1,3 @@
-export type ConformanceFixtureAuth = { access_token: string };
+import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
+
+export type ConformanceFixtureAuth = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;

@@ -1,0 +1,73 @@
+import ignore from 'ignore';
+import { TrayConnectorError } from './errors';
+
+/**
+ * Files that very likely hold credentials. The zip is uploaded to Tray, so the build refuses
+ * them (unless git ignores them: ignored files are never zipped, or the build target's
+ * `allowFiles` lists them). Names are matched case-insensitively, after stripping backup
+ * suffixes (`.bak`, `.orig`, `.old`, `~`), so `test.ctx.JSON.bak` is caught like `test.ctx.json`.
+ */
+
+const NAME_RULES: { test: (name: string) => boolean; what: string }[] = [
+  { test: (n) => n.endsWith('.ctx.json'), what: 'a *.ctx.json test context (credentials for local tests)' },
+  { test: (n) => n.startsWith('.env'), what: 'a .env* environment file' },
+  { test: (n) => n === '.npmrc' || n === '.netrc' || n === '.pypirc', what: 'a registry/login configuration that can hold tokens' },
+  { test: (n) => /^id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(n), what: 'an SSH private key' },
+  { test: (n) => /\.(pem|key)$/.test(n), what: 'a *.pem/*.key key or certificate file' },
+  { test: (n) => /\.(p12|pfx|jks|keystore)$/.test(n), what: 'a *.p12/*.pfx key store' },
+  { test: (n) => /^credentials.*\.json$/.test(n), what: 'a credentials*.json file' },
+];
+
+/** `-----BEGIN RSA PRIVATE KEY-----`, `-----BEGIN OPENSSH PRIVATE KEY-----`, `-----BEGIN ENCRYPTED PRIVATE KEY-----`, ... */
+const PRIVATE_KEY_HEADER = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+const BACKUP_SUFFIX = /(\.bak|\.orig|\.old|~)$/;
+
+/** Why a file name looks like credentials, or undefined. `name` is the base name. */
+export function credentialNameReason(name: string): string | undefined {
+  let n = name.toLowerCase();
+  while (BACKUP_SUFFIX.test(n)) n = n.replace(BACKUP_SUFFIX, '');
+  const rule = NAME_RULES.find((r) => r.test(n));
+  if (!rule) return undefined;
+  return n === name.toLowerCase() ? rule.what : `a backup copy of ${rule.what}`;
+}
+
+/** True when the bytes hold a PEM private key block. */
+export function hasPrivateKeyBlock(data: Buffer): boolean {
+  // Cheap pre-check on the bytes before decoding: most files have no "PRIVATE KEY" at all.
+  return data.includes('PRIVATE KEY-----') && PRIVATE_KEY_HEADER.test(data.toString('latin1'));
+}
+
+export interface CredentialCheckInput {
+  /** Files to check: `display` is how the message names the file, `rel` the path matched against `allowFiles`. */
+  files: { rel: string; display: string; data: () => Buffer }[];
+  /** Gitignore-style patterns (relative to the connector folder) of files allowed even though they look like credentials. */
+  allowFiles?: string[];
+}
+
+/** The problems: one line per credential-looking file that `allowFiles` does not allow. */
+export function findCredentialFiles(input: CredentialCheckInput): { rel: string; display: string; reason: string }[] {
+  const allow = ignore({ allowRelativePaths: true, ignorecase: true }).add(input.allowFiles ?? []);
+  const found: { rel: string; display: string; reason: string }[] = [];
+  for (const file of input.files) {
+    const base = file.rel.split('/').pop() as string;
+    const reason = credentialNameReason(base) ?? (hasPrivateKeyBlock(file.data()) ? 'it holds a "-----BEGIN ... PRIVATE KEY-----" block' : undefined);
+    if (reason && !allow.ignores(file.rel)) found.push({ rel: file.rel, display: file.display, reason });
+  }
+  return found;
+}
+
+/** Throws a TrayConnectorError naming every credential-looking file and how to exclude or allow it. */
+export function refuseCredentialFiles(input: CredentialCheckInput): void {
+  const found = findCredentialFiles(input);
+  if (found.length === 0) return;
+  const example = found[0].rel;
+  throw new TrayConnectorError(
+    [
+      `${found.length === 1 ? 'A file looks' : `${found.length} files look`} like credentials and would be uploaded to Tray in the zip; nothing was built:`,
+      ...found.map((f) => `  ${f.display}: ${f.reason}`),
+      'Move or delete it, or git-ignore it (e.g. add "*.ctx.json" or the file to .gitignore: git-ignored files are never zipped).',
+      `If it truly belongs in the connector, allow it with the build target's "allowFiles" option (globs relative to the connector folder), e.g. "allowFiles": ["${example}"].`,
+    ].join('\n'),
+  );
+}
