@@ -60,11 +60,15 @@ function writeConnector(ws: TestWorkspace, c: ConnectorSpec): void {
   // Connectors inside the workspace extend the base config (for the library alias); the adopted
   // tray-cdk folder keeps its standalone tsconfig, as tray-cdk writes it.
   const tsconfig = c.importsLibrary
-    ? { extends: '../../tsconfig.base.json', compilerOptions: { outDir: './dist', strict: true, esModuleInterop: true, skipLibCheck: true }, include: ['src/**/*.ts'] }
+    ? { extends: '../../tsconfig.base.json', compilerOptions: { target: 'ES2021', outDir: './dist', strict: true, esModuleInterop: true, skipLibCheck: true }, include: ['src/**/*.ts'] }
     : { compilerOptions: { target: 'ES2021', module: 'commonjs', rootDir: './src', outDir: './dist', strict: true, esModuleInterop: true, skipLibCheck: true }, include: ['src/**/*.ts'] };
   ws.write(`${c.dir}/tsconfig.json`, JSON.stringify(tsconfig, null, 2) + '\n');
   ws.write(`${c.dir}/jest.config.js`, "module.exports = { preset: 'ts-jest', testEnvironment: 'node', testMatch: ['**/?(*.)+(test).ts'] };\n");
-  ws.write(`${c.dir}/src/${auth}.ts`, `export type ${auth} = { access_token: string };\n`);
+  // The build type-checks the handlers: the auth type must be one the DSL takes.
+  ws.write(
+    `${c.dir}/src/${auth}.ts`,
+    `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\nexport type ${auth} = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`,
+  );
   ws.write(`${c.dir}/src/test.ctx.json`, JSON.stringify({ auth: { user: { access_token: 'local-secret-never-zipped' } } }) + '\n');
   if (c.regions) {
     ws.write(`${c.dir}/project.json`, JSON.stringify({ name: c.name, targets: { deploy: { options: { regions: c.regions } } } }, null, 2) + '\n');

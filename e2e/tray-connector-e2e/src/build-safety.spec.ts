@@ -150,7 +150,7 @@ describe('build safety in a fresh workspace', () => {
       for (const rel of ['src/test.ctx.JSON', 'src/list_items/test.ctx.json.bak', 'src/.npmrc', 'src/.env.local', 'src/keys/id_ed25519', 'src/credentials.json', 'src/util/key.ts']) {
         fs.rmSync(abs(`${ROOT}/${rel}`));
       }
-      expectOk(build('--allowFiles=src/keys/*.pem,src/keys/*.p12 --outputPath={projectRoot}/.tray/allowed.zip'), 'build with allowFiles');
+      expectOk(build("'--allowFiles=src/keys/*.pem,src/keys/*.p12' --outputPath={projectRoot}/.tray/allowed.zip"), 'build with allowFiles');
       expect(new AdmZip(abs(`${ROOT}/.tray/allowed.zip`)).getEntries().map((e) => e.entryName)).toEqual(
         expect.arrayContaining(['acme/src/keys/server.pem', 'acme/src/keys/client.p12']),
       );

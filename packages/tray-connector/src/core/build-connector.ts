@@ -88,27 +88,32 @@ export async function buildConnector(options: BuildConnectorOptions): Promise<Bu
   const listed = collectPackagedFiles(path.join(connectorDir, 'src'), { workspaceRoot, connectorDir });
   const srcFiles = listed.files.map((f) => `src/${f.rel}`);
   const contents = new Map<string, Buffer>(listed.files.map((f) => [`src/${f.rel}`, fs.readFileSync(f.abs)]));
-  refuseCredentialFiles({
-    files: [...rootFiles, ...srcFiles].map((rel) => ({
-      rel,
-      display: path.join(connectorDir, rel),
-      data: () => contents.get(rel) ?? fs.readFileSync(path.join(connectorDir, rel)),
-    })),
-    allowFiles: options.allowFiles,
-  });
-
   const aliases = readWorkspaceAliases(workspaceRoot);
   const libraries = planWorkspaceLibraries({ connectorDir, workspaceRoot, files: srcFiles, aliases });
   for (const lib of libraries.libraries) logger.debug?.(`${config.name}: vendoring ${lib} into the zip`);
-  checkVendoredFiles({ connectorDir, workspaceRoot, libraries, outsideLinks: listed.outsideLinks, allowFiles: options.allowFiles });
+  checkVendoredFiles({ connectorDir, workspaceRoot, libraries, outsideLinks: listed.outsideLinks });
+  refuseCredentialFiles({
+    files: [
+      ...[...rootFiles, ...srcFiles].map((rel) => ({
+        rel,
+        display: path.join(connectorDir, rel),
+        data: () => contents.get(rel) ?? fs.readFileSync(path.join(connectorDir, rel)),
+      })),
+      ...[...libraries.vendored].map(([zipRel, data]) => ({ rel: zipRel, display: path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1)), data: () => data })),
+    ],
+    allowFiles: options.allowFiles,
+  });
 
   let started = Date.now();
   const aliasOptions = aliases ? { paths: aliases.paths, baseUrl: aliases.baseUrl } : {};
   let program: ts.Program | undefined;
   if (options.typeCheck !== false) {
     const { options: compilerOptions, configDiagnostics } = connectorCompilerOptions(connectorDir, aliases);
+    // A file reached through a symlink inside src/ is checked once, under its own path.
+    const ownReal = new Set(listed.files.filter((f) => !f.linked).map((f) => fs.realpathSync(f.abs)));
+    const checkedSrc = listed.files.filter((f) => isTypeScriptSource(f.rel) && !isTestFile(f.rel) && !(f.linked && ownReal.has(fs.realpathSync(f.abs))));
     const checked = [
-      ...srcFiles.filter((rel) => isTypeScriptSource(rel) && !isTestFile(rel)).map((rel) => path.join(connectorDir, rel)),
+      ...checkedSrc.map((f) => path.join(connectorDir, 'src', f.rel)),
       ...[...libraries.vendored.keys()].filter(isTypeScriptSource).map((zipRel) => path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1))),
     ];
     const checkProgram = createConnectorProgram(checked, compilerOptions);
@@ -178,14 +183,13 @@ function checkRootFiles(connectorDir: string, names: string[]): void {
 /**
  * Vendored library files follow the connector's rules: links from the connector's src/ may lead
  * only into a library the build vendors, and no vendored file may be git-ignored (Nx would not
- * hash it) or look like credentials.
+ * hash it). (Credential-looking files are refused with the connector's own.)
  */
 function checkVendoredFiles(input: {
   connectorDir: string;
   workspaceRoot: string;
   libraries: LibraryPlan;
   outsideLinks: OutsideLink[];
-  allowFiles?: string[];
 }): void {
   const { workspaceRoot, libraries } = input;
   const realWorkspace = fs.realpathSync(workspaceRoot);
@@ -205,8 +209,4 @@ function checkVendoredFiles(input: {
     }
   }
   if (problems.length) throw new TrayConnectorError(problems.join('\n'));
-  refuseCredentialFiles({
-    files: [...libraries.vendored].map(([zipRel, data]) => ({ rel: zipRel, display: path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1)), data: () => data })),
-    allowFiles: input.allowFiles,
-  });
 }

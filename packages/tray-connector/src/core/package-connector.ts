@@ -47,6 +47,8 @@ export interface PackagedFile {
   rel: string;
   /** Absolute path as walked (through any symlink). */
   abs: string;
+  /** True when the path goes through a symlink (the file also has its own path, or lives in a vendored library). */
+  linked: boolean;
 }
 
 /** A symlink under the listed folder whose target is elsewhere in the workspace (allowed only into a vendored library). */
@@ -135,7 +137,7 @@ export function collectPackagedFiles(dir: string, options: ListPackagedFilesOpti
     return undefined;
   };
 
-  const walk = (abs: string, rel: string, rules: GitIgnore, realDirs: string[]) => {
+  const walk = (abs: string, rel: string, rules: GitIgnore, realDirs: string[], linked: boolean) => {
     const entries = fs.readdirSync(abs, { withFileTypes: true, encoding: 'buffer' }).sort((a, b) => Buffer.compare(a.name, b.name));
     for (const entry of entries) {
       const name = entry.name.toString('utf8');
@@ -163,15 +165,15 @@ export function collectPackagedFiles(dir: string, options: ListPackagedFilesOpti
       }
       if (isDir) {
         if (isExcludedDirName(name) || rules.ignores(childAbs, true)) continue;
-        walk(childAbs, childRel, rules.enter(childAbs), [...realDirs, real ?? fs.realpathSync(childAbs)]);
+        walk(childAbs, childRel, rules.enter(childAbs), [...realDirs, real ?? fs.realpathSync(childAbs)], linked || entry.isSymbolicLink());
       } else if (isFile && !isExcludedFileName(name) && !rules.ignores(childAbs, false)) {
-        files.push({ rel: childRel, abs: childAbs });
+        files.push({ rel: childRel, abs: childAbs, linked: linked || entry.isSymbolicLink() });
       }
     }
   };
   // Ignore files apply from the workspace root down (from the connector folder for one outside the workspace).
   const top = workspaceRoot && isInside(workspaceRoot, root) ? workspaceRoot : (connectorDir ?? root);
-  walk(root, '', GitIgnore.at(root, top), [realRoot]);
+  walk(root, '', GitIgnore.at(root, top), [realRoot], false);
   if (problems.length) throw new TrayConnectorError(problems.join('\n'));
   files.sort((a, b) => compareNames(a.rel, b.rel));
   return { files, outsideLinks };
