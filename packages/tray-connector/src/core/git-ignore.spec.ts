@@ -30,6 +30,13 @@ describe('GitIgnore', () => {
     expect(ignored(rules, 'connectors/acme/src/handler.ts')).toBe(false);
   });
 
+  it('is case-sensitive, as git and Nx are: *.ctx.json does not ignore test.ctx.JSON', () => {
+    writeFiles(ws, { '.gitignore': '*.ctx.json\n' });
+    const rules = GitIgnore.at(ws, ws);
+    expect(ignored(rules, 'src/test.ctx.json')).toBe(true);
+    expect(ignored(rules, 'src/test.ctx.JSON')).toBe(false);
+  });
+
   it('takes the ignore file of each folder the walk enters, relative to that folder', () => {
     writeFiles(ws, { 'src/op/.gitignore': '/fixtures/*.json\n!fixtures/kept.json\n' });
     const rules = GitIgnore.at(path.join(ws, 'src'), ws).enter(path.join(ws, 'src/op'));

@@ -38,7 +38,9 @@ function readRules(dir: string): Ignore[] {
     } catch {
       continue;
     }
-    rules.push(ignore({ allowRelativePaths: true }).add(text));
+    // Case-sensitive, as git is (core.ignorecase is false on Linux) and as Nx's hashing is: `*.ctx.json`
+    // does not ignore `test.ctx.JSON`, so that file stays an input and the credential check sees it.
+    rules.push(ignore({ allowRelativePaths: true, ignorecase: false }).add(text));
   }
   return rules;
 }
