@@ -25,7 +25,7 @@ export interface TrayConnectorPluginOptions {
   defaultRegions?: string[];
 }
 
-interface NormalizedOptions {
+export interface NormalizedOptions {
   targetNames: TargetNames;
   defaultRegions: string[];
 }
@@ -71,7 +71,7 @@ export async function createConnectorNodes(
   context: CreateNodesContext,
   cache: PluginCache<InferredProject>,
 ): Promise<Array<readonly [string, CreateNodesResult]>> {
-  const normalized = normalizeOptions(options);
+  const normalized = normalizePluginOptions(options);
   const files = configFiles.filter((file) => !isExcluded(file));
   const roots = files.map((file) => dirname(file));
   const hashes = await calculateHashesForCreateNodes(roots, { ...normalized, pluginVersion: pluginVersion() }, context);
@@ -126,7 +126,8 @@ function isExcluded(file: string): boolean {
   return segments.slice(0, -1).some((segment) => EXCLUDED_FOLDERS.includes(segment));
 }
 
-function normalizeOptions(options: TrayConnectorPluginOptions | undefined): NormalizedOptions {
+/** The plugin options with their defaults, as the plugin reads them (generators and migrations read nx.json the same way); throws on a bad option. */
+export function normalizePluginOptions(options: TrayConnectorPluginOptions | undefined): NormalizedOptions {
   const o = options ?? {};
   const targetNames: TargetNames = {
     build: targetName(o.buildTargetName, DEFAULT_TARGET_NAMES.build, 'buildTargetName'),

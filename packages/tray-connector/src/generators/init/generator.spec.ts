@@ -1,6 +1,6 @@
 import { readJson, readNxJson, type Tree, updateNxJson, writeJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { BUILD_INPUTS, DEPLOY_ENV_INPUTS } from '../../plugin/targets';
+import { BUILD_INPUTS, DEPLOY_ENV_INPUTS, deployTarget } from '../../plugin/targets';
 import { initGenerator } from './generator';
 
 const snapshot = (tree: Tree, files: string[]) => Object.fromEntries(files.map((f) => [f, tree.exists(f) ? tree.read(f, 'utf-8') : null]));
@@ -77,6 +77,12 @@ describe('init generator', () => {
     ]);
   });
 
+  it('takes default regions in any case, aliases and comma lists, as deploy does', async () => {
+    await initGenerator(tree, { skipInstall: true, defaultRegions: ['EU,ap1'] });
+    const entry = readNxJson(tree)!.plugins![0] as { options: { defaultRegions: string[] } };
+    expect(entry.options.defaultRegions).toEqual(['eu', 'apac']);
+  });
+
   it('takes other default regions and refuses an unknown one', async () => {
     await initGenerator(tree, { skipInstall: true, defaultRegions: ['eu', 'apac'] });
     const entry = readNxJson(tree)!.plugins![0] as { options: { defaultRegions: string[] } };
@@ -115,19 +121,23 @@ describe('init generator', () => {
       outputs: ['{options.outputPath}'],
     });
     expect(targetDefaults['tray-connector:deploy']).toEqual({
-      dependsOn: ['build'],
-      cache: true,
+      cache: deployTarget([]).cache,
       inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
     });
   });
 
-  it("makes deploy's default depend on the build target under the name the plugin registration gives it", async () => {
+  it("leaves deploy's dependsOn to the registered plugin, so renaming buildTargetName later cannot cut the build off", async () => {
     updateNxJson(tree, {
       ...readNxJson(tree),
       plugins: [{ plugin: 'tray-connector', options: { buildTargetName: 'tray-build', deployTargetName: 'tray-deploy' } }],
     });
     await initGenerator(tree, { skipInstall: true });
-    expect(readNxJson(tree)!.targetDefaults!['tray-connector:deploy']).toMatchObject({ dependsOn: ['tray-build'] });
+    expect(readNxJson(tree)!.targetDefaults!['tray-connector:deploy'].dependsOn).toBeUndefined();
+  });
+
+  it("makes deploy's default depend on build when the plugin is not registered (hand-written targets)", async () => {
+    await initGenerator(tree, { skipInstall: true, addPlugin: false });
+    expect(readNxJson(tree)!.targetDefaults!['tray-connector:deploy']).toMatchObject({ dependsOn: ['build'] });
   });
 
   it('keeps targetDefaults the user already set', async () => {

@@ -8,9 +8,9 @@ import {
   type Tree,
   updateNxJson,
 } from '@nx/devkit';
-import { TrayConnectorError } from '../../core/errors';
+import { parseRegions, regionNames } from '../../core/regions';
 import type { TrayConnectorPluginOptions } from '../../plugin/create-nodes';
-import { buildTarget, DEFAULT_TARGET_NAMES, deployTarget, PLUGIN_NAME, REGION_NAMES } from '../../plugin/targets';
+import { buildTarget, DEFAULT_TARGET_NAMES, deployTarget, PLUGIN_NAME } from '../../plugin/targets';
 import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';
 import type { InitGeneratorSchema } from './schema';
 
@@ -22,13 +22,8 @@ export const GITIGNORE_ENTRIES = ['.tray/', '*.ctx.json'];
  * Idempotent: it only adds what is missing and never changes what the user has.
  */
 export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
-  const defaultRegions = schema.defaultRegions?.length ? schema.defaultRegions : ['us'];
-  const unknown = defaultRegions.filter((r) => !(REGION_NAMES as readonly string[]).includes(r));
-  if (unknown.length) {
-    throw new TrayConnectorError(
-      `Unknown region ${unknown.map((r) => JSON.stringify(r)).join(', ')} in --defaultRegions: use ${REGION_NAMES.join(', ')}`,
-    );
-  }
+  // The parser deploy, share, new and the plugin use: any case, aliases, comma lists.
+  const defaultRegions = regionNames(schema.defaultRegions).length ? parseRegions(schema.defaultRegions, '--defaultRegions') : ['us'];
 
   const install = schema.skipPackageJson ? () => undefined : addMissingDependencies(tree);
   updateWorkspaceNxJson(tree, { addPlugin: schema.addPlugin, defaultRegions });
@@ -80,12 +75,15 @@ export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean
   const targetDefaults = (nxJson.targetDefaults ??= {});
   const build = buildTarget();
   targetDefaults[build.executor!] ??= { cache: build.cache, inputs: build.inputs, outputs: build.outputs };
-  // dependsOn names the build target as the plugin registration calls it: targetDefaults are merged
-  // over inferred targets, so the default name here would cut a renamed build out of the deploy.
-  const registeredOptions = typeof registration === 'object' ? (registration.options as TrayConnectorPluginOptions | undefined) : undefined;
-  const buildTargetName = registeredOptions?.buildTargetName ?? DEFAULT_TARGET_NAMES.build;
-  const deploy = deployTarget([], { ...DEFAULT_TARGET_NAMES, build: buildTargetName });
-  targetDefaults[deploy.executor!] ??= { dependsOn: deploy.dependsOn, cache: deploy.cache, inputs: deploy.inputs };
+  // targetDefaults are merged over inferred targets: with the plugin registered its deploy target
+  // already depends on the build under the current buildTargetName, and a dependsOn here would name
+  // the build as it was called at init time (renaming buildTargetName later would cut it off).
+  // Without the plugin, a hand-written deploy target gets the dependency from here.
+  const deploy = deployTarget([], DEFAULT_TARGET_NAMES);
+  const pluginRegistered = (nxJson.plugins ?? []).some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+  targetDefaults[deploy.executor!] ??= pluginRegistered
+    ? { cache: deploy.cache, inputs: deploy.inputs }
+    : { dependsOn: deploy.dependsOn, cache: deploy.cache, inputs: deploy.inputs };
 
   // Without @nx/js, Nx only turns TypeScript imports into project-graph edges when this is set;
   // a connector that imports a workspace library needs that edge to be affected by the library.
