@@ -112,8 +112,16 @@ describe('init generator', () => {
     expect(readNxJson(tree)!.plugins).toHaveLength(1);
   });
 
-  it('sets targetDefaults by executor from the shared target definitions', async () => {
+  it('leaves cache, inputs and dependsOn to the registered plugin: no targetDefaults for its executors', async () => {
+    // targetDefaults are merged over inferred targets: they would freeze this version's inputs and today's build target name.
     await initGenerator(tree, { skipInstall: true });
+    const targetDefaults = readNxJson(tree)!.targetDefaults ?? {};
+    expect(targetDefaults['tray-connector:build']).toBeUndefined();
+    expect(targetDefaults['tray-connector:deploy']).toBeUndefined();
+  });
+
+  it('without the plugin, sets targetDefaults by executor from the shared target definitions (for targets in project.json)', async () => {
+    await initGenerator(tree, { skipInstall: true, addPlugin: false });
     const targetDefaults = readNxJson(tree)!.targetDefaults!;
     expect(targetDefaults['tray-connector:build']).toEqual({
       cache: true,
@@ -121,27 +129,16 @@ describe('init generator', () => {
       outputs: ['{options.outputPath}'],
     });
     expect(targetDefaults['tray-connector:deploy']).toEqual({
+      dependsOn: ['build'],
       cache: deployTarget([]).cache,
       inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
     });
   });
 
-  it("leaves deploy's dependsOn to the registered plugin, so renaming buildTargetName later cannot cut the build off", async () => {
-    updateNxJson(tree, {
-      ...readNxJson(tree),
-      plugins: [{ plugin: 'tray-connector', options: { buildTargetName: 'tray-build', deployTargetName: 'tray-deploy' } }],
-    });
-    await initGenerator(tree, { skipInstall: true });
-    expect(readNxJson(tree)!.targetDefaults!['tray-connector:deploy'].dependsOn).toBeUndefined();
-  });
-
-  it("makes deploy's default depend on build when the plugin is not registered (hand-written targets)", async () => {
-    await initGenerator(tree, { skipInstall: true, addPlugin: false });
-    expect(readNxJson(tree)!.targetDefaults!['tray-connector:deploy']).toMatchObject({ dependsOn: ['build'] });
-  });
-
   it('keeps targetDefaults the user already set', async () => {
     updateNxJson(tree, { ...readNxJson(tree), targetDefaults: { 'tray-connector:build': { cache: false } } });
+    await initGenerator(tree, { skipInstall: true, addPlugin: false });
+    expect(readNxJson(tree)!.targetDefaults!['tray-connector:build']).toEqual({ cache: false });
     await initGenerator(tree, { skipInstall: true });
     expect(readNxJson(tree)!.targetDefaults!['tray-connector:build']).toEqual({ cache: false });
   });

@@ -57,9 +57,9 @@ export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean
   const before = JSON.stringify(nxJson);
 
   const plugins = nxJson.plugins ?? [];
-  const registration = plugins.find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+  const registered = plugins.some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
   if (shouldAddPlugin(nxJson, options.addPlugin)) {
-    if (!registration) {
+    if (!registered) {
       const pluginOptions: Required<TrayConnectorPluginOptions> = {
         buildTargetName: DEFAULT_TARGET_NAMES.build,
         testTargetName: DEFAULT_TARGET_NAMES.test,
@@ -71,19 +71,20 @@ export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean
     }
   }
 
-  // Defaults keyed by executor, so targets a user writes by hand in a project.json get them too.
-  const targetDefaults = (nxJson.targetDefaults ??= {});
-  const build = buildTarget();
-  targetDefaults[build.executor!] ??= { cache: build.cache, inputs: build.inputs, outputs: build.outputs };
-  // targetDefaults are merged over inferred targets: with the plugin registered its deploy target
-  // already depends on the build under the current buildTargetName, and a dependsOn here would name
-  // the build as it was called at init time (renaming buildTargetName later would cut it off).
-  // Without the plugin, a hand-written deploy target gets the dependency from here.
-  const deploy = deployTarget([], DEFAULT_TARGET_NAMES);
+  // With the plugin registered, its inferred targets carry cache, inputs, outputs and dependsOn (under
+  // the current target names), as with Nx's own plugins: targetDefaults for these executors would be
+  // merged over them, freezing this version's settings into nx.json (a later plugin version could not
+  // change them) and naming the build as it was called today (renaming buildTargetName would cut the
+  // deploy off its build). Without the plugin, defaults keyed by executor give targets written in
+  // project.json (by `new`, or by hand) the build cache and deploy's dependency on build.
   const pluginRegistered = (nxJson.plugins ?? []).some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
-  targetDefaults[deploy.executor!] ??= pluginRegistered
-    ? { cache: deploy.cache, inputs: deploy.inputs }
-    : { dependsOn: deploy.dependsOn, cache: deploy.cache, inputs: deploy.inputs };
+  if (!pluginRegistered) {
+    const targetDefaults = (nxJson.targetDefaults ??= {});
+    const build = buildTarget();
+    targetDefaults[build.executor!] ??= { cache: build.cache, inputs: build.inputs, outputs: build.outputs };
+    const deploy = deployTarget([], DEFAULT_TARGET_NAMES);
+    targetDefaults[deploy.executor!] ??= { dependsOn: deploy.dependsOn, cache: deploy.cache, inputs: deploy.inputs };
+  }
 
   // Without @nx/js, Nx only turns TypeScript imports into project-graph edges when this is set;
   // a connector that imports a workspace library needs that edge to be affected by the library.

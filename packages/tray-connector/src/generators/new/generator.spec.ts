@@ -1,5 +1,5 @@
 import { readJson, readNxJson, readProjectConfiguration, type Tree, updateNxJson, writeJson } from '@nx/devkit';
-import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { createWorkspaceTree } from '../__fixtures__/tree';
 import { validateConnectorConfig } from '../../core/connector-config';
 import { connectorTargets } from '../../plugin/targets';
 import { initGenerator } from '../init/generator';
@@ -24,7 +24,7 @@ function listFiles(tree: Tree, dir: string): string[] {
 describe('new generator', () => {
   let tree: Tree;
   beforeEach(() => {
-    tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    tree = createWorkspaceTree();
   });
 
   it('writes what tray-cdk connector init would, plus project.json', async () => {
