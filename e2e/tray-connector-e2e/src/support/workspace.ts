@@ -69,7 +69,7 @@ export function createTestWorkspace(name: string, options: { installEmulator?: b
   fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
   fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');
 
-  const ws = makeWorkspace(root);
+  const ws = makeWorkspace(root, name);
   ws.mustRun('npm install --prefer-offline --no-audit --no-fund', { timeoutMs: 10 * 60 * 1000 });
   ws.mustRun('git init -q -b main && git config user.email e2e@example.com && git config user.name e2e && git config commit.gpgsign false');
   ws.commit('initial workspace');
@@ -83,8 +83,17 @@ function commandEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-function makeWorkspace(root: string): TestWorkspace {
+/**
+ * One line per command on stderr as it starts: jest prints a suite's results only when the suite
+ * ends, and an e2e suite runs for minutes (E2E_QUIET=1 turns this off).
+ */
+function progress(name: string, command: string): void {
+  if (!process.env.E2E_QUIET) process.stderr.write(`  e2e ${name} · ${command.length > 120 ? `${command.slice(0, 117)}...` : command}\n`);
+}
+
+function makeWorkspace(root: string, name: string): TestWorkspace {
   const run = (command: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): RunResult => {
+    progress(name, command);
     const r = spawnSync('bash', ['-c', command], {
       cwd: root,
       env: commandEnv(options.env),
@@ -108,6 +117,7 @@ function makeWorkspace(root: string): TestWorkspace {
     nx: (args, options) => run(`npx nx ${args}`, options),
     nxAsync: (args, options = {}) =>
       new Promise((resolve, reject) => {
+        progress(name, `npx nx ${args}`);
         const child = spawn('bash', ['-c', `npx nx ${args}`], { cwd: root, env: commandEnv(options.env) });
         let stdout = '';
         let stderr = '';
