@@ -84,7 +84,7 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
     ws.mustRun('git checkout nx.json && rm -rf connectors/after-removal');
   });
 
-  it('a failing build piped to a file has no ANSI codes; a warm build says the outputs match the cache; no response.json without response.ts', () => {
+  it('a failing build piped to a file has no ANSI codes; a warm build is a cache hit; no response.json without response.ts', () => {
     const input = 'connectors/plain-crm/src/get_record/input.ts';
     const good = ws.read(input);
     ws.write(input, 'export type GetRecordInput = { id: NoSuchType };\n');
@@ -97,7 +97,8 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
     expect(failed.output).not.toContain('\u001b[');
 
     expectOk(ws.nx('build plain-crm'), 'nx build plain-crm');
-    expect(expectOk(ws.nx('build plain-crm'), 'nx build plain-crm, warm').output).toContain('[existing outputs match the cache, left as is]');
+    // Nx 24 says which: the zip on disk already matched the cache, or Nx put the cached one back (it cannot tell without the daemon)
+    expect(expectOk(ws.nx('build plain-crm'), 'nx build plain-crm, warm').output).toMatch(/> nx run plain-crm:build {2}\[(existing outputs match the cache, left as is|local cache)\]/);
     const names = new AdmZip(path.join(ws.root, 'connectors/plain-crm/.tray/connector.zip')).getEntries().map((e) => e.entryName);
     expect(names).toEqual(expect.arrayContaining(['plain-crm/src/get_record/input.json', 'plain-crm/src/get_record/output.json']));
     expect(names.filter((n) => n.endsWith('response.json'))).toEqual([]);
