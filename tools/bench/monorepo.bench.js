@@ -74,9 +74,12 @@ function pack(dir, dest) {
  * this process, so a synchronous spawn would starve it.
  */
 function makeRunner(root, baseEnv) {
+  // Nx 24 keeps a git workspace's cache and task database under ~/.nx/<workspace id>: keep them in the
+  // bench workspace, which is removed at the end, rather than leave them in the user's home.
+  const nxDirs = { NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'), NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data') };
   return (command, extraEnv = {}) =>
     new Promise((resolve, reject) => {
-      const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NX_INTERACTIVE: 'false', ...baseEnv, ...extraEnv };
+      const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NX_INTERACTIVE: 'false', ...nxDirs, ...baseEnv, ...extraEnv };
       delete env.NX_SKIP_NX_CACHE;
       const started = process.hrtime.bigint();
       const child = spawn('bash', ['-c', command], { cwd: root, env });
