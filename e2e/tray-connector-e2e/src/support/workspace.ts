@@ -76,9 +76,14 @@ export function createTestWorkspace(name: string, options: { installEmulator?: b
   return ws;
 }
 
-/** This process's environment with the test settings and `extra` over it; a key set to undefined is removed. */
-function commandEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...extra };
+/**
+ * This process's environment with the test settings and `extra` over it; a key set to undefined is removed.
+ * Nx 24 keeps the cache and task database of a git workspace under ~/.nx/<workspace id>: the test
+ * workspace keeps them in its own .nx, so nothing is left in the home folder when it is removed.
+ */
+function commandEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const nxDirs = { NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'), NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data') };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...nxDirs, ...extra };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return env;
 }
@@ -96,7 +101,7 @@ function makeWorkspace(root: string, name: string): TestWorkspace {
     progress(name, command);
     const r = spawnSync('bash', ['-c', command], {
       cwd: root,
-      env: commandEnv(options.env),
+      env: commandEnv(root, options.env),
       encoding: 'utf8',
       timeout: options.timeoutMs ?? 5 * 60 * 1000,
       maxBuffer: 64 * 1024 * 1024,
@@ -118,7 +123,7 @@ function makeWorkspace(root: string, name: string): TestWorkspace {
     nxAsync: (args, options = {}) =>
       new Promise((resolve, reject) => {
         progress(name, `npx nx ${args}`);
-        const child = spawn('bash', ['-c', `npx nx ${args}`], { cwd: root, env: commandEnv(options.env) });
+        const child = spawn('bash', ['-c', `npx nx ${args}`], { cwd: root, env: commandEnv(root, options.env) });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
