@@ -1,6 +1,11 @@
 import type { Config } from 'jest';
 
 const config: Config = {
+  // One temp folder for the whole run, removed at the end even when tests fail (tools/jest/temp-root.js).
+  globalSetup: '<rootDir>/tools/jest/global-setup.js',
+  globalTeardown: '<rootDir>/tools/jest/global-teardown.js',
+  // Unit tests first, so results show within seconds; the e2e suites (minutes each) after them.
+  testSequencer: '<rootDir>/tools/jest/unit-first-sequencer.js',
   projects: [
     '<rootDir>/packages/tray-connector',
     '<rootDir>/packages/tray-api-emulator',

@@ -4,6 +4,7 @@
 // connector, against the emulator (built code from dist/), with the number of deploy requests.
 // Measures only; asserts nothing about timings.
 const { execFileSync, spawn } = require('child_process');
+const { diffDetails } = require('./task-hashes');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -74,9 +75,12 @@ function pack(dir, dest) {
  * this process, so a synchronous spawn would starve it.
  */
 function makeRunner(root, baseEnv) {
+  // Nx 24 keeps a git workspace's cache and task database under ~/.nx/<workspace id>: keep them in the
+  // bench workspace, which is removed at the end, rather than leave them in the user's home.
+  const nxDirs = { NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'), NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data') };
   return (command, extraEnv = {}) =>
     new Promise((resolve, reject) => {
-      const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NX_INTERACTIVE: 'false', ...baseEnv, ...extraEnv };
+      const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NX_INTERACTIVE: 'false', ...nxDirs, ...baseEnv, ...extraEnv };
       delete env.NX_SKIP_NX_CACHE;
       const started = process.hrtime.bigint();
       const child = spawn('bash', ['-c', command], { cwd: root, env });
@@ -92,7 +96,35 @@ function makeRunner(root, baseEnv) {
     });
 }
 
-const cacheHits = (output) => (output.match(/\[(local|remote) cache\]|\[existing outputs match the cache, left as is\]/g) || []).length;
+const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS || 3);
+
+/**
+ * Each task of a static-style run and what Nx says of it: its `> nx run <project>:<target>` line ends
+ * with `[local cache]`, `[existing outputs match the cache, left as is]` or `[remote cache]` when Nx
+ * took it from the cache, with nothing when the task ran. Checked against Nx's own count in the
+ * summary ("... from the cache instead of running the command for X out of Y tasks"), so a change
+ * of Nx's wording fails the bench instead of miscounting.
+ */
+function cacheReport(output, target, expected) {
+  const statuses = new Map();
+  for (const m of output.matchAll(new RegExp(`^> nx run (\\S+:${target})(?:\\s+\\[([^\\]]+)\\])?\\s*$`, 'gm'))) statuses.set(m[1], m[2] ?? 'ran');
+  const ran = [...statuses].filter(([, status]) => status === 'ran').map(([id]) => id);
+  const hits = statuses.size - ran.length;
+  const summary = output.match(/from the cache instead of running the command for (\d+) out of (\d+) tasks/);
+  const nxHits = summary ? Number(summary[1]) : ran.length === 0 ? statuses.size : 0;
+  if (statuses.size !== expected || (summary && Number(summary[2]) !== expected) || nxHits !== hits) {
+    throw new Error(
+      `monorepo bench: cannot count the cache hits of \`nx run-many -t ${target}\`: ${statuses.size} task lines for ${expected} tasks, ` +
+        `${hits} marked as from the cache, Nx's summary: ${summary ? summary[0] : 'none'}\n${output.slice(-3000)}`,
+    );
+  }
+  return { hits, ran };
+}
+
+/** Nx's hash of every build task and its parts (tools/bench/task-hashes.js, run in the workspace). */
+async function taskHashes(sh) {
+  return JSON.parse((await sh(`node ${JSON.stringify(path.join(__dirname, 'task-hashes.js'))} build`)).output);
+}
 const s = (x) => `${x.toFixed(2)} s`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -145,11 +177,33 @@ async function run({ log }) {
     log('cold run-many -t build');
     await sh('npx nx reset');
     const cold = await sh('npx nx run-many -t build --outputStyle=static');
+    const coldReport = cacheReport(cold.output, 'build', CONNECTORS);
     const zip0 = path.join(root, connectors[0].dir, '.tray/connector.zip');
     const zipMtime = fs.statSync(zip0).mtimeMs;
-    log('warm run-many -t build');
-    const warm = await sh('npx nx run-many -t build --outputStyle=static');
-    const warmHits = cacheHits(warm.output);
+    // Nx's hash of every build with nothing changed since the cold run: what each warm run must find in the cache.
+    const coldHashes = await taskHashes(sh);
+    const cacheDir = (await sh(`node -e "process.stdout.write(require('nx/src/utils/cache-directory').cacheDir)"`)).output.trim();
+    const notCached = Object.entries(coldHashes).filter(([, h]) => !fs.existsSync(path.join(cacheDir, h.hash))).map(([id]) => id);
+    const warms = [];
+    for (let i = 1; i <= WARM_RUNS; i++) {
+      log(`warm run-many -t build (${i} of ${WARM_RUNS})`);
+      const warm = await sh('npx nx run-many -t build --outputStyle=static');
+      const report = cacheReport(warm.output, 'build', CONNECTORS);
+      if (report.hits !== CONNECTORS || notCached.length) {
+        // Every warm build must be a hit: say which ran again and which of its inputs Nx hashed differently.
+        const now = await taskHashes(sh);
+        const why = [...new Set([...report.ran, ...notCached])]
+          .slice(0, 20)
+          .map((id) => `  ${id}: ${diffDetails(coldHashes[id], now[id]).join(', ') || `hash unchanged (${now[id]?.hash}) yet ${notCached.includes(id) ? 'not in the cache after the cold run' : 'not found in the cache'}`}`);
+        throw new Error(
+          `monorepo bench: warm run ${i} of ${WARM_RUNS} was ${report.hits}/${CONNECTORS} cache hits, not ${CONNECTORS}/${CONNECTORS}; ` +
+            `builds that ran again and the inputs Nx hashed differently since the cold run:\n${why.join('\n')}\n(workspace: ${root}; BENCH_KEEP=1 keeps it)`,
+        );
+      }
+      warms.push(warm.seconds);
+    }
+    const warm = { seconds: median(warms) };
+    const warmHits = CONNECTORS;
     const zipUntouched = fs.statSync(zip0).mtimeMs === zipMtime;
 
     log('first deploy of every connector (fills the deploy cache)');
@@ -177,7 +231,8 @@ async function run({ log }) {
       ['`nx show projects`, tray-connector plugin cache removed (median of 3)', s(median(graphCold))],
       ['`nx show projects`, plugin cache warm (median of 3)', s(median(graphWarm))],
       ['cold `nx run-many -t build` (empty cache)', s(cold.seconds)],
-      ['warm `nx run-many -t build` (no change)', `${s(warm.seconds)}: ${warmHits}/${CONNECTORS} cache hits, zips ${zipUntouched ? 'not rewritten' : 'REWRITTEN'}`],
+      ['cold builds that ran (Nx summary)', `${coldReport.ran.length}/${CONNECTORS}`],
+      [`warm \`nx run-many -t build\` (no change), ${WARM_RUNS} runs (median)`, `${s(warm.seconds)}: ${warmHits}/${CONNECTORS} cache hits in every run (the bench fails otherwise), zips ${zipUntouched ? 'not rewritten' : 'REWRITTEN'}`],
       ['warm / cold', `${((warm.seconds / cold.seconds) * 100).toFixed(1)} % (goal: at most 10 %)`],
       ['first `nx run-many -t deploy` (all connectors, all their regions)', `${s(fullDeploy.seconds)}: ${fullRequests} deploy requests (expected ${expectedFull})`],
       [`\`nx affected -t deploy\` after changing one operation of ${changed.name} (${changed.regions.join(', ')})`, `${s(affected.seconds)}: ${affectedDeploys.length} deploy request(s), for ${affectedConnectors.join(', ') || 'no connector'}`],

@@ -47,7 +47,8 @@ describe('generators in a fresh workspace', () => {
         options: { buildTargetName: 'build', testTargetName: 'test', deployTargetName: 'deploy', shareTargetName: 'share', defaultRegions: ['us'] },
       },
     ]);
-    expect(nxJson.targetDefaults['tray-connector:build']).toMatchObject({ cache: true, outputs: ['{options.outputPath}'] });
+    // the registered plugin's inferred targets carry cache, inputs and outputs: no targetDefaults to freeze them
+    expect(nxJson.targetDefaults?.['tray-connector:build']).toBeUndefined();
     expect(nxJson.pluginsConfig['@nx/js']).toEqual({ analyzeSourceFiles: true });
     expect(ws.read('.gitignore').split('\n')).toEqual(expect.arrayContaining(['.tray/', '*.ctx.json']));
     ws.commit('nx add tray-connector');

@@ -69,25 +69,39 @@ export function createTestWorkspace(name: string, options: { installEmulator?: b
   fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
   fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');
 
-  const ws = makeWorkspace(root);
+  const ws = makeWorkspace(root, name);
   ws.mustRun('npm install --prefer-offline --no-audit --no-fund', { timeoutMs: 10 * 60 * 1000 });
   ws.mustRun('git init -q -b main && git config user.email e2e@example.com && git config user.name e2e && git config commit.gpgsign false');
   ws.commit('initial workspace');
   return ws;
 }
 
-/** This process's environment with the test settings and `extra` over it; a key set to undefined is removed. */
-function commandEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...extra };
+/**
+ * This process's environment with the test settings and `extra` over it; a key set to undefined is removed.
+ * Nx 24 keeps the cache and task database of a git workspace under ~/.nx/<workspace id>: the test
+ * workspace keeps them in its own .nx, so nothing is left in the home folder when it is removed.
+ */
+function commandEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const nxDirs = { NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'), NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data') };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...nxDirs, ...extra };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return env;
 }
 
-function makeWorkspace(root: string): TestWorkspace {
+/**
+ * One line per command on stderr as it starts: jest prints a suite's results only when the suite
+ * ends, and an e2e suite runs for minutes (E2E_QUIET=1 turns this off).
+ */
+function progress(name: string, command: string): void {
+  if (!process.env.E2E_QUIET) process.stderr.write(`  e2e ${name} · ${command.length > 120 ? `${command.slice(0, 117)}...` : command}\n`);
+}
+
+function makeWorkspace(root: string, name: string): TestWorkspace {
   const run = (command: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): RunResult => {
+    progress(name, command);
     const r = spawnSync('bash', ['-c', command], {
       cwd: root,
-      env: commandEnv(options.env),
+      env: commandEnv(root, options.env),
       encoding: 'utf8',
       timeout: options.timeoutMs ?? 5 * 60 * 1000,
       maxBuffer: 64 * 1024 * 1024,
@@ -108,7 +122,8 @@ function makeWorkspace(root: string): TestWorkspace {
     nx: (args, options) => run(`npx nx ${args}`, options),
     nxAsync: (args, options = {}) =>
       new Promise((resolve, reject) => {
-        const child = spawn('bash', ['-c', `npx nx ${args}`], { cwd: root, env: commandEnv(options.env) });
+        progress(name, `npx nx ${args}`);
+        const child = spawn('bash', ['-c', `npx nx ${args}`], { cwd: root, env: commandEnv(root, options.env) });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

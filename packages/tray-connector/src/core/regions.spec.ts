@@ -8,8 +8,20 @@ describe('regions', () => {
   });
 
   it('refuses unknown and empty lists', () => {
-    expect(() => parseRegions(['us', 'mars', 'moon'])).toThrow('Unknown regions "mars", "moon" in the "regions" option: use us, eu, apac (aliases us1, eu1, ap1, apac1)');
+    expect(() => parseRegions(['us', 'mars', 'moon'])).toThrow('Unknown regions "mars", "moon" in the "regions" option: use us, eu, apac (any case; aliases us1, eu1, ap1, apac1)');
     expect(() => parseRegions([])).toThrow(/No region to use/);
+  });
+
+  it('accepts the same forms for every option: any case, aliases, arrays, comma lists and arrays of comma lists', () => {
+    const forms: Array<string | string[]> = ['US,eu', ['US', 'eu'], ['us,EU'], ' us , Eu1 ', ['US1', 'EU']];
+    for (const form of forms) expect(parseRegions(form)).toEqual(['us', 'eu']);
+  });
+
+  it('names a command-line flag as such', () => {
+    expect(() => parseRegions('us,mars', '--regions')).toThrow(
+      'Unknown region "mars" in --regions: use us, eu, apac (any case; aliases us1, eu1, ap1, apac1), e.g. --regions=us,eu',
+    );
+    expect(() => parseRegions('', '--regions')).toThrow('No region in --regions: give one or more of us, eu, apac (e.g. --regions=us,eu)');
   });
 
   it("uses Tray's URLs and the per-region token, falling back to TRAY_API_TOKEN", () => {

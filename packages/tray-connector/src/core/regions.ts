@@ -39,20 +39,33 @@ export function toRegion(name: string): Region | undefined {
   return ALIASES[name.trim().toLowerCase()];
 }
 
+/** The names in a region list as given: an array, a comma list, or an array of comma lists (`['us,EU']`), trimmed, empty ones dropped. */
+export function regionNames(input: string | readonly string[] | undefined): string[] {
+  return (typeof input === 'string' ? [input] : [...(input ?? [])]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
 /**
- * The regions asked for (an array, or a comma list from the command line), normalised and
- * without duplicates. Throws one error listing every unknown name, or when the list is empty.
+ * The regions asked for, normalised and without duplicates: the one parser behind every option
+ * that names regions (generators' --regions/--defaultRegions, the plugin's defaultRegions, deploy's
+ * and share's regions), so each accepts the same forms: any case, aliases, arrays or comma lists.
+ * Throws one error listing every unknown name, or when the list is empty. `optionName` is how the
+ * message names the option: `regions` (an option in project.json) or `--regions` (a command-line flag).
  */
 export function parseRegions(input: string | readonly string[] | undefined, optionName = 'regions'): Region[] {
-  const names = (typeof input === 'string' ? input.split(',') : [...(input ?? [])]).map((s) => String(s).trim()).filter(Boolean);
+  const names = regionNames(input);
+  const flag = optionName.startsWith('--');
   if (names.length === 0) {
-    throw new TrayConnectorError(`No region to use: set the "${optionName}" option to one or more of ${REGIONS.join(', ')} (e.g. "${optionName}": ["us", "eu"])`);
+    throw new TrayConnectorError(
+      flag
+        ? `No region in ${optionName}: give one or more of ${REGIONS.join(', ')} (e.g. ${optionName}=us,eu)`
+        : `No region to use: set the "${optionName}" option to one or more of ${REGIONS.join(', ')} (e.g. "${optionName}": ["us", "eu"])`,
+    );
   }
   const unknown = names.filter((n) => !toRegion(n));
   if (unknown.length) {
     throw new TrayConnectorError(
-      `Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => JSON.stringify(u)).join(', ')} in the "${optionName}" option: ` +
-        `use ${REGIONS.join(', ')} (aliases us1, eu1, ap1, apac1)`,
+      `Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => JSON.stringify(u)).join(', ')} in ${flag ? optionName : `the "${optionName}" option`}: ` +
+        `use ${REGIONS.join(', ')} (any case; aliases us1, eu1, ap1, apac1)${flag ? `, e.g. ${optionName}=us,eu` : ''}`,
     );
   }
   return [...new Set(names.map((n) => toRegion(n)!))];

@@ -92,6 +92,29 @@ describe('createNodes (inferred connector projects)', () => {
     expect(targets['tray-share'].metadata?.description).toContain('tray-deploy');
   });
 
+  it("keeps a connector's own regions when deployTargetName is renamed after its project.json was written", async () => {
+    // project.json from before the rename: Nx drops this executor-less target; its regions must move to the renamed deploy target.
+    write('c/one/project.json', JSON.stringify({ name: 'one', targets: { deploy: { options: { regions: ['EU', 'apac'] } } } }));
+    const renamed = await run([connector('c/one')], { deployTargetName: 'tray-deploy', defaultRegions: ['us'] });
+    expect(Object.keys(renamed.projects['c/one'].targets ?? {})).not.toContain('deploy');
+    expect(renamed.projects['c/one'].targets?.['tray-deploy'].options).toEqual({ regions: ['eu', 'apac'] });
+    // Under the current name it is Nx's ordinary merge (project.json over the inferred target): the default stays inferred.
+    const current = await run([connector('c/one')], { defaultRegions: ['us'] });
+    expect(current.projects['c/one'].targets?.deploy.options).toEqual({ regions: ['us'] });
+  });
+
+  it("leaves another plugin's target and a target that runs something alone", async () => {
+    write('c/one/project.json', JSON.stringify({
+      targets: {
+        deploy: { options: { regions: ['eu'] }, executor: 'other:deploy' },
+        release: { options: { regions: ['mars'] } },
+        publish: { dependsOn: ['build'], options: { regions: ['eu'] } },
+      },
+    }));
+    const { projects } = await run([connector('c/one')], { deployTargetName: 'tray-deploy' });
+    expect(projects['c/one'].targets?.['tray-deploy'].options).toEqual({ regions: ['us'] });
+  });
+
   it('refuses plugin options that cannot work, naming the option', async () => {
     const file = connector('c/one');
     await expect(run([file], { deployTargetName: 'build' })).rejects.toThrow(/same name/);

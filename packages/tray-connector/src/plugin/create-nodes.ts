@@ -25,7 +25,7 @@ export interface TrayConnectorPluginOptions {
   defaultRegions?: string[];
 }
 
-interface NormalizedOptions {
+export interface NormalizedOptions {
   targetNames: TargetNames;
   defaultRegions: string[];
 }
@@ -71,7 +71,7 @@ export async function createConnectorNodes(
   context: CreateNodesContext,
   cache: PluginCache<InferredProject>,
 ): Promise<Array<readonly [string, CreateNodesResult]>> {
-  const normalized = normalizeOptions(options);
+  const normalized = normalizePluginOptions(options);
   const files = configFiles.filter((file) => !isExcluded(file));
   const roots = files.map((file) => dirname(file));
   const hashes = await calculateHashesForCreateNodes(roots, { ...normalized, pluginVersion: pluginVersion() }, context);
@@ -98,16 +98,50 @@ function inferProject(root: string, options: NormalizedOptions, workspaceRoot: s
   const connector = readJson(workspaceRoot, connectorFile);
   const name = typeof connector.name === 'string' && connector.name.trim() ? connector.name.trim() : basename(root === '.' ? workspaceRoot : root);
   const title = typeof connector.title === 'string' ? connector.title : undefined;
+  const regions = regionsLeftUnderAnOldName(root, options, workspaceRoot) ?? options.defaultRegions;
   return {
     name,
     projectType: 'application',
     tags: [CONNECTOR_TAG],
-    targets: connectorTargets(options.defaultRegions, options.targetNames),
+    targets: connectorTargets(regions, options.targetNames),
     metadata: {
       description: title ? `Tray CDK connector: ${title}` : 'Tray CDK connector',
       technologies: ['tray-cdk'],
     },
   };
+}
+
+/**
+ * The regions a connector's project.json sets under a deploy target name that is no longer the
+ * plugin's (`deployTargetName` renamed in nx.json after the connector was made): a target there
+ * with no executor, no command and no dependsOn, whose options name Tray regions. Nx drops such a
+ * target, as it runs nothing; without this the renamed deploy target would silently go to
+ * defaultRegions instead of the regions chosen for this connector. The override under the current
+ * name, merged by Nx after this plugin, still wins. Undefined when there is none.
+ */
+export function regionsLeftUnderAnOldName(root: string, options: NormalizedOptions, workspaceRoot: string): string[] | undefined {
+  const file = join(workspaceRoot, root, 'project.json');
+  if (!existsSync(file)) return undefined;
+  let targets: unknown;
+  try {
+    targets = (JSON.parse(readFileSync(file, 'utf8')) as { targets?: unknown }).targets;
+  } catch {
+    return undefined; // Nx's project.json plugin reports a broken project.json itself
+  }
+  if (!targets || typeof targets !== 'object') return undefined;
+  const current = new Set(Object.values(options.targetNames));
+  for (const [name, target] of Object.entries(targets as Record<string, Record<string, unknown> | null>)) {
+    if (current.has(name) || !target || typeof target !== 'object') continue;
+    if (target.executor || target.command || (Array.isArray(target.dependsOn) && target.dependsOn.length)) continue;
+    const regions = (target.options as { regions?: unknown } | undefined)?.regions;
+    if (!Array.isArray(regions) && typeof regions !== 'string') continue;
+    try {
+      return parseRegions(regions as string | string[]);
+    } catch {
+      continue; // not Tray regions: some other plugin's target, not a leftover of ours
+    }
+  }
+  return undefined;
 }
 
 function readJson(workspaceRoot: string, file: string): Record<string, unknown> {
@@ -126,7 +160,8 @@ function isExcluded(file: string): boolean {
   return segments.slice(0, -1).some((segment) => EXCLUDED_FOLDERS.includes(segment));
 }
 
-function normalizeOptions(options: TrayConnectorPluginOptions | undefined): NormalizedOptions {
+/** The plugin options with their defaults, as the plugin reads them (generators and migrations read nx.json the same way); throws on a bad option. */
+export function normalizePluginOptions(options: TrayConnectorPluginOptions | undefined): NormalizedOptions {
   const o = options ?? {};
   const targetNames: TargetNames = {
     build: targetName(o.buildTargetName, DEFAULT_TARGET_NAMES.build, 'buildTargetName'),

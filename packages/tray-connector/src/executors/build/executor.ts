@@ -7,6 +7,7 @@ import { BuildExecutorSchema } from './schema';
 
 const runExecutor: PromiseExecutor<BuildExecutorSchema> = async (options, context: ExecutorContext) => {
   let projectName = context.projectName ?? '';
+  const log = nxLogger(context.isVerbose, []);
   try {
     const project = projectOf(context);
     projectName = project.name;
@@ -14,16 +15,16 @@ const runExecutor: PromiseExecutor<BuildExecutorSchema> = async (options, contex
       connectorDir: project.absRoot,
       workspaceRoot: context.root,
       outputPath: resolveProjectPath(options.outputPath || DEFAULT_ZIP_PATH, context.root, project.root),
-      logger: nxLogger(context.isVerbose, []),
+      logger: log,
       typeCheck: options.typeCheck,
       allowFiles: options.allowFiles,
     });
     return { success: true };
   } catch (e) {
     if (isTrayConnectorError(e)) {
-      logger.error(`${projectName}: build failed\n${e.message}`);
+      log.error(`${projectName}: build failed\n${e.message}`);
     } else {
-      logger.error(`${projectName}: build failed unexpectedly: ${(e as Error)?.message ?? String(e)} (run with --verbose for details)`);
+      log.error(`${projectName}: build failed unexpectedly: ${(e as Error)?.message ?? String(e)} (run with --verbose for details)`);
       logger.verbose((e as Error)?.stack ?? String(e));
     }
     return { success: false };

@@ -1,10 +1,9 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { readConnectorConfig } from '../../core/connector-config';
 import { deployConnector } from '../../core/deploy-connector';
 import { isTrayConnectorError } from '../../core/errors';
 import { createProgressReporter } from '../../core/progress';
 import { parseRegions, type Region } from '../../core/regions';
-import { redact } from '../../core/redact';
 import { DEFAULT_ZIP_PATH } from '../../plugin/targets';
 import type { DeployExecutorSchema } from './schema';
 import { findTarget, listOption, nxLogger, projectOf, resolveProjectPath, tokensInEnv } from '../shared/executor-context';
@@ -51,8 +50,8 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     }
     return { success: outcome.success };
   } catch (e) {
-    if (isTrayConnectorError(e)) logger.error(redact(e.message, secrets));
-    else logger.error(`tray-connector:deploy failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`);
+    if (isTrayConnectorError(e)) log.error(e.message);
+    else log.error(`tray-connector:deploy failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
     return { success: false };
   }
 }

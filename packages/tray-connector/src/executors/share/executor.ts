@@ -1,9 +1,8 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { readConnectorConfig } from '../../core/connector-config';
 import { isTrayConnectorError } from '../../core/errors';
 import { createProgressReporter } from '../../core/progress';
 import { parseRegions, type Region } from '../../core/regions';
-import { redact } from '../../core/redact';
 import { shareConnector } from '../../core/share-connector';
 import { findTarget, listOption, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';
 import type { ShareExecutorSchema } from './schema';
@@ -42,8 +41,8 @@ export default async function shareExecutor(options: ShareExecutorSchema, contex
     }
     return { success: outcome.success };
   } catch (e) {
-    if (isTrayConnectorError(e)) logger.error(redact(e.message, secrets));
-    else logger.error(`tray-connector:share failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`);
+    if (isTrayConnectorError(e)) log.error(e.message);
+    else log.error(`tray-connector:share failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
     return { success: false };
   }
 }

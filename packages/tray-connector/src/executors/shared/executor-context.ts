@@ -4,6 +4,7 @@ import * as path from 'path';
 import { TrayConnectorError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { redact } from '../../core/redact';
+import { colorWanted, stripAnsi } from './color';
 
 /** The project an executor runs for: its name, root (relative and absolute) and targets. */
 export function projectOf(context: ExecutorContext): { name: string; root: string; absRoot: string; targets: Record<string, TargetConfiguration> } {
@@ -38,12 +39,16 @@ export function tokensInEnv(env: NodeJS.ProcessEnv = process.env): string[] {
     .map(([, v]) => v as string);
 }
 
-/** The core's Logger over Nx's logger; every line passes through redaction. */
-export function nxLogger(verbose: boolean, secrets: string[]): Logger {
+/**
+ * The core's Logger over Nx's logger; every line passes through redaction. Nx's logger colours
+ * warnings and errors; when the output does not reach a terminal (piped, CI log), they are written
+ * plain (see colorWanted).
+ */
+export function nxLogger(verbose: boolean, secrets: string[], color: boolean = colorWanted()): Logger {
   return {
     info: (m) => logger.info(redact(m, secrets)),
-    warn: (m) => logger.warn(redact(m, secrets)),
-    error: (m) => logger.error(redact(m, secrets)),
+    warn: (m) => (color ? logger.warn(redact(m, secrets)) : console.warn(stripAnsi(redact(m, secrets)))),
+    error: (m) => (color ? logger.error(redact(m, secrets)) : console.error(stripAnsi(redact(m, secrets)))),
     debug: (m) => {
       if (verbose) logger.info(redact(m, secrets));
     },

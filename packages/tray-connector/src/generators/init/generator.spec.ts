@@ -1,6 +1,6 @@
 import { readJson, readNxJson, type Tree, updateNxJson, writeJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { BUILD_INPUTS, DEPLOY_ENV_INPUTS } from '../../plugin/targets';
+import { BUILD_INPUTS, DEPLOY_ENV_INPUTS, deployTarget } from '../../plugin/targets';
 import { initGenerator } from './generator';
 
 const snapshot = (tree: Tree, files: string[]) => Object.fromEntries(files.map((f) => [f, tree.exists(f) ? tree.read(f, 'utf-8') : null]));
@@ -77,6 +77,12 @@ describe('init generator', () => {
     ]);
   });
 
+  it('takes default regions in any case, aliases and comma lists, as deploy does', async () => {
+    await initGenerator(tree, { skipInstall: true, defaultRegions: ['EU,ap1'] });
+    const entry = readNxJson(tree)!.plugins![0] as { options: { defaultRegions: string[] } };
+    expect(entry.options.defaultRegions).toEqual(['eu', 'apac']);
+  });
+
   it('takes other default regions and refuses an unknown one', async () => {
     await initGenerator(tree, { skipInstall: true, defaultRegions: ['eu', 'apac'] });
     const entry = readNxJson(tree)!.plugins![0] as { options: { defaultRegions: string[] } };
@@ -106,8 +112,16 @@ describe('init generator', () => {
     expect(readNxJson(tree)!.plugins).toHaveLength(1);
   });
 
-  it('sets targetDefaults by executor from the shared target definitions', async () => {
+  it('leaves cache, inputs and dependsOn to the registered plugin: no targetDefaults for its executors', async () => {
+    // targetDefaults are merged over inferred targets: they would freeze this version's inputs and today's build target name.
     await initGenerator(tree, { skipInstall: true });
+    const targetDefaults = readNxJson(tree)!.targetDefaults ?? {};
+    expect(targetDefaults['tray-connector:build']).toBeUndefined();
+    expect(targetDefaults['tray-connector:deploy']).toBeUndefined();
+  });
+
+  it('without the plugin, sets targetDefaults by executor from the shared target definitions (for targets in project.json)', async () => {
+    await initGenerator(tree, { skipInstall: true, addPlugin: false });
     const targetDefaults = readNxJson(tree)!.targetDefaults!;
     expect(targetDefaults['tray-connector:build']).toEqual({
       cache: true,
@@ -116,22 +130,15 @@ describe('init generator', () => {
     });
     expect(targetDefaults['tray-connector:deploy']).toEqual({
       dependsOn: ['build'],
-      cache: true,
+      cache: deployTarget([]).cache,
       inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
     });
   });
 
-  it("makes deploy's default depend on the build target under the name the plugin registration gives it", async () => {
-    updateNxJson(tree, {
-      ...readNxJson(tree),
-      plugins: [{ plugin: 'tray-connector', options: { buildTargetName: 'tray-build', deployTargetName: 'tray-deploy' } }],
-    });
-    await initGenerator(tree, { skipInstall: true });
-    expect(readNxJson(tree)!.targetDefaults!['tray-connector:deploy']).toMatchObject({ dependsOn: ['tray-build'] });
-  });
-
   it('keeps targetDefaults the user already set', async () => {
     updateNxJson(tree, { ...readNxJson(tree), targetDefaults: { 'tray-connector:build': { cache: false } } });
+    await initGenerator(tree, { skipInstall: true, addPlugin: false });
+    expect(readNxJson(tree)!.targetDefaults!['tray-connector:build']).toEqual({ cache: false });
     await initGenerator(tree, { skipInstall: true });
     expect(readNxJson(tree)!.targetDefaults!['tray-connector:build']).toEqual({ cache: false });
   });

@@ -8,9 +8,9 @@ import {
   type Tree,
   updateNxJson,
 } from '@nx/devkit';
-import { TrayConnectorError } from '../../core/errors';
+import { parseRegions, regionNames } from '../../core/regions';
 import type { TrayConnectorPluginOptions } from '../../plugin/create-nodes';
-import { buildTarget, DEFAULT_TARGET_NAMES, deployTarget, PLUGIN_NAME, REGION_NAMES } from '../../plugin/targets';
+import { buildTarget, DEFAULT_TARGET_NAMES, deployTarget, PLUGIN_NAME } from '../../plugin/targets';
 import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';
 import type { InitGeneratorSchema } from './schema';
 
@@ -22,13 +22,8 @@ export const GITIGNORE_ENTRIES = ['.tray/', '*.ctx.json'];
  * Idempotent: it only adds what is missing and never changes what the user has.
  */
 export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
-  const defaultRegions = schema.defaultRegions?.length ? schema.defaultRegions : ['us'];
-  const unknown = defaultRegions.filter((r) => !(REGION_NAMES as readonly string[]).includes(r));
-  if (unknown.length) {
-    throw new TrayConnectorError(
-      `Unknown region ${unknown.map((r) => JSON.stringify(r)).join(', ')} in --defaultRegions: use ${REGION_NAMES.join(', ')}`,
-    );
-  }
+  // The parser deploy, share, new and the plugin use: any case, aliases, comma lists.
+  const defaultRegions = regionNames(schema.defaultRegions).length ? parseRegions(schema.defaultRegions, '--defaultRegions') : ['us'];
 
   const install = schema.skipPackageJson ? () => undefined : addMissingDependencies(tree);
   updateWorkspaceNxJson(tree, { addPlugin: schema.addPlugin, defaultRegions });
@@ -62,9 +57,9 @@ export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean
   const before = JSON.stringify(nxJson);
 
   const plugins = nxJson.plugins ?? [];
-  const registration = plugins.find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+  const registered = plugins.some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
   if (shouldAddPlugin(nxJson, options.addPlugin)) {
-    if (!registration) {
+    if (!registered) {
       const pluginOptions: Required<TrayConnectorPluginOptions> = {
         buildTargetName: DEFAULT_TARGET_NAMES.build,
         testTargetName: DEFAULT_TARGET_NAMES.test,
@@ -76,16 +71,20 @@ export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean
     }
   }
 
-  // Defaults keyed by executor, so targets a user writes by hand in a project.json get them too.
-  const targetDefaults = (nxJson.targetDefaults ??= {});
-  const build = buildTarget();
-  targetDefaults[build.executor!] ??= { cache: build.cache, inputs: build.inputs, outputs: build.outputs };
-  // dependsOn names the build target as the plugin registration calls it: targetDefaults are merged
-  // over inferred targets, so the default name here would cut a renamed build out of the deploy.
-  const registeredOptions = typeof registration === 'object' ? (registration.options as TrayConnectorPluginOptions | undefined) : undefined;
-  const buildTargetName = registeredOptions?.buildTargetName ?? DEFAULT_TARGET_NAMES.build;
-  const deploy = deployTarget([], { ...DEFAULT_TARGET_NAMES, build: buildTargetName });
-  targetDefaults[deploy.executor!] ??= { dependsOn: deploy.dependsOn, cache: deploy.cache, inputs: deploy.inputs };
+  // With the plugin registered, its inferred targets carry cache, inputs, outputs and dependsOn (under
+  // the current target names), as with Nx's own plugins: targetDefaults for these executors would be
+  // merged over them, freezing this version's settings into nx.json (a later plugin version could not
+  // change them) and naming the build as it was called today (renaming buildTargetName would cut the
+  // deploy off its build). Without the plugin, defaults keyed by executor give targets written in
+  // project.json (by `new`, or by hand) the build cache and deploy's dependency on build.
+  const pluginRegistered = (nxJson.plugins ?? []).some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+  if (!pluginRegistered) {
+    const targetDefaults = (nxJson.targetDefaults ??= {});
+    const build = buildTarget();
+    targetDefaults[build.executor!] ??= { cache: build.cache, inputs: build.inputs, outputs: build.outputs };
+    const deploy = deployTarget([], DEFAULT_TARGET_NAMES);
+    targetDefaults[deploy.executor!] ??= { dependsOn: deploy.dependsOn, cache: deploy.cache, inputs: deploy.inputs };
+  }
 
   // Without @nx/js, Nx only turns TypeScript imports into project-graph edges when this is set;
   // a connector that imports a workspace library needs that edge to be affected by the library.

@@ -1,7 +1,8 @@
-import { readJson, readNxJson, readProjectConfiguration, type Tree, writeJson } from '@nx/devkit';
-import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { readJson, readNxJson, readProjectConfiguration, type Tree, updateNxJson, writeJson } from '@nx/devkit';
+import { createWorkspaceTree } from '../__fixtures__/tree';
 import { validateConnectorConfig } from '../../core/connector-config';
 import { connectorTargets } from '../../plugin/targets';
+import { initGenerator } from '../init/generator';
 import { newGenerator } from './generator';
 
 const ROOT = 'connectors/acme-crm';
@@ -23,7 +24,7 @@ function listFiles(tree: Tree, dir: string): string[] {
 describe('new generator', () => {
   let tree: Tree;
   beforeEach(() => {
-    tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    tree = createWorkspaceTree();
   });
 
   it('writes what tray-cdk connector init would, plus project.json', async () => {
@@ -93,7 +94,76 @@ describe('new generator', () => {
     expect(jestConfig).toContain("testMatch: ['**/?(*.)+(test).ts']");
   });
 
-  it('writes project.json with the shared targets, the chosen regions and the tray-connector tag', async () => {
+  describe('with the plugin registered (inference on): project.json holds only what differs from the inferred project', () => {
+    const projectJson = () => readJson(tree, `${ROOT}/project.json`);
+    const savedAddPlugins = process.env.NX_ADD_PLUGINS;
+    beforeEach(async () => {
+      delete process.env.NX_ADD_PLUGINS;
+      await initGenerator(tree, { skipInstall: true, skipFormat: true });
+    });
+    afterEach(() => {
+      if (savedAddPlugins === undefined) delete process.env.NX_ADD_PLUGINS;
+      else process.env.NX_ADD_PLUGINS = savedAddPlugins;
+    });
+
+    it('the name and nothing else for the default regions', async () => {
+      await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+      // Nx itself adds the "// targets" hint to a project.json whose targets are all inferred.
+      expect(projectJson()).toEqual({
+        name: 'acme-crm',
+        $schema: '../../node_modules/nx/schemas/project-schema.json',
+        '// targets': 'to see all targets run: nx show project acme-crm --web',
+        targets: {},
+      });
+      await newGenerator(tree, { name: 'other-one', regions: 'US', skipInstall: true });
+      expect(readJson(tree, 'connectors/other-one/project.json').targets).toEqual({});
+    });
+
+    it('the regions under the deploy target when they differ from defaultRegions, and only the extra tags', async () => {
+      await newGenerator(tree, { name: 'acme-crm', regions: 'EU,us', tags: 'scope:sales', skipInstall: true });
+      expect(projectJson()).toEqual({
+        name: 'acme-crm',
+        $schema: '../../node_modules/nx/schemas/project-schema.json',
+        tags: ['scope:sales'],
+        targets: { deploy: { options: { regions: ['eu', 'us'] } } },
+      });
+    });
+
+    it("follows the plugin options: the deploy target's name and defaultRegions", async () => {
+      updateNxJson(tree, {
+        ...readNxJson(tree),
+        plugins: [{ plugin: 'tray-connector', options: { deployTargetName: 'tray-deploy', defaultRegions: ['eu'] } }],
+      });
+      await newGenerator(tree, { name: 'acme-crm', regions: 'eu1', skipInstall: true });
+      expect(projectJson().targets).toEqual({});
+      await newGenerator(tree, { name: 'other-one', regions: 'us', skipInstall: true });
+      expect(readJson(tree, 'connectors/other-one/project.json').targets).toEqual({ 'tray-deploy': { options: { regions: ['us'] } } });
+    });
+
+    it('full targets with --addPlugin=false, useInferencePlugins: false or NX_ADD_PLUGINS=false', async () => {
+      await newGenerator(tree, { name: 'acme-crm', addPlugin: false, skipInstall: true });
+      expect(projectJson().targets).toEqual(connectorTargets(['us']));
+      updateNxJson(tree, { ...readNxJson(tree), useInferencePlugins: false });
+      await newGenerator(tree, { name: 'other-one', skipInstall: true });
+      expect(readJson(tree, 'connectors/other-one/project.json').targets).toEqual(connectorTargets(['us']));
+      updateNxJson(tree, { ...readNxJson(tree), useInferencePlugins: undefined });
+      process.env.NX_ADD_PLUGINS = 'false';
+      await newGenerator(tree, { name: 'third-one', skipInstall: true });
+      expect(readJson(tree, 'connectors/third-one/project.json').targets).toEqual(connectorTargets(['us']));
+    });
+  });
+
+  it('never registers the plugin: one the user removed stays removed, and project.json gets full targets', async () => {
+    await initGenerator(tree, { skipInstall: true, skipFormat: true });
+    updateNxJson(tree, { ...readNxJson(tree), plugins: [] });
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    expect(readNxJson(tree)!.plugins).toEqual([]);
+    expect(readProjectConfiguration(tree, 'acme-crm').targets).toEqual(connectorTargets(['us']));
+    await newGenerator(tree, { name: 'other-one', addPlugin: true, skipInstall: true });
+    expect(readNxJson(tree)!.plugins).toEqual([]);
+  });
+
+  it('without the plugin, writes project.json with the shared targets, the chosen regions and the tray-connector tag', async () => {
     await newGenerator(tree, { name: 'acme-crm', regions: 'us,eu', skipInstall: true });
     const project = readProjectConfiguration(tree, 'acme-crm');
     expect(project.root).toBe(ROOT);
@@ -107,8 +177,8 @@ describe('new generator', () => {
     expect(project.targets!.test.options.cwd).toBe('{projectRoot}');
   });
 
-  it('takes regions as an array too, defaults to us, and drops duplicates', async () => {
-    await newGenerator(tree, { name: 'acme-crm', regions: ['eu', 'apac', 'eu'], skipInstall: true });
+  it('takes regions as an array too, in any case and with aliases, defaults to us, and drops duplicates', async () => {
+    await newGenerator(tree, { name: 'acme-crm', regions: ['EU', 'apac', 'eu1'], skipInstall: true });
     expect(readProjectConfiguration(tree, 'acme-crm').targets!.deploy.options.regions).toEqual(['eu', 'apac']);
     await newGenerator(tree, { name: 'other-one', skipInstall: true });
     expect(readProjectConfiguration(tree, 'other-one').targets!.deploy.options.regions).toEqual(['us']);
@@ -206,7 +276,7 @@ describe('new generator', () => {
     });
 
     it('an unknown region', async () => {
-      await refuse({ name: 'acme-crm', regions: 'us,mars' }, `Unknown region "mars" in --regions: Tray's regions are us, eu, apac (e.g. --regions=us,eu)`);
+      await refuse({ name: 'acme-crm', regions: 'us,mars' }, 'Unknown region "mars" in --regions: use us, eu, apac (any case; aliases us1, eu1, ap1, apac1), e.g. --regions=us,eu');
     });
 
     it('an existing project of that name', async () => {

@@ -6,7 +6,9 @@ import {
   getProjects,
   joinPathFragments,
   normalizePath,
+  type ProjectConfiguration,
   readJson,
+  readNxJson,
   type Tree,
   visitNotIgnoredFiles,
   writeJson,
@@ -14,8 +16,10 @@ import {
 import * as path from 'path';
 import { CONNECTOR_FILE, connectorNameProblems } from '../../core/connector-config';
 import { TrayConnectorError } from '../../core/errors';
-import { CONNECTOR_TAG, connectorTargets, REGION_NAMES } from '../../plugin/targets';
+import { parseRegions } from '../../core/regions';
+import { CONNECTOR_TAG, connectorTargets } from '../../plugin/targets';
 import { initGenerator } from '../init/generator';
+import { registeredPlugin, type RegisteredPlugin } from '../shared/plugin-registration';
 import { OPERATION_KINDS, addGlobalConfig, addOperationFiles } from '../operation/generator';
 import type { OperationKind } from '../operation/schema';
 import { pascalCase, titleFromName } from '../shared/names';
@@ -36,14 +40,15 @@ export interface NormalizedNewOptions {
   title: string;
   description: string;
   service: string;
-  regions: string[];
+  /** The regions asked for with --regions, or undefined: the plugin's defaultRegions (inferred) or us (full targets). */
+  regions: string[] | undefined;
   auth: ConnectorAuthKind;
   operationKind: OperationKind;
   tags: string[];
   authType: string;
 }
 
-/** `us,eu` / ['us', 'eu'] / ['us,eu'] -> ['us', 'eu']; default ['us']. */
+/** `a,b` / ['a', 'b'] / ['a,b'] -> ['a', 'b'], without duplicates (tags). */
 export function parseList(value: string | string[] | undefined): string[] {
   const items = (Array.isArray(value) ? value : value === undefined ? [] : [value])
     .flatMap((v) => String(v).split(','))
@@ -58,14 +63,8 @@ export function normalizeNewOptions(tree: Tree, schema: NewGeneratorSchema): Nor
   const nameProblems = connectorNameProblems(name);
   if (nameProblems.length) throw new TrayConnectorError(`Invalid connector name: ${nameProblems.join('; ')}`);
 
-  const regions = parseList(schema.regions);
-  if (regions.length === 0) regions.push('us');
-  const unknownRegions = regions.filter((r) => !(REGION_NAMES as readonly string[]).includes(r));
-  if (unknownRegions.length) {
-    throw new TrayConnectorError(
-      `Unknown region ${unknownRegions.map((r) => JSON.stringify(r)).join(', ')} in --regions: Tray's regions are ${REGION_NAMES.join(', ')} (e.g. --regions=us,eu)`,
-    );
-  }
+  // The parser deploy, share and the plugin use: the same forms (any case, aliases, comma lists) everywhere.
+  const regions = parseList(schema.regions).length ? parseRegions(schema.regions, '--regions') : undefined;
 
   const auth = schema.auth ?? 'none';
   if (!AUTH_KINDS.includes(auth)) throw new TrayConnectorError(`Unknown --auth ${JSON.stringify(auth)}: use ${AUTH_KINDS.join(', ')}`);
@@ -120,11 +119,48 @@ export function findConnectorNamed(tree: Tree, name: string): string | undefined
   return found;
 }
 
+/**
+ * What project.json holds. With the plugin registered and inference on, only what differs from the
+ * inferred project (like the project.json files Nx's own plugins write): the name, the extra tags,
+ * and the regions when they differ from the plugin's defaultRegions, under the plugin's deploy
+ * target name. Otherwise (inference off: `--addPlugin=false`, `useInferencePlugins: false`,
+ * NX_ADD_PLUGINS=false, or the plugin not registered) the full targets.
+ */
+export function connectorProjectConfiguration(options: NormalizedNewOptions, plugin: RegisteredPlugin | undefined): ProjectConfiguration {
+  const root = options.directory;
+  if (!plugin) {
+    return {
+      root,
+      sourceRoot: joinPathFragments(root, 'src'),
+      projectType: 'application',
+      tags: options.tags,
+      targets: connectorTargets(options.regions ?? ['us']),
+    };
+  }
+  const project: ProjectConfiguration = { root };
+  const extraTags = options.tags.filter((t) => t !== CONNECTOR_TAG);
+  if (extraTags.length) project.tags = extraTags;
+  const regions = options.regions;
+  const sameRegions = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r));
+  project.targets = regions && !sameRegions(regions, plugin.defaultRegions) ? { [plugin.targetNames.deploy]: { options: { regions } } } : {};
+  return project;
+}
+
+/** The plugin registration that infers this connector's targets, or undefined when new writes full targets. */
+export function inferringPlugin(tree: Tree, addPlugin: boolean | undefined): RegisteredPlugin | undefined {
+  const nxJson = readNxJson(tree) ?? {};
+  if (addPlugin === false) return undefined;
+  if (addPlugin === undefined && (nxJson.useInferencePlugins === false || process.env.NX_ADD_PLUGINS === 'false')) return undefined;
+  return registeredPlugin(nxJson);
+}
+
 export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Promise<GeneratorCallback> {
   const options = normalizeNewOptions(tree, schema);
   const root = options.directory;
 
-  const install = await initGenerator(tree, { skipFormat: true, skipInstall: schema.skipInstall });
+  // Never registers the plugin: that is init's (`nx add`) job, and a user who removed it chose full targets.
+  const install = await initGenerator(tree, { skipFormat: true, skipInstall: schema.skipInstall, addPlugin: false });
+  const plugin = inferringPlugin(tree, schema.addPlugin);
 
   writeJson(tree, joinPathFragments(root, CONNECTOR_FILE), {
     name: options.name,
@@ -154,13 +190,7 @@ export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Prom
   const sample = SAMPLE_OPERATIONS[options.operationKind];
   addOperationFiles(tree, { connectorRoot: root, kind: options.operationKind, authType: options.authType, ...sample });
 
-  addProjectConfiguration(tree, options.name, {
-    root,
-    sourceRoot: joinPathFragments(root, 'src'),
-    projectType: 'application',
-    tags: options.tags,
-    targets: connectorTargets(options.regions),
-  });
+  addProjectConfiguration(tree, options.name, connectorProjectConfiguration(options, plugin));
 
   if (!schema.skipFormat) await formatFiles(tree);
   return install;

@@ -13,7 +13,7 @@ export interface NewGeneratorSchema {
   description?: string;
   /** connector.json service.name; default: the name. */
   service?: string;
-  /** Subset of us, eu, apac, as an array or a comma-separated string; default ['us']. */
+  /** Subset of us, eu, apac (any case, aliases), as an array or a comma-separated string; default: the plugin's defaultRegions (us without the plugin). */
   regions?: string[] | string;
   /** Default 'none'. */
   auth?: ConnectorAuthKind;
@@ -21,6 +21,8 @@ export interface NewGeneratorSchema {
   operationKind?: OperationKind;
   /** Extra project tags, comma-separated (or an array). */
   tags?: string | string[];
+  /** Thin project.json over the registered plugin's inferred targets (default when registered and inference is on); false writes full targets. */
+  addPlugin?: boolean;
   skipFormat?: boolean;
   skipInstall?: boolean;
 }

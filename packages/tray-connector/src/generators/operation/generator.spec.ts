@@ -1,5 +1,5 @@
 import { addProjectConfiguration, logger, readJson, type Tree, writeJson } from '@nx/devkit';
-import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { createWorkspaceTree } from '../__fixtures__/tree';
 import { newGenerator } from '../new/generator';
 import { camelCase, pascalCase, toSnakeCase } from '../shared/names';
 import { operationGenerator } from './generator';
@@ -13,7 +13,7 @@ describe('operation generator', () => {
   let warnings: string[];
 
   beforeEach(async () => {
-    tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    tree = createWorkspaceTree();
     await newGenerator(tree, { name: 'acme-crm', auth: 'token', skipInstall: true, skipFormat: true });
     infos = [];
     warnings = [];

@@ -1,0 +1,5 @@
+const { removeRunTempRoot } = require('./temp-root');
+
+module.exports = async function globalTeardown() {
+  removeRunTempRoot();
+};
