@@ -88,6 +88,10 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
       server: schema.server,
       newConnector: true,
     });
+    if (!plan.operations.length) {
+      const why = plan.filteredOut ? ` (--operations/--tags left out ${plan.filteredOut})` : '';
+      throw new TrayConnectorError(`${file}: no operation can be imported${why}; nothing was written.${plan.skipped.length ? `\n${importReport(plan, connectorName).join('\n')}` : ''}`);
+    }
     callback = await newGenerator(tree, {
       name: connectorName,
       directory: schema.directory,
@@ -104,12 +108,6 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
     tree.delete(joinPathFragments(connectorRoot, 'src', SAMPLE_OPERATIONS.http.name));
   }
 
-  if (!plan.operations.length && !plan.kept.length) {
-    const why = plan.filteredOut ? ` (--operations/--tags left out ${plan.filteredOut})` : '';
-    if (!schema.connector) {
-      throw new TrayConnectorError(`${file}: no operation can be imported${why}; nothing was written.${plan.skipped.length ? `\n${importReport(plan, connectorName).join('\n')}` : ''}`);
-    }
-  }
   writePlan(tree, connectorRoot, plan);
   for (const line of importReport(plan, `${connectorName} (${connectorRoot}) from ${file}`)) logger.info(line);
   logger.info(`Import took ${Date.now() - started} ms`);
