@@ -75,6 +75,13 @@ describe('renderOperation', () => {
     expect(plain).toContain('.handleRequest((_ctx, _input, request) => request.withoutBody())');
   });
 
+  it('gives a DELETE body its Content-Length (Node never chunks a DELETE body)', () => {
+    const body = { kind: 'json' as const, mediaType: 'application/json', required: true, key: 'body', schema: { type: 'object' } };
+    const handler = renderOperation(operation({ method: 'delete', body }), 'A').files['handler.ts'];
+    expect(handler).toContain("r.addHeader('Content-Length', byteLength(json(input.body))).withBodyAsJson(json(input.body))");
+    expect(handler).toContain('const byteLength = (body: unknown): string =>');
+  });
+
   it('adds an API key in the query string from the auth', () => {
     const handler = renderOperation(operation(), 'A', { apiKeyQuery: 'api_key' }).files['handler.ts'];
     expect(handler).toContain("r = r.addQueryString('api_key', ctx.auth?.user.access_token ?? '');");

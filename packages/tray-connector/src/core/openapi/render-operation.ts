@@ -119,12 +119,12 @@ function renderHandler(op: ImportedOperation, pascal: string, camel: string, aut
   const sendWith = (r: string): string => {
     if (!op.body) return `${r}.withoutBody()`;
     const value = access(op.body.key);
-    const call =
-      op.body.kind === 'json'
-        ? `${r}.withBodyAsJson(json(${value}))`
-        : op.body.kind === 'form'
-          ? `${r}.withBodyAsFormUrlEncoded(json(${value}))`
-          : `${r}.withBodyAsText(${value})`;
+    // Node sends a DELETE body only with a Content-Length (it never chunks DELETE), and Tray's runtime sets none.
+    const sized = op.method === 'delete' ? `${r}.addHeader('Content-Length', byteLength(${op.body.kind === 'json' ? `json(${value})` : value}))` : r;
+    let call: string;
+    if (op.body.kind === 'json') call = `${sized}.withBodyAsJson(json(${value}))`;
+    else if (op.body.kind === 'form') call = `${r}.withBodyAsFormUrlEncoded(json(${value}))`;
+    else call = `${sized}.withBodyAsText(${value})`;
     return op.body.required ? call : `${value} === undefined ? ${r}.withoutBody() : ${call}`;
   };
   const send = sendWith('r');
@@ -151,6 +151,12 @@ function renderHandler(op: ImportedOperation, pascal: string, camel: string, aut
     );
   }
   if (usesList) helpers.push('const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(text) : [text(value)]);');
+  if (send.includes('byteLength(')) {
+    helpers.push(
+      '/** The size of the body as the runtime sends it (JSON.stringify for JSON bodies). */',
+      "const byteLength = (body: unknown): string => String(Buffer.byteLength(typeof body === 'string' ? body : JSON.stringify(body)));",
+    );
+  }
   if (usesJson) {
     helpers.push(
       '/** A JSON-safe copy of the body (undefined properties dropped), as the http DSL takes it. */',
