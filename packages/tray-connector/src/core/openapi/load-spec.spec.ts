@@ -28,6 +28,7 @@ describe('loadOpenApi', () => {
   });
   it('refuses another openapi version, a missing file and an unresolvable $ref, naming the file', async () => {
     await expect(loadOpenApi(path.join(FIXTURES, 'not-openapi.json'))).rejects.toThrow(/not-openapi\.json could not be read as an OpenAPI document: Unsupported OpenAPI version: 2\.5\.0/);
+    await expect(loadOpenApi(path.join(FIXTURES, 'not-yaml.yaml'))).rejects.toThrow(/not-yaml\.yaml could not be read as an OpenAPI document: Error parsing /);
     await expect(loadOpenApi(path.join(FIXTURES, 'nope.yaml'))).rejects.toThrow(/nope\.yaml does not exist/);
     await expect(loadOpenApi(path.join(FIXTURES, 'broken-ref.yaml'))).rejects.toThrow(/broken-ref\.yaml: a \$ref could not be resolved/);
   });

@@ -33,28 +33,28 @@ export async function loadOpenApi(file: string): Promise<OpenApiDocument> {
   // Loaded lazily: only the import generator needs it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const SwaggerParser = require('@apidevtools/swagger-parser') as typeof import('@apidevtools/swagger-parser');
-  let parsed: any;
+  let doc: any;
   try {
-    parsed = await SwaggerParser.parse(file);
+    // One pass: parse (JSON or YAML) and resolve every $ref, relative ones against the file's folder.
+    doc = await SwaggerParser.dereference(file, { dereference: { circular: true } });
   } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERESOLVER' || code === 'EMISSINGPOINTER' || code === 'EUNMATCHEDRESOLVER') {
+      throw new TrayConnectorError(`--spec ${file}: a $ref could not be resolved: ${firstLine(e)}`);
+    }
     throw new TrayConnectorError(`--spec ${file} could not be read as an OpenAPI document: ${firstLine(e)}`);
   }
-  if (parsed && typeof parsed.swagger === 'string') {
+  if (doc && typeof doc.swagger === 'string') {
     throw new TrayConnectorError(
-      `--spec ${file} is Swagger ${parsed.swagger}, not OpenAPI 3: the import reads OpenAPI 3.0 and 3.1 only. Convert it first, e.g. \`npx swagger2openapi ${path.basename(file)} -o openapi.json\`, then import openapi.json`,
+      `--spec ${file} is Swagger ${doc.swagger}, not OpenAPI 3: the import reads OpenAPI 3.0 and 3.1 only. Convert it first, e.g. \`npx swagger2openapi ${path.basename(file)} -o openapi.json\`, then import openapi.json`,
     );
   }
-  if (!parsed || typeof parsed.openapi !== 'string' || !/^3\.[01]\./.test(parsed.openapi)) {
+  if (!doc || typeof doc.openapi !== 'string' || !/^3\.[01]\./.test(doc.openapi)) {
     throw new TrayConnectorError(
-      `--spec ${file} is not an OpenAPI 3.0/3.1 document: its "openapi" field is ${JSON.stringify(parsed?.openapi)} (expected e.g. "3.0.3" or "3.1.0")`,
+      `--spec ${file} is not an OpenAPI 3.0/3.1 document: its "openapi" field is ${JSON.stringify(doc?.openapi)} (expected e.g. "3.0.3" or "3.1.0")`,
     );
   }
-  try {
-    // Another pass from the file (not the parsed object) so relative $refs resolve against its folder.
-    return (await SwaggerParser.dereference(file, { dereference: { circular: true } })) as OpenApiDocument;
-  } catch (e) {
-    throw new TrayConnectorError(`--spec ${file}: a $ref could not be resolved: ${firstLine(e)}`);
-  }
+  return doc as OpenApiDocument;
 }
 
 function firstLine(e: unknown): string {
