@@ -1,4 +1,4 @@
-import { BUILD_INPUTS, buildTarget, connectorTargets, DEPLOY_ENV_INPUTS, deployTarget, shareTarget, testTarget } from './targets';
+import { BUILD_INPUTS, buildTarget, connectorTargets, DEFAULT_TARGET_NAMES, DEPLOY_ENV_INPUTS, deployTarget, shareTarget, statusTarget, testTarget } from './targets';
 
 describe('connector targets', () => {
   it('build is cached, writes .tray/connector.zip, and takes as inputs what goes into the zip and nothing that must not', () => {
@@ -34,12 +34,20 @@ describe('connector targets', () => {
   it('deploy depends on the build target under its configured name', () => {
     const names = { build: 'tray-build', test: 'tray-test', deploy: 'tray-deploy', share: 'tray-share' };
     expect(deployTarget(['eu'], names).dependsOn).toEqual(['tray-build']);
-    expect(Object.keys(connectorTargets(['eu'], names))).toEqual(['tray-build', 'tray-test', 'tray-deploy', 'tray-share']);
+    expect(Object.keys(connectorTargets(['eu'], names))).toEqual(['tray-build', 'tray-test', 'tray-deploy', 'tray-share', 'status']);
   });
 
   it('share is never cached; test runs jest from the connector folder', () => {
     expect(shareTarget().cache).toBe(false);
     expect(testTarget().options).toEqual({ command: 'jest --config jest.config.js --passWithNoTests', cwd: '{projectRoot}' });
     expect(testTarget().cache).toBe(true);
+  });
+});
+
+describe('status target', () => {
+  it('runs tray-connector:status, never cached (it reports what Tray says now)', () => {
+    expect(connectorTargets(['us']).status).toEqual(statusTarget());
+    expect(statusTarget()).toMatchObject({ executor: 'tray-connector:status', cache: false, options: {} });
+    expect(Object.keys(connectorTargets(['us'], { ...DEFAULT_TARGET_NAMES, status: 'tray-status' }))).toContain('tray-status');
   });
 });

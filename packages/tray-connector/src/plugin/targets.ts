@@ -51,9 +51,11 @@ export interface TargetNames {
   test: string;
   deploy: string;
   share: string;
+  /** Optional so plugin options written before the status target existed still type-check. */
+  status?: string;
 }
 
-export const DEFAULT_TARGET_NAMES: TargetNames = { build: 'build', test: 'test', deploy: 'deploy', share: 'share' };
+export const DEFAULT_TARGET_NAMES: TargetNames = { build: 'build', test: 'test', deploy: 'deploy', share: 'share', status: 'status' };
 
 export function buildTarget(): TargetConfiguration {
   return {
@@ -104,11 +106,23 @@ export function shareTarget(names: TargetNames = DEFAULT_TARGET_NAMES): TargetCo
   };
 }
 
+export function statusTarget(names: TargetNames = DEFAULT_TARGET_NAMES): TargetConfiguration {
+  return {
+    executor: 'tray-connector:status',
+    cache: false,
+    options: {},
+    metadata: {
+      description: `Show the latest deployment (--deploymentId for another) and its status in the ${names.deploy} target's regions; --json for machines`,
+    },
+  };
+}
+
 export function connectorTargets(regions: string[], names: TargetNames = DEFAULT_TARGET_NAMES): Record<string, TargetConfiguration> {
   return {
     [names.build]: buildTarget(),
     [names.test]: testTarget(),
     [names.deploy]: deployTarget(regions, names),
     [names.share]: shareTarget(names),
+    [names.status ?? 'status']: statusTarget(names),
   };
 }

@@ -1,0 +1,106 @@
+import AdmZip from 'adm-zip';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { startEmulator, type Emulator } from 'tray-api-emulator';
+import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+
+/**
+ * Issue 13, as a user does it: in one fresh workspace with the packed plugin, `nx g tray-connector:import`
+ * the classic OpenAPI 3.0 examples (OAI, Apache-2.0) and a real API of 60 operations with $refs and a
+ * security scheme (Ory Kratos, Apache-2.0), all vendored under fixtures/openapi with their licences;
+ * then one `nx run-many` builds and tests every imported connector (type check, schemas, offline handler
+ * tests), one is deployed to the emulator and `nx run <connector>:status` reads it back.
+ */
+
+const FIXTURES = path.resolve(__dirname, '../fixtures/openapi');
+const SPECS: Array<{ name: string; file: string; operations: number }> = [
+  { name: 'petstore', file: 'oai-examples/petstore.yaml', operations: 3 },
+  { name: 'petstore-expanded', file: 'oai-examples/petstore-expanded.yaml', operations: 4 },
+  { name: 'api-with-examples', file: 'oai-examples/api-with-examples.yaml', operations: 2 },
+  { name: 'link-example', file: 'oai-examples/link-example.yaml', operations: 6 },
+  { name: 'callback-example', file: 'oai-examples/callback-example.yaml', operations: 1 },
+  { name: 'ory-kratos', file: 'ory-kratos/api.json', operations: 60 },
+];
+
+function expectOk(r: RunResult, what: string): RunResult {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
+  return r;
+}
+
+describe('import from OpenAPI in a fresh workspace', () => {
+  let ws: TestWorkspace;
+  let emu: Emulator;
+
+  beforeAll(async () => {
+    emu = await startEmulator({ deployDelayMs: 50 });
+    ws = createTestWorkspace('import');
+    fs.cpSync(FIXTURES, path.join(ws.root, 'specs'), { recursive: true });
+    ws.commit('OpenAPI documents');
+  });
+  afterAll(async () => {
+    ws?.cleanup();
+    await emu?.close();
+  });
+
+  it('--dry-run lists the files and writes nothing', () => {
+    const r = expectOk(ws.nx('g tray-connector:import --spec=specs/oai-examples/petstore.yaml --name=petstore --dry-run'), 'import --dry-run');
+    expect(r.output).toContain('CREATE connectors/petstore/src/list_pets/handler.ts');
+    expect(r.output).toContain('petstore (connectors/petstore) from');
+    expect(ws.exists('connectors/petstore')).toBe(false);
+  });
+
+  it('imports the classic OpenAPI examples and a 60-operation public API, listing what it could not express', () => {
+    for (const spec of SPECS) {
+      // One of them through a file: URL, the others by path relative to the workspace root.
+      const where = spec.name === 'link-example' ? pathToFileURL(path.join(ws.root, 'specs', spec.file)).href : `specs/${spec.file}`;
+      const r = expectOk(ws.nx(`g tray-connector:import --spec=${where} --name=${spec.name} --regions=us`, { timeoutMs: 10 * 60 * 1000 }), `import ${spec.name}`);
+      expect(r.output).toContain(`${spec.name} (connectors/${spec.name}) from`);
+      expect(r.output).toContain(`${spec.operations} operation${spec.operations === 1 ? '' : 's'} imported`);
+      const folders = fs.readdirSync(path.join(ws.root, 'connectors', spec.name, 'src')).filter((f) => ws.exists(`connectors/${spec.name}/src/${f}/operation.json`));
+      expect(folders).toHaveLength(spec.operations);
+      expect(folders.every((f) => /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(f))).toBe(true);
+    }
+    expect(ws.read('connectors/callback-example/src/post_streams/operation.json')).toContain('"name": "post_streams"');
+    expect(ws.read('connectors/ory-kratos/src/GlobalConfig.ts')).toContain(".addHeader((ctx) => ({ name: 'Authorization', value: ctx.auth?.user.access_token ?? '' }))");
+    expect(ws.read('connectors/petstore-expanded/src/find_pets/input.ts')).toContain('tags to filter by');
+    expect(JSON.parse(ws.read('connectors/petstore/connector.json'))).toMatchObject({ name: 'petstore', title: 'Swagger Petstore' });
+    const project = JSON.parse(ws.nx('show project ory-kratos --json').stdout);
+    expect(Object.keys(project.targets)).toEqual(expect.arrayContaining(['build', 'test', 'deploy', 'share', 'status']));
+    ws.commit('imported connectors');
+  });
+
+  it('--connector adds only what is missing and keeps existing operations as they are', () => {
+    const before = ws.read('connectors/petstore/src/list_pets/handler.ts');
+    const r = expectOk(ws.nx('g tray-connector:import --spec=specs/oai-examples/petstore.yaml --connector=petstore'), 'import --connector');
+    expect(r.output).toContain('0 operations imported, 3 already present (kept as they are)');
+    expect(ws.read('connectors/petstore/src/list_pets/handler.ts')).toBe(before);
+    expect(ws.mustRun('git status --porcelain').stdout.trim()).toBe('');
+  });
+
+  it('every imported connector builds (type check, schemas) and its generated tests pass offline, in one run-many', () => {
+    const projects = SPECS.map((s) => s.name).join(',');
+    const r = expectOk(ws.nx(`run-many -t build,test --projects=${projects} --parallel=2`, { timeoutMs: 14 * 60 * 1000 }), 'run-many build,test');
+    expect(r.output).toMatch(/Successfully ran targets build, test for 6 projects/);
+    for (const spec of SPECS) expect(ws.exists(`connectors/${spec.name}/.tray/connector.zip`)).toBe(true);
+    const zip = new AdmZip(path.join(ws.root, 'connectors/petstore/.tray/connector.zip'));
+    const input = JSON.parse(zip.readAsText('petstore/src/list_pets/input.json'));
+    expect(input.properties.limit).toMatchObject({ type: 'number', format: 'int32', maximum: 100 });
+    expect(input.properties.limit.description).toContain('How many items to return at one time (max 100)');
+    const output = JSON.parse(zip.readAsText('petstore/src/list_pets/output.json'));
+    expect(output.properties.items).toMatchObject({ type: 'array' });
+  });
+
+  it('deploys an imported connector to the emulator and `status` reads its latest deployment', async () => {
+    const env = emu.env(['us']);
+    expectOk(await ws.nxAsync('deploy petstore --pollIntervalSeconds=0.05', { env }), 'nx deploy petstore');
+    const deployment = emu.deployments.find((d) => d.name === 'petstore')!;
+    expect(deployment.status).toBe('Deployed');
+    const status = expectOk(await ws.nxAsync('run petstore:status --json', { env }), 'nx run petstore:status');
+    const line = status.stdout.split('\n').find((l) => l.startsWith('{"success"'))!;
+    expect(JSON.parse(line)).toMatchObject({ success: true, name: 'petstore', regions: [{ region: 'us', deploymentId: deployment.id, status: 'Deployed' }] });
+    const table = expectOk(await ws.nxAsync(`run petstore:status --deploymentId=${deployment.id}`, { env }), 'status --deploymentId');
+    expect(table.output).toMatch(new RegExp(`us\\s+${deployment.id}\\s+Deployed`));
+    expect(table.output).not.toContain(emu.tokens.us);
+  });
+});

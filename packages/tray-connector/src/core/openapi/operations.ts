@@ -1,0 +1,260 @@
+import { minimatch } from 'minimatch';
+import { toKebabCase } from '../connector-config';
+import type { OpenApiDocument } from './load-spec';
+import type { Schema } from './schema-to-typescript';
+
+/** HTTP methods in the order OpenAPI lists them in a Path Item; the import keeps document order, then this. */
+export const OPENAPI_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+/** What Tray's http DSL can send (`http.get/post/put/patch/delete`). */
+export const DSL_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch']);
+const OPERATION_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+
+export type ParamLocation = 'path' | 'query' | 'header' | 'cookie';
+
+export interface ImportedParameter {
+  /** The parameter's name in the API. */
+  name: string;
+  in: ParamLocation;
+  /** Its property in the operation's input type (the name, or name_<in> when two locations share it). */
+  key: string;
+  required: boolean;
+  schema: Schema;
+  description?: string;
+  /** Query only: form arrays with explode=false are joined with commas; deepObject objects become name[key]. */
+  explode: boolean;
+  style: string;
+}
+
+export type BodyKind = 'json' | 'form' | 'text';
+export type ResponseKind = 'json' | 'text' | 'none';
+
+export interface ImportedOperation {
+  /** snake_case folder and operation name. */
+  name: string;
+  title: string;
+  description: string;
+  method: string;
+  /** The OpenAPI path, e.g. /pets/{petId}. */
+  path: string;
+  operationId?: string;
+  tags: string[];
+  parameters: ImportedParameter[];
+  body?: { kind: BodyKind; mediaType: string; schema: Schema; required: boolean; description?: string; key: string };
+  response: { kind: ResponseKind; status: string; mediaType?: string; schema?: Schema; description?: string };
+  /** What was left out or approximated for this operation. */
+  notes: string[];
+}
+
+export interface SkippedOperation {
+  method: string;
+  path: string;
+  operationId?: string;
+  reason: string;
+}
+
+export interface OperationSelection {
+  /** Globs on operationId, the snake_case name or the path (`/pets/**`); any match selects. */
+  operations?: string[];
+  /** Globs on the operation's tags. */
+  tags?: string[];
+}
+
+export interface CollectedOperations {
+  operations: ImportedOperation[];
+  skipped: SkippedOperation[];
+  /** Operations that the filters left out (not an error; counted in the report). */
+  filteredOut: number;
+}
+
+/** Every operation of the document, named, with what could not be imported listed with its reason. Deterministic: document order. */
+export function collectOperations(doc: OpenApiDocument, selection: OperationSelection = {}): CollectedOperations {
+  const operations: ImportedOperation[] = [];
+  const skipped: SkippedOperation[] = [];
+  const taken = new Set<string>();
+  let filteredOut = 0;
+  for (const [apiPath, item] of Object.entries(doc.paths ?? {})) {
+    if (!item || typeof item !== 'object') continue;
+    for (const method of OPENAPI_METHODS) {
+      const op = item[method];
+      if (!op || typeof op !== 'object') continue;
+      const operationId = typeof op.operationId === 'string' && op.operationId.trim() ? op.operationId.trim() : undefined;
+      const base = operationName(operationId, method, apiPath);
+      const tags: string[] = Array.isArray(op.tags) ? op.tags.filter((t: unknown) => typeof t === 'string') : [];
+      if (!selected(selection, { operationId, name: base, path: apiPath, tags })) {
+        filteredOut++;
+        continue;
+      }
+      let name = base;
+      for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+      const skip = (reason: string) => skipped.push({ method: method.toUpperCase(), path: apiPath, operationId, reason });
+      if (!DSL_METHODS.has(method)) {
+        skip(`${method.toUpperCase()} is not a method Tray's http DSL can send (get, post, put, patch, delete)`);
+        continue;
+      }
+      const notes: string[] = [];
+      const parameters = collectParameters([...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(op.parameters) ? op.parameters : [])], notes);
+      const body = requestBody(op.requestBody, notes);
+      if (typeof body === 'string') {
+        skip(body);
+        continue;
+      }
+      if (body && body.kind === 'form' && method === 'delete') {
+        skip("a DELETE with a form-urlencoded body: Tray's runtime sends it without a Content-Length, so the API would never see it");
+        continue;
+      }
+      const response = successResponse(op.responses);
+      if (typeof response === 'string') {
+        skip(response);
+        continue;
+      }
+      if (body) {
+        const keys = new Set(parameters.map((p) => p.key));
+        body.key = ['body', 'request_body', 'request_body_json'].find((k) => !keys.has(k)) ?? 'body_';
+      }
+      if (op.callbacks && Object.keys(op.callbacks).length) notes.push(`callbacks (${Object.keys(op.callbacks).join(', ')}) are not imported: a Tray operation makes one request`);
+      taken.add(name);
+      operations.push({
+        name,
+        title: oneLine(op.summary) || sentence(name),
+        description: (typeof op.description === 'string' ? op.description.trim() : '') || oneLine(op.summary) || '',
+        method,
+        path: apiPath,
+        operationId,
+        tags,
+        parameters,
+        body: body ?? undefined,
+        response,
+        notes,
+      });
+    }
+  }
+  return { operations, skipped, filteredOut };
+}
+
+/** `listPets` -> `list_pets`; no operationId: `GET /pets/{petId}` -> `get_pets_by_pet_id`. Always snake_case starting with a letter. */
+export function operationName(operationId: string | undefined, method: string, apiPath: string): string {
+  let name = operationId ? snake(operationId) : '';
+  if (!name) {
+    const segments = apiPath
+      .split('/')
+      .filter(Boolean)
+      .map((s) => (/^\{.+\}$/.test(s) ? `by_${snake(s.slice(1, -1))}` : snake(s)))
+      .filter(Boolean);
+    name = [method.toLowerCase(), ...segments].join('_');
+  }
+  if (!/^[a-z]/.test(name)) name = `op_${name}`;
+  return OPERATION_NAME.test(name) ? name : `op_${name.replace(/[^a-z0-9_]/g, '')}`.replace(/_+/g, '_').replace(/_$/, '');
+}
+
+function snake(value: string): string {
+  return toKebabCase(value).replace(/-/g, '_');
+}
+
+function selected(selection: OperationSelection, op: { operationId?: string; name: string; path: string; tags: string[] }): boolean {
+  const globs = selection.operations ?? [];
+  const tagGlobs = selection.tags ?? [];
+  const matches = (value: string | undefined, glob: string) => value !== undefined && minimatch(value, glob, { nocase: true, dot: true });
+  if (globs.length && !globs.some((g) => matches(op.operationId, g) || matches(op.name, g) || matches(op.path, g))) return false;
+  if (tagGlobs.length && !tagGlobs.some((g) => op.tags.some((t) => matches(t, g)))) return false;
+  return true;
+}
+
+function collectParameters(raw: any[], notes: string[]): ImportedParameter[] {
+  // Operation-level parameters override path-level ones with the same name and location.
+  const byId = new Map<string, any>();
+  for (const p of raw) {
+    if (p && typeof p === 'object' && typeof p.name === 'string' && typeof p.in === 'string') byId.set(`${p.in}:${p.name}`, p);
+  }
+  const params: ImportedParameter[] = [];
+  for (const p of byId.values()) {
+    const location = p.in as ParamLocation;
+    if (!['path', 'query', 'header', 'cookie'].includes(location)) continue;
+    if (location === 'header' && /^(accept|content-type|authorization)$/i.test(p.name)) {
+      notes.push(`header parameter ${p.name} is set by the runtime and the connector's auth, not by the input (OpenAPI ignores it too)`);
+      continue;
+    }
+    let schema: Schema = p.schema && typeof p.schema === 'object' ? p.schema : {};
+    if (!p.schema && p.content && typeof p.content === 'object') {
+      const first = Object.values(p.content)[0] as any;
+      schema = first?.schema ?? {};
+    }
+    const style = typeof p.style === 'string' ? p.style : location === 'query' || location === 'cookie' ? 'form' : 'simple';
+    params.push({
+      name: p.name,
+      in: location,
+      key: p.name,
+      required: location === 'path' ? true : p.required === true,
+      schema,
+      description: typeof p.description === 'string' ? p.description : undefined,
+      explode: typeof p.explode === 'boolean' ? p.explode : style === 'form',
+      style,
+    });
+  }
+  // Order: path, query, header, cookie (each in document order); keys unique.
+  const order: ParamLocation[] = ['path', 'query', 'header', 'cookie'];
+  params.sort((a, b) => order.indexOf(a.in) - order.indexOf(b.in));
+  const counts = new Map<string, number>();
+  for (const p of params) counts.set(p.name, (counts.get(p.name) ?? 0) + 1);
+  const used = new Set<string>();
+  for (const p of params) {
+    let key = counts.get(p.name)! > 1 && p.in !== 'path' ? `${p.name}_${p.in}` : p.name;
+    for (let i = 2; used.has(key); i++) key = `${p.name}_${p.in}_${i}`;
+    used.add(key);
+    p.key = key;
+  }
+  return params;
+}
+
+/** The request body the handler sends; a string is the reason the operation cannot be imported; null: no body. */
+function requestBody(body: any, notes: string[]): ImportedOperation['body'] | string | null {
+  if (!body || typeof body !== 'object' || !body.content || typeof body.content !== 'object') return null;
+  const types = Object.keys(body.content);
+  if (!types.length) return null;
+  const pick = (test: (t: string) => boolean) => types.find((t) => test(t.toLowerCase().split(';')[0].trim()));
+  const json = pick((t) => t === 'application/json' || /\+json$/.test(t) || t === '*/*');
+  const form = pick((t) => t === 'application/x-www-form-urlencoded');
+  const text = pick((t) => t === 'text/plain');
+  const chosen = json ?? form ?? text;
+  if (!chosen) {
+    return `request body ${types.join(', ')} is not supported by the importer (JSON, form-urlencoded and text/plain are): multipart and binary uploads need FileReference handling, add this operation by hand with nx g tray-connector:operation`;
+  }
+  const others = types.filter((t) => t !== chosen);
+  if (others.length) notes.push(`request body sent as ${chosen}; also accepted by the API but not offered: ${others.join(', ')}`);
+  const kind: BodyKind = chosen === json ? 'json' : chosen === form ? 'form' : 'text';
+  const schema = (body.content[chosen]?.schema as Schema) ?? {};
+  return {
+    kind,
+    mediaType: chosen === '*/*' ? 'application/json' : chosen,
+    schema: kind === 'text' ? { type: 'string', description: schema.description } : schema,
+    required: body.required === true,
+    description: typeof body.description === 'string' ? body.description : undefined,
+    key: 'body',
+  };
+}
+
+/** The output from the first 2xx response (200 before 201...; then 2XX, then default when nothing else). */
+function successResponse(responses: any): ImportedOperation['response'] | string {
+  const entries = responses && typeof responses === 'object' ? Object.entries(responses) : [];
+  const ok = entries.filter(([code]) => /^2\d\d$/.test(code)).sort(([a], [b]) => a.localeCompare(b));
+  const candidates = [...ok, ...entries.filter(([code]) => /^2xx$/i.test(code))];
+  if (!candidates.length) return { kind: 'none', status: 'none' };
+  const [status, response] = candidates[0] as [string, any];
+  const content = response?.content && typeof response.content === 'object' ? response.content : {};
+  const types = Object.keys(content);
+  const description = typeof response?.description === 'string' ? response.description : undefined;
+  if (!types.length || status === '204') return { kind: 'none', status, description };
+  const json = types.find((t) => /^application\/(.+\+)?json\b/i.test(t) || t === '*/*');
+  if (json) return { kind: 'json', status, mediaType: json, schema: content[json]?.schema ?? {}, description };
+  const text = types.find((t) => /^text\//i.test(t));
+  if (text) return { kind: 'text', status, mediaType: text, description };
+  return `the ${status} response is ${types.join(', ')}: the importer maps JSON, text and empty responses (a file response needs FileReference handling; add it by hand)`;
+}
+
+function oneLine(value: unknown): string {
+  return typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
+}
+
+function sentence(name: string): string {
+  const words = name.split('_').filter(Boolean);
+  return words.map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(' ');
+}

@@ -1,0 +1,140 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { findOperations } from '../connector-operations';
+import { generateSchemas } from '../schema/generate-schemas';
+import { tempDir, writeFiles } from '../__fixtures__/temp-connector';
+import type { ImportedOperation, ImportedParameter } from './operations';
+import { dslPath, outputWrapper, renderOperation } from './render-operation';
+
+function param(name: string, location: ImportedParameter['in'], schema: object, extra: Partial<ImportedParameter> = {}): ImportedParameter {
+  return { name, in: location, key: name, required: location === 'path', schema, explode: location === 'query', style: location === 'query' ? 'form' : 'simple', ...extra };
+}
+
+function operation(extra: Partial<ImportedOperation> = {}): ImportedOperation {
+  return {
+    name: 'update_pet',
+    title: 'Update a pet',
+    description: 'Updates a pet.',
+    method: 'put',
+    path: '/pets/{petId}/owners/{petId_type}',
+    operationId: 'updatePet',
+    tags: [],
+    parameters: [
+      param('petId', 'path', { type: 'integer' }, { description: 'The pet.' }),
+      param('petId_type', 'path', { type: 'string' }),
+      param('limit', 'query', { type: 'integer', format: 'int32', maximum: 100 }, { description: 'How many.' }),
+      param('tags', 'query', { type: 'array', items: { type: 'string' } }, { required: true }),
+      param('ids', 'query', { type: 'array', items: { type: 'string' } }, { explode: false }),
+      param('filter', 'query', { type: 'object', properties: { a: { type: 'string' } } }, { style: 'deepObject', explode: true }),
+      param('X-Request-ID', 'header', { type: 'string', format: 'uuid' }, { required: true }),
+      param('session', 'cookie', { type: 'string' }),
+    ],
+    body: {
+      kind: 'json',
+      mediaType: 'application/json',
+      required: true,
+      key: 'body',
+      schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', description: 'Its name.' }, status: { type: 'string', enum: ['available', 'sold'] } } },
+    },
+    response: { kind: 'json', status: '200', mediaType: 'application/json', schema: { type: 'object', properties: { id: { type: 'integer' } } } },
+    notes: [],
+    ...extra,
+  };
+}
+
+describe('renderOperation', () => {
+  it('writes operation.json from name, summary and description', () => {
+    const { files } = renderOperation(operation(), 'PetsAuth');
+    expect(JSON.parse(files['operation.json'])).toEqual({ name: 'update_pet', title: 'Update a pet', description: 'Updates a pet.' });
+  });
+
+  it('builds the request: method, encoded path parameters (longest first), query styles, headers, cookies, JSON body', () => {
+    const handler = renderOperation(operation(), 'PetsAuth').files['handler.ts'];
+    expect(dslPath(operation()).path).toBe('/pets/:petId/owners/:petId_type');
+    expect(handler).toContain(".put('/pets/:petId/owners/:petId_type')");
+    expect(handler.indexOf("addPathParameter('petId_type'")).toBeLessThan(handler.indexOf("addPathParameter('petId'"));
+    expect(handler).toContain("r = r.addQueryString('tags', list(input.tags));");
+    expect(handler).toContain("if (input.limit !== undefined && input.limit !== null) {\n\t\t\t\t\tr = r.addQueryString('limit', text(input.limit));");
+    expect(handler).toContain("r = r.addQueryString('ids', list(input.ids).join(','));");
+    expect(handler).toContain('r = r.addQueryString(`filter[${key}]`, text(item));');
+    expect(handler).toContain("r = r.addHeader('X-Request-ID', text(input['X-Request-ID']));");
+    expect(handler).toContain("if (cookies.length) r = r.addHeader('Cookie', cookies.join('; '));");
+    expect(handler).toContain('return r.withBodyAsJson(json(input.body));');
+    expect(handler).toContain('OperationHandlerError.apiError(`PUT /pets/{petId}/owners/{petId_type} failed with HTTP ${response.getStatusCode()}`');
+    expect(handler).toContain('.parseWithBodyAsJson()');
+  });
+
+  it('sends optional, form and text bodies and no body', () => {
+    const body = { kind: 'json' as const, mediaType: 'application/json', required: false, key: 'body', schema: { type: 'object' } };
+    expect(renderOperation(operation({ body }), 'A').files['handler.ts']).toContain('input.body === undefined ? r.withoutBody() : r.withBodyAsJson(json(input.body))');
+    expect(renderOperation(operation({ body: { ...body, kind: 'form', required: true } }), 'A').files['handler.ts']).toContain('r.withBodyAsFormUrlEncoded(json(input.body))');
+    expect(renderOperation(operation({ body: { ...body, kind: 'text', required: true, schema: { type: 'string' } } }), 'A').files['handler.ts']).toContain(
+      'r.withBodyAsText(input.body)',
+    );
+    const plain = renderOperation(operation({ parameters: [], body: undefined, path: '/pets' }), 'A').files['handler.ts'];
+    expect(plain).toContain('.handleRequest((_ctx, _input, request) => request.withoutBody())');
+  });
+
+  it('gives a DELETE body its Content-Length (Node never chunks a DELETE body)', () => {
+    const body = { kind: 'json' as const, mediaType: 'application/json', required: true, key: 'body', schema: { type: 'object' } };
+    const handler = renderOperation(operation({ method: 'delete', body }), 'A').files['handler.ts'];
+    expect(handler).toContain("r.addHeader('Content-Length', byteLength(json(input.body))).withBodyAsJson(json(input.body))");
+    expect(handler).toContain('const byteLength = (body: unknown): string =>');
+  });
+
+  it('adds an API key in the query string from the auth', () => {
+    const handler = renderOperation(operation(), 'A', { apiKeyQuery: 'api_key' }).files['handler.ts'];
+    expect(handler).toContain("r = r.addQueryString('api_key', ctx.auth?.user.access_token ?? '');");
+  });
+
+  it('wraps responses that are not objects (Tray operations return objects), maps text and empty responses', () => {
+    const list = operation({ response: { kind: 'json', status: '200', schema: { type: 'array', items: { type: 'string' } } } });
+    expect(outputWrapper(list)).toBe('items');
+    expect(renderOperation(list, 'A').files['output.ts']).toContain('items: Array<string>;');
+    expect(renderOperation(list, 'A').files['handler.ts']).toContain("OperationHandlerResult.success({ items: body as unknown as UpdatePetOutput['items'] })");
+    expect(outputWrapper(operation({ response: { kind: 'json', status: '200', schema: {} } }))).toBe('value');
+    expect(outputWrapper(operation({ response: { kind: 'json', status: '200', schema: { allOf: [{ type: 'object' }, { properties: {} }] } } }))).toBeUndefined();
+    const text = renderOperation(operation({ response: { kind: 'text', status: '200', mediaType: 'text/csv' } }), 'A').files;
+    expect(text['output.ts']).toContain('text: string;');
+    expect(text['handler.ts']).toContain('.parseWithBodyAsText((text) => OperationHandlerResult.success({ text }))');
+    const none = renderOperation(operation({ response: { kind: 'none', status: '204' } }), 'A').files;
+    expect(none['output.ts']).toContain('export type UpdatePetOutput = Record<string, never>;');
+    expect(none['handler.ts']).toContain('.parseWithoutBody(() => OperationHandlerResult.success({}))');
+  });
+
+  it('writes a test that checks the request and an error answer, with a typed sample input', () => {
+    const test = renderOperation(operation(), 'A').files['handler.test.ts'];
+    expect(test).toContain('const input: UpdatePetInput = {');
+    expect(test).toContain("expect(url.pathname).toBe('/pets/1/owners/petId_type%20x%201');");
+    expect(test).toContain("expect(request.headers['x-request-id']).toBe('3c5e4a2d-ad3a-48e9-8e2d-eff986f62387');");
+    expect(test).toContain("expect(JSON.parse(request.body)).toEqual(input['body']);");
+    expect(test).toContain('expect(output.isFailure).toBe(true);');
+  });
+
+  it('is deterministic', () => {
+    expect(renderOperation(operation(), 'A')).toEqual(renderOperation(operation(), 'A'));
+  });
+
+  it("gives input.ts/output.ts that Tray's schema build turns into schemas with descriptions, formats, enums and required", () => {
+    const dir = tempDir('tc-openapi-render-');
+    try {
+      const { files } = renderOperation(operation(), 'A');
+      writeFiles(dir, {
+        'src/update_pet/operation.json': files['operation.json'],
+        'src/update_pet/input.ts': files['input.ts'],
+        'src/update_pet/output.ts': files['output.ts'],
+      });
+      const schemas = generateSchemas(findOperations(dir));
+      const input = JSON.parse(schemas.find((s) => s.kind === 'input')!.json);
+      expect([...input.required].sort()).toEqual(['X-Request-ID', 'body', 'petId', 'petId_type', 'tags']);
+      expect(input.properties.petId).toMatchObject({ type: 'number', description: 'The pet.\n\nPath parameter `petId`.' });
+      expect(input.properties.limit).toMatchObject({ type: 'number', format: 'int32', maximum: 100 });
+      expect(input.properties['X-Request-ID']).toMatchObject({ type: 'string', format: 'uuid' });
+      expect(input.properties.body.properties.name).toMatchObject({ type: 'string', description: 'Its name.' });
+      expect(input.properties.body.properties.status).toMatchObject({ enum: ['available', 'sold'], enumLabels: ['Available', 'Sold'] });
+      expect(fs.existsSync(path.join(dir, 'src/update_pet/input.json'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

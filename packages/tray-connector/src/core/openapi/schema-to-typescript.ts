@@ -1,0 +1,240 @@
+/**
+ * A dereferenced OpenAPI schema (3.0 or 3.1) as an inline TypeScript type, with JSDoc that
+ * typescript-json-schema turns into the schema Tray shows (description, title, format, default,
+ * minimum/maximum...), and a sample value of that same type for the generated tests.
+ *
+ * Both walks share their rules (which properties exist, which branch of a union is taken), so a
+ * sample always type-checks against the type. Recursive schemas (a cycle after dereferencing) and
+ * very deep ones end in `Record<string, unknown>` / `unknown`, with a note.
+ */
+
+export type Schema = Record<string, any>;
+
+/** `input`: a request (readOnly properties left out); `output`: a response (writeOnly left out). */
+export type SchemaMode = 'input' | 'output';
+
+export interface TypeWalk {
+  mode: SchemaMode;
+  /** Messages about what could not be expressed exactly (recursion, depth). */
+  notes: string[];
+}
+
+const MAX_DEPTH = 12;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A property key as TypeScript source: `id`, `'x-request-id'`. */
+export function propertyKey(name: string): string {
+  return IDENTIFIER.test(name) ? name : quote(name);
+}
+
+/** A single-quoted TypeScript string literal. */
+export function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
+}
+
+/** `/** ... *\/` lines (indented) documenting a schema, or '' when there is nothing to say. */
+export function jsDoc(schema: Schema | undefined, indent: string, extraDescription?: string): string {
+  const lines: string[] = [];
+  const description = [extraDescription, schema?.description].find((d) => typeof d === 'string' && d.trim());
+  // A line starting with @ would be read as a JSDoc tag: the description keeps it as a full-width ＠.
+  if (description) lines.push(...String(description).trim().split(/\r?\n/).map((l) => l.replace(/^(\s*)@/, '$1＠')));
+  if (schema && typeof schema === 'object') {
+    if (typeof schema.title === 'string' && schema.title.trim()) lines.push(`@title ${oneLine(schema.title)}`);
+    if (typeof schema.format === 'string' && /^[\w.-]+$/.test(schema.format)) lines.push(`@format ${schema.format}`);
+    for (const key of ['minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems'] as const) {
+      if (typeof schema[key] === 'number' && Number.isFinite(schema[key])) lines.push(`@${key} ${schema[key]}`);
+    }
+    if (typeof schema.pattern === 'string' && !/[\r\n@]/.test(schema.pattern) && !schema.pattern.includes('*/')) lines.push(`@pattern ${schema.pattern}`);
+    if (['string', 'number', 'boolean'].includes(typeof schema.default)) lines.push(`@default ${JSON.stringify(schema.default)}`);
+    if (schema.deprecated === true) lines.push('@deprecated');
+  }
+  if (!lines.length) return '';
+  const safe = lines.map((l) => l.replace(/\*\//g, '*\\/').trimEnd());
+  return `${indent}/**\n${safe.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */\n`;
+}
+
+/** The TypeScript type of `schema`, inline (no named references), indented for nesting at `indent`. */
+export function schemaToType(schema: Schema | undefined, walk: TypeWalk, indent = '', stack: object[] = []): string {
+  if (schema === undefined || schema === null || typeof schema !== 'object') return 'unknown';
+  if (stack.includes(schema)) {
+    walk.notes.push(`a recursive schema${schema.title ? ` (${schema.title})` : ''} is typed Record<string, unknown> where it repeats`);
+    return 'Record<string, unknown>';
+  }
+  if (stack.length >= MAX_DEPTH) {
+    walk.notes.push(`a schema nested deeper than ${MAX_DEPTH} levels is typed unknown below that depth`);
+    return 'unknown';
+  }
+  const inner = [...stack, schema];
+  const nullable = schema.nullable === true || (Array.isArray(schema.type) && schema.type.includes('null'));
+  const withNull = (t: string) => (nullable && t !== 'unknown' && t !== 'null' && !/(^|\s)null$/.test(t) ? `${paren(t)} | null` : t);
+
+  if ('const' in schema) return withNull(literal(schema.const));
+  if (Array.isArray(schema.enum) && schema.enum.length) {
+    const literals = [...new Set(schema.enum.map(literal))];
+    return withNull(literals.join(' | '));
+  }
+  const parts: string[] = [];
+  if (Array.isArray(schema.allOf) && schema.allOf.length) {
+    parts.push(schema.allOf.map((s: Schema) => paren(schemaToType(s, walk, indent, inner))).join(' & '));
+  }
+  const union = (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ?? (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
+  if (union) parts.push(uniq(union.map((s: Schema) => paren(schemaToType(s, walk, indent, inner)))).join(' | '));
+  const own = ownType(schema, walk, indent, inner);
+  if (own !== undefined) parts.push(own);
+  if (!parts.length) return 'unknown';
+  return withNull(parts.length === 1 ? parts[0] : parts.map(paren).join(' & '));
+}
+
+/** The type from `type`/`properties`/`items` (not the combinators); undefined when the schema says nothing of its own. */
+function ownType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]): string | undefined {
+  const types: string[] = Array.isArray(schema.type) ? schema.type.filter((t: string) => t !== 'null') : schema.type ? [schema.type] : [];
+  const isObject = types.includes('object') || (!types.length && (schema.properties || schema.additionalProperties));
+  const isArray = types.includes('array') || (!types.length && schema.items);
+  const out: string[] = [];
+  for (const t of types) {
+    if (t === 'string') out.push('string');
+    else if (t === 'integer' || t === 'number') out.push('number');
+    else if (t === 'boolean') out.push('boolean');
+  }
+  if (isArray) out.push(`Array<${schemaToType(schema.items, walk, indent, stack)}>`);
+  if (isObject) out.push(objectType(schema, walk, indent, stack));
+  if (!out.length) return Array.isArray(schema.type) && schema.type.includes('null') ? 'null' : undefined;
+  return uniq(out).join(' | ');
+}
+
+function objectType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]): string {
+  const props = visibleProperties(schema, walk.mode);
+  if (!props.length) {
+    const extra = schema.additionalProperties;
+    return extra && typeof extra === 'object' ? `Record<string, ${schemaToType(extra, walk, indent, stack)}>` : 'Record<string, unknown>';
+  }
+  const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
+  const nested = `${indent}\t`;
+  const lines = props.map(
+    ([name, prop]) => `${jsDoc(prop, nested)}${nested}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${schemaToType(prop, walk, nested, stack)};`,
+  );
+  return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+/** The properties a request (or response) carries, in document order. */
+export function visibleProperties(schema: Schema, mode: SchemaMode): Array<[string, Schema]> {
+  const props = schema.properties && typeof schema.properties === 'object' ? (Object.entries(schema.properties) as Array<[string, Schema]>) : [];
+  return props.filter(([, p]) => !(p && typeof p === 'object' && ((mode === 'input' && p.readOnly === true) || (mode === 'output' && p.writeOnly === true))));
+}
+
+/**
+ * A value of the type `schemaToType` gives `schema`: only required properties, the first
+ * enum value, the first branch of a union, every part of an allOf merged. Deterministic.
+ */
+export function sampleValue(schema: Schema | undefined, mode: SchemaMode, hint = 'value', stack: object[] = []): unknown {
+  if (schema === undefined || schema === null || typeof schema !== 'object') return {};
+  if (stack.includes(schema) || stack.length >= MAX_DEPTH) return {};
+  const inner = [...stack, schema];
+  if ('const' in schema) return schema.const;
+  if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum.find((v: unknown) => v !== null) ?? schema.enum[0];
+  let value: unknown = undefined;
+  const own = ownSample(schema, mode, hint, inner);
+  const union = (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ?? (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
+  const pieces: unknown[] = [];
+  if (Array.isArray(schema.allOf)) pieces.push(...schema.allOf.map((s: Schema) => sampleValue(s, mode, hint, inner)));
+  if (union) pieces.push(sampleValue(union[0], mode, hint, inner));
+  if (own !== undefined) pieces.push(own);
+  for (const piece of pieces) {
+    if (value === undefined) value = piece;
+    else if (isPlainObject(value) && isPlainObject(piece)) value = { ...value, ...piece };
+  }
+  if (value === undefined) return Array.isArray(schema.type) && schema.type.includes('null') ? null : {};
+  return value;
+}
+
+function ownSample(schema: Schema, mode: SchemaMode, hint: string, stack: object[]): unknown {
+  const types: string[] = Array.isArray(schema.type) ? schema.type.filter((t: string) => t !== 'null') : schema.type ? [schema.type] : [];
+  const first = types[0] ?? (schema.properties || schema.additionalProperties ? 'object' : schema.items ? 'array' : undefined);
+  switch (first) {
+    case 'string':
+      return sampleString(schema, hint);
+    case 'integer':
+    case 'number': {
+      const min = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : undefined;
+      return min !== undefined && min > 1 ? (first === 'integer' ? Math.ceil(min) : min) : 1;
+    }
+    case 'boolean':
+      return true;
+    case 'array': {
+      const count = typeof schema.minItems === 'number' && schema.minItems > 1 ? Math.min(schema.minItems, 3) : 1;
+      return Array.from({ length: count }, () => sampleValue(schema.items, mode, hint, stack));
+    }
+    case 'object': {
+      const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
+      const out: Record<string, unknown> = {};
+      for (const [name, prop] of visibleProperties(schema, mode)) {
+        if (required.has(name)) out[name] = sampleValue(prop, mode, name, stack);
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function sampleString(schema: Schema, hint: string): string {
+  switch (schema.format) {
+    case 'date-time':
+      return '2024-01-02T03:04:05Z';
+    case 'date':
+      return '2024-01-02';
+    case 'time':
+      return '03:04:05';
+    case 'email':
+      return 'jane@example.com';
+    case 'uuid':
+      return '3c5e4a2d-ad3a-48e9-8e2d-eff986f62387';
+    case 'uri':
+    case 'url':
+      return 'https://example.com/a';
+    case 'byte':
+      return 'c2FtcGxl';
+    default: {
+      const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
+      const text = `${hint} 1`;
+      const max = typeof schema.maxLength === 'number' && schema.maxLength > 0 ? schema.maxLength : Infinity;
+      return text.padEnd(min, 'x').slice(0, Math.max(max, min));
+    }
+  }
+}
+
+function literal(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return 'unknown';
+}
+
+/** `type` wrapped in parentheses when a `|` or `&` sits at its top level (outside braces, brackets and quotes). */
+function paren(type: string): string {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < type.length; i++) {
+    const c = type[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === "'") quoted = false;
+    } else if (c === "'") quoted = true;
+    else if ('{[(<'.includes(c)) depth++;
+    else if ('}])>'.includes(c)) depth--;
+    else if (depth === 0 && (c === '|' || c === '&')) return `(${type})`;
+  }
+  return type;
+}
+
+function uniq(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,42 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { readConnectorConfig } from '../../core/connector-config';
+import { formatDeploymentStatus, getDeploymentStatus } from '../../core/deployment-status';
+import { isTrayConnectorError } from '../../core/errors';
+import { redact } from '../../core/redact';
+import { findTarget, listOption, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';
+import type { StatusExecutorSchema } from './schema';
+
+/** What deploy uses when its target names no regions (its schema default), so status asks the same places. */
+const DEPLOY_DEFAULT_REGIONS: string[] = require('../deploy/schema.json').properties.regions.default;
+
+/** `tray-connector:status`: the latest (or a given) deployment of the connector, per region. */
+export default async function statusExecutor(options: StatusExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const secrets = tokensInEnv();
+  const log = nxLogger(context.isVerbose, secrets);
+  try {
+    const project = projectOf(context);
+    const connector = readConnectorConfig(project.absRoot);
+    const deploy = findTarget(project.targets, 'tray-connector:deploy', 'deploy');
+    const regions = listOption(options.regions) ?? listOption(deploy?.options?.regions as string[] | undefined) ?? (deploy ? DEPLOY_DEFAULT_REGIONS : []);
+    const result = await getDeploymentStatus({
+      name: connector.name,
+      version: connector.version,
+      regions,
+      deploymentId: options.deploymentId,
+      apiUrls: options.apiUrls ?? (deploy?.options?.apiUrls as StatusExecutorSchema['apiUrls']),
+      logger: log,
+    });
+    if (options.json) process.stdout.write(`${redact(JSON.stringify(result), secrets)}\n`);
+    else log.info(formatDeploymentStatus(result));
+    if (!result.success) {
+      const failed = result.regions.filter((r) => !r.ok);
+      for (const r of failed) log.error(r.message ?? `${r.region}: status request failed`);
+      log.error(`Status of ${connector.name} ${connector.version} could not be read in ${failed.map((r) => r.region).join(', ')}.`);
+    }
+    return { success: result.success };
+  } catch (e) {
+    if (isTrayConnectorError(e)) logger.error(redact(e.message, secrets));
+    else logger.error(`tray-connector:status failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`);
+    return { success: false };
+  }
+}

@@ -1,0 +1,127 @@
+import { logger, readJson, readProjectConfiguration, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { connectorTargets } from '../../plugin/targets';
+import { newGenerator } from '../new/generator';
+import { importGenerator } from './generator';
+
+const ROOT = 'connectors/acme-crm';
+const SPEC = {
+  openapi: '3.0.3',
+  info: { title: 'Acme CRM', version: '1' },
+  servers: [{ url: 'https://api.acme.com/v1' }],
+  components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  paths: {
+    '/contacts': {
+      get: { operationId: 'listContacts', tags: ['contacts'], responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } } } } },
+      post: { operationId: 'uploadContacts', requestBody: { content: { 'multipart/form-data': { schema: { type: 'object' } } } }, responses: { '201': { description: 'ok' } } },
+    },
+    '/deals/{id}': { get: { operationId: 'getDeal', tags: ['deals'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } },
+  },
+};
+
+function listFiles(tree: Tree, dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const child of tree.children(d)) {
+      const p = `${d}/${child}`;
+      if (tree.isFile(p)) out.push(p.slice(dir.length + 1));
+      else walk(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe('import generator', () => {
+  let tree: Tree;
+  let dir: string;
+  let spec: string;
+  let info: jest.SpyInstance;
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-import-'));
+    spec = path.join(dir, 'openapi.json');
+    fs.writeFileSync(spec, JSON.stringify(SPEC));
+    info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    info.mockRestore();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const printed = () => info.mock.calls.map((c) => String(c[0])).join('\n');
+
+  it("scaffolds a connector with `new` and writes one operation per OpenAPI operation instead of new's sample", async () => {
+    await importGenerator(tree, { spec, name: 'acme-crm', regions: ['us', 'eu'], skipInstall: true });
+    expect(listFiles(tree, ROOT)).toEqual([
+      'connector.json',
+      'jest.config.js',
+      'package.json',
+      'project.json',
+      'src/AcmeCrmAuth.ts',
+      'src/GlobalConfig.ts',
+      'src/get_deal/handler.test.ts',
+      'src/get_deal/handler.ts',
+      'src/get_deal/input.ts',
+      'src/get_deal/operation.json',
+      'src/get_deal/output.ts',
+      'src/list_contacts/handler.test.ts',
+      'src/list_contacts/handler.ts',
+      'src/list_contacts/input.ts',
+      'src/list_contacts/operation.json',
+      'src/list_contacts/output.ts',
+      'src/test.ctx.json',
+      'tsconfig.json',
+    ]);
+    expect(readJson(tree, `${ROOT}/connector.json`)).toMatchObject({ name: 'acme-crm', title: 'Acme CRM' });
+    expect(readProjectConfiguration(tree, 'acme-crm').targets).toEqual(connectorTargets(['us', 'eu']));
+    expect(tree.read(`${ROOT}/src/AcmeCrmAuth.ts`, 'utf-8')).toContain('TokenOperationHandlerAuth');
+    const globalConfig = tree.read(`${ROOT}/src/GlobalConfig.ts`, 'utf-8')!;
+    expect(globalConfig).toContain("export const API_BASE_URL = 'https://api.acme.com/v1';");
+    expect(globalConfig).toContain('.withBearerToken(');
+    expect(printed()).toContain('acme-crm (connectors/acme-crm) from');
+    expect(printed()).toContain('2 operations imported, 1 not importable');
+    expect(printed()).toMatch(/Not imported:\n {2}POST \/contacts \(uploadContacts\): request body multipart\/form-data is not supported/);
+  });
+
+  it('takes the name from info.title and filters by --tags / --operations', async () => {
+    await importGenerator(tree, { spec, tags: 'deals', skipInstall: true });
+    expect(tree.children(`${ROOT}/src`).filter((c) => !c.includes('.')).sort()).toEqual(['get_deal']);
+    tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    await importGenerator(tree, { spec, name: 'other', operations: 'list*', skipInstall: true });
+    expect(tree.children('connectors/other/src').filter((c) => !c.includes('.')).sort()).toEqual(['list_contacts']);
+  });
+
+  it('is deterministic: the same document gives the same files', async () => {
+    await importGenerator(tree, { spec, name: 'acme-crm', skipInstall: true });
+    const second = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    await importGenerator(second, { spec, name: 'acme-crm', skipInstall: true });
+    for (const file of listFiles(tree, ROOT)) expect(second.read(`${ROOT}/${file}`, 'utf-8')).toBe(tree.read(`${ROOT}/${file}`, 'utf-8'));
+  });
+
+  it('--connector adds only the missing operations and leaves existing ones untouched', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true, skipFormat: true });
+    tree.write(`${ROOT}/src/get_deal/operation.json`, '{"name":"get_deal","title":"Mine","description":""}');
+    tree.write(`${ROOT}/src/get_deal/handler.ts`, '// hand-written\n');
+    const globalConfig = tree.read(`${ROOT}/src/GlobalConfig.ts`, 'utf-8');
+    await importGenerator(tree, { spec, connector: 'acme-crm', skipInstall: true });
+    expect(tree.read(`${ROOT}/src/get_deal/handler.ts`, 'utf-8')).toBe('// hand-written\n');
+    expect(tree.exists(`${ROOT}/src/list_contacts/handler.ts`)).toBe(true);
+    expect(tree.exists(`${ROOT}/src/get_record/handler.ts`)).toBe(true);
+    expect(tree.read(`${ROOT}/src/GlobalConfig.ts`, 'utf-8')).toBe(globalConfig);
+    expect(tree.read(`${ROOT}/src/list_contacts/handler.ts`, 'utf-8')).toContain("import { AcmeCrmAuth } from '../AcmeCrmAuth';");
+    expect(printed()).toContain('1 operation imported, 1 already present (kept as they are)');
+    expect(printed()).toContain('Already in the connector, not touched:\n  get_deal (GET /deals/{id})');
+  });
+
+  it('refuses what it cannot do, writing nothing', async () => {
+    await expect(importGenerator(tree, { spec: path.join(dir, 'missing.yaml'), name: 'x' })).rejects.toThrow(/missing\.yaml does not exist/);
+    await expect(importGenerator(tree, { spec, connector: 'nope' })).rejects.toThrow('Cannot find project "nope" (--connector)');
+    await expect(importGenerator(tree, { spec, connector: 'acme-crm', name: 'x' })).rejects.toThrow('--connector adds operations to an existing connector');
+    await expect(importGenerator(tree, { spec, name: 'x', operations: 'nothing*' })).rejects.toThrow(/no operation can be imported \(--operations\/--tags left out 3\); nothing was written/);
+    await expect(importGenerator(tree, { spec, name: 'Bad_Name' })).rejects.toThrow(/Invalid connector name/);
+    expect(tree.exists('connectors')).toBe(false);
+  });
+});

@@ -1,0 +1,20 @@
+export interface ImportGeneratorSchema {
+  /** Path (relative to the workspace root) or file: URL of an OpenAPI 3.0/3.1 document, JSON or YAML. */
+  spec: string;
+  /** kebab-case name of the new connector; default: info.title in kebab-case. */
+  name?: string;
+  /** Folder of the new connector; default connectors/<name>. */
+  directory?: string;
+  /** Regions of the new connector (as `new`): us, eu, apac; default ['us']. */
+  regions?: string[] | string;
+  /** Globs on operationId, operation name or path; comma-separated or an array. */
+  operations?: string[] | string;
+  /** Globs on the operations' tags; comma-separated or an array. */
+  tags?: string[] | string;
+  /** Which servers entry is the base URL: an index, a listed URL or description, or an https:// URL; default the first. */
+  server?: string;
+  /** An existing connector project: add the operations it lacks. */
+  connector?: string;
+  skipFormat?: boolean;
+  skipInstall?: boolean;
+}

@@ -1,0 +1,111 @@
+// Import benchmark (issue 13): `nx g tray-connector:import` without Nx around it: the built core
+// (dist/packages/tray-connector/src/core/openapi) reads, dereferences and plans the largest vendored
+// OpenAPI document (Ory Kratos, 60 operations) and a generated one of 100 operations, then writes
+// the files to a temp folder. Each run is a fresh node process, as `nx g` is. Reports the median
+// and the number of files written. Measures only; asserts nothing.
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const REPO = path.resolve(__dirname, '../..');
+const CORE = path.join(REPO, 'dist/packages/tray-connector/src/core/openapi');
+const KRATOS = path.join(REPO, 'e2e/tray-connector-e2e/fixtures/openapi/ory-kratos/api.json');
+const RUNS = Number(process.env.BENCH_IMPORT_RUNS || 3);
+
+/** An OpenAPI 3.0 document of `count` operations sharing $ref'd schemas, bearer security and a server. */
+function generatedSpec(count) {
+  const paths = {};
+  for (let i = 0; i < count / 4; i++) {
+    const ok = (schema) => ({ '200': { description: 'ok', content: { 'application/json': { schema } } } });
+    paths[`/things${i}`] = {
+      get: { operationId: `listThings${i}`, parameters: [{ $ref: '#/components/parameters/Limit' }], responses: ok({ type: 'array', items: { $ref: '#/components/schemas/Thing' } }) },
+      post: { operationId: `createThing${i}`, requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/NewThing' } } } }, responses: ok({ $ref: '#/components/schemas/Thing' }) },
+    };
+    paths[`/things${i}/{id}`] = {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      get: { operationId: `getThing${i}`, responses: ok({ $ref: '#/components/schemas/Thing' }) },
+      delete: { operationId: `deleteThing${i}`, responses: { '204': { description: 'gone' } } },
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Generated', version: '1' },
+    servers: [{ url: 'https://api.example.com/v1' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      parameters: { Limit: { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 100 } } },
+      schemas: {
+        NewThing: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, kind: { type: 'string', enum: ['a', 'b'] } } },
+        Thing: { allOf: [{ $ref: '#/components/schemas/NewThing' }, { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' }, created: { type: 'string', format: 'date-time', nullable: true } } }] },
+      },
+    },
+    paths,
+  };
+}
+
+const CHILD = `
+const fs = require('fs'); const path = require('path');
+const { loadOpenApi } = require(${JSON.stringify(path.join(CORE, 'load-spec.js'))});
+const { planImport } = require(${JSON.stringify(path.join(CORE, 'import-plan.js'))});
+(async () => {
+  const [spec, out] = process.argv.slice(1);
+  const started = process.hrtime.bigint();
+  const doc = await loadOpenApi(spec);
+  const loaded = process.hrtime.bigint();
+  const plan = planImport(doc, { connectorName: 'bench', authType: 'BenchAuth', baseUrlEnv: 'BENCH_BASE_URL', newConnector: true });
+  let files = 0;
+  for (const op of plan.operations) for (const [f, text] of Object.entries(op.files)) { fs.mkdirSync(path.join(out, op.name), { recursive: true }); fs.writeFileSync(path.join(out, op.name, f), text); files++; }
+  const done = process.hrtime.bigint();
+  process.stdout.write(JSON.stringify({ operations: plan.operations.length, skipped: plan.skipped.length, files, loadMs: Number(loaded - started) / 1e6, totalMs: Number(done - started) / 1e6 }));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+function once(spec, out) {
+  fs.rmSync(out, { recursive: true, force: true });
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ['-e', CHILD, spec, out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`import of ${spec} failed: ${r.stderr}`);
+  return { ...JSON.parse(r.stdout), processMs: Date.now() - started };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function run({ log }) {
+  if (!fs.existsSync(path.join(CORE, 'import-plan.js'))) throw new Error('dist/packages/tray-connector is not built: run `npm run build` first');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-bench-import-'));
+  try {
+    const generated = path.join(tmp, 'generated-100.json');
+    fs.writeFileSync(generated, JSON.stringify(generatedSpec(100)));
+    const rows = [];
+    for (const [label, spec] of [
+      ['Ory Kratos (largest vendored spec, 398 kB)', KRATOS],
+      ['generated, 100 operations', generated],
+    ]) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) {
+        runs.push(once(spec, path.join(tmp, 'out')));
+        log(`${label}: run ${i + 1}/${RUNS} ${runs[i].totalMs.toFixed(0)} ms`);
+      }
+      const last = runs[runs.length - 1];
+      rows.push(
+        `| ${label} | ${last.operations} (${last.skipped} not importable) | ${last.files} | ${median(runs.map((r) => r.loadMs)).toFixed(0)} ms | ${median(runs.map((r) => r.totalMs)).toFixed(0)} ms | ${median(runs.map((r) => r.processMs))} ms |`,
+      );
+    }
+    return {
+      title: 'Import from OpenAPI',
+      markdown: [
+        `Median of ${RUNS} runs, each a fresh node process (\`BENCH_IMPORT_RUNS\` changes the count): read + parse + dereference (\`@apidevtools/swagger-parser\`), plan, write every operation's files.`,
+        '',
+        '| Document | Operations | Files written | Read + dereference | Total import | Whole process (incl. node start) |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...rows,
+      ].join('\n'),
+    };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+module.exports = { run };
