@@ -76,6 +76,11 @@ export function createTestWorkspace(name: string, options: { installEmulator?: b
   return ws;
 }
 
+/** A TestWorkspace over an existing folder (e.g. a `git clone` of one made by createTestWorkspace). */
+export function openWorkspace(root: string): TestWorkspace {
+  return makeWorkspace(root);
+}
+
 /** This process's environment with the test settings and `extra` over it; a key set to undefined is removed. */
 function commandEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...extra };
