@@ -54,6 +54,8 @@ export interface RunJobOptions {
   env: NodeJS.ProcessEnv;
   /** What each action (`uses:`) does here: the environment it exports, or nothing. */
   actions: Record<string, (step: WorkflowStep) => Record<string, string> | void>;
+  /** `run:` steps (by name) to replace with something equivalent here, and what to say instead of their output. */
+  replaceSteps?: Record<string, () => string>;
   timeoutMs?: number;
 }
 
@@ -137,6 +139,11 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
         if (!action) throw new Error(`step ${i + 1} uses ${step.uses}, which this runner does not know`);
         exported = { ...exported, ...(options.actions[action](step) ?? {}) };
         results.push({ label, code: 0, output: `(action ${step.uses}${Object.keys(exported).length ? `: ${JSON.stringify(exported)}` : ''})` });
+        continue;
+      }
+      const replacement = step.name ? options.replaceSteps?.[step.name] : undefined;
+      if (replacement) {
+        results.push({ label, code: 0, output: `(replaced here: ${replacement()})` });
         continue;
       }
       const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), options, `step ${label} env ${k}`)]));

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { ciWorkflowGenerator, parseRegionSecrets, testContextScript } from './generator';
+import { affectedFilesScript, ciWorkflowGenerator, parseRegionSecrets, testContextScript } from './generator';
 
 const VALIDATOR = path.join(__dirname, '__fixtures__', 'validate-github-workflow.mjs');
 
@@ -63,9 +63,13 @@ describe('ci-workflow generator', () => {
       'npm ci',
       'nrwl/nx-set-shas@v4',
       "node - <<'NODE'",
-      'npx nx affected -t build test --output-style=stream',
-      'npx nx affected -t deploy --dryRun --output-style=stream',
+      'files="$(',
+      'if [ -z "$TRAY_AFFECTED_FILES" ]; then echo "No changed file (besides deleted connectors): nothing to build or test."; exit 0; fi',
+      'if [ -z "$TRAY_AFFECTED_FILES" ]; then echo "No changed file (besides deleted connectors): nothing to deploy."; exit 0; fi',
     ]);
+    expect(steps[5].run).toContain('echo "TRAY_AFFECTED_FILES=$files" >> "$GITHUB_ENV"');
+    expect(steps[6].run).toContain('npx nx affected -t build test --files="$TRAY_AFFECTED_FILES" --output-style=stream');
+    expect(steps[7].run).toContain('npx nx affected -t deploy --dryRun --files="$TRAY_AFFECTED_FILES" --output-style=stream');
     expect(steps[0].with).toEqual({ 'fetch-depth': 0 });
     expect(steps[4].env).toEqual({ TRAY_TEST_CTX: '${{ secrets.TRAY_TEST_CTX }}' });
     // No token reaches a pull request's job.
@@ -81,7 +85,7 @@ describe('ci-workflow generator', () => {
     const setShas = steps.find((s) => s.uses === 'nrwl/nx-set-shas@v4')!;
     expect(setShas.with).toEqual({ 'main-branch-name': 'main' });
     const last = steps[steps.length - 1];
-    expect(last.run).toBe('npx nx affected -t deploy --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}');
+    expect(last.run!.split('\n')[1]).toBe('npx nx affected -t deploy --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}');
     expect(last.env).toEqual({
       TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_TOKEN_US }}',
       TRAY_API_TOKEN_EU: '${{ secrets.TRAY_API_TOKEN_EU }}',
@@ -127,7 +131,7 @@ describe('ci-workflow generator', () => {
     const steps: Step[] = parse(text).jobs.deploy.steps;
     expect(steps.map((s) => s.uses).filter(Boolean)).toEqual(['actions/checkout@v4', 'pnpm/action-setup@v4', 'actions/setup-node@v4', 'nrwl/nx-set-shas@v4']);
     expect(steps.find((s) => s.name === 'Install')!.run).toMatch(/^pnpm install --frozen-lockfile/);
-    expect(steps[steps.length - 1].run).toMatch(/^pnpm exec nx affected -t deploy/);
+    expect(steps[steps.length - 1].run).toMatch(/\npnpm exec nx affected -t deploy/);
   });
 
   it('refuses unknown providers, regions and bad names, naming the option', async () => {
@@ -152,7 +156,8 @@ describe('ci-workflow generator', () => {
   describe('gitlab', () => {
     const gitlab = async (options: Record<string, unknown> = {}) => {
       await ciWorkflowGenerator(tree, { provider: 'gitlab', skipFormat: true, ...options });
-      return parse(tree.read('.gitlab/ci/tray-connectors.gitlab-ci.yml', 'utf-8')!);
+      // GitLab's own `!reference` tag is left unresolved: the script list it points at is checked on its own.
+      return parse(tree.read('.gitlab/ci/tray-connectors.gitlab-ci.yml', 'utf-8')!, { logLevel: 'error' });
     };
 
     it('writes the same pipeline: merge requests with the merge-base, deploys on the main branch one at a time', async () => {
@@ -166,12 +171,13 @@ describe('ci-workflow generator', () => {
       expect(mr.extends).toBe('.tray-connectors-setup');
       expect(mr.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
       expect(mr.script.join('\n')).toContain('git merge-base FETCH_HEAD HEAD');
-      expect(mr.script).toContain('npx nx affected -t deploy --dryRun --output-style=stream');
+      expect(mr.script).toContain('npx nx affected -t deploy --dryRun --files="$TRAY_AFFECTED_FILES" --output-style=stream');
+      expect(ci['.tray-connectors-files'].script[0]).toContain("node - <<'NODE'");
       const deploy = ci['tray-connectors:deploy'];
       expect(deploy.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == "main" && $CI_PIPELINE_SOURCE == "push"' }]);
       expect(deploy.resource_group).toBe('tray-connectors-deploy-main');
       expect(deploy.variables).toEqual({ TRAY_API_TOKEN_US: '$TRAY_API_KEY_US', GIT_DEPTH: 0 });
-      expect(deploy.script[deploy.script.length - 1]).toBe('npx nx affected -t deploy --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}');
+      expect(deploy.script[deploy.script.length - 1]).toBe('npx nx affected -t deploy --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}');
     });
 
     it('leaves an existing .gitlab-ci.yml alone', async () => {
@@ -219,6 +225,61 @@ describe('ci-workflow generator', () => {
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain('TRAY_TEST_CTX is not JSON');
       expect(r.stdout + r.stderr).not.toContain('not-json-secret-99');
+    });
+  });
+
+  describe('the changed-files script', () => {
+    let dir: string;
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+    const write = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    };
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tray-ci-files-'));
+      git('init', '-q');
+      git('config', 'user.email', 't@example.com');
+      git('config', 'user.name', 't');
+      git('config', 'commit.gpgsign', 'false');
+      for (const name of ['alpha', 'beta', 'gamma']) {
+        write(`connectors/${name}/connector.json`, JSON.stringify({ name, version: '1.0' }));
+        write(`connectors/${name}/project.json`, '{}');
+        write(`connectors/${name}/src/op/operation.json`, '{}');
+      }
+      git('add', '-A');
+      git('commit', '-qm', 'base');
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const run = () => {
+      const r = spawnSync('bash', ['-e', '-c', affectedFilesScript()], { cwd: dir, env: { ...process.env, NX_BASE: git('rev-parse', 'HEAD~1'), NX_HEAD: 'HEAD' }, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      return { files: r.stdout ? r.stdout.split(',').sort() : [], log: r.stderr };
+    };
+
+    it('leaves out every file of a deleted connector (Nx would count it as a change of all projects), keeps the others', () => {
+      git('rm', '-rq', 'connectors/gamma');
+      fs.rmSync(path.join(dir, 'connectors/beta/src/op'), { recursive: true });
+      write('connectors/alpha/src/op/input.ts', 'export type OpInput = {};');
+      git('add', '-A');
+      git('commit', '-qm', 'change');
+      const { files, log } = run();
+      expect(files).toEqual(['connectors/alpha/src/op/input.ts', 'connectors/beta/src/op/operation.json']);
+      expect(log).toContain('deleted connector connectors/gamma/: nothing to build or deploy for it');
+    });
+
+    it('a merge that only deletes a connector leaves nothing; a moved connector counts as new', () => {
+      git('rm', '-rq', 'connectors/gamma');
+      git('commit', '-qm', 'delete');
+      expect(run().files).toEqual([]);
+      git('mv', 'connectors/beta', 'connectors/beta-moved');
+      git('commit', '-qm', 'move');
+      expect(run().files).toEqual(['connectors/beta-moved/connector.json', 'connectors/beta-moved/project.json', 'connectors/beta-moved/src/op/operation.json']);
+    });
+
+    it('without NX_BASE it fails, naming it', () => {
+      const r = spawnSync('bash', ['-e', '-c', affectedFilesScript()], { cwd: dir, env: { ...process.env, NX_BASE: '' }, encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('NX_BASE is not set');
     });
   });
 });

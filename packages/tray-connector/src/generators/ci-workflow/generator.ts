@@ -133,6 +133,38 @@ for (const file of files) {
 NODE`;
 }
 
+/** The environment variable the workflow keeps the changed-file list in, for `nx affected --files`. */
+export const AFFECTED_FILES_ENV = 'TRAY_AFFECTED_FILES';
+
+/**
+ * Prints the files changed between NX_BASE and NX_HEAD, comma-separated, for `nx affected --files`,
+ * leaving out the files of deleted connectors (a folder whose connector.json is gone at NX_HEAD).
+ * Nx treats a deleted project configuration as a change of every project, so without this a merge
+ * that deletes one connector would rebuild and redeploy all the others. A file deleted inside a
+ * connector that still exists (e.g. a removed operation) stays a change of that connector.
+ */
+export function affectedFilesScript(): string {
+  return `node - <<'NODE'
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const base = process.env.NX_BASE;
+const head = process.env.NX_HEAD || 'HEAD';
+if (!base) {
+  console.error('NX_BASE is not set: the affected base must be set before this step');
+  process.exit(1);
+}
+const changed = execFileSync('git', ['diff', '--name-only', '--no-renames', '-z', base, head], { encoding: 'utf8' }).split('\\0').filter(Boolean);
+const deleted = changed
+  .filter((f) => path.posix.basename(f) === 'connector.json' && path.posix.dirname(f) !== '.' && !fs.existsSync(f))
+  .map((f) => path.posix.dirname(f) + '/');
+for (const root of deleted) console.error('deleted connector ' + root + ': nothing to build or deploy for it');
+const files = changed.filter((f) => !deleted.some((root) => f.startsWith(root)));
+console.error(files.length + ' changed file(s) between ' + base + ' and ' + head + (deleted.length ? ' besides deleted connectors' : ''));
+process.stdout.write(files.join(','));
+NODE`;
+}
+
 /** Every line of `text` indented by `spaces` (for a YAML block scalar). */
 function indent(text: string, spaces: number): string {
   const pad = ' '.repeat(spaces);
@@ -152,6 +184,8 @@ export async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflowGenerato
     ...options,
     workflowDir,
     ctxScript: (spaces: number) => indent(testContextScript(options.testContextSecret), spaces),
+    filesScript: (spaces: number) => indent(affectedFilesScript(), spaces),
+    filesEnv: AFFECTED_FILES_ENV,
     template: '',
   });
   if (options.provider === 'gitlab') includeInGitlabCi(tree, file);
