@@ -1,6 +1,7 @@
 import AdmZip from 'adm-zip';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { startEmulator, type Emulator, type EmulatorDeployment } from 'tray-api-emulator';
 import { runJob, readJob, type JobRun, type WorkflowStep } from './support/github-workflow-runner';
@@ -55,9 +56,15 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     return 'node_modules hard-linked from run 2 (same package-lock.json)';
   };
 
-  const runnerEnv = (): NodeJS.ProcessEnv => {
+  const runnerEnv = (dir: string): NodeJS.ProcessEnv => {
+    const home = `${dir}-home`;
+    fs.mkdirSync(home, { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      // A fresh runner: its own HOME, so no Nx cache is shared with earlier runs (Nx 24 shares the
+      // local cache of every checkout of a repository under ~/.nx); npm's cache stays the real one.
+      HOME: home,
+      npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm'),
       NX_DAEMON: 'false',
       NX_NO_CLOUD: 'true',
       NX_TUI: 'false',
@@ -89,7 +96,7 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       sha,
       secrets,
       vars: {},
-      env: runnerEnv(),
+      env: runnerEnv(dir),
       // Runs 1 and 2 run the Install step (npm ci) itself; later runs, with the same lock file, link
       // run 2's installed node_modules instead, to keep the suite short.
       replaceSteps: runs > 2 ? { Install: () => linkNodeModules(dir) } : {},
@@ -144,7 +151,7 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
   afterAll(async () => {
     await emu?.close();
     if (!process.env.E2E_KEEP_WORKSPACE && ws) {
-      for (let i = 1; i <= runs; i++) fs.rmSync(`${ws.root}-run-${i}`, { recursive: true, force: true });
+      for (let i = 1; i <= runs; i++) for (const suffix of ['', '-home']) fs.rmSync(`${ws.root}-run-${i}${suffix}`, { recursive: true, force: true });
       fs.rmSync(origin, { recursive: true, force: true });
     }
     ws?.cleanup();

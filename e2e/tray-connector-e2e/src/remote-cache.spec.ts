@@ -33,9 +33,22 @@ describe('remote cache across two clones', () => {
   const tempRoots: string[] = [];
   const zips = new Map<string, Buffer>();
 
-  const env = () => ({ ...emu.env(), ...cache.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined, NO_PROXY: '127.0.0.1,localhost' });
+  /**
+   * Each clone is another machine: its own HOME, since Nx 24 shares the local cache of every
+   * checkout of one repository under ~/.nx/<workspace id> (npm keeps using the real npm cache).
+   */
+  const homes = new Map<TestWorkspace, string>();
+  const env = (ws: TestWorkspace) => ({
+    ...emu.env(),
+    ...cache.env(),
+    HOME: homes.get(ws),
+    npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm'),
+    TRAY_API_TOKEN: undefined,
+    TRAY_API_URL: undefined,
+    NO_PROXY: '127.0.0.1,localhost',
+  });
   const nx = async (ws: TestWorkspace, args: string): Promise<RunResult> => {
-    const r = await ws.nxAsync(`${args} --output-style=stream`, { env: env() });
+    const r = await ws.nxAsync(`${args} --output-style=stream`, { env: env(ws) });
     if (r.code !== 0) throw new Error(`nx ${args} exited ${r.code} in ${ws.root}\n${r.output}`);
     return r;
   };
@@ -47,7 +60,10 @@ describe('remote cache across two clones', () => {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     execFileSync('git', ['clone', '-q', seed.root, dir]);
     execFileSync('cp', ['-al', path.join(seed.root, 'node_modules'), path.join(dir, 'node_modules')]);
-    return openWorkspace(dir);
+    const ws = openWorkspace(dir);
+    homes.set(ws, path.join(top, 'home'));
+    fs.mkdirSync(path.join(top, 'home'));
+    return ws;
   };
   const zipOf = (ws: TestWorkspace, name: string) => fs.readFileSync(path.join(ws.root, 'connectors', name, '.tray/connector.zip'));
   const since = (n: number) => cache.requests.slice(n);
@@ -86,11 +102,11 @@ describe('remote cache across two clones', () => {
     const start = cache.requests.length;
     const deploymentsBefore = emu.deployments.length;
     const r = await nx(b, 'run-many -t deploy');
+    for (const c of CONNECTORS) expect(r.output).toMatch(new RegExp(`nx run ${c.name}:build\\s+\\[remote cache\\]`));
     const aHashes = cache.requests.slice(0, start).filter((q) => q.method === 'PUT').map((q) => q.hash).sort();
     // Hash portability: B computes exactly A's task hashes for every build, so every lookup hits.
     expect(since(start).filter((q) => q.method === 'GET').map((q) => `${q.hash}:${q.status}`).sort()).toEqual(aHashes.map((h) => `${h}:200`));
     expect(since(start).filter((q) => q.method === 'PUT')).toEqual([]);
-    for (const c of CONNECTORS) expect(r.output).toMatch(new RegExp(`nx run ${c.name}:build\\s+\\[remote cache\\]`));
     for (const c of CONNECTORS) expect(zipOf(b, c.name).equals(zips.get(c.name)!)).toBe(true);
     // No deploy is replayed from any cache: B's deploy sent the zips again.
     const fromB = emu.deployments.slice(deploymentsBefore);
@@ -103,7 +119,7 @@ describe('remote cache across two clones', () => {
     await nx(b, 'run-many -t build --skip-nx-cache');
     for (const c of CONNECTORS) expect(zipOf(b, c.name).equals(zips.get(c.name)!)).toBe(true);
 
-    const machine = [a.root, b.root, seed.root, os.homedir(), os.hostname(), `/${os.userInfo().username}/`].filter((s) => s.length > 3);
+    const machine = [a.root, b.root, seed.root, os.homedir(), homes.get(a)!, homes.get(b)!, os.hostname(), `/${os.userInfo().username}/`].filter((s) => s.length > 3);
     for (const [hash, record] of cache.records) {
       const archive = record[0] === 0x1f && record[1] === 0x8b ? zlib.gunzipSync(record) : record;
       const text = archive.toString('latin1');
@@ -118,7 +134,7 @@ describe('remote cache across two clones', () => {
   });
 
   it('a change in B to one connector rebuilds only that one, and stores only its new build', async () => {
-    b.mustRun('npx nx g tray-connector:operation list_items --project=alpha --no-interactive');
+    b.mustRun('npx nx g tray-connector:operation list_items --project=alpha --no-interactive', { env: env(b) });
     const start = cache.requests.length;
     const r = await nx(b, 'run-many -t build');
     expect(r.output).toMatch(/nx run alpha:build(?!\s+\[)/);
