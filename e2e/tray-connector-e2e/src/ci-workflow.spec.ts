@@ -84,7 +84,7 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     return env;
   };
 
-  async function run(event: 'push' | 'pull_request', sha: string, ref: string): Promise<{ job: JobRun; dir: string; deployments: EmulatorDeployment[]; requests: number }> {
+  async function run(event: 'push' | 'pull_request', sha: string, ref: string, vars: Record<string, string> = {}): Promise<{ job: JobRun; dir: string; deployments: EmulatorDeployment[]; requests: number }> {
     const dir = checkout(sha);
     const before = { deployments: emu.deployments.length, requests: emu.requests.length };
     const job = await runJob({
@@ -95,7 +95,7 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       ref,
       sha,
       secrets,
-      vars: {},
+      vars,
       env: runnerEnv(dir),
       // Runs 1 and 2 run the Install step (npm ci) itself; later runs, with the same lock file, link
       // run 2's installed node_modules instead, to keep the suite short.
@@ -199,9 +199,14 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     git(ws.root, 'merge', '-q', '--no-ff', 'feature', '-m', 'Merge pull request #1 from feature');
     git(ws.root, 'push', '-q', 'origin', 'main');
     const sha = git(ws.root, 'rev-parse', 'HEAD');
-    const { job, dir, deployments } = await run('push', sha, 'refs/heads/main');
+    const sharesBefore = emu.shares.length;
+    // The repository variable TRAY_SHARE_WITH: every deployed connector is shared in each of its regions.
+    const { job, dir, deployments } = await run('push', sha, 'refs/heads/main', { TRAY_SHARE_WITH: 'jane@acme.example,john@acme.example' });
     expect(job.success ? '' : job.output).toBe('');
     expect(deployed(deployments)).toEqual(['alpha@us:Deployed', 'beta@eu:Deployed', 'beta@us:Deployed', 'gamma@apac:Deployed', 'gamma@eu:Deployed']);
+    expect(emu.shares.slice(sharesBefore).map((sh) => `${sh.name}@${sh.region}:${sh.emails.join('+')}`).sort()).toEqual(
+      ['alpha@us', 'beta@eu', 'beta@us', 'gamma@apac', 'gamma@eu'].map((d) => `${d}:jane@acme.example+john@acme.example`),
+    );
     for (const d of deployments) {
       // What was deployed is the zip this run built, with the operation the merge added.
       const zip = fs.readFileSync(path.join(dir, 'connectors', d.name, '.tray/connector.zip'));
