@@ -76,6 +76,11 @@ export function createTestWorkspace(name: string, options: { installEmulator?: b
   return ws;
 }
 
+/** A TestWorkspace over an existing folder (e.g. a `git clone` of one made by createTestWorkspace). */
+export function openWorkspace(root: string): TestWorkspace {
+  return makeWorkspace(root, path.basename(root));
+}
+
 /**
  * This process's environment with the test settings and `extra` over it; a key set to undefined is removed.
  * Nx 24 keeps the cache and task database of a git workspace under ~/.nx/<workspace id>: the test

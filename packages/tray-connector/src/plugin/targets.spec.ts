@@ -22,13 +22,14 @@ describe('connector targets', () => {
   it('deploy depends on build, hashes the zip and the Tray organisation (URL and token variables), and is never input-less', () => {
     const deploy = deployTarget(['us', 'eu']);
     expect(deploy.dependsOn).toEqual(['build']);
-    expect(deploy.cache).toBe(true);
+    expect(deploy.cache).toBe(false);
+    expect(deploy.outputs).toEqual(['{projectRoot}/.tray/deploy-result.json']);
     expect(deploy.options).toEqual({ regions: ['us', 'eu'] });
     expect(deploy.inputs).toEqual([{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))]);
     expect([...DEPLOY_ENV_INPUTS].sort()).toEqual(
       ['TRAY_API_TOKEN', 'TRAY_API_TOKEN_US', 'TRAY_API_TOKEN_EU', 'TRAY_API_TOKEN_APAC', 'TRAY_API_URL', 'TRAY_API_URL_US', 'TRAY_API_URL_EU', 'TRAY_API_URL_APAC'].sort(),
     );
-    expect(deploy.metadata?.description).toMatch(/--skip-nx-cache/);
+    expect(deploy.metadata?.description).toMatch(/never cached/);
   });
 
   it('deploy depends on the build target under its configured name', () => {

@@ -10,6 +10,8 @@ import { type Region, REGION_INFO, REGIONS, SHARED_TOKEN_ENV, SHARED_URL_ENV } f
 export const PLUGIN_NAME = 'tray-connector';
 export const CONNECTOR_TAG = 'tray-connector';
 export const DEFAULT_ZIP_PATH = '{projectRoot}/.tray/connector.zip';
+/** The deploy target's output: what the last deploy did per region (core/deploy-result.ts). */
+export const DEPLOY_RESULT_OUTPUT = '{projectRoot}/.tray/deploy-result.json';
 
 /** Tray's regions, as core/regions.ts defines them. */
 export const REGION_NAMES = REGIONS;
@@ -84,13 +86,14 @@ export function deployTarget(regions: string[], names: TargetNames = DEFAULT_TAR
   return {
     executor: 'tray-connector:deploy',
     dependsOn: [names.build],
-    cache: true,
+    // Never replayed from a (local or remote) cache: only Tray knows what it runs, so a deploy that runs sends the zip.
+    cache: false,
     inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
-    outputs: [],
+    outputs: [DEPLOY_RESULT_OUTPUT],
     options: { regions },
     metadata: {
       description:
-        'Deploy the built zip to every Tray region in options.regions and wait until each reports Deployed; a re-run for the same zip, regions, API URLs and tokens is a cache hit (--skip-nx-cache forces it)',
+        'Deploy the built zip to every Tray region in options.regions and wait until each reports Deployed; never cached; the per-region result goes to .tray/deploy-result.json',
     },
   };
 }

@@ -1,9 +1,11 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { readConnectorConfig } from '../../core/connector-config';
 import { deployConnector } from '../../core/deploy-connector';
+import { appendStepSummary, toDeployResult, writeDeployResult, type DeployResultInput } from '../../core/deploy-result';
 import { isTrayConnectorError } from '../../core/errors';
 import { createProgressReporter } from '../../core/progress';
 import { parseRegions, type Region } from '../../core/regions';
+import { redact } from '../../core/redact';
 import { DEFAULT_ZIP_PATH } from '../../plugin/targets';
 import type { DeployExecutorSchema } from './schema';
 import { findTarget, listOption, nxLogger, projectOf, resolveProjectPath, tokensInEnv } from '../shared/executor-context';
@@ -12,9 +14,12 @@ import { findTarget, listOption, nxLogger, projectOf, resolveProjectPath, tokens
 export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const secrets = tokensInEnv();
   const log = nxLogger(context.isVerbose, secrets);
+  const startedAt = new Date();
+  let result: Omit<DeployResultInput, 'finishedAt' | 'regions'> & { absRoot: string } | undefined;
   try {
     const project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
+    result = { absRoot: project.absRoot, project: project.name, connector: connector.name, version: connector.version, dryRun: options.dryRun ?? false, startedAt };
     const build = findTarget(project.targets, 'tray-connector:build', 'build');
     const zipOption = options.zipPath ?? (build?.options?.outputPath as string | undefined) ?? DEFAULT_ZIP_PATH;
     const zipPath = resolveProjectPath(zipOption, context.root, project.root);
@@ -48,10 +53,29 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
       const failed = outcome.regions.filter((r) => !r.ok).map((r) => r.region);
       log.error(`Deploy of ${connector.name} ${connector.version} failed in ${failed.join(', ')} (${outcome.regions.length - failed.length} of ${outcome.regions.length} regions ok).`);
     }
+    recordResult(result, outcome.regions, log);
     return { success: outcome.success };
   } catch (e) {
-    if (isTrayConnectorError(e)) log.error(e.message);
-    else log.error(`tray-connector:deploy failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
+    const message = isTrayConnectorError(e) ? redact(e.message, secrets) : `tray-connector:deploy failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`;
+    log.error(message);
+    recordResult(result, [], log, message);
     return { success: false };
+  }
+}
+
+/** `.tray/deploy-result.json` and, on GitHub Actions, the job summary (see core/deploy-result.ts); never fails the deploy. */
+function recordResult(
+  base: (Omit<DeployResultInput, 'finishedAt' | 'regions'> & { absRoot: string }) | undefined,
+  regions: DeployResultInput['regions'],
+  log: ReturnType<typeof nxLogger>,
+  error?: string,
+): void {
+  if (!base) return;
+  try {
+    const result = toDeployResult({ ...base, finishedAt: new Date(), regions, error });
+    writeDeployResult(base.absRoot, result);
+    appendStepSummary(result);
+  } catch (e) {
+    log.warn(`Could not write the deploy result (.tray/deploy-result.json or GITHUB_STEP_SUMMARY): ${e instanceof Error ? e.message : String(e)}`);
   }
 }

@@ -1,0 +1,272 @@
+import AdmZip from 'adm-zip';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startEmulator, type Emulator, type EmulatorDeployment } from 'tray-api-emulator';
+import { runJob, readJob, type JobRun, type WorkflowStep } from './support/github-workflow-runner';
+import { createTestWorkspace, type TestWorkspace } from './support/workspace';
+
+/**
+ * Issue 12.1 and 11.4/11.5: `nx g tray-connector:ci-workflow --provider=github` in a monorepo of three
+ * connectors, and the generated workflow's `run:` steps executed in order, in a fresh clone per run
+ * (as a GitHub runner gets it), with GitHub's environment simulated and the emulator as Tray:
+ *   1. a pull request changing the three connectors: install, test contexts, build+test, deploy dry run;
+ *   2. its merge to main: every connector deployed to its own regions, results in the log, in
+ *      .tray/deploy-result.json and in the job summary;
+ *   3. a merge that fails in one region, then 4. a merge that changes nothing: the failed connector is
+ *      deployed again, because nx-set-shas' base is the last successful run;
+ *   5. a merge that deletes a connector: nothing to deploy, no failure.
+ * nx-set-shas is an action, not a run step: the test exports the NX_BASE/NX_HEAD it would (pull
+ * request: merge-base with origin/main; push: the commit of the last successful run on main).
+ */
+
+const WORKFLOW = '.github/workflows/tray-connectors.yml';
+const CONNECTORS = [
+  { name: 'alpha', regions: 'us', auth: 'token' },
+  { name: 'beta', regions: 'us,eu', auth: 'none' },
+  { name: 'gamma', regions: 'eu,apac', auth: 'none' },
+] as const;
+const CTX_SECRET_TOKEN = 'ci-secret-access-token-7781';
+
+describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
+  let emu: Emulator;
+  let ws: TestWorkspace;
+  let origin: string;
+  let runs = 0;
+  /** The commit of the last successful push run on main (what nx-set-shas finds). */
+  let lastGreen: string;
+  let secrets: Record<string, string>;
+
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+
+  /** A fresh clone of origin at `sha`, as actions/checkout with fetch-depth 0 gives it. */
+  const checkout = (sha: string): string => {
+    const dir = path.join(path.dirname(ws.root), `${path.basename(ws.root)}-run-${++runs}`);
+    git(path.dirname(ws.root), 'clone', '-q', origin, dir);
+    git(dir, 'checkout', '-q', '--detach', sha);
+    return dir;
+  };
+
+  const linkNodeModules = (dir: string): string => {
+    const run2 = `${ws.root}-run-2`;
+    const lock = (d: string) => fs.readFileSync(path.join(d, 'package-lock.json'), 'utf8');
+    if (lock(dir) !== lock(run2)) throw new Error('package-lock.json changed since run 2: this run must install for itself');
+    execFileSync('cp', ['-al', path.join(run2, 'node_modules'), path.join(dir, 'node_modules')]);
+    return 'node_modules hard-linked from run 2 (same package-lock.json)';
+  };
+
+  const runnerEnv = (dir: string): NodeJS.ProcessEnv => {
+    const home = `${dir}-home`;
+    fs.mkdirSync(home, { recursive: true });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      // A fresh runner: its own HOME, so no Nx cache is shared with earlier runs (Nx 24 shares the
+      // local cache of every checkout of a repository under ~/.nx); npm's cache stays the real one.
+      HOME: home,
+      npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), '.npm'),
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      NX_TUI: 'false',
+      NX_INTERACTIVE: 'false',
+      FORCE_COLOR: '0',
+      // actions/setup-node's `cache: npm` restores ~/.npm: here npm's own cache plays that part.
+      npm_config_prefer_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+      // The emulator stands in for Tray: its URLs replace Tray's (the workflow itself sets none).
+      TRAY_API_URL_US: emu.urlFor('us'),
+      TRAY_API_URL_EU: emu.urlFor('eu'),
+      TRAY_API_URL_APAC: emu.urlFor('apac'),
+    };
+    for (const key of Object.keys(env)) if (/^(TRAY_API_TOKEN|TRAY_API_KEY|NX_BASE$|NX_HEAD$|GITHUB_|NX_SKIP_NX_CACHE)/.test(key)) delete env[key];
+    return env;
+  };
+
+  async function run(event: 'push' | 'pull_request', sha: string, ref: string, vars: Record<string, string> = {}): Promise<{ job: JobRun; dir: string; deployments: EmulatorDeployment[]; requests: number }> {
+    const dir = checkout(sha);
+    const before = { deployments: emu.deployments.length, requests: emu.requests.length };
+    const job = await runJob({
+      workspace: dir,
+      workflowFile: WORKFLOW,
+      job: event === 'push' ? 'deploy' : 'pull-request',
+      event,
+      ref,
+      sha,
+      secrets,
+      vars,
+      env: runnerEnv(dir),
+      // Runs 1 and 2 run the Install step (npm ci) itself; later runs, with the same lock file, link
+      // run 2's installed node_modules instead, to keep the suite short.
+      replaceSteps: runs > 2 ? { Install: () => linkNodeModules(dir) } : {},
+      actions: {
+        'actions/checkout': (step: WorkflowStep) => {
+          expect(step.with?.['fetch-depth']).toBe(0); // the clone above has the whole history
+        },
+        'actions/setup-node': () => undefined,
+        'nrwl/nx-set-shas': () =>
+          event === 'pull_request'
+            ? { NX_BASE: git(dir, 'merge-base', 'origin/main', 'HEAD'), NX_HEAD: git(dir, 'rev-parse', 'HEAD') }
+            : { NX_BASE: lastGreen, NX_HEAD: git(dir, 'rev-parse', 'HEAD') },
+      },
+    });
+    if (event === 'push' && job.success) lastGreen = sha;
+    return { job, dir, deployments: emu.deployments.slice(before.deployments), requests: emu.requests.length - before.requests };
+  }
+
+  const deployed = (ds: EmulatorDeployment[]) => ds.map((d) => `${d.name}@${d.region}:${d.status}`).sort();
+  const expectNoSecret = (text: string) => {
+    for (const value of [...Object.values(emu.tokens), CTX_SECRET_TOKEN]) expect(text).not.toContain(value);
+  };
+  /** Adds an operation to a connector (a change of its zip) in the developer's clone. */
+  const changeConnector = (name: string, operation: string) => ws.mustRun(`npx nx g tray-connector:operation ${operation} --project=${name} --no-interactive`);
+
+  beforeAll(async () => {
+    emu = await startEmulator({ deployDelayMs: 50 });
+    secrets = {
+      // Tray's example pipeline's secret names, mapped with --regions.
+      TRAY_API_KEY_US: emu.tokens.us,
+      TRAY_API_KEY_EU: emu.tokens.eu,
+      TRAY_API_KEY_APAC: emu.tokens.apac,
+      TRAY_TEST_CTX: JSON.stringify({ alpha: { auth: { authType: 'TOKEN', authId: 'ci', user: { access_token: CTX_SECRET_TOKEN }, app: {} } } }),
+    };
+    ws = createTestWorkspace('ci-workflow', {
+      extraDevDependencies: { '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0', jest: '30.5.2', 'ts-jest': '29.4.15', '@types/jest': '30.0.0', typescript: '5.9.3' },
+    });
+    ws.mustRun('npx nx g tray-connector:init --no-interactive');
+    for (const c of CONNECTORS) ws.mustRun(`npx nx g tray-connector:new ${c.name} --regions=${c.regions} --auth=${c.auth} --no-interactive`);
+    // beta commits a sample test context; alpha's comes from the secret; gamma has neither.
+    ws.write('connectors/beta/test.ctx.example.json', '{}\n');
+    ws.mustRun('npx nx g tray-connector:ci-workflow --provider=github --regions=us=TRAY_API_KEY_US,eu=TRAY_API_KEY_EU,apac=TRAY_API_KEY_APAC --no-interactive');
+    ws.commit('three connectors and the CI workflow');
+    origin = `${ws.root}-origin.git`;
+    git(path.dirname(ws.root), 'clone', '-q', '--bare', ws.root, origin);
+    git(ws.root, 'remote', 'add', 'origin', origin);
+    git(ws.root, 'fetch', '-q', 'origin');
+    // The repository's first commit counts as deployed: its own run is not the subject here.
+    lastGreen = git(ws.root, 'rev-parse', 'HEAD');
+  });
+
+  afterAll(async () => {
+    await emu?.close();
+    if (!process.env.E2E_KEEP_WORKSPACE && ws) {
+      for (let i = 1; i <= runs; i++) for (const suffix of ['', '-home']) fs.rmSync(`${ws.root}-run-${i}${suffix}`, { recursive: true, force: true });
+      fs.rmSync(origin, { recursive: true, force: true });
+    }
+    ws?.cleanup();
+  });
+
+  it('the generator wrote a workflow whose jobs run only run: steps and the three known actions', () => {
+    const pr = readJob(ws.root, WORKFLOW, 'pull-request');
+    const deploy = readJob(ws.root, WORKFLOW, 'deploy');
+    expect(pr.if).toBe("github.event_name == 'pull_request'");
+    expect(deploy.if).toBe("github.event_name == 'push'");
+    expect(deploy.steps[deploy.steps.length - 1].env).toMatchObject({ TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_KEY_US }}' });
+    expect(ws.read('.gitignore')).toContain('*.ctx.json');
+    expect(ws.exists('connectors/alpha/src/test.ctx.json')).toBe(true); // here, but not committed:
+    expect(git(ws.root, 'ls-files', 'connectors/alpha/src')).not.toContain('test.ctx.json');
+  });
+
+  it('1. a pull request changing three connectors: fresh clone, test contexts, build and test, a dry run that sends nothing', async () => {
+    git(ws.root, 'checkout', '-q', '-b', 'feature');
+    for (const c of CONNECTORS) changeConnector(c.name, 'list_items');
+    ws.commit('add list_items to every connector');
+    git(ws.root, 'push', '-q', 'origin', 'feature');
+    const { job, dir, requests } = await run('pull_request', git(ws.root, 'rev-parse', 'HEAD'), 'refs/pull/1/merge');
+    expect(job.success ? '' : job.output).toBe('');
+
+    // test.ctx.json, git-ignored and so missing from the clone, was created: secret, sample, {}.
+    const ctx = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, 'connectors', name, 'src/test.ctx.json'), 'utf8'));
+    expect(ctx('alpha').auth.user.access_token).toBe(CTX_SECRET_TOKEN);
+    expect(ctx('beta')).toEqual({});
+    expect(ctx('gamma')).toEqual({});
+    expect(job.output).toContain('connectors/beta/src/test.ctx.json: from connectors/beta/test.ctx.example.json');
+
+    const buildTest = job.steps.find((s) => s.label === 'Build and test the affected connectors')!;
+    expect(buildTest.output).toMatch(/Successfully ran targets build, test for 3 projects/);
+    const dry = job.steps[job.steps.length - 1].output;
+    for (const [name, region] of [['alpha', 'us'], ['beta', 'us'], ['beta', 'eu'], ['gamma', 'eu'], ['gamma', 'apac']]) {
+      expect(dry).toContain(`[dry run] ${region}: POST ${emu.urlFor(region as 'us')}/cdk/v1/deployments/connectors/${name}/versions/1.0/deploy-connector-from-source`);
+    }
+    expect(requests).toBe(0);
+    for (const c of CONNECTORS) expect(job.summary).toContain(`Dry run of ${c.name} 1.0 (${c.name})`);
+    expectNoSecret(job.output + job.summary);
+  });
+
+  it('2. the merge deploys the three connectors, each to its own regions; the log, deploy-result.json and the job summary show it', async () => {
+    git(ws.root, 'checkout', '-q', 'main');
+    git(ws.root, 'merge', '-q', '--no-ff', 'feature', '-m', 'Merge pull request #1 from feature');
+    git(ws.root, 'push', '-q', 'origin', 'main');
+    const sha = git(ws.root, 'rev-parse', 'HEAD');
+    const sharesBefore = emu.shares.length;
+    // The repository variable TRAY_SHARE_WITH: every deployed connector is shared in each of its regions.
+    const { job, dir, deployments } = await run('push', sha, 'refs/heads/main', { TRAY_SHARE_WITH: 'jane@acme.example,john@acme.example' });
+    expect(job.success ? '' : job.output).toBe('');
+    expect(deployed(deployments)).toEqual(['alpha@us:Deployed', 'beta@eu:Deployed', 'beta@us:Deployed', 'gamma@apac:Deployed', 'gamma@eu:Deployed']);
+    expect(emu.shares.slice(sharesBefore).map((sh) => `${sh.name}@${sh.region}:${sh.emails.join('+')}`).sort()).toEqual(
+      ['alpha@us', 'beta@eu', 'beta@us', 'gamma@apac', 'gamma@eu'].map((d) => `${d}:jane@acme.example+john@acme.example`),
+    );
+    for (const d of deployments) {
+      // What was deployed is the zip this run built, with the operation the merge added.
+      const zip = fs.readFileSync(path.join(dir, 'connectors', d.name, '.tray/connector.zip'));
+      expect(d.zip.equals(zip)).toBe(true);
+      expect(new AdmZip(zip).getEntry(`${d.name}/src/list_items/operation.json`)).toBeTruthy();
+    }
+    const deployLog = job.steps[job.steps.length - 1].output;
+    for (const c of CONNECTORS) {
+      const ids = deployments.filter((d) => d.name === c.name);
+      // --output-style=stream: each deploy's summary table is in the log, not hidden as a successful task.
+      expect(deployLog).toMatch(new RegExp(`Deploy of ${c.name} 1\\.0: ${ids.length}/${ids.length} regions? ok`));
+      const result = JSON.parse(fs.readFileSync(path.join(dir, 'connectors', c.name, '.tray/deploy-result.json'), 'utf8'));
+      expect(result).toMatchObject({ connector: c.name, dryRun: false, success: true });
+      expect(result.regions.map((r: { deploymentId: string }) => r.deploymentId).sort()).toEqual(ids.map((d) => d.id).sort());
+      expect(job.summary).toContain(`Deploy of ${c.name} 1.0 (${c.name}): ${ids.length}/${ids.length} regions ok`);
+      for (const d of ids) expect(job.summary).toContain(`| ${d.region} | \`${d.id}\` | Deployed |`);
+    }
+    expect(lastGreen).toBe(sha);
+    expectNoSecret(job.output + job.summary);
+  });
+
+  it('3. a deploy that fails in one region fails the job; 4. the next merge, which changes nothing, deploys that connector again', async () => {
+    changeConnector('beta', 'search_items');
+    ws.commit('beta: search_items');
+    git(ws.root, 'push', '-q', 'origin', 'main');
+    const failedSha = git(ws.root, 'rev-parse', 'HEAD');
+    const greenBefore = lastGreen;
+    emu.failDeployments(1, { region: 'eu', name: 'beta' });
+    const failed = await run('push', failedSha, 'refs/heads/main');
+    expect(failed.job.success).toBe(false);
+    expect(deployed(failed.deployments)).toEqual(['beta@eu:Failed', 'beta@us:Deployed']);
+    expect(failed.job.summary).toContain('❌ Deploy of beta 1.0 (beta): 1/2 regions ok');
+    expect(lastGreen).toBe(greenBefore);
+
+    ws.write('README.md', '# connectors\n');
+    ws.commit('README only');
+    git(ws.root, 'push', '-q', 'origin', 'main');
+    const retried = await run('push', git(ws.root, 'rev-parse', 'HEAD'), 'refs/heads/main');
+    expect(retried.job.success ? '' : retried.job.output).toBe('');
+    expect(deployed(retried.deployments)).toEqual(['beta@eu:Deployed', 'beta@us:Deployed']);
+  });
+
+  it('5. a merge that deletes a connector: nothing to deploy, no failure', async () => {
+    git(ws.root, 'rm', '-rq', 'connectors/gamma');
+    fs.rmSync(path.join(ws.root, 'connectors/gamma'), { recursive: true, force: true });
+    ws.commit('remove the gamma connector');
+    git(ws.root, 'push', '-q', 'origin', 'main');
+    const { job, requests } = await run('push', git(ws.root, 'rev-parse', 'HEAD'), 'refs/heads/main');
+    expect(job.success ? '' : job.output).toBe('');
+    expect(requests).toBe(0);
+    expect(job.output).not.toMatch(/gamma:(build|deploy)/);
+  });
+
+  it('6. a merge that changes nothing deployable: nothing sent, the job succeeds', async () => {
+    ws.write('README.md', '# connectors\n\nDeployed by CI.\n');
+    ws.commit('README again');
+    git(ws.root, 'push', '-q', 'origin', 'main');
+    const { job, requests } = await run('push', git(ws.root, 'rev-parse', 'HEAD'), 'refs/heads/main');
+    expect(job.success ? '' : job.output).toBe('');
+    expect(requests).toBe(0);
+    expect(job.summary).toBe('');
+  });
+});

@@ -1,0 +1,122 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { formatDuration } from './progress';
+
+/**
+ * What one deploy of one connector did, kept where CI can see it: `.tray/deploy-result.json` in the
+ * project (the deploy target's declared output) and, on GitHub Actions, a markdown table appended to
+ * the file `GITHUB_STEP_SUMMARY` names. No secret is in it: messages come redacted from deploy.
+ */
+
+/** The result file, relative to the project root. */
+export const DEPLOY_RESULT_FILE = '.tray/deploy-result.json';
+/** The environment variable GitHub Actions sets to the job summary file of the current step. */
+export const STEP_SUMMARY_ENV = 'GITHUB_STEP_SUMMARY';
+
+export interface DeployResultRegion {
+  region: string;
+  ok: boolean;
+  status: string;
+  deploymentId: string | null;
+  durationMs: number;
+  message: string | null;
+}
+
+export interface DeployResult {
+  project: string;
+  connector: string;
+  version: string;
+  dryRun: boolean;
+  success: boolean;
+  /** ISO 8601, when the deploy started and finished. */
+  startedAt: string;
+  finishedAt: string;
+  regions: DeployResultRegion[];
+  /** A failure before any region was tried (no token, no zip, ...), already redacted. */
+  error: string | null;
+}
+
+/** What deploy reports per region (deploy-connector's RegionOutcome has these fields). */
+export interface RegionOutcomeLike {
+  region: string;
+  ok: boolean;
+  status: string;
+  deploymentId?: string;
+  durationMs: number;
+  message?: string;
+  shareMessage?: string;
+}
+
+export interface DeployResultInput {
+  project: string;
+  connector: string;
+  version: string;
+  dryRun: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  regions: readonly RegionOutcomeLike[];
+  error?: string;
+}
+
+export function toDeployResult(input: DeployResultInput): DeployResult {
+  const regions = input.regions.map((r) => ({
+    region: r.region,
+    ok: r.ok,
+    status: r.status,
+    deploymentId: r.deploymentId ?? null,
+    durationMs: r.durationMs,
+    message: r.message ?? r.shareMessage ?? null,
+  }));
+  return {
+    project: input.project,
+    connector: input.connector,
+    version: input.version,
+    dryRun: input.dryRun,
+    success: !input.error && regions.length > 0 && regions.every((r) => r.ok),
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    regions,
+    error: input.error ?? null,
+  };
+}
+
+/** Writes `<projectRoot>/.tray/deploy-result.json` (replacing the last one) and returns its path. */
+export function writeDeployResult(projectAbsRoot: string, result: DeployResult): string {
+  const file = path.join(projectAbsRoot, DEPLOY_RESULT_FILE);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  return file;
+}
+
+function cell(value: string): string {
+  return value.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** The result as a GitHub-flavoured markdown section: a heading line and one table row per region. */
+export function deployResultMarkdown(result: DeployResult): string {
+  const ok = result.regions.filter((r) => r.ok).length;
+  const mark = result.success ? '✅' : '❌';
+  const what = result.dryRun ? 'Dry run of' : 'Deploy of';
+  const lines = [`### ${mark} ${what} ${cell(result.connector)} ${cell(result.version)} (${cell(result.project)}): ${ok}/${result.regions.length} regions ok`, ''];
+  if (result.error) lines.push(`> ${cell(result.error)}`, '');
+  if (result.regions.length) {
+    lines.push('| Region | Deployment id | Status | Duration | Finished | Note |', '| --- | --- | --- | --- | --- | --- |');
+    for (const r of result.regions) {
+      const duration = result.dryRun ? '-' : formatDuration(r.durationMs);
+      lines.push(`| ${r.region} | ${r.deploymentId ? `\`${r.deploymentId}\`` : '-'} | ${cell(r.status)} | ${duration} | ${result.finishedAt} | ${cell(r.message ?? '')} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Appends the markdown section to the file `env.GITHUB_STEP_SUMMARY` names, when it is set;
+ * returns that path, or undefined when not on GitHub Actions.
+ */
+export function appendStepSummary(result: DeployResult, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const file = env[STEP_SUMMARY_ENV];
+  if (!file) return undefined;
+  fs.appendFileSync(file, deployResultMarkdown(result));
+  return file;
+}

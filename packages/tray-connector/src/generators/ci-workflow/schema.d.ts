@@ -1,0 +1,20 @@
+export type CiProvider = 'github' | 'gitlab';
+
+export interface CiWorkflowGeneratorSchema {
+  /** github or gitlab. */
+  provider: CiProvider;
+  /** Workflow name; the file name is its kebab-case. Default 'Tray connectors'. */
+  name?: string;
+  /** The branch whose pushes deploy; default nx.json defaultBase, else main. */
+  mainBranch?: string;
+  /** region or region=SECRET_NAME, as an array or a comma list; default us, eu, apac with TRAY_API_TOKEN_<REGION>. */
+  regions?: string[] | string;
+  /** Variable with e-mails to share deployed connectors with; default TRAY_SHARE_WITH. */
+  shareWithVariable?: string;
+  /** Secret with {"<connector>": <test.ctx.json>}; default TRAY_TEST_CTX. */
+  testContextSecret?: string;
+  /** Node.js version; default '20'. */
+  nodeVersion?: string;
+  /** Default false. */
+  skipFormat?: boolean;
+}
