@@ -28,7 +28,8 @@ const DEPLOY_INPUTS_0_1_0 = [
   ),
 ];
 type Target = Record<string, unknown>;
-type TargetKind = keyof TargetNames;
+/** The four targets 0.1.0 wrote (status came later). */
+type TargetKind = Exclude<keyof TargetNames, 'status'>;
 const TARGETS_0_1_0: Record<TargetKind, Target> = {
   build: {
     executor: 'tray-connector:build',
