@@ -78,17 +78,22 @@ export function testTarget(): TargetConfiguration {
   };
 }
 
+/**
+ * Deploy is never cached: only Tray knows what it runs, so a deploy that runs sends the zip (a revert
+ * A->B->A must reach Tray, whoever deployed B and from wherever). Its inputs are what task-level
+ * `nx affected` selects it by: the built zip and the variables naming the Tray organisation.
+ */
 export function deployTarget(regions: string[], names: TargetNames = DEFAULT_TARGET_NAMES): TargetConfiguration {
   return {
     executor: 'tray-connector:deploy',
     dependsOn: [names.build],
-    cache: true,
+    cache: false,
     inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
     outputs: [],
     options: { regions },
     metadata: {
       description:
-        'Deploy the built zip to every Tray region in options.regions and wait until each reports Deployed; a re-run for the same zip, regions, API URLs and tokens is a cache hit (--skip-nx-cache forces it)',
+        'Deploy the built zip to every Tray region in options.regions and wait until each reports Deployed; never replayed from the cache (nx affected -t deploy selects what changed)',
     },
   };
 }

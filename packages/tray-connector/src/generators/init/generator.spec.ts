@@ -116,7 +116,7 @@ describe('init generator', () => {
     });
     expect(targetDefaults['tray-connector:deploy']).toEqual({
       dependsOn: ['build'],
-      cache: true,
+      cache: false,
       inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
     });
   });
