@@ -9,6 +9,7 @@ function fakeClock(start = Date.parse('2026-11-27T10:00:00.000Z')) {
 describe('progress', () => {
   it('formats durations and tables', () => {
     expect([formatDuration(250), formatDuration(1500), formatDuration(125_000)]).toEqual(['250ms', '1.5s', '2m05s']);
+    expect([formatDuration(899_700), formatDuration(100_000_000)]).toEqual(['15m00s', '27h46m40s']);
     expect(formatTable(['Region', 'Status'], [['us', 'Deployed'], ['apac', 'Failed']])).toBe(
       ['Region  Status', '------  --------', 'us      Deployed', 'apac    Failed'].join('\n'),
     );
