@@ -54,6 +54,16 @@ describe('progress', () => {
     expect(log.lines).toEqual(['SUMMARY']);
   });
 
+  it('on a terminal, live lines mask the secrets in every encoded form', () => {
+    const writes: string[] = [];
+    const secret = 'tok-live-5ecret-77';
+    const p = createProgressReporter({ logger: createRecordingLogger(), stream: { isTTY: true, columns: 300, write: (s: string) => writes.push(s) }, tty: true, tickMs: 0, secrets: [secret] });
+    p.event({ type: 'note', region: 'us', message: `echo ${secret} ${encodeURIComponent(secret)} ${Buffer.from(secret).toString('base64')}` });
+    p.finish('done');
+    expect(writes.join('')).toContain('echo *** *** ***');
+    expect(writes.join('')).not.toContain(Buffer.from(secret).toString('base64'));
+  });
+
   it('on a terminal, lines are cut to the terminal width', () => {
     const writes: string[] = [];
     const p = createProgressReporter({

@@ -1,4 +1,5 @@
 import type { Logger } from './logger';
+import { redact } from './redact';
 import type { Region } from './regions';
 
 /**
@@ -40,6 +41,8 @@ export interface ProgressOptions {
   now?(): number;
   /** Redraw period of the elapsed-time counters in live mode; 0 disables the timer. Default 1000 ms. */
   tickMs?: number;
+  /** Masked (in all their encoded forms) in live lines, which are written to the stream directly. */
+  secrets?: readonly string[];
 }
 
 interface RegionState {
@@ -132,7 +135,7 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       });
       for (const l of lines) out += `\r\x1b[2K${l}\n`;
       drawn = lines.length;
-      stream.write(out);
+      stream.write(options.secrets?.length ? redact(out, options.secrets) : out);
     };
     const timer = options.tickMs === 0 ? undefined : setInterval(draw, options.tickMs ?? 1000);
     timer?.unref();

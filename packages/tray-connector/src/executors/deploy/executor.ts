@@ -28,7 +28,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     } catch {
       regionNames = []; // deployConnector reports the problem with the others
     }
-    const progress = createProgressReporter({ logger: log, regions: regionNames });
+    const progress = createProgressReporter({ logger: log, regions: regionNames, secrets });
     log.info(
       `${options.dryRun ? '[dry run] ' : ''}Deploying ${connector.name} ${connector.version} (${project.name}) from ${zipPath} to ${regions.join(', ') || '(no region)'}`,
     );
