@@ -316,6 +316,11 @@ describe('deployConnector against the emulator', () => {
       expect(us.status).toBe('Rate limited');
       expect(us.message).toMatch(/^us: Tray asked to wait 27h46m40s \(Retry-After on the status request\), longer than the \S+ left of "timeoutSeconds" \(30.0s\); stopped instead of waiting\./);
       expect(us.message).toContain(`Deployment ${us.deploymentId} may still finish: check GET ${us.statusUrl}`);
+
+      emu.rateLimitNext(1, 100_000, { kind: 'deploy' });
+      const post = await deployConnector(options({ regions: ['eu'], timeoutMs: 30_000 }));
+      expect(post.regions[0].message).toMatch(/^eu: Tray asked to wait 27h46m40s \(Retry-After on the deploy request\), .*Tray did not take this source/);
+      expect(emu.requests.filter((r) => r.kind === 'deploy' && r.region === 'eu')).toHaveLength(1);
     });
 
     it('a redirect while polling is an error naming the status and the other origin; nothing goes there', async () => {

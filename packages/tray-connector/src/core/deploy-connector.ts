@@ -237,11 +237,12 @@ async function deployRegion(
       });
     }
     if (e.stop === 'retry-after') {
+      const notTaken = phase === 'sending' ? `Tray did not take this source (it answered 429 to the deploy request).` : mayFinish;
       return finish({
         status: 'Rate limited',
         message:
           `${region}: Tray asked to wait ${formatDuration(e.detail.retryAfterMs ?? 0)} (Retry-After on the ${e.detail.operation} request), ` +
-          `longer than the ${formatDuration(e.detail.leftMs ?? 0)} left of ${limit}; stopped instead of waiting. ${mayFinish} Deploy again later, or raise "${timeoutOption}".`,
+          `longer than the ${formatDuration(e.detail.leftMs ?? 0)} left of ${limit}; stopped instead of waiting. ${notTaken} Deploy again later, or raise "${timeoutOption}".`,
       });
     }
     const last = e.detail.lastReason ? ` (last problem: ${e.detail.lastReason})` : '';
