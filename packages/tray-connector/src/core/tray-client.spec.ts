@@ -195,6 +195,10 @@ describe('TrayClient', () => {
         expect(status.message).toContain('Redirects are never followed');
         const share = await c.shareWithEmails('acme-crm', '1.0', ['jane@acme.com']).catch((e) => e);
         expect(share.message).toContain(`answered HTTP 307 (a redirect to ${elsewhere.url}) while sharing acme-crm 1.0`);
+        emu.redirectNext(1, `${elsewhere.urlFor('eu')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/deploy-connector-from-source`, { kind: 'deploy', status: 308 });
+        const zip = writeConnectorZip(path.join(dir, 'r.zip'), { name: 'acme-crm', version: '1.0' });
+        const deploy = await c.deployFromSource('acme-crm', '1.0', zip).catch((e) => e);
+        expect(deploy.message).toContain(`answered HTTP 308 (a redirect to ${elsewhere.url}) while deploying acme-crm 1.0`);
         expect(events).toEqual([]);
         expect(elsewhere.requests).toHaveLength(0);
         // a relative Location stays on the same origin, and is still not followed
