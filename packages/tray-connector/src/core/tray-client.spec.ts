@@ -134,19 +134,18 @@ describe('TrayClient', () => {
     it('a request that never answers is abandoned after the idle limit and retried', async () => {
       const id = await deployed();
       emu.hangNext(2, { kind: 'status' });
-      const { c, events } = bounded(10_000, { idleTimeoutMs: 100 });
+      const { c, events } = bounded(20_000, { idleTimeoutMs: 300, retry: { retries: 10, baseDelayMs: 5, maxDelayMs: 20 } });
       expect((await c.getDeployment('acme-crm', '1.0', id)).deploymentStatus).toBe('Deployed');
-      expect(events).toEqual(['no data for 100ms (idle limit)', 'no data for 100ms (idle limit)']);
+      expect(events.slice(0, 2)).toEqual(['no data for 300ms (idle limit)', 'no data for 300ms (idle limit)']);
+      expect(emu.requests.filter((r) => r.fault === 'hang')).toHaveLength(2);
     });
 
     it('the deadline ends a hanging request, whatever the idle limit', async () => {
       emu.hangNext(1, { kind: 'status' });
       const { c } = bounded(300, { idleTimeoutMs: 120_000 });
-      const started = Date.now();
       const err = await c.getDeployment('acme-crm', '1.0', 'x').catch((e) => e);
       expect(err).toBeInstanceOf(StoppedError);
       expect(err).toMatchObject({ stop: 'deadline', detail: { operation: 'status' } });
-      expect(Date.now() - started).toBeLessThan(5000);
     });
 
     it('the deadline cuts off a body that trickles in a byte at a time (which the idle limit never sees)', async () => {
@@ -161,11 +160,10 @@ describe('TrayClient', () => {
     it('a Retry-After longer than the time left stops at once, saying how long each was', async () => {
       emu.rateLimitNext(1, 100_000, { kind: 'status' });
       const { c } = bounded(5000);
-      const started = Date.now();
       const err = await c.getDeployment('acme-crm', '1.0', 'x').catch((e) => e);
       expect(err).toMatchObject({ stop: 'retry-after', detail: { retryAfterMs: 100_000_000, operation: 'status' } });
       expect(err.detail.leftMs).toBeLessThanOrEqual(5000);
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(emu.requests.filter((r) => r.kind === 'status')).toHaveLength(1); // no wait, no retry
     });
 
     it('polling retries dropped connections, 5xx and 429 until the deadline, not a fixed number of times', async () => {

@@ -58,7 +58,7 @@ describe('tray-connector:deploy executor', () => {
   });
 
   it('waits out a repeatDeployment and deploys the source just built', async () => {
-    emu.setDeployDelayMs(150);
+    emu.setDeployDelayMs(1000);
     const older = writeConnectorZip(path.join(ws.root, 'older.zip'), { name: 'acme-crm', version: '1.0', extra: { 'src/old.ts': 'old' } });
     await expect(run({ regions: ['us'], zipPath: older, wait: false })).resolves.toEqual({ success: true });
     await expect(run({ regions: ['us'] })).resolves.toEqual({ success: true });
@@ -77,7 +77,7 @@ describe('tray-connector:deploy executor', () => {
 
   it('fails on timeout, naming the deployment id and the URL to check', async () => {
     emu.setDeployDelayMs(60_000);
-    await expect(run({ regions: ['apac'], timeoutSeconds: 0.25 })).resolves.toEqual({ success: false });
+    await expect(run({ regions: ['apac'], timeoutSeconds: 1.5 })).resolves.toEqual({ success: false });
     const id = emu.deployments[0].id;
     expect(output.text()).toContain(`deployment ${id} of acme-crm 1.0 was still Deploying`);
     expect(output.text()).toContain(`${emu.urlFor('apac')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/${id}`);

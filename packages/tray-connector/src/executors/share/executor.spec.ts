@@ -106,11 +106,9 @@ describe('tray-connector:share executor', () => {
 
   it('timeoutSeconds bounds the share; requestIdleSeconds retries a request that went silent', async () => {
     emu.hangNext(20, { kind: 'share', region: 'us' });
-    const started = Date.now();
-    await expect(shareExecutor({ emails: 'jane@acme.com', regions: ['us'], timeoutSeconds: 0.8, requestIdleSeconds: 0.2 }, ws.context)).resolves.toEqual({
+    await expect(shareExecutor({ emails: 'jane@acme.com', regions: ['us'], timeoutSeconds: 1.2, requestIdleSeconds: 0.2 }, ws.context)).resolves.toEqual({
       success: false,
     });
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(output.text()).toMatch(/us: sharing acme-crm 1.0 did not finish within \S+ \(timeout "timeoutSeconds" \(800ms\)\) \(last problem: no data for 200ms \(idle limit\)\)/);
+    expect(output.text()).toMatch(/us: sharing acme-crm 1.0 did not finish within \S+ \(timeout "timeoutSeconds" \(1.2s\)\) \(last problem: no data for 200ms \(idle limit\)\)/);
   });
 });
