@@ -76,7 +76,7 @@ describe('TrayClient', () => {
       endpoint: { region: 'eu', baseUrl: `${emu.urlFor('eu')}/v2`, baseUrlSource: 'TRAY_API_URL_EU', token: TOKENS.eu, tokenEnv: 'TRAY_API_TOKEN_EU' },
       retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
     });
-    const zip = writeConnectorZip(path.join(tempDir('tray-404-'), 'c.zip'), { name: 'acme-crm', version: '1.0' });
+    const zip = writeConnectorZip(path.join(dir, 'c404.zip'), { name: 'acme-crm', version: '1.0' });
     const notFound = await wrongBase.deployFromSource('acme-crm', '1.0', zip).catch((e) => e);
     expect(notFound.message).toContain(`check that the base URL ${emu.urlFor('eu')}/v2 (from TRAY_API_URL_EU) is the API root, e.g. https://api.eu1.tray.io`);
 
