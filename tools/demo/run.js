@@ -6,8 +6,9 @@
  * tarball, starts the Tray API emulator on 127.0.0.1 and points the plugin at it through the same
  * TRAY_API_URL_* / TRAY_API_TOKEN_* variables a user sets for the real API. Then: three connectors
  * (one importing a shared library), `nx run-many -t deploy`, a change to one connector and
- * `nx affected -t deploy`, `nx run-many -t share`, a second run-many that the cache skips, and an
- * account of what the emulator saw.
+ * `nx affected -t deploy`, `nx run-many -t share`, a `git revert` of the library change whose zips
+ * reach Tray again (deploys are never replayed from the Nx cache; builds are), an unchanged
+ * `nx affected -t deploy` that sends nothing, and an account of what the emulator saw.
  *
  * Options: --dir <folder> (kept afterwards), --keep (keep the temp folder), --verbose (show all nx output).
  */
@@ -126,18 +127,35 @@ async function main() {
   );
   log(`emulator: ${shares.length} share requests`);
 
-  step('nx run-many -t deploy again (nothing changed)');
-  const repeatDeploys = deploys(await requestsDuring(root, 'npx nx run-many -t deploy --output-style=stream', env));
-  log(`emulator: ${repeatDeploys.length} deploy requests: unchanged zips to the same regions and organisation are Nx cache hits`);
+  step('git revert the shared-library change, nx affected -t deploy (the revert must reach Tray)');
+  await sh(root, 'git revert --no-edit HEAD', { quiet: true });
+  const revertMark = emulator.deployments.length;
+  const revertOutput = await shDuring(root, AFFECTED_DEPLOY, env);
+  const revertDeploys = deploys(revertOutput.requests);
+  const firstZips = new Map(emulator.deployments.slice(0, 5).map((d) => [`${d.name}→${d.region}`, d.zipSha256]));
+  const revertZips = emulator.deployments.slice(revertMark);
+  const backToFirst = revertZips.filter((d) => firstZips.get(`${d.name}→${d.region}`) === d.zipSha256);
+  const cachedBuilds = [...revertOutput.output.matchAll(/nx run ([\w-]+):build\s+\[(?:local cache|existing outputs match the cache)/g)].map((m) => m[1]);
+  log(`emulator: ${revertDeploys.length} deploy requests (${describeDeploys(revertDeploys)}); ${backToFirst.length} zips identical to the first deploy's`);
+  log(`builds taken from the Nx cache: ${cachedBuilds.sort().join(', ') || 'none'}; the deploys ran anyway (never replayed from a cache)`);
+
+  step('nx affected -t deploy --base=HEAD (nothing changed since the last deploy)');
+  const repeatDeploys = deploys(await requestsDuring(root, 'npx nx affected -t deploy --base=HEAD --head=HEAD --output-style=stream', env));
+  log(`emulator: ${repeatDeploys.length} deploy requests: affected selects nothing when nothing changed since the last deployed commit`);
 
   step('account');
-  printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, repeatDeploys, connectors });
-  if (repeatDeploys.length !== 0) throw new Error(`the unchanged re-run sent ${repeatDeploys.length} deploy requests; expected none`);
+  printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, revertDeploys, backToFirst, repeatDeploys, connectors });
+  if (repeatDeploys.length !== 0) throw new Error(`the unchanged affected run sent ${repeatDeploys.length} deploy requests; expected none`);
   if (affectedDeploys.some((r) => r.connectorName !== 'initech-tickets') || affectedDeploys.length !== 2) {
     throw new Error(`affected deploy after changing initech-tickets sent: ${describeDeploys(affectedDeploys)}`);
   }
   if (describeDeploys(libDeploys) !== 'acme-crm→us, globex-billing→eu, globex-billing→us') {
     throw new Error(`affected deploy after changing the shared library sent: ${describeDeploys(libDeploys)}; expected its two importers`);
+  }
+  if (describeDeploys(revertDeploys) !== describeDeploys(libDeploys) || backToFirst.length !== revertDeploys.length) {
+    throw new Error(
+      `the revert sent ${describeDeploys(revertDeploys)} with ${backToFirst.length} zips equal to the first deploy's; expected the library's two importers, back to their first zips`,
+    );
   }
   if (firstDeploys.length !== 5) throw new Error(`the first run-many sent ${firstDeploys.length} deploys; expected 5 (one per connector per region)`);
 }
@@ -167,9 +185,14 @@ const AFFECTED_DEPLOY = 'npx nx affected -t deploy --base=HEAD~1 --head=HEAD --o
 
 /** Runs a command against the emulator and returns the requests it received meanwhile. */
 async function requestsDuring(root, command, env) {
+  return (await shDuring(root, command, env)).requests;
+}
+
+/** Like requestsDuring, with the command's output too. */
+async function shDuring(root, command, env) {
   const mark = emulator.requests.length;
-  await sh(root, command, { env });
-  return emulator.requests.slice(mark);
+  const output = await sh(root, command, { env });
+  return { requests: emulator.requests.slice(mark), output };
 }
 
 function deploys(requests) {
@@ -181,7 +204,7 @@ function describeDeploys(reqs) {
   return reqs.map((r) => `${r.connectorName}→${r.region}`).sort().join(', ');
 }
 
-function printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, repeatDeploys, connectors }) {
+function printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, revertDeploys, backToFirst, repeatDeploys, connectors }) {
   const all = emulator.requests;
   const byKind = all.reduce((acc, r) => ((acc[r.kind] = (acc[r.kind] || 0) + 1), acc), {});
   const rows = connectors.map((c) => {
@@ -200,7 +223,8 @@ function printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, repea
   console.log(`affected after initech change:  ${affectedDeploys.length} deploys (${describeDeploys(affectedDeploys)})`);
   console.log(`affected after shared change:   ${libDeploys.length} deploys (${describeDeploys(libDeploys)})`);
   console.log(`run-many -t share:              ${shares.length} share requests`);
-  console.log(`unchanged re-run of deploy:     ${repeatDeploys.length} deploys (skipped by the Nx cache)`);
+  console.log(`affected after git revert:      ${revertDeploys.length} deploys (${describeDeploys(revertDeploys)}), ${backToFirst.length} back to the first deploy's zip`);
+  console.log(`affected with nothing changed:  ${repeatDeploys.length} deploys`);
   console.log(`all requests:                   ${all.length} (${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(', ')})`);
   console.log(`\n✔ demo finished in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 }

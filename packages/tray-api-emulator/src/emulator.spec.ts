@@ -148,6 +148,72 @@ describe('tray-api-emulator', () => {
     expect(rl.headers['retry-after']).toBe('7');
   });
 
+  it('ends a deployment Failed (or with any final word) carrying Tray\'s reason in the status body', async () => {
+    emu.failDeployments(1, { region: 'us', reason: { message: 'Build failed: tsc exited 2', error: 'BUILD_ERROR', details: { file: 'src/a.ts' } } });
+    emu.failDeployments(1, { region: 'eu', status: 'Cancelled' });
+    const body = { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') };
+    const us = await post('us', deployPath('acme-crm', '1.0'), body);
+    const eu = await post('eu', deployPath('acme-crm', '1.0'), body);
+    expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data).toEqual(expect.objectContaining({ deploymentStatus: 'Deploying' }));
+    expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data.message).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data).toEqual({
+      id: us.data.id,
+      connectorName: 'acme-crm',
+      connectorVersion: '1.0',
+      deploymentStatus: 'Failed',
+      message: 'Build failed: tsc exited 2',
+      error: 'BUILD_ERROR',
+      details: { file: 'src/a.ts' },
+    });
+    expect((await get('eu', `${base}/acme-crm/versions/1.0/${eu.data.id}`)).data.deploymentStatus).toBe('Cancelled');
+  });
+
+  it('redirects (to another origin too), without following anything itself', async () => {
+    emu.redirectNext(1, 'http://127.0.0.2:9/elsewhere', { kind: 'status', status: 307 });
+    const res = await http.get(`${emu.urlFor('us')}${base}/acme-crm/versions/1.0/latest`, { maxRedirects: 0, headers: { Authorization: 'Bearer tok-us' } });
+    expect(res.status).toBe(307);
+    expect(res.headers.location).toBe('http://127.0.0.2:9/elsewhere');
+    expect(emu.requests[0].fault).toBe('redirect 307 http://127.0.0.2:9/elsewhere');
+  });
+
+  it('hangs a request until the client gives up, and trickles a body byte by byte', async () => {
+    const p = `${base}/acme-crm/versions/1.0/latest`;
+    emu.hangNext(1, { kind: 'status' });
+    await expect(http.get(`${emu.urlFor('us')}${p}`, { timeout: 150, headers: { Authorization: 'Bearer tok-us' } })).rejects.toThrow(/timeout/);
+    expect(emu.requests[0]).toMatchObject({ fault: 'hang', status: 0 });
+    emu.trickleNext(1, 5, { kind: 'status', bytes: 4 });
+    const chunks: number[] = [];
+    const res = await http.get(`${emu.urlFor('us')}${p}`, {
+      headers: { Authorization: 'Bearer tok-us' },
+      responseType: 'stream',
+    });
+    let text = '';
+    for await (const c of res.data) {
+      chunks.push((c as Buffer).length);
+      text += c;
+    }
+    expect(JSON.parse(text).message).toMatch(/No deployment latest/);
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(4);
+  });
+
+  it('adds permissions for some addresses only when asked (a partial share), listing the refusals or not', async () => {
+    const sharePath = '/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails';
+    await post('us', deployPath('acme-crm', '1.0'), { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') });
+    await new Promise((r) => setTimeout(r, 150));
+    emu.partialShareNext(1, { refuse: ['B@x.com'] });
+    emu.partialShareNext(1, { refuse: 1, listFailures: false });
+    const listed = await post('us', sharePath, { emails: ['a@x.com', 'b@x.com'] });
+    expect(listed.data).toEqual({ message: '1 permission added', failures: [{ email: 'b@x.com', reason: 'User not found in this organization' }] });
+    const counted = await post('us', sharePath, { emails: ['a@x.com', 'b@x.com', 'c@x.com'] });
+    expect(counted.data).toEqual({ message: '2 permissions added' });
+    expect(emu.shares.map((s) => [s.emails, s.refused])).toEqual([
+      [['a@x.com'], ['b@x.com']],
+      [['a@x.com', 'b@x.com'], ['c@x.com']],
+    ]);
+  });
+
   it('serves its record over HTTP', async () => {
     await get('us', `${base}/acme-crm/versions/1.0/latest`);
     const res = await http.get(`${emu.url}/__emulator/requests`);

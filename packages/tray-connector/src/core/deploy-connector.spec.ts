@@ -64,7 +64,7 @@ describe('deployConnector against the emulator', () => {
 
   it('waits out a running deployment (repeatDeployment) and deploys this source again', async () => {
     const otherZip = writeConnectorZip(path.join(dir, 'other.zip'), { name: 'acme-crm', version: '1.0', extra: { 'src/old.ts': 'old' } });
-    emu.setDeployDelayMs(150);
+    emu.setDeployDelayMs(1000);
     await deployConnector(options({ zipPath: otherZip, regions: ['eu'], wait: false }));
     const outcome = await deployConnector(options({ regions: ['eu'] }));
     expect(outcome.success).toBe(true);
@@ -79,7 +79,7 @@ describe('deployConnector against the emulator', () => {
 
   it('keeps waiting through Building and shows each status change once', async () => {
     await emu.close();
-    emu = await startEmulator({ tokens: TOKENS, deployDelayMs: 150, buildingAfterMs: 50 });
+    emu = await startEmulator({ tokens: TOKENS, deployDelayMs: 600, buildingAfterMs: 150 });
     const outcome = await deployConnector(options({ regions: ['us'], env: emulatorEnv(emu, ['us']) }));
     expect(outcome.success).toBe(true);
     const lines = log.lines.filter((l) => / us +/.test(l)).map((l) => l.replace(/^\S+ us +/, '').replace(/ \[[^\]]+\]$/, ''));
@@ -104,7 +104,8 @@ describe('deployConnector against the emulator', () => {
 
   it('times out with the deployment id and the URL to check', async () => {
     emu.setDeployDelayMs(60_000);
-    const outcome = await deployConnector(options({ regions: ['us'], timeoutMs: 200 }));
+    // the deadline covers the POST too: leave it time to be answered, so the polling is what times out
+    const outcome = await deployConnector(options({ regions: ['us'], timeoutMs: 1500 }));
     expect(outcome.success).toBe(false);
     const us = outcome.regions[0];
     expect(us.status).toBe('Timed out');
@@ -231,5 +232,146 @@ describe('deployConnector against the emulator', () => {
     emu.failNext(1, 400, { kind: 'deploy', body: { message: `bad token ${TOKENS.us} Bearer ${TOKENS.us}` } });
     const outcome = await deployConnector(options({ regions: ['us'] }));
     for (const t of ALL_TOKENS) expect(JSON.stringify(outcome)).not.toContain(t);
+  });
+
+  describe('bounded in time, honest about every outcome', () => {
+    it("shows Tray's reason for Failed, then the advice", async () => {
+      emu.failDeployments(1, { region: 'eu', reason: { message: 'Build failed: tsc exited 2', error: 'BUILD_ERROR', details: { file: 'src/list/handler.ts', line: 7 } } });
+      const outcome = await deployConnector(options({ regions: ['eu'] }));
+      expect(outcome.success).toBe(false);
+      const msg = outcome.regions[0].message!;
+      expect(msg).toMatch(
+        /^eu: Tray reports deployment \S+ of acme-crm 1.0 Failed\. Tray says: message: Build failed: tsc exited 2; error: BUILD_ERROR; details: \{"file":"src\/list\/handler.ts","line":7\}\. Tray built the connector/,
+      );
+      expect(log.text()).toContain('Tray says: message: Build failed: tsc exited 2');
+    });
+
+    it("caps and redacts Tray's words", async () => {
+      emu.failDeployments(1, { region: 'us', reason: { message: `token ${TOKENS.us} ${'x'.repeat(5000)}` } });
+      const outcome = await deployConnector(options({ regions: ['us'] }));
+      const msg = outcome.regions[0].message!;
+      expect(msg).not.toContain(TOKENS.us);
+      expect(msg.length).toBeLessThan(1600);
+      expect(msg).toMatch(/more characters\)/);
+    });
+
+    it("an unknown final status is a failure that shows Tray's words and where to check", async () => {
+      emu.failDeployments(1, { region: 'apac', status: 'Cancelled', reason: { message: 'Cancelled by an administrator' } });
+      const outcome = await deployConnector(options({ regions: ['apac'] }));
+      expect(outcome.success).toBe(false);
+      const apac = outcome.regions[0];
+      expect(apac.status).toBe('Cancelled');
+      expect(apac.message).toContain(`ended with status "Cancelled", which is not Deployed. Tray says: message: Cancelled by an administrator.`);
+      expect(apac.message).toContain(apac.statusUrl!);
+    });
+
+    it('keeps polling through dropped polls, 5xx and 429 until Tray reports Deployed', async () => {
+      emu.setDeployDelayMs(300);
+      emu.dropNext(6, { kind: 'status' });
+      emu.failNext(3, 503, { kind: 'status' });
+      emu.rateLimitNext(1, 0, { kind: 'status' });
+      const outcome = await deployConnector(options({ regions: ['us'], retry: { ...FAST_RETRY, retries: 1 } }));
+      expect(outcome.success).toBe(true);
+      expect(outcome.regions[0].status).toBe('Deployed');
+      expect(emu.requests.filter((r) => r.kind === 'status' && r.fault).length).toBe(10);
+      expect(log.text()).toMatch(/status request failed \(connection reset \(ECONNRESET\)\); retry \d+ in \S+, retrying until the deadline \(\S+ left\)/);
+    });
+
+    it('the POST keeps its bounded retries', async () => {
+      emu.dropNext(5, { kind: 'deploy' });
+      const outcome = await deployConnector(options({ regions: ['us'], retry: { ...FAST_RETRY, retries: 2 } }));
+      expect(outcome.success).toBe(false);
+      expect(emu.requests.filter((r) => r.kind === 'deploy')).toHaveLength(3);
+      expect(outcome.regions[0].message).toMatch(/gave up after 3 attempts/);
+    });
+
+    it('a POST that is never answered is retried after the idle limit, and the deadline ends the region', async () => {
+      emu.hangNext(10, { kind: 'deploy' });
+      // retries enough that the deadline, not the retry count, ends it
+      const outcome = await deployConnector(options({ regions: ['us'], idleTimeoutMs: 150, timeoutMs: 1000, retry: { ...FAST_RETRY, retries: 1000 } }));
+      const us = outcome.regions[0];
+      expect(us.status).toBe('Timed out');
+      expect(us.message).toMatch(/^us: sending acme-crm 1.0 did not finish within \S+ \(timeout "timeoutSeconds" \(1.0s\)\) \(last problem: no data for 150ms \(idle limit\)\)\./);
+      expect(us.message).toContain(`Tray may or may not have taken it; check GET ${emu.urlFor('us')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/latest`);
+      expect(emu.requests.filter((r) => r.kind === 'deploy').length).toBeGreaterThan(1);
+    });
+
+    it('the deadline cuts off a status answer that trickles in', async () => {
+      emu.setDeployDelayMs(60_000);
+      emu.trickleNext(1, 300, { kind: 'status' });
+      const outcome = await deployConnector(options({ regions: ['eu'], timeoutMs: 2000, idleTimeoutMs: 5000 }));
+      expect(outcome.regions[0].status).toBe('Timed out');
+      expect(outcome.regions[0].message).toContain(outcome.regions[0].deploymentId!);
+    });
+
+    it('a Retry-After longer than the time left ends the region at once, saying so', async () => {
+      emu.setDeployDelayMs(60_000);
+      emu.rateLimitNext(1, 100_000, { kind: 'status' });
+      const outcome = await deployConnector(options({ regions: ['us'], timeoutMs: 30_000 }));
+      const us = outcome.regions[0];
+      expect(us.status).toBe('Rate limited');
+      expect(emu.requests.filter((r) => r.kind === 'status')).toHaveLength(1); // no wait, no retry
+      expect(us.message).toMatch(/^us: Tray asked to wait 27h46m40s \(Retry-After on the status request\), longer than the \S+ left of "timeoutSeconds" \(30.0s\); stopped instead of waiting\./);
+      expect(us.message).toContain(`Deployment ${us.deploymentId} may still finish: check GET ${us.statusUrl}`);
+
+      emu.rateLimitNext(1, 100_000, { kind: 'deploy' });
+      const post = await deployConnector(options({ regions: ['eu'], timeoutMs: 30_000 }));
+      expect(post.regions[0].message).toMatch(/^eu: Tray asked to wait 27h46m40s \(Retry-After on the deploy request\), .*Tray did not take this source/);
+      expect(emu.requests.filter((r) => r.kind === 'deploy' && r.region === 'eu')).toHaveLength(1);
+    });
+
+    it('a redirect while polling is an error naming the status and the other origin; nothing goes there', async () => {
+      const elsewhere = await startEmulator({ tokens: TOKENS });
+      try {
+        emu.redirectNext(1, `${elsewhere.urlFor('us')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/latest`, { kind: 'status' });
+        const outcome = await deployConnector(options({ regions: ['us'] }));
+        expect(outcome.success).toBe(false);
+        expect(outcome.regions[0].status).toBe('HTTP 302');
+        expect(outcome.regions[0].message).toContain(`answered HTTP 302 (a redirect to ${elsewhere.url})`);
+        expect(elsewhere.requests).toHaveLength(0);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+
+    it('an interrupt ends every region at once, naming each deployment id and its status URL', async () => {
+      emu.setDeployDelayMs(60_000);
+      const interrupt = new AbortController();
+      const running = deployConnector(options({ regions: ['us', 'eu'], signal: interrupt.signal }));
+      const polling = (region: string) => emu.requests.some((r) => r.kind === 'status' && r.region === region);
+      while (!polling('us') || !polling('eu')) await new Promise((r) => setTimeout(r, 10));
+      interrupt.abort();
+      const outcome = await running;
+      expect(outcome.success).toBe(false);
+      for (const r of outcome.regions) {
+        expect(r).toMatchObject({ status: 'Interrupted', interrupted: true });
+        expect(r.message).toContain(`interrupted while deployment ${r.deploymentId} was Deploying`);
+        expect(r.message).toContain(`may still finish: check GET ${r.statusUrl}`);
+      }
+    });
+
+    it('shareWith: a 2xx that confirms fewer addresses fails the region, per address, unless allowPartialShare', async () => {
+      emu.partialShareNext(1, { region: 'us', refuse: ['bob@other.com'] });
+      const outcome = await deployConnector(options({ regions: ['us'], shareWith: 'jane@acme.com,bob@other.com' }));
+      expect(outcome.success).toBe(false);
+      const us = outcome.regions[0];
+      expect(us.status).toBe('Deployed, share partial');
+      expect(us.message).toContain('us: sharing acme-crm 1.0 did not reach every address: Tray answered "1 permission added" for 2 addresses:');
+      expect(us.message).toContain('jane@acme.com: added');
+      expect(us.message).toContain('bob@other.com: refused (User not found in this organization)');
+      expect(us.message).toContain('--allowPartialShare');
+
+      emu.partialShareNext(1, { region: 'us', refuse: 1, listFailures: false });
+      const accepted = await deployConnector(options({ regions: ['us'], shareWith: 'jane@acme.com,bob@other.com', allowPartialShare: true }));
+      expect(accepted.success).toBe(true);
+      expect(accepted.regions[0].shareAddresses!.map((a) => a.result)).toEqual(['unconfirmed', 'unconfirmed']);
+      expect(log.text()).toContain('Accepted because of "allowPartialShare"');
+    });
+
+    it('shareWith sends each address once, whatever its case', async () => {
+      const outcome = await deployConnector(options({ regions: ['eu'], shareWith: ['Jane@Acme.com', 'jane@acme.com', 'JANE@ACME.COM'] }));
+      expect(outcome.success).toBe(true);
+      expect(emu.requests.find((r) => r.kind === 'share')!.payload!.emails).toEqual(['Jane@Acme.com']);
+    });
   });
 });

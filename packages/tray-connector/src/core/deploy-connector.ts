@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import { connectorNameProblems, connectorVersionProblems } from './connector-config';
-import { problemCollector, TrayConnectorError } from './errors';
+import { Deadline } from './deadline';
+import { problemCollector, StoppedError, TrayConnectorError } from './errors';
 import type { Logger } from './logger';
 import { formatDuration, formatTable, silentProgress, type ProgressReporter } from './progress';
 import { parseRegions, resolveRegionEndpoints, type Region, type RegionEndpoint } from './regions';
-import { redact } from './redact';
+import { describeBody, redact } from './redact';
 import type { RetryPolicy } from './retry';
-import { sleep } from './retry';
-import { parseEmails, shareInRegion } from './share-connector';
-import { TrayApiError, TrayClient, streamedSourceBody } from './tray-client';
+import { describeShare, parseEmails, shareInRegion, type AddressResult } from './share-connector';
+import { TrayApiError, TrayClient, streamedSourceBody, type DeploymentAnswer } from './tray-client';
 import { readZipManifest, sha256File } from './zip-manifest';
 
 export interface DeployConnectorOptions {
@@ -21,7 +21,7 @@ export interface DeployConnectorOptions {
   apiUrls?: Record<string, string | undefined>;
   /** Wait until every region reports Deployed (default true). */
   wait?: boolean;
-  /** Per region, from the first request to the final status; default 900 s. */
+  /** Per region, from the first request to the final status (and the share after it): bounds every request, retry and wait. Default 900 s. */
   timeoutMs?: number;
   /** First wait between status requests; grows by half each time up to maxPollIntervalMs. Default 5 s. */
   pollIntervalMs?: number;
@@ -30,8 +30,17 @@ export interface DeployConnectorOptions {
   dryRun?: boolean;
   /** E-mails to share the connector with in each region once it is Deployed there. */
   shareWith?: string | readonly string[];
+  /** Accept a shareWith that Tray answers for only some addresses (reported per address, as a warning). */
+  allowPartialShare?: boolean;
   retry?: Partial<RetryPolicy>;
+  /** Longest time one request may go without data before it is abandoned and retried; default 60 s. */
+  idleTimeoutMs?: number;
+  /** Older name of idleTimeoutMs. */
   requestTimeoutMs?: number;
+  /** Aborts every region at once (SIGINT/SIGTERM): each in-flight region ends Interrupted, naming its deployment and status URL. */
+  signal?: AbortSignal;
+  /** Names the timeout option in messages; default "timeoutSeconds". */
+  timeoutOption?: string;
   /** How many times a repeatDeployment answer is waited out before giving up; default 5. */
   maxRepeats?: number;
   logger: Logger;
@@ -51,6 +60,10 @@ export interface RegionOutcome {
   repeats: number;
   statusUrl?: string;
   shareMessage?: string;
+  /** What shareWith did per address, when it ran. */
+  shareAddresses?: AddressResult[];
+  /** The deployment was interrupted (SIGINT/SIGTERM) while in flight. */
+  interrupted?: boolean;
 }
 
 export interface DeployOutcome {
@@ -61,6 +74,20 @@ export interface DeployOutcome {
 }
 
 const KEEP_WAITING = new Set(['Deploying', 'Building']);
+/** Fields of a status body that hold Tray's own words about a deployment. */
+const TRAY_WORDS = ['message', 'error', 'errorMessage', 'reason', 'details', 'errors'];
+const TRAY_WORDS_MAX = 1000;
+
+/**
+ * Tray's own words about a deployment (message, error, reason, details of the status body) as one
+ * line, redacted and at most ~1000 characters; undefined when the body says nothing more.
+ */
+export function trayWords(answer: Record<string, unknown>, secrets: readonly string[] = []): string | undefined {
+  const parts = TRAY_WORDS.filter((k) => answer[k] !== undefined && answer[k] !== null && answer[k] !== '').map(
+    (k) => `${k}: ${typeof answer[k] === 'string' ? (answer[k] as string) : describeBody(answer[k], secrets, TRAY_WORDS_MAX)}`,
+  );
+  return parts.length ? describeBody(parts.join('; '), secrets, TRAY_WORDS_MAX) : undefined;
+}
 
 interface Prepared {
   regions: Region[];
@@ -108,7 +135,7 @@ export async function deployConnector(options: DeployConnectorOptions): Promise<
   const secrets = prepared.endpoints.map((e) => e.token);
   if (options.dryRun) return dryRun(options, prepared, progress);
 
-  const results = await Promise.all(prepared.endpoints.map((endpoint) => deployRegion(endpoint, options, prepared, progress)));
+  const results = await Promise.all(prepared.endpoints.map((endpoint) => deployRegion(endpoint, options, prepared, progress, secrets)));
   for (const r of results) if (r.message) r.message = redact(r.message, secrets);
   const table = summaryTable(results, options);
   progress.finish(table);
@@ -135,45 +162,100 @@ async function dryRun(options: DeployConnectorOptions, prepared: Prepared, progr
   return { success: true, regions: results, table };
 }
 
-async function deployRegion(endpoint: RegionEndpoint, options: DeployConnectorOptions, prepared: Prepared, progress: ProgressReporter): Promise<RegionOutcome> {
+async function deployRegion(
+  endpoint: RegionEndpoint,
+  options: DeployConnectorOptions,
+  prepared: Prepared,
+  progress: ProgressReporter,
+  secrets: string[],
+): Promise<RegionOutcome> {
   const { region } = endpoint;
   const { name, version } = options;
   const started = Date.now();
-  const deadline = started + (options.timeoutMs ?? 900_000);
+  const timeoutMs = options.timeoutMs ?? 900_000;
+  const timeoutOption = options.timeoutOption ?? 'timeoutSeconds';
+  const deadline = new Deadline(timeoutMs, { interrupt: options.signal });
   const pollMs = Math.max(1, options.pollIntervalMs ?? 5000);
   const maxPollMs = Math.max(pollMs, options.maxPollIntervalMs ?? Math.min(30_000, pollMs * 6));
   const maxRepeats = options.maxRepeats ?? 5;
   const client = new TrayClient({
     endpoint,
     retry: options.retry,
-    requestTimeoutMs: options.requestTimeoutMs,
-    onRetry: (e) => progress.event({ type: 'retry', region, operation: e.operation, retry: e.retry, retries: e.retries, reason: e.reason, delayMs: e.delayMs }),
+    idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
+    deadline,
+    onRetry: (e) =>
+      progress.event({ type: 'retry', region, operation: e.operation, retry: e.retry, retries: e.retries, reason: e.reason, delayMs: e.delayMs, leftMs: e.leftMs }),
   });
   const outcome: RegionOutcome = { region, ok: false, status: 'Error', durationMs: 0, repeats: 0 };
+  /** What is going on, for a message when the region is stopped. */
+  let phase: 'sending' | 'waiting' | 'waiting-other' | 'sharing' = 'sending';
+  let lastStatus = '';
   const finish = (o: Partial<RegionOutcome>) => {
     Object.assign(outcome, o, { durationMs: Date.now() - started });
     progress.event({ type: 'done', region, ok: outcome.ok, status: outcome.status, message: outcome.message });
     return outcome;
   };
+  const latestUrl = client.url(client.statusPath(name, version, 'latest'));
+  const check = () => `check GET ${outcome.statusUrl ?? latestUrl} (with the ${endpoint.tokenEnv} token)`;
 
-  /** Polls until a final status or the deadline; returns the last status and whether time ran out. */
-  const waitFor = async (id: string, initial: string): Promise<{ status: string; timedOut: boolean }> => {
-    let status = initial;
+  /** Polls until a final status (transient failures retried until the deadline); returns the final answer. */
+  const waitFor = async (id: string, initial: DeploymentAnswer): Promise<DeploymentAnswer> => {
+    let answer = initial;
     let interval = pollMs;
-    while (KEEP_WAITING.has(status)) {
-      const left = deadline - Date.now();
-      if (left <= 0) return { status, timedOut: true };
-      await sleep(Math.min(interval, left));
+    lastStatus = answer.deploymentStatus;
+    while (KEEP_WAITING.has(answer.deploymentStatus)) {
+      await deadline.sleep(Math.min(interval, Math.max(1, deadline.left())), { operation: 'status' });
       interval = Math.min(maxPollMs, Math.round(interval * 1.5));
-      const answer = await client.getDeployment(name, version, id);
-      if (answer.deploymentStatus !== status && KEEP_WAITING.has(answer.deploymentStatus)) progress.event({ type: 'status', region, deploymentId: id, status: answer.deploymentStatus });
-      status = answer.deploymentStatus;
+      const next = await client.getDeployment(name, version, id, { untilDeadline: true });
+      if (next.deploymentStatus !== answer.deploymentStatus && KEEP_WAITING.has(next.deploymentStatus)) {
+        progress.event({ type: 'status', region, deploymentId: id, status: next.deploymentStatus });
+      }
+      answer = next;
+      lastStatus = answer.deploymentStatus;
     }
-    return { status, timedOut: false };
+    return answer;
+  };
+
+  /** The outcome of a region stopped by its deadline, an interrupt, or a Retry-After longer than the time left. */
+  const stopped = (e: StoppedError): RegionOutcome => {
+    const elapsed = formatDuration(Date.now() - started);
+    const limit = `"${timeoutOption}" (${formatDuration(timeoutMs)})`;
+    const id = outcome.deploymentId;
+    const mayFinish =
+      phase === 'sending'
+        ? `The deploy request was in flight: Tray may or may not have taken it; ${check()}.`
+        : phase === 'waiting-other'
+          ? `This source was NOT deployed (another deployment ${id} of ${name} ${version} was running); ${check()}.`
+          : phase === 'sharing'
+            ? `${name} ${version} is Deployed; the share did not finish.`
+            : `Deployment ${id} may still finish: ${check()}.`;
+    if (e.stop === 'interrupted') {
+      return finish({
+        status: 'Interrupted',
+        interrupted: true,
+        message: `${region}: interrupted ${phase === 'sending' ? 'while sending' : `while deployment ${id} was ${lastStatus || 'in flight'}`}. ${mayFinish}`,
+      });
+    }
+    if (e.stop === 'retry-after') {
+      const notTaken = phase === 'sending' ? `Tray did not take this source (it answered 429 to the deploy request).` : mayFinish;
+      return finish({
+        status: 'Rate limited',
+        message:
+          `${region}: Tray asked to wait ${formatDuration(e.detail.retryAfterMs ?? 0)} (Retry-After on the ${e.detail.operation} request), ` +
+          `longer than the ${formatDuration(e.detail.leftMs ?? 0)} left of ${limit}; stopped instead of waiting. ${notTaken} Deploy again later, or raise "${timeoutOption}".`,
+      });
+    }
+    const last = e.detail.lastReason ? ` (last problem: ${e.detail.lastReason})` : '';
+    const what =
+      phase === 'waiting' || phase === 'waiting-other'
+        ? `deployment ${id} of ${name} ${version} was still ${lastStatus || 'in flight'} after ${elapsed} (timeout ${limit})${last}`
+        : `${phase === 'sharing' ? 'sharing' : 'sending'} ${name} ${version} did not finish within ${elapsed} (timeout ${limit})${last}`;
+    return finish({ status: 'Timed out', message: `${region}: ${what}. ${mayFinish} Or raise "${timeoutOption}".` });
   };
 
   try {
     for (;;) {
+      phase = 'sending';
       progress.event({ type: 'start', region, message: `sending ${name} ${version} (${prepared.zipSize} bytes zipped) to ${endpoint.baseUrl}` });
       const answer = await client.deployFromSource(name, version, options.zipPath);
       outcome.deploymentId = answer.id;
@@ -191,51 +273,58 @@ async function deployRegion(endpoint: RegionEndpoint, options: DeployConnectorOp
           region,
           message: `repeatDeployment: another deployment of ${name} ${version} (${answer.id}) is in progress and Tray did NOT take this source; waiting for it to finish, then deploying again`,
         });
-        const other = await waitFor(answer.id, answer.deploymentStatus);
-        if (other.timedOut) {
-          return finish({
-            status: 'Timed out',
-            message: `${region}: timed out after ${formatDuration(Date.now() - started)} waiting for the other deployment ${answer.id} of ${name} ${version} to finish; this source was NOT deployed. Check ${outcome.statusUrl} and run deploy again.`,
-          });
-        }
-        progress.event({ type: 'note', region, message: `the other deployment ended ${other.status}; deploying this source again` });
+        phase = 'waiting-other';
+        const other = await waitFor(answer.id, answer);
+        progress.event({ type: 'note', region, message: `the other deployment ended ${other.deploymentStatus}; deploying this source again` });
         continue;
       }
       progress.event({ type: 'submitted', region, deploymentId: answer.id, status: answer.deploymentStatus });
       if (options.wait === false) {
         return finish({ ok: true, status: `${answer.deploymentStatus} (not waited for)` });
       }
-      const final = await waitFor(answer.id, answer.deploymentStatus);
-      if (final.timedOut) {
-        return finish({
-          status: 'Timed out',
-          message:
-            `${region}: deployment ${answer.id} of ${name} ${version} was still ${final.status} after ${formatDuration(Date.now() - started)} (timeout). ` +
-            `It may still finish: check GET ${outcome.statusUrl} (with the ${endpoint.tokenEnv} token), or raise "timeoutSeconds".`,
-        });
-      }
-      if (final.status === 'Deployed') {
+      phase = 'waiting';
+      const final = await waitFor(answer.id, answer);
+      const words = trayWords(final, secrets);
+      if (final.deploymentStatus === 'Deployed') {
         if (prepared.emails.length) {
+          phase = 'sharing';
           try {
-            const shared = await shareInRegion(client, name, version, prepared.emails);
-            outcome.shareMessage = shared.message;
-            progress.event({ type: 'note', region, message: `shared with ${prepared.emails.join(', ')}: ${shared.message}` });
+            const shared = describeShare(await shareInRegion(client, name, version, prepared.emails), { region, name, version, allowPartial: options.allowPartialShare, allowOption: 'allowPartialShare' });
+            outcome.shareMessage = shared.summary;
+            outcome.shareAddresses = shared.addresses;
+            if (!shared.complete) {
+              if (!options.allowPartialShare) return finish({ status: 'Deployed, share partial', message: shared.message });
+              options.logger.warn(shared.message);
+            }
+            progress.event({ type: 'note', region, message: `shared with ${prepared.emails.join(', ')}: ${shared.summary}` });
           } catch (e) {
+            if (e instanceof StoppedError) throw e;
             return finish({ status: 'Deployed, share failed', message: errorMessage(e) });
           }
         }
         return finish({ ok: true, status: 'Deployed' });
       }
-      if (final.status === 'Failed') {
+      const said = words ? `Tray says: ${words}.` : 'Tray gave no reason.';
+      if (final.deploymentStatus === 'Failed') {
         return finish({
           status: 'Failed',
-          message: `${region}: Tray reports deployment ${answer.id} of ${name} ${version} Failed. Tray built the connector from the zip and it did not deploy: check that the connector builds and its tests pass locally, then deploy again.`,
+          message:
+            `${region}: Tray reports deployment ${answer.id} of ${name} ${version} Failed. ${said} ` +
+            'Tray built the connector from the zip and it did not deploy: check that the connector builds and its tests pass locally, then deploy again.',
         });
       }
-      return finish({ status: final.status, message: `${region}: deployment ${answer.id} ended with an unexpected status ${JSON.stringify(final.status)}` });
+      return finish({
+        status: final.deploymentStatus,
+        message:
+          `${region}: deployment ${answer.id} of ${name} ${version} ended with status ${JSON.stringify(final.deploymentStatus)}, which is not Deployed. ${said} ` +
+          `It is not known to be deployed: ${check()}, then deploy again.`,
+      });
     }
   } catch (e) {
+    if (e instanceof StoppedError) return stopped(e);
     return finish({ status: e instanceof TrayApiError && e.status ? `HTTP ${e.status}` : 'Error', message: errorMessage(e) });
+  } finally {
+    deadline.dispose();
   }
 }
 

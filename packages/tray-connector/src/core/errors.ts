@@ -44,3 +44,22 @@ export function problemCollector(): { problems: string[]; collect<T>(check: () =
     },
   };
 }
+
+/** Why work on a region stopped before it ended by itself. */
+export type StopKind = 'deadline' | 'interrupted' | 'retry-after';
+
+/**
+ * The region's deadline passed, the user interrupted (SIGINT/SIGTERM), or Tray asked to wait
+ * (Retry-After) longer than the time left. Callers turn it into a message with the deployment id
+ * and the URL to check; `detail` says what was going on.
+ */
+export class StoppedError extends TrayConnectorError {
+  constructor(
+    message: string,
+    readonly stop: StopKind,
+    readonly detail: { operation?: string; lastReason?: string; retryAfterMs?: number; leftMs?: number } = {},
+  ) {
+    super(message);
+    this.name = 'StoppedError';
+  }
+}

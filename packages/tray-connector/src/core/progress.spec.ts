@@ -9,6 +9,7 @@ function fakeClock(start = Date.parse('2026-11-27T10:00:00.000Z')) {
 describe('progress', () => {
   it('formats durations and tables', () => {
     expect([formatDuration(250), formatDuration(1500), formatDuration(125_000)]).toEqual(['250ms', '1.5s', '2m05s']);
+    expect([formatDuration(899_700), formatDuration(100_000_000)]).toEqual(['15m00s', '27h46m40s']);
     expect(formatTable(['Region', 'Status'], [['us', 'Deployed'], ['apac', 'Failed']])).toBe(
       ['Region  Status', '------  --------', 'us      Deployed', 'apac    Failed'].join('\n'),
     );
@@ -51,6 +52,16 @@ describe('progress', () => {
     expect(writes[1]).toContain('.... eu      1.2s  waiting  (retry 2/4: HTTP 429 rate limited)');
     expect(writes[2]).toContain('done us      1.2s  Deployed');
     expect(log.lines).toEqual(['SUMMARY']);
+  });
+
+  it('on a terminal, live lines mask the secrets in every encoded form', () => {
+    const writes: string[] = [];
+    const secret = 'tok-live-5ecret-77';
+    const p = createProgressReporter({ logger: createRecordingLogger(), stream: { isTTY: true, columns: 300, write: (s: string) => writes.push(s) }, tty: true, tickMs: 0, secrets: [secret] });
+    p.event({ type: 'note', region: 'us', message: `echo ${secret} ${encodeURIComponent(secret)} ${Buffer.from(secret).toString('base64')}` });
+    p.finish('done');
+    expect(writes.join('')).toContain('echo *** *** ***');
+    expect(writes.join('')).not.toContain(Buffer.from(secret).toString('base64'));
   });
 
   it('on a terminal, lines are cut to the terminal width', () => {

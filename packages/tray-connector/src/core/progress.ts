@@ -1,4 +1,5 @@
 import type { Logger } from './logger';
+import { redact } from './redact';
 import type { Region } from './regions';
 
 /**
@@ -10,7 +11,7 @@ export type ProgressEvent =
   | { type: 'start'; region: Region; message: string }
   | { type: 'submitted'; region: Region; deploymentId: string; status: string }
   | { type: 'status'; region: Region; deploymentId: string; status: string }
-  | { type: 'retry'; region: Region; operation: string; retry: number; retries: number; reason: string; delayMs: number }
+  | { type: 'retry'; region: Region; operation: string; retry: number; retries: number; reason: string; delayMs: number; leftMs?: number }
   | { type: 'note'; region: Region; message: string }
   | { type: 'done'; region: Region; ok: boolean; status: string; message?: string };
 
@@ -40,6 +41,8 @@ export interface ProgressOptions {
   now?(): number;
   /** Redraw period of the elapsed-time counters in live mode; 0 disables the timer. Default 1000 ms. */
   tickMs?: number;
+  /** Masked (in all their encoded forms) in live lines, which are written to the stream directly. */
+  secrets?: readonly string[];
 }
 
 interface RegionState {
@@ -55,7 +58,9 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(1)}s`;
-  return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  const whole = Math.round(s);
+  if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
+  return `${Math.floor(whole / 3600)}h${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m${String(whole % 60).padStart(2, '0')}s`;
 }
 
 /** A plain-text table: header, rule, rows; columns padded to the widest cell. */
@@ -76,7 +81,10 @@ export function describeEvent(event: ProgressEvent): string {
     case 'status':
       return `${event.status} (deployment ${event.deploymentId})`;
     case 'retry':
-      return `${event.operation} request failed (${event.reason}); retry ${event.retry}/${event.retries} in ${formatDuration(event.delayMs)}`;
+      return Number.isFinite(event.retries)
+        ? `${event.operation} request failed (${event.reason}); retry ${event.retry}/${event.retries} in ${formatDuration(event.delayMs)}`
+        : `${event.operation} request failed (${event.reason}); retry ${event.retry} in ${formatDuration(event.delayMs)}` +
+            (event.leftMs !== undefined ? `, retrying until the deadline (${formatDuration(event.leftMs)} left)` : '');
     case 'done':
       return event.ok ? event.status : `${event.status}${event.message ? `: ${shorten(event.message, event.region)}` : ''}`;
   }
@@ -127,7 +135,7 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       });
       for (const l of lines) out += `\r\x1b[2K${l}\n`;
       drawn = lines.length;
-      stream.write(out);
+      stream.write(options.secrets?.length ? redact(out, options.secrets) : out);
     };
     const timer = options.tickMs === 0 ? undefined : setInterval(draw, options.tickMs ?? 1000);
     timer?.unref();
@@ -135,7 +143,7 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       event(event) {
         if (finished) return;
         const s = state(event.region);
-        if (event.type === 'retry') s.retry = `retry ${event.retry}/${event.retries}: ${event.reason}`;
+        if (event.type === 'retry') s.retry = `retry ${event.retry}${Number.isFinite(event.retries) ? `/${event.retries}` : ''}: ${event.reason}`;
         else {
           s.text = describeEvent(event);
           s.retry = undefined;

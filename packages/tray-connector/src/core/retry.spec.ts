@@ -1,3 +1,5 @@
+import { Deadline } from './deadline';
+import { StoppedError } from './errors';
 import { backoffDelay, parseRetryAfter, withRetry } from './retry';
 
 describe('retry', () => {
@@ -64,5 +66,56 @@ describe('retry', () => {
     calls = 0;
     await expect(withRetry(async () => (calls++, Promise.reject(new Error('401'))), { classify: () => ({ retry: false, reason: '401' }) })).rejects.toThrow('401');
     expect(calls).toBe(1);
+  });
+
+  describe('with a deadline', () => {
+    it('retries without a count until the deadline, then stops naming the last problem', async () => {
+      const deadline = new Deadline(1000);
+      let calls = 0;
+      const err = await withRetry(
+        async () => {
+          calls++;
+          throw new Error('503');
+        },
+        { policy: { retries: Infinity, baseDelayMs: 1, maxDelayMs: 5 }, deadline, operation: 'status', classify: () => ({ retry: true, reason: 'HTTP 503' }) },
+      ).catch((e) => e);
+      deadline.dispose();
+      expect(err).toBeInstanceOf(StoppedError);
+      expect(err).toMatchObject({ stop: 'deadline', detail: { operation: 'status', lastReason: 'HTTP 503' } });
+      expect(calls).toBeGreaterThan(5);
+    });
+
+    it('honours a Retry-After that fits, beyond maxRetryAfterMs, and refuses one longer than the time left', async () => {
+      const deadline = new Deadline(10_000);
+      let calls = 0;
+      const started = Date.now();
+      const ok = await withRetry(async () => (++calls < 2 ? Promise.reject(new Error('429')) : 'ok'), {
+        policy: { maxRetryAfterMs: 10 },
+        deadline,
+        classify: () => ({ retry: true, reason: '429', retryAfterMs: 200 }),
+      });
+      expect(ok).toBe('ok');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+      const err = await withRetry(async () => Promise.reject(new Error('429')), {
+        deadline,
+        operation: 'deploy',
+        classify: () => ({ retry: true, reason: '429', retryAfterMs: 100_000_000 }),
+      }).catch((e) => e);
+      deadline.dispose();
+      expect(err).toMatchObject({ stop: 'retry-after', detail: { operation: 'deploy', retryAfterMs: 100_000_000 } });
+    });
+
+    it('an interrupt ends a wait at once', async () => {
+      const interrupt = new AbortController();
+      const deadline = new Deadline(60_000, { interrupt: interrupt.signal });
+      setTimeout(() => interrupt.abort(), 50);
+      const err = await withRetry(async () => Promise.reject(new Error('x')), {
+        policy: { baseDelayMs: 30_000, maxDelayMs: 30_000 },
+        deadline,
+        classify: () => ({ retry: true, reason: 'HTTP 500' }),
+      }).catch((e) => e);
+      deadline.dispose();
+      expect(err).toMatchObject({ stop: 'interrupted' });
+    });
   });
 });

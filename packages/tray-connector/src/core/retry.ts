@@ -1,15 +1,20 @@
+import type { Deadline } from './deadline';
+import { StoppedError } from './errors';
+
 /**
- * Bounded retries with exponential backoff and full jitter, honouring Retry-After.
+ * Retries with exponential backoff and jitter, honouring Retry-After: a bounded number of them, or
+ * (retries: Infinity) as many as fit before a deadline. With a deadline, no wait outlasts it and a
+ * Retry-After longer than the time left stops at once (StoppedError 'retry-after').
  */
 
 export interface RetryPolicy {
-  /** Retries after the first attempt (so attempts = retries + 1). */
+  /** Retries after the first attempt (so attempts = retries + 1); Infinity: until the deadline. */
   retries: number;
   /** Delay before the first retry, before jitter. */
   baseDelayMs: number;
   /** Upper bound of a backoff delay. */
   maxDelayMs: number;
-  /** Upper bound of a server-requested Retry-After wait. */
+  /** Upper bound of a server-requested Retry-After wait when there is no deadline (with one, the time left is the bound). */
   maxRetryAfterMs: number;
 }
 
@@ -49,6 +54,8 @@ export interface RetryEvent {
   retries: number;
   reason: string;
   delayMs: number;
+  /** Time left before the deadline, when there is one. */
+  leftMs?: number;
 }
 
 export interface WithRetryOptions {
@@ -57,26 +64,50 @@ export interface WithRetryOptions {
   onRetry?(event: RetryEvent): void;
   sleep?(ms: number): Promise<void>;
   random?(): number;
+  /** Bounds every wait; `operation` names the request in a StoppedError. */
+  deadline?: Deadline;
+  operation?: string;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Runs `attempt` until it succeeds, a failure is not retryable, or the retries are spent (then the last error is thrown). */
+/**
+ * Runs `attempt` until it succeeds, a failure is not retryable, or the retries are spent (then the
+ * last error is thrown). With a deadline: a wait that would outlast it throws StoppedError instead.
+ */
 export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T>, options: WithRetryOptions): Promise<T> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.policy };
   const wait = options.sleep ?? sleep;
+  const { deadline, operation } = options;
   for (let n = 0; ; n++) {
     try {
       return await attempt(n + 1);
     } catch (error) {
+      if (error instanceof StoppedError) throw error;
       const decision = options.classify(error);
       if (!decision.retry || n >= policy.retries) throw error;
-      const delayMs =
-        decision.retryAfterMs !== undefined
-          ? Math.min(decision.retryAfterMs, policy.maxRetryAfterMs)
-          : backoffDelay(n + 1, policy, options.random);
-      options.onRetry?.({ retry: n + 1, retries: policy.retries, reason: decision.reason, delayMs });
-      await wait(delayMs);
+      let delayMs: number;
+      if (decision.retryAfterMs !== undefined) {
+        if (deadline && decision.retryAfterMs > deadline.left()) {
+          throw new StoppedError(`Retry-After ${decision.retryAfterMs} ms is longer than the ${deadline.left()} ms left`, 'retry-after', {
+            operation,
+            lastReason: decision.reason,
+            retryAfterMs: decision.retryAfterMs,
+            leftMs: deadline.left(),
+          });
+        }
+        delayMs = deadline ? decision.retryAfterMs : Math.min(decision.retryAfterMs, policy.maxRetryAfterMs);
+      } else {
+        delayMs = backoffDelay(n + 1, policy, options.random);
+      }
+      if (deadline && delayMs >= deadline.left()) {
+        // The wait would end past the deadline: wait what is left, then stop with the last problem named.
+        await deadline.sleep(deadline.left(), { operation, lastReason: decision.reason });
+        throw deadline.error({ operation, lastReason: decision.reason });
+      }
+      options.onRetry?.({ retry: n + 1, retries: policy.retries, reason: decision.reason, delayMs, leftMs: deadline?.left() });
+      if (deadline) await deadline.sleep(delayMs, { operation, lastReason: decision.reason });
+      else await wait(delayMs);
     }
   }
 }

@@ -1,7 +1,9 @@
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import * as fs from 'fs';
 import { Readable } from 'stream';
-import { TrayConnectorError } from './errors';
+import type { Deadline } from './deadline';
+import { StoppedError, TrayConnectorError } from './errors';
+import { formatDuration } from './progress';
 import { REGION_INFO, isLoopback, type Region, type RegionEndpoint } from './regions';
 import { describeBody, redact } from './redact';
 import { parseRetryAfter, withRetry, DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy } from './retry';
@@ -13,6 +15,8 @@ export interface DeploymentAnswer {
   connectorVersion: string;
   deploymentStatus: string;
   repeatDeployment?: boolean;
+  /** Anything else Tray says (message, error, details of a Failed deployment). */
+  [key: string]: unknown;
 }
 
 export type TrayOperation = 'deploy' | 'status' | 'share';
@@ -39,9 +43,28 @@ export class TrayApiError extends TrayConnectorError {
 export interface TrayClientOptions {
   endpoint: RegionEndpoint;
   retry?: Partial<RetryPolicy>;
-  /** Idle timeout of one request; default 120 s. */
+  /**
+   * Longest time one request may go without a byte sent or received (connecting, sending, waiting
+   * for the answer, reading it) before it is abandoned and retried; default 60 s.
+   */
+  idleTimeoutMs?: number;
+  /** Older name of idleTimeoutMs. */
   requestTimeoutMs?: number;
+  /** Bounds every request, retry and wait of this client (the region's deadline, and interrupts). */
+  deadline?: Deadline;
   onRetry?(event: RetryEvent & { operation: TrayOperation }): void;
+}
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/** Codes of TLS and certificate failures: never retried, the same certificate fails again. */
+const TLS_CODE = /^(EPROTO|ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$|INVALID_PURPOSE$|ERR_TLS_CERT_ALTNAME_INVALID$)/;
+
+/** The request went past the per-request idle limit (not the region's deadline). */
+class IdleTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`no data for ${ms} ms`);
+  }
 }
 
 const JSON_PREFIX = '{"connectorSourceCode":"';
@@ -83,12 +106,18 @@ export class TrayClient {
     const loopback = isLoopback(new URL(this.endpoint.baseUrl).hostname);
     this.http = axios.create({
       baseURL: this.endpoint.baseUrl,
-      timeout: options.requestTimeoutMs ?? 120_000,
       headers: { Authorization: `Bearer ${this.endpoint.token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
       maxContentLength: 10 * 1024 * 1024,
+      // No redirect is ever followed: the token (and a share's addresses, a deploy's source) would go with it.
+      maxRedirects: 0,
       // A local API (the emulator) is never reached through a proxy from the environment.
       ...(loopback ? { proxy: false as const } : {}),
     });
+  }
+
+  /** The per-request idle limit in ms. */
+  get idleTimeoutMs(): number {
+    return this.options.idleTimeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   }
 
   deployPath(name: string, version: string): string {
@@ -107,27 +136,32 @@ export class TrayClient {
   /** POST the zip at `zipPath` (streamed, base64) to deploy-connector-from-source. */
   async deployFromSource(name: string, version: string, zipPath: string): Promise<DeploymentAnswer> {
     const size = fs.statSync(zipPath).size;
-    const data = await this.call('deploy', { name, version }, () => {
+    const data = await this.call('deploy', { name, version }, (config) => {
       const body = streamedSourceBody(zipPath, size);
       return this.http.post(this.deployPath(name, version), body.stream, {
+        ...config,
         headers: { 'Content-Length': String(body.length) },
         maxBodyLength: Infinity,
-        // follow-redirects would keep a copy of the whole body to replay it; no redirects, no copy.
-        maxRedirects: 0,
       });
     });
     return this.deploymentAnswer('deploy', data);
   }
 
-  async getDeployment(name: string, version: string, id: string): Promise<DeploymentAnswer> {
-    const data = await this.call('status', { name, version, id }, () => this.http.get(this.statusPath(name, version, id)));
+  /**
+   * GET the deployment's status. With `untilDeadline` (polling), transient failures (connection
+   * errors, timeouts, 5xx, 429) are retried until the client's deadline instead of a few times.
+   */
+  async getDeployment(name: string, version: string, id: string, options: { untilDeadline?: boolean } = {}): Promise<DeploymentAnswer> {
+    const retries = options.untilDeadline && this.options.deadline ? Infinity : undefined;
+    const data = await this.call('status', { name, version, id }, (config) => this.http.get(this.statusPath(name, version, id), config), retries);
     return this.deploymentAnswer('status', data);
   }
 
-  async shareWithEmails(name: string, version: string, emails: string[]): Promise<{ message: string }> {
-    const data = await this.call('share', { name, version }, () => this.http.post(this.sharePath(name, version), { emails }));
+  /** POST share-with-emails; `body` is Tray's answer as it came (see judgeShare), `message` its message. */
+  async shareWithEmails(name: string, version: string, emails: string[]): Promise<{ message: string; body: unknown }> {
+    const data = await this.call('share', { name, version }, (config) => this.http.post(this.sharePath(name, version), { emails }, config));
     const message = data && typeof data === 'object' && typeof (data as any).message === 'string' ? (data as any).message : describeBody(data, [this.endpoint.token]) || 'shared';
-    return { message };
+    return { message, body: data };
   }
 
   private deploymentAnswer(operation: TrayOperation, data: unknown): DeploymentAnswer {
@@ -145,26 +179,50 @@ export class TrayClient {
     return d as DeploymentAnswer;
   }
 
-  private async call(operation: TrayOperation, what: { name: string; version: string; id?: string }, send: () => Promise<{ data: unknown }>): Promise<unknown> {
+  private async call(
+    operation: TrayOperation,
+    what: { name: string; version: string; id?: string },
+    send: (config: AxiosRequestConfig) => Promise<{ data: unknown }>,
+    retries?: number,
+  ): Promise<unknown> {
+    const { deadline } = this.options;
     let attempts = 0;
+    let lastReason: string | undefined;
     try {
       return await withRetry(
         async () => {
           attempts++;
+          if (deadline?.stopped) throw deadline.error({ operation, lastReason });
+          const idleMs = this.idleTimeoutMs;
+          const idle = new AbortController();
+          let timer: NodeJS.Timeout = setTimeout(() => idle.abort(new IdleTimeout(idleMs)), idleMs);
+          const touch = () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => idle.abort(new IdleTimeout(idleMs)), idleMs);
+          };
+          const signal = deadline ? AbortSignal.any([deadline.signal, idle.signal]) : idle.signal;
           try {
-            return (await send()).data;
+            return (await send({ signal, onUploadProgress: touch, onDownloadProgress: touch })).data;
           } catch (error) {
-            throw this.toApiError(operation, what, error);
+            if (deadline?.stopped) throw deadline.error({ operation, lastReason });
+            const apiError = idle.signal.aborted ? this.idleError(operation, what, idleMs) : this.toApiError(operation, what, error);
+            lastReason = apiError.reason;
+            throw apiError;
+          } finally {
+            clearTimeout(timer);
           }
         },
         {
-          policy: this.policy,
+          policy: retries === undefined ? this.policy : { ...this.policy, retries },
+          deadline,
+          operation,
           classify: (e) =>
             e instanceof TrayApiError ? { retry: e.retryable, reason: e.reason, retryAfterMs: e.retryAfterMs } : { retry: false, reason: 'error' },
           onRetry: (event) => this.options.onRetry?.({ ...event, operation }),
         },
       );
     } catch (e) {
+      if (e instanceof StoppedError) throw e;
       if (e instanceof TrayApiError && e.retryable && attempts > 1) {
         throw new TrayApiError(`${e.message} (gave up after ${attempts} attempts)`, e.region, e.operation, e.status, true, e.reason);
       }
@@ -172,18 +230,33 @@ export class TrayClient {
     }
   }
 
+  private idleError(operation: TrayOperation, what: { name: string; version: string }, idleMs: number): TrayApiError {
+    const reason = `no data for ${formatDuration(idleMs)} (idle limit)`;
+    return new TrayApiError(
+      `${this.region}: ${this.endpoint.baseUrl} sent or took no data for ${formatDuration(idleMs)} while ${doingOf(operation)} ${what.name} ${what.version} ` +
+        `(the per-request idle limit, option "requestIdleSeconds")`,
+      this.region,
+      operation,
+      undefined,
+      true,
+      reason,
+    );
+  }
+
   /** Turns whatever axios threw into a TrayApiError whose message holds no token and tells what to do. */
   toApiError(operation: TrayOperation, what: { name: string; version: string; id?: string }, error: unknown): TrayApiError {
     const secrets = [this.endpoint.token];
     const { region } = this;
     const label = REGION_INFO[region].label;
-    const doing = operation === 'deploy' ? 'deploying' : operation === 'status' ? 'checking the deployment status of' : 'sharing';
+    const doing = doingOf(operation);
     const subject = `${what.name} ${what.version}`;
     if (!(error instanceof AxiosError)) {
       const message = redact(error instanceof Error ? error.message : String(error), secrets);
       return new TrayApiError(`${region}: ${doing} ${subject} failed: ${message}`, region, operation, undefined, false, message);
     }
     const response = error.response;
+    const code = errorCode(error);
+    if (!response && code && TLS_CODE.test(code)) return this.tlsError(operation, doing, subject, code, error);
     if (!response) {
       const reason = connectionReason(error);
       return new TrayApiError(`${region}: could not reach ${this.endpoint.baseUrl} while ${doing} ${subject}: ${reason}`, region, operation, undefined, true, reason);
@@ -192,6 +265,20 @@ export class TrayClient {
     const body = describeBody(response.data, secrets);
     const apiMessage = apiMessageOf(response.data, secrets) ?? body;
     const withBody = body ? ` Response: ${body}` : '';
+    if (status >= 300 && status < 400) {
+      const location = response.headers?.['location'];
+      const target = originOf(typeof location === 'string' ? location : undefined, this.url(''));
+      return new TrayApiError(
+        `${region}: ${this.endpoint.baseUrl} answered HTTP ${status} (a redirect to ${target}) while ${doing} ${subject}. ` +
+          `Redirects are never followed: the token${operation === 'status' ? '' : ' and the request body'} would go with them. ` +
+          `Check the base URL from ${this.endpoint.baseUrlSource}: it must be Tray's API root itself, e.g. ${REGION_INFO[region].defaultBaseUrl}.`,
+        region,
+        operation,
+        status,
+        false,
+        `HTTP ${status} redirect to ${target}`,
+      );
+    }
     if (status === 401 || status === 403) {
       return new TrayApiError(
         `${region}: Tray refused the token from ${this.endpoint.tokenEnv} (HTTP ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}) while ${doing} ${subject}. ` +
@@ -234,6 +321,44 @@ export class TrayClient {
     }
     return new TrayApiError(`${region}: unexpected HTTP ${status} while ${doing} ${subject}.${withBody}`, region, operation, status, false, `HTTP ${status}`);
   }
+
+  private tlsError(operation: TrayOperation, doing: string, subject: string, code: string, error: AxiosError): TrayApiError {
+    const host = new URL(this.endpoint.baseUrl).host;
+    const detail = redact(((error.cause as Error | undefined)?.message ?? error.message ?? '').split('\n')[0], [this.endpoint.token]);
+    const hint =
+      code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_OSSL_')
+        ? `the TLS handshake failed: is ${this.endpoint.baseUrl} (from ${this.endpoint.baseUrlSource}) an https server? (a plain http server, or a proxy in the way, answers like this)`
+        : `the server's certificate was not accepted: check the base URL ${this.endpoint.baseUrl} (from ${this.endpoint.baseUrlSource}); ` +
+          'if a company proxy re-signs TLS, point NODE_EXTRA_CA_CERTS at its CA certificate (never turn verification off)';
+    return new TrayApiError(
+      `${this.region}: TLS with ${host} failed (${code}${detail ? `: ${detail}` : ''}) while ${doing} ${subject}; not retried: ${hint}.`,
+      this.region,
+      operation,
+      undefined,
+      false,
+      `TLS ${code}`,
+    );
+  }
+}
+
+function doingOf(operation: TrayOperation): string {
+  return operation === 'deploy' ? 'deploying' : operation === 'status' ? 'checking the deployment status of' : 'sharing';
+}
+
+function errorCode(error: AxiosError): string | undefined {
+  const cause = error.cause as NodeJS.ErrnoException | undefined;
+  // axios sets its own codes (ERR_BAD_RESPONSE...); the socket's code is on the cause.
+  return cause?.code ?? error.code;
+}
+
+/** The origin a redirect points to (resolved against the request URL), or "an unnamed location". */
+export function originOf(location: string | undefined, requestUrl: string): string {
+  if (!location) return 'an unnamed location (no Location header)';
+  try {
+    return new URL(location, requestUrl).origin;
+  } catch {
+    return 'an unreadable location';
+  }
 }
 
 function enc(s: string): string {
@@ -246,7 +371,7 @@ function apiMessageOf(data: unknown, secrets: string[]): string | undefined {
 }
 
 function connectionReason(error: AxiosError): string {
-  const code = error.code ?? (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  const code = error.code && error.code !== 'ERR_BAD_RESPONSE' ? error.code : (error.cause as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ECONNRESET':
       return 'connection reset (ECONNRESET)';

@@ -19,7 +19,7 @@ describe('connector targets', () => {
     expect(BUILD_INPUTS).toContain('^default');
   });
 
-  it('deploy depends on build, hashes the zip and the Tray organisation (URL and token variables), and is never input-less', () => {
+  it('deploy depends on build, is selected by the zip and the Tray organisation (URL and token variables), and is never input-less', () => {
     const deploy = deployTarget(['us', 'eu']);
     expect(deploy.dependsOn).toEqual(['build']);
     expect(deploy.cache).toBe(false);
@@ -29,7 +29,16 @@ describe('connector targets', () => {
     expect([...DEPLOY_ENV_INPUTS].sort()).toEqual(
       ['TRAY_API_TOKEN', 'TRAY_API_TOKEN_US', 'TRAY_API_TOKEN_EU', 'TRAY_API_TOKEN_APAC', 'TRAY_API_URL', 'TRAY_API_URL_US', 'TRAY_API_URL_EU', 'TRAY_API_URL_APAC'].sort(),
     );
-    expect(deploy.metadata?.description).toMatch(/never cached/);
+    expect(deploy.metadata?.description).toMatch(/never replayed from the cache/);
+    expect(deploy.metadata?.description).toMatch(/deploy-result\.json/);
+  });
+
+  it('deploy is never replayed from a cache, wherever the plugin defines it; build stays cached', () => {
+    // connectorTargets is what the new generator writes to project.json and createNodes infers.
+    const targets = connectorTargets(['us']);
+    expect(deployTarget(['us']).cache).toBe(false);
+    expect(targets.deploy.cache).toBe(false);
+    expect(targets.build.cache).toBe(true);
   });
 
   it('deploy depends on the build target under its configured name', () => {

@@ -82,6 +82,11 @@ export function testTarget(): TargetConfiguration {
   };
 }
 
+/**
+ * Deploy is never cached: only Tray knows what it runs, so a deploy that runs sends the zip (a revert
+ * A->B->A must reach Tray, whoever deployed B and from wherever). Its inputs are what task-level
+ * `nx affected` selects it by: the built zip and the variables naming the Tray organisation.
+ */
 export function deployTarget(regions: string[], names: TargetNames = DEFAULT_TARGET_NAMES): TargetConfiguration {
   return {
     executor: 'tray-connector:deploy',
@@ -93,7 +98,7 @@ export function deployTarget(regions: string[], names: TargetNames = DEFAULT_TAR
     options: { regions },
     metadata: {
       description:
-        'Deploy the built zip to every Tray region in options.regions and wait until each reports Deployed; never cached; the per-region result goes to .tray/deploy-result.json',
+        'Deploy the built zip to every Tray region in options.regions and wait until each reports Deployed; never replayed from the cache (nx affected -t deploy selects what changed); the per-region result goes to .tray/deploy-result.json',
     },
   };
 }

@@ -9,6 +9,7 @@ import { redact } from '../../core/redact';
 import { DEFAULT_ZIP_PATH } from '../../plugin/targets';
 import type { DeployExecutorSchema } from './schema';
 import { findTarget, listOption, nxLogger, projectOf, resolveProjectPath, tokensInEnv } from '../shared/executor-context';
+import { whileInterruptible } from '../shared/interrupt';
 
 /** `tray-connector:deploy`: sends the built zip to every configured region and waits for Deployed. */
 export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -31,27 +32,58 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
     } catch {
       regionNames = []; // deployConnector reports the problem with the others
     }
-    const progress = createProgressReporter({ logger: log, regions: regionNames });
+    const progress = createProgressReporter({ logger: log, regions: regionNames, secrets });
     log.info(
       `${options.dryRun ? '[dry run] ' : ''}Deploying ${connector.name} ${connector.version} (${project.name}) from ${zipPath} to ${regions.join(', ') || '(no region)'}`,
     );
-    const outcome = await deployConnector({
-      name: connector.name,
-      version: connector.version,
-      zipPath,
-      regions,
-      apiUrls: options.apiUrls,
-      wait: options.wait ?? true,
-      timeoutMs: Math.round((options.timeoutSeconds ?? 900) * 1000),
-      pollIntervalMs: Math.round((options.pollIntervalSeconds ?? 5) * 1000),
-      dryRun: options.dryRun ?? false,
-      shareWith: shareWith.length ? shareWith : undefined,
-      logger: log,
-      progress,
-    });
+    const { result: outcome, interruptedBy } = await whileInterruptible(
+      (signal) =>
+        deployConnector({
+          name: connector.name,
+          version: connector.version,
+          zipPath,
+          regions,
+          apiUrls: options.apiUrls,
+          wait: options.wait ?? true,
+          timeoutMs: Math.round((options.timeoutSeconds ?? 900) * 1000),
+          idleTimeoutMs: Math.round((options.requestIdleSeconds ?? 60) * 1000),
+          pollIntervalMs: Math.round((options.pollIntervalSeconds ?? 5) * 1000),
+          dryRun: options.dryRun ?? false,
+          shareWith: shareWith.length ? shareWith : undefined,
+          allowPartialShare: options.allowPartialShare ?? false,
+          signal,
+          logger: log,
+          progress,
+        }),
+      (name) => log.warn(`${name} received: stopping; deployments already sent keep running at Tray (each is listed below with the URL to check).`),
+    );
+    if (interruptedBy) {
+      const inFlight = outcome.regions.filter((r) => r.interrupted);
+      log.error(
+        `Deploy of ${connector.name} ${connector.version} interrupted (${interruptedBy})` +
+          (inFlight.length
+            ? `; in flight at Tray:\n${inFlight.map((r) => `  ${r.region}: deployment ${r.deploymentId ?? '(not known: the deploy request was being sent)'}, status ${r.statusUrl ?? 'unknown'}`).join('\n')}`
+            : '.'),
+      );
+      process.exitCode = interruptedBy === 'SIGINT' ? 130 : 143;
+      return { success: false };
+    }
     if (!outcome.success) {
-      const failed = outcome.regions.filter((r) => !r.ok).map((r) => r.region);
-      log.error(`Deploy of ${connector.name} ${connector.version} failed in ${failed.join(', ')} (${outcome.regions.length - failed.length} of ${outcome.regions.length} regions ok).`);
+      const failed = outcome.regions.filter((r) => !r.ok);
+      log.error(
+        `Deploy of ${connector.name} ${connector.version} failed in ${failed.map((r) => r.region).join(', ')} (${outcome.regions.length - failed.length} of ${outcome.regions.length} regions ok).`,
+      );
+      const target = `${project.name}:${context.targetName ?? 'deploy'}`;
+      const redeploy = failed.filter((r) => !r.status.startsWith('Deployed')).map((r) => r.region);
+      const reshare = failed.filter((r) => r.status.startsWith('Deployed')).map((r) => r.region);
+      if (redeploy.length) log.error(`Re-deploy only the failed region${redeploy.length > 1 ? 's' : ''}: nx run ${target} --regions=${redeploy.join(',')}`);
+      if (reshare.length) {
+        const share = Object.entries(project.targets).find(([, t]) => t.executor === 'tray-connector:share')?.[0] ?? 'share';
+        log.error(
+          `Deployed, but not shared everywhere: nx run ${project.name}:${share} --regions=${reshare.join(',')} --emails=${shareWith.join(',')}` +
+            (outcome.regions.some((r) => r.status === 'Deployed, share partial') ? ' (or --allowPartialShare to accept a partial share)' : ''),
+        );
+      }
     }
     recordResult(result, outcome.regions, log);
     return { success: outcome.success };

@@ -5,14 +5,18 @@ export interface DeployExecutorSchema {
   zipPath?: string;
   /** Wait until every region reports Deployed; default true. */
   wait?: boolean;
-  /** Per-region timeout; default 900. */
+  /** Deadline of each region (every request, retry and wait); default 900. */
   timeoutSeconds?: number;
+  /** Longest time one request may go without data before it is retried; default 60. */
+  requestIdleSeconds?: number;
   /** First wait between status requests (grows with backoff); default 5. */
   pollIntervalSeconds?: number;
   /** Print what would be sent, send nothing; default false. */
   dryRun?: boolean;
   /** E-mails to share with after a successful deploy. A comma list from the command line. */
   shareWith?: string[] | string;
+  /** Succeed when shareWith is confirmed for only some addresses; default false. */
+  allowPartialShare?: boolean;
   /** Base URL per region (overrides TRAY_API_URL_<REGION>). */
   apiUrls?: { us?: string; eu?: string; apac?: string; [region: string]: string | undefined };
 }

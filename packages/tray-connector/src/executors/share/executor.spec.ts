@@ -94,4 +94,21 @@ describe('tray-connector:share executor', () => {
     });
     it('an unknown region', () => refused({ emails: ['jane@acme.com'], regions: ['mars'] }, /Unknown region "mars"/));
   });
+
+  it('fails when Tray confirms only some addresses, listing each; --allowPartial accepts it', async () => {
+    emu.partialShareNext(1, { region: 'eu', refuse: ['bob@other.com'] });
+    await expect(shareExecutor({ emails: 'jane@acme.com,bob@other.com' }, ws.context)).resolves.toEqual({ success: false });
+    expect(output.text()).toContain('bob@other.com: refused (User not found in this organization)');
+    emu.partialShareNext(1, { region: 'eu', refuse: 1, listFailures: false });
+    await expect(shareExecutor({ emails: 'jane@acme.com,bob@other.com', allowPartial: true }, ws.context)).resolves.toEqual({ success: true });
+    expect(output.text()).toContain('Accepted because of "allowPartial"');
+  });
+
+  it('timeoutSeconds bounds the share; requestIdleSeconds retries a request that went silent', async () => {
+    emu.hangNext(20, { kind: 'share', region: 'us' });
+    await expect(shareExecutor({ emails: 'jane@acme.com', regions: ['us'], timeoutSeconds: 1.2, requestIdleSeconds: 0.2 }, ws.context)).resolves.toEqual({
+      success: false,
+    });
+    expect(output.text()).toMatch(/us: sharing acme-crm 1.0 did not finish within \S+ \(timeout "timeoutSeconds" \(1.2s\)\) \(last problem: no data for 200ms \(idle limit\)\)/);
+  });
 });

@@ -32,8 +32,11 @@ export default async function shareExecutor(options: ShareExecutorSchema, contex
       regions,
       emails: listOption(options.emails) ?? [],
       apiUrls,
+      timeoutMs: Math.round((options.timeoutSeconds ?? 300) * 1000),
+      idleTimeoutMs: Math.round((options.requestIdleSeconds ?? 60) * 1000),
+      allowPartial: options.allowPartial ?? false,
       logger: log,
-      progress: createProgressReporter({ logger: log, regions: regionNames }),
+      progress: createProgressReporter({ logger: log, regions: regionNames, secrets }),
     });
     if (!outcome.success) {
       const failed = outcome.regions.filter((r) => !r.ok).map((r) => r.region);

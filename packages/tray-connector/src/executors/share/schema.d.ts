@@ -3,6 +3,12 @@ export interface ShareExecutorSchema {
   emails?: string[] | string;
   /** Regions to share in; default the deploy target's regions. */
   regions?: string[] | string;
+  /** Deadline of each region (every request, retry and wait); default 300. */
+  timeoutSeconds?: number;
+  /** Longest time one request may go without data before it is retried; default 60. */
+  requestIdleSeconds?: number;
+  /** Succeed when only some addresses are confirmed; default false. */
+  allowPartial?: boolean;
   /** Base URL per region (overrides TRAY_API_URL_<REGION>). */
   apiUrls?: { us?: string; eu?: string; apac?: string; [region: string]: string | undefined };
 }
