@@ -33,7 +33,7 @@ function writeConnector(root, i) {
   const importsLibrary = i % 3 === 0;
   write(root, `${dir}/connector.json`, JSON.stringify({ name, version: '1.0', title: `Connector ${i}`, description: '', service: { name, version: '1' }, tags: ['service'], isTrigger: false }, null, 2) + '\n');
   write(root, `${dir}/package.json`, JSON.stringify({ name, version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n');
-  write(root, `${dir}/tsconfig.json`, JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { target: 'ES2021', strict: true, esModuleInterop: true, outDir: './dist', skipLibCheck: true }, include: ['src/**/*.ts'] }, null, 2) + '\n');
+  write(root, `${dir}/tsconfig.json`, JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { target: 'ES2021', module: 'commonjs', strict: true, esModuleInterop: true, outDir: './dist', skipLibCheck: true }, include: ['src/**/*.ts'] }, null, 2) + '\n');
   // The build type-checks the handlers: the auth type must be one the DSL takes.
   write(root, `${dir}/src/${auth}.ts`, `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\nexport type ${auth} = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`);
   // Regions per project.json (like a user who picked them with the generator); one in three is purely inferred.

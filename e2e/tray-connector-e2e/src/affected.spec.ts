@@ -61,7 +61,7 @@ function writeConnector(ws: TestWorkspace, c: ConnectorSpec): void {
   // Connectors inside the workspace extend the base config (for the library alias); the adopted
   // tray-cdk folder keeps its standalone tsconfig, as tray-cdk writes it.
   const tsconfig = c.importsLibrary
-    ? { extends: '../../tsconfig.base.json', compilerOptions: { target: 'ES2021', outDir: './dist', strict: true, esModuleInterop: true, skipLibCheck: true }, include: ['src/**/*.ts'] }
+    ? { extends: '../../tsconfig.base.json', compilerOptions: { target: 'ES2021', module: 'commonjs', outDir: './dist', strict: true, esModuleInterop: true, skipLibCheck: true }, include: ['src/**/*.ts'] }
     : { compilerOptions: { target: 'ES2021', module: 'commonjs', rootDir: './src', outDir: './dist', strict: true, esModuleInterop: true, skipLibCheck: true }, include: ['src/**/*.ts'] };
   ws.write(`${c.dir}/tsconfig.json`, JSON.stringify(tsconfig, null, 2) + '\n');
   ws.write(`${c.dir}/jest.config.js`, "module.exports = { preset: 'ts-jest', testEnvironment: 'node', testMatch: ['**/?(*.)+(test).ts'] };\n");
