@@ -96,8 +96,13 @@ export async function startLocalRegistry(options: { timeoutMs?: number } = {}): 
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
 
+  // Should this process die without afterAll (a crash, Ctrl-C), verdaccio does not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
   let stopped = false;
   const stop = async () => {
+    process.removeListener('exit', killOnExit);
     if (stopped) return;
     stopped = true;
     if (child.exitCode === null && child.signalCode === null) {
