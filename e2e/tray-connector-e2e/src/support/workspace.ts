@@ -52,12 +52,21 @@ const BASE_ENV: NodeJS.ProcessEnv = {
  * Creates a fresh Nx workspace in a temp folder (package.json with nx and @nx/devkit,
  * nx.json, git with one commit) and installs the plugin from its packed tarball.
  */
-export function createTestWorkspace(name: string, options: { installEmulator?: boolean; extraDevDependencies?: Record<string, string> } = {}): TestWorkspace {
+export function createTestWorkspace(
+  name: string,
+  options: {
+    installEmulator?: boolean;
+    extraDevDependencies?: Record<string, string>;
+    /** nx and @nx/devkit versions (default: this repo's); the Nx 22/23/24 matrix sets them. */
+    nxVersion?: string;
+    nxDevkitVersion?: string;
+  } = {},
+): TestWorkspace {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `tc-e2e-${name}-`));
   const { plugin, emulator } = tarballs();
   const devDependencies: Record<string, string> = {
-    nx: NX_VERSION,
-    '@nx/devkit': NX_DEVKIT_VERSION,
+    nx: options.nxVersion ?? NX_VERSION,
+    '@nx/devkit': options.nxDevkitVersion ?? options.nxVersion ?? NX_DEVKIT_VERSION,
     'tray-connector': `file:${plugin}`,
     ...(options.installEmulator ? { 'tray-api-emulator': `file:${emulator}` } : {}),
     ...options.extraDevDependencies,
@@ -82,6 +91,30 @@ export function openWorkspace(root: string): TestWorkspace {
 }
 
 /**
+ * Creates a fresh Nx workspace like createTestWorkspace, but without the plugin: every npm/nx/npx
+ * command in it runs with `env` (a local registry's, see support/registry.ts), so the plugin comes
+ * from that registry as it would from the public one.
+ */
+export function createEmptyWorkspace(
+  name: string,
+  options: { env?: NodeJS.ProcessEnv; nxVersion?: string; nxDevkitVersion?: string } = {},
+): TestWorkspace {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `tc-e2e-${name}-`));
+  const devDependencies = { nx: options.nxVersion ?? NX_VERSION, '@nx/devkit': options.nxDevkitVersion ?? options.nxVersion ?? NX_DEVKIT_VERSION };
+  fs.writeFileSync(
+    path.join(root, 'package.json'),
+    JSON.stringify({ name, version: '0.0.0', private: true, license: 'MIT', devDependencies }, null, 2) + '\n',
+  );
+  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
+  fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');
+  const ws = makeWorkspace(root, name, options.env);
+  ws.mustRun('npm install --prefer-offline --no-audit --no-fund', { timeoutMs: 10 * 60 * 1000 });
+  ws.mustRun('git init -q -b main && git config user.email e2e@example.com && git config user.name e2e && git config commit.gpgsign false');
+  ws.commit('initial workspace');
+  return ws;
+}
+
+/**
  * This process's environment with the test settings and `extra` over it; a key set to undefined is removed.
  * Nx 24 keeps the cache and task database of a git workspace under ~/.nx/<workspace id>: the test
  * workspace keeps them in its own .nx, so nothing is left in the home folder when it is removed.
@@ -101,12 +134,12 @@ function progress(name: string, command: string): void {
   if (!process.env.E2E_QUIET) process.stderr.write(`  e2e ${name} · ${command.length > 120 ? `${command.slice(0, 117)}...` : command}\n`);
 }
 
-function makeWorkspace(root: string, name: string): TestWorkspace {
+function makeWorkspace(root: string, name: string, workspaceEnv: NodeJS.ProcessEnv = {}): TestWorkspace {
   const run = (command: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): RunResult => {
     progress(name, command);
     const r = spawnSync('bash', ['-c', command], {
       cwd: root,
-      env: commandEnv(root, options.env),
+      env: commandEnv(root, { ...workspaceEnv, ...options.env }),
       encoding: 'utf8',
       timeout: options.timeoutMs ?? 5 * 60 * 1000,
       maxBuffer: 64 * 1024 * 1024,
@@ -128,7 +161,7 @@ function makeWorkspace(root: string, name: string): TestWorkspace {
     nxAsync: (args, options = {}) =>
       new Promise((resolve, reject) => {
         progress(name, `npx nx ${args}`);
-        const child = spawn('bash', ['-c', `npx nx ${args}`], { cwd: root, env: commandEnv(root, options.env) });
+        const child = spawn('bash', ['-c', `npx nx ${args}`], { cwd: root, env: commandEnv(root, { ...workspaceEnv, ...options.env }) });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

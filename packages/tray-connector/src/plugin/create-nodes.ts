@@ -5,10 +5,11 @@ import {
   type CreateNodesResult,
   type ProjectConfiguration,
 } from '@nx/devkit';
-import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
+import type { PluginCache } from '@nx/devkit/internal';
 import { existsSync, readFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
 import { parseRegions } from '../core/regions';
+import { hashJson, pluginCacheSupport, type PluginCacheSupport } from './nx-compat';
 import { CONNECTOR_TAG, connectorTargets, DEFAULT_TARGET_NAMES, PLUGIN_NAME, type TargetNames } from './targets';
 
 /** Options of the plugin entry in nx.json: `{ "plugin": "tray-connector", "options": { ... } }`. */
@@ -46,9 +47,12 @@ type InferredProject = Omit<ProjectConfiguration, 'root'>;
 export const createNodes: CreateNodes<TrayConnectorPluginOptions> = [
   CONNECTOR_FILE_GLOB,
   async (configFiles, options, context) => {
-    const cache = new PluginCache<InferredProject>(pluginCachePath(options));
+    const support = pluginCacheSupport();
+    // Nx 22 lacks the cache helpers (see nx-compat.ts): infer every connector, without a cache.
+    if (!support) return createConnectorNodes(configFiles, options, context, undefined);
+    const cache = new support.PluginCache<InferredProject>(pluginCachePath(options, support.workspaceDataDirectory));
     try {
-      return await createConnectorNodes(configFiles, options, context, cache);
+      return await createConnectorNodes(configFiles, options, context, cache, support);
     } finally {
       cache.writeToDisk();
     }
@@ -56,33 +60,38 @@ export const createNodes: CreateNodes<TrayConnectorPluginOptions> = [
 ];
 
 /** Where the inferred projects are cached between runs: one file per set of plugin options, in Nx's workspace data folder. */
-export function pluginCachePath(options: TrayConnectorPluginOptions | undefined): string {
-  return join(workspaceDataDirectory, `${PLUGIN_NAME}-${hashObject(options ?? {})}.hash`);
+export function pluginCachePath(
+  options: TrayConnectorPluginOptions | undefined,
+  dataDirectory = pluginCacheSupport()?.workspaceDataDirectory ?? join('.nx', 'workspace-data'),
+): string {
+  return join(dataDirectory, `${PLUGIN_NAME}-${hashJson(options ?? {})}.hash`);
 }
 
 /**
  * The work of createNodes with the cache passed in. A project is recomputed only when a file in its
  * folder or the plugin options changed (calculateHashesForCreateNodes), so the graph stays fast with
- * hundreds of connectors.
+ * hundreds of connectors. Without a cache (Nx 22) every project is inferred.
  */
 export async function createConnectorNodes(
   configFiles: readonly string[],
   options: TrayConnectorPluginOptions | undefined,
   context: CreateNodesContext,
-  cache: PluginCache<InferredProject>,
+  cache: PluginCache<InferredProject> | undefined,
+  support: PluginCacheSupport | undefined = pluginCacheSupport(),
 ): Promise<Array<readonly [string, CreateNodesResult]>> {
   const normalized = normalizePluginOptions(options);
   const files = configFiles.filter((file) => !isExcluded(file));
   const roots = files.map((file) => dirname(file));
-  const hashes = await calculateHashesForCreateNodes(roots, { ...normalized, pluginVersion: pluginVersion() }, context);
+  const hashes =
+    cache && support ? await support.calculateHashesForCreateNodes(roots, { ...normalized, pluginVersion: pluginVersion() }, context) : undefined;
   return createNodesFromFiles<NormalizedOptions>(
     (file, _opts, ctx, idx) => {
       const root = dirname(file);
-      const hash = hashes[idx];
-      let project = cache.get(hash);
+      const hash = hashes?.[idx];
+      let project = hash === undefined ? undefined : cache?.get(hash);
       if (!project) {
         project = inferProject(root, normalized, ctx.workspaceRoot);
-        cache.set(hash, project);
+        if (hash !== undefined) cache?.set(hash, project);
       }
       // Nx's merge may grow arrays of what it is given in place: hand it a copy, keep the cached entry pristine.
       return { projects: { [root]: structuredClone(project) } };

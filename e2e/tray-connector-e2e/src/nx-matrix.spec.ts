@@ -1,0 +1,108 @@
+import { startEmulator, type Emulator, type EmulatorDeployment } from 'tray-api-emulator';
+import { selectedNxLines } from './support/nx-versions';
+import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+
+/**
+ * Issue 11.2: the plugin on the newest Nx 22, 23 and 24 (packed tarball, as a user installs it), one
+ * workspace per major installed once: init, new, a connector with no project.json (inferred only),
+ * build, deploy to the emulator, and nx affected after a change. `E2E_NX_MAJORS` picks majors.
+ */
+
+/** What init adds, installed up front with the same versions so init itself installs nothing (one npm install per major). */
+const CONNECTOR_PACKAGES: Record<string, string> = {
+  '@trayio/cdk-dsl': '4.65.0',
+  '@trayio/cdk-runtime': '4.65.0',
+  '@types/jest': '30.0.0',
+  jest: '30.5.2',
+  'ts-jest': '29.4.15',
+  typescript: '5.9.3',
+};
+
+function deployed(deployments: EmulatorDeployment[]): string[] {
+  return deployments.map((d) => `${d.name}@${d.region}`).sort();
+}
+
+function ok(r: RunResult, what: string): RunResult {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
+  return r;
+}
+
+describe.each(selectedNxLines())('the plugin on Nx $major ($nx)', ({ major, nx: nxVersion, devkit }) => {
+  let ws: TestWorkspace;
+  let emu: Emulator;
+
+  const nx = async (args: string) => {
+    const r = await ws.nxAsync(args, { env: { ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined } });
+    return ok(r, `nx ${args} (Nx ${nxVersion}, ${ws.root})`);
+  };
+  const deploysDuring = async (args: string) => {
+    const before = emu.deployments.length;
+    const r = await nx(`${args} --outputStyle=static`);
+    return { r, deployments: emu.deployments.slice(before) };
+  };
+  const project = async (name: string) =>
+    JSON.parse((await nx(`show project ${name} --json`)).stdout) as { root: string; tags: string[]; targets: Record<string, { executor: string; options?: { regions?: string[] } }> };
+
+  beforeAll(async () => {
+    emu = await startEmulator({ deployDelayMs: 20 });
+    ws = createTestWorkspace(`nx${major}`, { nxVersion, nxDevkitVersion: devkit, extraDevDependencies: CONNECTOR_PACKAGES });
+  });
+  afterAll(async () => {
+    await emu?.close();
+    ws?.cleanup();
+  });
+
+  it('installs that Nx, and init registers the plugin; nx commands keep working', async () => {
+    expect(JSON.parse(ws.read('node_modules/nx/package.json')).version).toBe(nxVersion);
+    expect(JSON.parse(ws.read('node_modules/@nx/devkit/package.json')).version).toBe(devkit);
+    await nx('g tray-connector:init --no-interactive');
+    const nxJson = JSON.parse(ws.read('nx.json')) as { plugins?: Array<string | { plugin: string }> };
+    expect(nxJson.plugins?.map((p) => (typeof p === 'string' ? p : p.plugin))).toContain('tray-connector');
+    // On Nx 22 this (any nx command) failed with `(0 , internal_1.hashObject) is not a function`.
+    const projects = (await nx('show projects --json')).stdout;
+    expect(JSON.parse(projects.slice(projects.indexOf('[')))).toEqual([]);
+    ws.commit('init');
+  });
+
+  it('new scaffolds a connector with its regions', async () => {
+    await nx('g tray-connector:new acme --regions=us,eu --no-interactive');
+    const acme = await project('acme');
+    expect(acme.tags).toContain('tray-connector');
+    expect(acme.targets.deploy.executor).toBe('tray-connector:deploy');
+    expect(acme.targets.deploy.options?.regions).toEqual(['us', 'eu']);
+  });
+
+  it('a connector folder without project.json is a project by inference alone', async () => {
+    await nx('g tray-connector:new beta --no-interactive');
+    ws.run('rm -f connectors/beta/project.json');
+    expect(ws.exists('connectors/beta/project.json')).toBe(false);
+    const beta = await project('beta');
+    expect(beta.root).toBe('connectors/beta');
+    expect(Object.keys(beta.targets)).toEqual(expect.arrayContaining(['build', 'test', 'deploy', 'share']));
+    expect(beta.targets.build.executor).toBe('tray-connector:build');
+    expect(beta.targets.deploy.options?.regions).toEqual(['us']);
+    ws.commit('two connectors');
+  });
+
+  it('builds both zips', async () => {
+    await nx('run-many -t build --outputStyle=static');
+    expect(ws.exists('connectors/acme/.tray/connector.zip')).toBe(true);
+    expect(ws.exists('connectors/beta/.tray/connector.zip')).toBe(true);
+  });
+
+  it('deploys each connector to its regions on the emulator', async () => {
+    const { deployments } = await deploysDuring('run-many -t deploy');
+    expect(deployed(deployments)).toEqual(['acme@eu', 'acme@us', 'beta@us']);
+    expect(deployments.every((d) => d.status === 'Deployed')).toBe(true);
+  });
+
+  it('nx affected -t deploy deploys only the changed connector', async () => {
+    const connector = JSON.parse(ws.read('connectors/beta/connector.json')) as Record<string, unknown>;
+    ws.write('connectors/beta/connector.json', JSON.stringify({ ...connector, description: `changed on Nx ${major}` }, null, 2) + '\n');
+    ws.commit('change beta');
+    const { r, deployments } = await deploysDuring('affected -t deploy --base=HEAD~1 --head=HEAD');
+    expect(deployed(deployments)).toEqual(['beta@us']);
+    expect(r.output).toMatch(/beta:deploy/);
+    expect(r.output).not.toMatch(/acme:deploy/);
+  });
+});
