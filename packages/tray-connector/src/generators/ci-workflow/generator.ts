@@ -58,7 +58,7 @@ export function normalizeCiWorkflowOptions(tree: Tree, schema: CiWorkflowGenerat
   const fileName = toKebabCase(name);
   if (!fileName) throw new TrayConnectorError(`--name "${schema.name}" has no letter or digit to make a file name of`);
   const mainBranch = (schema.mainBranch ?? readNxJson(tree)?.defaultBase ?? 'main').trim();
-  if (!/^[A-Za-z0-9._\/-]+$/.test(mainBranch)) throw new TrayConnectorError(`--mainBranch "${mainBranch}" is not a plain branch name`);
+  if (!/^[A-Za-z0-9._/-]+$/.test(mainBranch)) throw new TrayConnectorError(`--mainBranch "${mainBranch}" is not a plain branch name`);
   for (const [option, value] of [
     ['--shareWithVariable', schema.shareWithVariable],
     ['--testContextSecret', schema.testContextSecret],
