@@ -119,6 +119,13 @@ describe('new generator', () => {
       expect(readJson(tree, 'connectors/other-one/project.json').targets).toEqual({});
     });
 
+    it("keeps package.json's test script from replacing the inferred test target (Nx makes it a project beside project.json)", async () => {
+      await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+      expect(readJson(tree, `${ROOT}/package.json`).nx).toEqual({ includedScripts: [] });
+      await newGenerator(tree, { name: 'full-one', addPlugin: false, skipInstall: true });
+      expect(readJson(tree, 'connectors/full-one/package.json').nx).toBeUndefined();
+    });
+
     it('the regions under the deploy target when they differ from defaultRegions, and only the extra tags', async () => {
       await newGenerator(tree, { name: 'acme-crm', regions: 'EU,us', tags: 'scope:sales', skipInstall: true });
       expect(projectJson()).toEqual({

@@ -160,7 +160,6 @@ export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Prom
 
   // Never registers the plugin: that is init's (`nx add`) job, and a user who removed it chose full targets.
   const install = await initGenerator(tree, { skipFormat: true, skipInstall: schema.skipInstall, addPlugin: false });
-  const plugin = inferringPlugin(tree, schema.addPlugin);
 
   writeJson(tree, joinPathFragments(root, CONNECTOR_FILE), {
     name: options.name,
@@ -171,6 +170,7 @@ export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Prom
     tags: [],
     isTrigger: false,
   });
+  const plugin = inferringPlugin(tree, schema.addPlugin);
   writeJson(tree, joinPathFragments(root, 'package.json'), {
     name: options.name,
     version: '1.0.0',
@@ -180,6 +180,9 @@ export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Prom
     scripts: { test: 'jest --config ./jest.config.js' },
     dependencies: { ...CONNECTOR_DEPENDENCIES },
     devDependencies: { ...CONNECTOR_DEV_DEPENDENCIES },
+    // Beside a project.json, Nx makes this package.json a project too, and its scripts would replace
+    // the inferred targets of the same names (`test` would become `npm run test`, uncached).
+    ...(plugin ? { nx: { includedScripts: [] } } : {}),
   });
   generateFiles(tree, path.join(__dirname, 'files'), root, {
     title: options.title,

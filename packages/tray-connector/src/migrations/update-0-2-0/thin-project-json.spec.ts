@@ -129,6 +129,14 @@ describe('migration 0.2.0: thin the project.json files 0.1.0 wrote', () => {
     expect(project()).toEqual(fixture('project.0.1.0.json'));
   });
 
+  it("keeps the connector's package.json scripts from replacing the targets project.json no longer defines", async () => {
+    workspace((p) => (p.targets.test.options.command = 'jest --ci'));
+    writeJson(tree, `${ROOT}/package.json`, { name: 'acme', scripts: { test: 'jest --config ./jest.config.js', build: 'tray-cdk connector build', lint: 'eslint .' } });
+    await thinProjectJson(tree);
+    // test stays in project.json (edited): its script cannot shadow it; build and share were removed
+    expect(readJson(tree, `${ROOT}/package.json`).nx).toEqual({ includedScripts: ['test', 'lint'] });
+  });
+
   it('is idempotent', async () => {
     workspace((p) => p.tags.push('scope:sales'));
     await thinProjectJson(tree);

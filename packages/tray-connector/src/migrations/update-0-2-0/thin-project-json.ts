@@ -90,7 +90,9 @@ export default async function thinProjectJson(tree: Tree): Promise<void> {
     if (!tree.exists(file) || !tree.exists(joinPathFragments(project.root, 'connector.json'))) continue;
     const before = readJson<Record<string, unknown>>(tree, file);
     const after = thinProject(before, project.root, plugin);
-    if (!sameJson(before, after)) writeJson(tree, file, after);
+    if (sameJson(before, after)) continue;
+    writeJson(tree, file, after);
+    keepScriptsFromShadowing(tree, project.root, before, after);
   }
 
   const targetDefaults = nxJson.targetDefaults as Record<string, Target> | undefined;
@@ -129,6 +131,25 @@ function canonical(value: unknown): string {
     return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'undefined';
+}
+
+/**
+ * Beside a project.json, Nx makes the connector's package.json a project too, and its scripts become
+ * targets that replace inferred targets of the same names (0.1.0's `test` script would turn the test
+ * target into `npm run test`). Where project.json no longer defines such a target, package.json
+ * gets `nx.includedScripts` listing only the scripts that shadow nothing (unless it already has one).
+ */
+function keepScriptsFromShadowing(tree: Tree, root: string, before: Record<string, unknown>, after: Record<string, unknown>): void {
+  const file = joinPathFragments(root, 'package.json');
+  if (!tree.exists(file)) return;
+  const pkg = readJson<{ scripts?: Record<string, string>; nx?: { includedScripts?: string[] } }>(tree, file);
+  if (!pkg.scripts || pkg.nx?.includedScripts) return;
+  const defined = (json: Record<string, unknown>) => Object.keys((json.targets as Record<string, unknown> | undefined) ?? {});
+  const removed = defined(before).filter((name) => !defined(after).includes(name));
+  const shadowing = Object.keys(pkg.scripts).filter((script) => removed.includes(script));
+  if (shadowing.length === 0) return;
+  pkg.nx = { ...pkg.nx, includedScripts: Object.keys(pkg.scripts).filter((script) => !shadowing.includes(script)) };
+  writeJson(tree, file, pkg);
 }
 
 function isSingleBuildName(dependsOn: unknown, names: TargetNames): boolean {
