@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { connectorNameProblems, connectorVersionProblems } from './connector-config';
 import { Deadline } from './deadline';
-import { problemCollector, StoppedError, TrayConnectorError } from './errors';
+import { problemCollector, throwIfProblems, StoppedError, TrayConnectorError } from './errors';
 import type { Logger } from './logger';
 import { formatDuration, formatTable, silentProgress, type ProgressReporter } from './progress';
 import { parseRegions, resolveRegionEndpoints, type Region, type RegionEndpoint } from './regions';
@@ -118,9 +118,7 @@ export function prepareDeploy(options: DeployConnectorOptions): Prepared {
     );
   }
   const emails = options.shareWith !== undefined && options.shareWith.length !== 0 ? (collect(() => parseEmails(options.shareWith!, 'shareWith')) ?? []) : [];
-  if (problems.length) {
-    throw new TrayConnectorError(problems.length === 1 ? problems[0] : `Nothing was sent; fix these first:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`);
-  }
+  throwIfProblems(problems);
   return { regions, endpoints: resolved!.endpoints, zipSize: fs.statSync(options.zipPath).size, emails };
 }
 

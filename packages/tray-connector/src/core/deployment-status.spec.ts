@@ -75,7 +75,7 @@ describe('getDeploymentStatus', () => {
   it('refuses bad input before any request, every problem at once', async () => {
     await expect(
       getDeploymentStatus({ name: 'Acme', version: '1.0', regions: ['mars'], deploymentId: 'a/b', env: {}, logger: createRecordingLogger() }),
-    ).rejects.toThrow(/Nothing was sent; fix these first:[\s\S]*kebab-case[\s\S]*"deploymentId" "a\/b" is not a deployment id[\s\S]*Unknown region "mars"/);
+    ).rejects.toThrow(/Nothing was sent to Tray:[\s\S]*kebab-case[\s\S]*"deploymentId" "a\/b" is not a deployment id[\s\S]*Unknown region "mars"/);
     await expect(getDeploymentStatus({ name: 'acme-crm', version: '1.0', regions: ['us'], env: {}, logger: createRecordingLogger() })).rejects.toThrow(
       'us: no API token; set TRAY_API_TOKEN_US (or TRAY_API_TOKEN for every region)',
     );

@@ -1,5 +1,5 @@
 import { connectorNameProblems, connectorVersionProblems } from './connector-config';
-import { problemCollector, TrayConnectorError } from './errors';
+import { problemCollector, throwIfProblems } from './errors';
 import type { Logger } from './logger';
 import { formatTable } from './progress';
 import { parseRegions, resolveRegionEndpoints, type Region } from './regions';
@@ -59,9 +59,7 @@ export async function getDeploymentStatus(options: DeploymentStatusOptions): Pro
   if (/[/?#\s]/.test(deploymentId)) problems.push(`"deploymentId" ${JSON.stringify(deploymentId)} is not a deployment id (no "/", "?", "#" or spaces)`);
   const regions = collect(() => parseRegions(options.regions)) ?? [];
   const resolved = regions.length ? collect(() => resolveRegionEndpoints(regions, { env: options.env, apiUrls: options.apiUrls })) : undefined;
-  if (problems.length) {
-    throw new TrayConnectorError(problems.length === 1 ? problems[0] : `Nothing was sent; fix these first:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`);
-  }
+  throwIfProblems(problems);
   for (const w of resolved!.warnings) options.logger.warn(w);
   const secrets = resolved!.endpoints.map((e) => e.token);
   const results = await Promise.all(

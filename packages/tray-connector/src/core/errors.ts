@@ -45,6 +45,17 @@ export function problemCollector(): { problems: string[]; collect<T>(check: () =
   };
 }
 
+/**
+ * Throws the problems found before any request: one alone as it is, several as one list under
+ * `Nothing was sent to Tray:`. Does nothing when there is none.
+ */
+export function throwIfProblems(problems: readonly string[]): void {
+  if (problems.length === 0) return;
+  throw new TrayConnectorError(
+    problems.length === 1 ? problems[0] : `Nothing was sent to Tray:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`,
+  );
+}
+
 /** Why work on a region stopped before it ended by itself. */
 export type StopKind = 'deadline' | 'interrupted' | 'retry-after';
 

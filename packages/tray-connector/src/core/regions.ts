@@ -1,4 +1,4 @@
-import { TrayConnectorError } from './errors';
+import { throwIfProblems, TrayConnectorError } from './errors';
 
 /** Tray's regions. Each has its own API host and its own API-user token. */
 export type Region = 'us' | 'eu' | 'apac';
@@ -139,7 +139,7 @@ export function resolveRegionEndpoints(regions: readonly Region[], options: Reso
     }
     endpoints.push({ region, baseUrl: baseUrl.replace(/\/+$/, ''), baseUrlSource, token: token ?? '', tokenEnv: token ? tokenEnv : info.tokenEnv });
   }
-  if (problems.length) throw new TrayConnectorError(problems.length === 1 ? problems[0] : `Nothing was sent to Tray:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  throwIfProblems(problems);
   return { endpoints, warnings };
 }
 

@@ -51,7 +51,7 @@ describe('shareConnector', () => {
   it('refuses bad input before any request', async () => {
     await expect(
       shareConnector({ name: 'Acme', version: '1.0', regions: ['us'], emails: ['bad'], env: emulatorEnv(emu), logger: createRecordingLogger() }),
-    ).rejects.toThrow(/Nothing was sent; fix these first:[\s\S]*kebab-case[\s\S]*Invalid e-mail address in "emails": "bad"/);
+    ).rejects.toThrow(/Nothing was sent to Tray:[\s\S]*kebab-case[\s\S]*Invalid e-mail address in "emails": "bad"/);
     expect(emu.requests).toHaveLength(0);
   });
 });

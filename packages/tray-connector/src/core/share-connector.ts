@@ -1,6 +1,6 @@
 import { connectorNameProblems, connectorVersionProblems } from './connector-config';
 import { Deadline } from './deadline';
-import { problemCollector, StoppedError, TrayConnectorError } from './errors';
+import { problemCollector, throwIfProblems, StoppedError, TrayConnectorError } from './errors';
 import type { Logger } from './logger';
 import { formatDuration, formatTable, silentProgress, type ProgressReporter } from './progress';
 import { parseRegions, resolveRegionEndpoints, type Region } from './regions';
@@ -162,9 +162,7 @@ export async function shareConnector(options: ShareConnectorOptions): Promise<Sh
   const emails = collect(() => parseEmails(options.emails)) ?? [];
   const regions = collect(() => parseRegions(options.regions)) ?? [];
   const resolved = regions.length ? collect(() => resolveRegionEndpoints(regions, { env: options.env, apiUrls: options.apiUrls })) : undefined;
-  if (problems.length) {
-    throw new TrayConnectorError(problems.length === 1 ? problems[0] : `Nothing was sent; fix these first:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`);
-  }
+  throwIfProblems(problems);
   for (const w of resolved!.warnings) options.logger.warn(w);
   const progress = options.progress ?? silentProgress;
   const endpoints = resolved!.endpoints;
