@@ -7,7 +7,16 @@ import prettier from 'eslint-config-prettier';
 
 export default [
   {
-    ignores: ['**/node_modules/**', 'dist/**', 'tmp/**', 'coverage/**', '.nx/**', '**/.tray/**', 'packages/*/src/generators/*/files/**', '**/__fixtures__/**'],
+    ignores: [
+      '**/node_modules/**',
+      'dist/**',
+      'tmp/**',
+      'coverage/**',
+      '.nx/**',
+      '**/.tray/**',
+      'packages/*/src/generators/*/files/**',
+      '**/__fixtures__/**',
+    ],
   },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -44,7 +53,17 @@ export default [
     // src/core/ is Tray logic without Nx: it never imports nx or @nx/* (DESIGN.md).
     files: ['packages/tray-connector/src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['nx', 'nx/*', '@nx/*'], message: 'src/core/ must not depend on Nx; put Nx glue in executors/, generators/ or plugin/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['nx', 'nx/*', '@nx/*'],
+              message: 'src/core/ must not depend on Nx; put Nx glue in executors/, generators/ or plugin/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -6,11 +6,7 @@ const config: Config = {
   globalTeardown: '<rootDir>/tools/jest/global-teardown.js',
   // Unit tests first, so results show within seconds; the e2e suites (minutes each) after them.
   testSequencer: '<rootDir>/tools/jest/unit-first-sequencer.js',
-  projects: [
-    '<rootDir>/packages/tray-connector',
-    '<rootDir>/packages/tray-api-emulator',
-    '<rootDir>/e2e/tray-connector-e2e',
-  ],
+  projects: ['<rootDir>/packages/tray-connector', '<rootDir>/packages/tray-api-emulator', '<rootDir>/e2e/tray-connector-e2e'],
 };
 
 export default config;

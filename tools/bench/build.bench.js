@@ -28,25 +28,73 @@ function write(root, file, content) {
  * operations of varied types.
  */
 function generateConnector(dir) {
-  write(dir, 'connector.json', JSON.stringify({ name: 'bench-connector', version: '1.0', title: 'Bench Connector', description: '', service: { name: 'bench', version: '1' }, tags: ['service'], isTrigger: false }, null, 2));
-  write(dir, 'package.json', JSON.stringify({ name: 'bench-connector', version: '1.0.0', dependencies: { '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0' } }, null, 2));
-  write(dir, 'tsconfig.json', JSON.stringify({
-    compilerOptions: { target: 'es2021', module: 'commonjs', lib: ['es2021'], esModuleInterop: true, strict: true, skipLibCheck: true, rootDir: './src', outDir: './dist' },
-    include: ['src/**/*.ts'],
-    exclude: ['node_modules', 'dist', '.tray'],
-  }, null, 2));
+  write(
+    dir,
+    'connector.json',
+    JSON.stringify(
+      {
+        name: 'bench-connector',
+        version: '1.0',
+        title: 'Bench Connector',
+        description: '',
+        service: { name: 'bench', version: '1' },
+        tags: ['service'],
+        isTrigger: false,
+      },
+      null,
+      2,
+    ),
+  );
+  write(
+    dir,
+    'package.json',
+    JSON.stringify(
+      { name: 'bench-connector', version: '1.0.0', dependencies: { '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0' } },
+      null,
+      2,
+    ),
+  );
+  write(
+    dir,
+    'tsconfig.json',
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'es2021',
+          module: 'commonjs',
+          lib: ['es2021'],
+          esModuleInterop: true,
+          strict: true,
+          skipLibCheck: true,
+          rootDir: './src',
+          outDir: './dist',
+        },
+        include: ['src/**/*.ts'],
+        exclude: ['node_modules', 'dist', '.tray'],
+      },
+      null,
+      2,
+    ),
+  );
   write(dir, 'jest.config.js', "module.exports = { preset: 'ts-jest', testMatch: ['**/?(*.)+(test).ts'] };\n");
   write(dir, '.gitignore', '*.ctx.json\n');
-  write(dir, 'src/BenchConnectorAuth.ts', `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
+  write(
+    dir,
+    'src/BenchConnectorAuth.ts',
+    `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
 
 export type BenchConnectorAuth = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;
-`);
+`,
+  );
   write(dir, 'src/test.ctx.json', '{"auth":{"user":{"access_token":"not-a-real-token"}}}\n');
   for (let i = 0; i < OPERATIONS; i++) {
     const op = `operation_${i}`;
     const type = pascal(op);
     write(dir, `src/${op}/operation.json`, JSON.stringify({ name: op, title: `Operation ${i}`, description: '' }));
-    write(dir, `src/${op}/input.ts`, `import { FileReference } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
+    write(
+      dir,
+      `src/${op}/input.ts`,
+      `import { FileReference } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
 
 type Filter = { field: 'name' | 'created_at' | 'status'; value: string };
 
@@ -65,16 +113,24 @@ export type ${type}Input = {
   file?: FileReference;
   nested: { a: { b: { c: string[] } } };
 };
-`);
-    write(dir, `src/${op}/output.ts`, `type Base = { id: string; created_at: string };
+`,
+    );
+    write(
+      dir,
+      `src/${op}/output.ts`,
+      `type Base = { id: string; created_at: string };
 
 export type ${type}Output = {
   items: (Base & { kind: 'person'; name: string } | Base & { kind: 'company'; company: string })[];
   total: number;
   next?: string;
 };
-`);
-    write(dir, `src/${op}/handler.ts`, `import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';
+`,
+    );
+    write(
+      dir,
+      `src/${op}/handler.ts`,
+      `import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';
 import { BenchConnectorAuth } from '../BenchConnectorAuth';
 import { ${type}Input } from './input';
 import { ${type}Output } from './output';
@@ -89,8 +145,12 @@ export const operation${i}Handler = OperationHandlerSetup.configureHandler<Bench
       .handleResponse((ctx, input, response) => response.parseWithBodyAsJson()),
   ),
 );
-`);
-    write(dir, `src/${op}/handler.test.ts`, `import { OperationHandlerTestSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerTest';
+`,
+    );
+    write(
+      dir,
+      `src/${op}/handler.test.ts`,
+      `import { OperationHandlerTestSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerTest';
 import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
 import { operation${i}Handler } from './handler';
 import '@trayio/cdk-runtime/connector/operation/OperationHandlerTestRunner';
@@ -108,7 +168,8 @@ OperationHandlerTestSetup.configureHandlerTest(operation${i}Handler, (handlerTes
     )
     .nothingAfterAll(),
 );
-`);
+`,
+    );
   }
 }
 
@@ -164,7 +225,8 @@ async function run({ log }) {
       unchecked.push(timeNode(OURS, [source, path.join(tmp, `unchecked-${i}.zip`), 'false']));
       log(`tray-connector run ${i + 1}/${RUNS}: ${fmtRun(ours[i])} with the type check, ${fmtRun(unchecked[i])} without`);
     }
-    const zipsOf = (prefix) => new Set([...Array(RUNS).keys()].map((i) => fs.readFileSync(path.join(tmp, `${prefix}-${i}.zip`)).toString('base64')));
+    const zipsOf = (prefix) =>
+      new Set([...Array(RUNS).keys()].map((i) => fs.readFileSync(path.join(tmp, `${prefix}-${i}.zip`)).toString('base64')));
     const same = new Set([...zipsOf('ours'), ...zipsOf('unchecked')]).size === 1;
 
     const trays = [];
@@ -180,7 +242,8 @@ async function run({ log }) {
         const zip = new AdmZip(path.join(tmp, 'ours-0.zip'));
         for (const kind of ['input', 'output']) {
           const theirs = fs.readFileSync(path.join(copy, `src/operation_0/${kind}.json`), 'utf8');
-          if (zip.readAsText(`bench-connector/src/operation_0/${kind}.json`) !== theirs) log(`WARNING: ${kind}.json differs from cdk-build's`);
+          if (zip.readAsText(`bench-connector/src/operation_0/${kind}.json`) !== theirs)
+            log(`WARNING: ${kind}.json differs from cdk-build's`);
         }
       }
     }

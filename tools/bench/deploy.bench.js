@@ -60,8 +60,11 @@ function runDeploy(mode, zipPath, urls) {
 }
 
 async function startEmulator() {
-  const child = spawn(process.execPath, [EMULATOR_CLI, '--port', '0', '--deploy-delay-ms', '20',
-    '--token-us', TOKENS.us, '--token-eu', TOKENS.eu, '--token-apac', TOKENS.apac], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [EMULATOR_CLI, '--port', '0', '--deploy-delay-ms', '20', '--token-us', TOKENS.us, '--token-eu', TOKENS.eu, '--token-apac', TOKENS.apac],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {

@@ -17,15 +17,23 @@ const RUNS = Number(process.env.BENCH_IMPORT_RUNS || 3);
 function generatedSpec(count) {
   const paths = {};
   for (let i = 0; i < count / 4; i++) {
-    const ok = (schema) => ({ '200': { description: 'ok', content: { 'application/json': { schema } } } });
+    const ok = (schema) => ({ 200: { description: 'ok', content: { 'application/json': { schema } } } });
     paths[`/things${i}`] = {
-      get: { operationId: `listThings${i}`, parameters: [{ $ref: '#/components/parameters/Limit' }], responses: ok({ type: 'array', items: { $ref: '#/components/schemas/Thing' } }) },
-      post: { operationId: `createThing${i}`, requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/NewThing' } } } }, responses: ok({ $ref: '#/components/schemas/Thing' }) },
+      get: {
+        operationId: `listThings${i}`,
+        parameters: [{ $ref: '#/components/parameters/Limit' }],
+        responses: ok({ type: 'array', items: { $ref: '#/components/schemas/Thing' } }),
+      },
+      post: {
+        operationId: `createThing${i}`,
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/NewThing' } } } },
+        responses: ok({ $ref: '#/components/schemas/Thing' }),
+      },
     };
     paths[`/things${i}/{id}`] = {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
       get: { operationId: `getThing${i}`, responses: ok({ $ref: '#/components/schemas/Thing' }) },
-      delete: { operationId: `deleteThing${i}`, responses: { '204': { description: 'gone' } } },
+      delete: { operationId: `deleteThing${i}`, responses: { 204: { description: 'gone' } } },
     };
   }
   return {
@@ -37,8 +45,25 @@ function generatedSpec(count) {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       parameters: { Limit: { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 100 } } },
       schemas: {
-        NewThing: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, kind: { type: 'string', enum: ['a', 'b'] } } },
-        Thing: { allOf: [{ $ref: '#/components/schemas/NewThing' }, { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' }, created: { type: 'string', format: 'date-time', nullable: true } } }] },
+        NewThing: {
+          type: 'object',
+          required: ['name'],
+          properties: {
+            name: { type: 'string' },
+            tags: { type: 'array', items: { type: 'string' } },
+            kind: { type: 'string', enum: ['a', 'b'] },
+          },
+        },
+        Thing: {
+          allOf: [
+            { $ref: '#/components/schemas/NewThing' },
+            {
+              type: 'object',
+              required: ['id'],
+              properties: { id: { type: 'string', format: 'uuid' }, created: { type: 'string', format: 'date-time', nullable: true } },
+            },
+          ],
+        },
       },
     },
     paths,
@@ -73,7 +98,8 @@ function once(spec, out) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function run({ log }) {
-  if (!fs.existsSync(path.join(CORE, 'import-plan.js'))) throw new Error('dist/packages/tray-connector is not built: run `npm run build` first');
+  if (!fs.existsSync(path.join(CORE, 'import-plan.js')))
+    throw new Error('dist/packages/tray-connector is not built: run `npm run build` first');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-bench-import-'));
   try {
     const generated = path.join(tmp, 'generated-100.json');

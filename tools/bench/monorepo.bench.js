@@ -31,13 +31,57 @@ function writeConnector(root, i) {
   const auth = `${pascal(name)}Auth`;
   const regions = REGIONS[i % REGIONS.length];
   const importsLibrary = i % 3 === 0;
-  write(root, `${dir}/connector.json`, JSON.stringify({ name, version: '1.0', title: `Connector ${i}`, description: '', service: { name, version: '1' }, tags: ['service'], isTrigger: false }, null, 2) + '\n');
-  write(root, `${dir}/package.json`, JSON.stringify({ name, version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n');
-  write(root, `${dir}/tsconfig.json`, JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { target: 'ES2021', module: 'commonjs', strict: true, esModuleInterop: true, outDir: './dist', skipLibCheck: true }, include: ['src/**/*.ts'] }, null, 2) + '\n');
+  write(
+    root,
+    `${dir}/connector.json`,
+    JSON.stringify(
+      {
+        name,
+        version: '1.0',
+        title: `Connector ${i}`,
+        description: '',
+        service: { name, version: '1' },
+        tags: ['service'],
+        isTrigger: false,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  write(
+    root,
+    `${dir}/package.json`,
+    JSON.stringify({ name, version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n',
+  );
+  write(
+    root,
+    `${dir}/tsconfig.json`,
+    JSON.stringify(
+      {
+        extends: '../../tsconfig.base.json',
+        compilerOptions: {
+          target: 'ES2021',
+          module: 'commonjs',
+          strict: true,
+          esModuleInterop: true,
+          outDir: './dist',
+          skipLibCheck: true,
+        },
+        include: ['src/**/*.ts'],
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   // The build type-checks the handlers: the auth type must be one the DSL takes.
-  write(root, `${dir}/src/${auth}.ts`, `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\nexport type ${auth} = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`);
+  write(
+    root,
+    `${dir}/src/${auth}.ts`,
+    `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\nexport type ${auth} = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`,
+  );
   // Regions per project.json (like a user who picked them with the generator); one in three is purely inferred.
-  if (i % 3 !== 1) write(root, `${dir}/project.json`, JSON.stringify({ name, targets: { deploy: { options: { regions } } } }, null, 2) + '\n');
+  if (i % 3 !== 1)
+    write(root, `${dir}/project.json`, JSON.stringify({ name, targets: { deploy: { options: { regions } } } }, null, 2) + '\n');
   for (let o = 0; o < OPERATIONS; o++) writeOperation(root, dir, name, auth, `op_${o}`, importsLibrary, '');
   return { name, dir, regions: i % 3 === 1 ? ['us'] : regions };
 }
@@ -45,8 +89,16 @@ function writeConnector(root, i) {
 function writeOperation(root, dir, name, auth, op, importsLibrary, extra) {
   const P = pascal(op);
   write(root, `${dir}/src/${op}/operation.json`, JSON.stringify({ name: op, title: P, description: `${op} of ${name}` }) + '\n');
-  write(root, `${dir}/src/${op}/input.ts`, `export type ${P}Input = {\n  /** @title Identifier */\n  id: string;\n  limit?: number;\n  mode: 'fast' | 'full';${extra}\n};\n`);
-  write(root, `${dir}/src/${op}/output.ts`, `export type ${P}Output = {\n  items: { id: string; name: string; tags: string[] }[];\n  next?: string;\n};\n`);
+  write(
+    root,
+    `${dir}/src/${op}/input.ts`,
+    `export type ${P}Input = {\n  /** @title Identifier */\n  id: string;\n  limit?: number;\n  mode: 'fast' | 'full';${extra}\n};\n`,
+  );
+  write(
+    root,
+    `${dir}/src/${op}/output.ts`,
+    `export type ${P}Output = {\n  items: { id: string; name: string; tags: string[] }[];\n  next?: string;\n};\n`,
+  );
   write(
     root,
     `${dir}/src/${op}/handler.ts`,
@@ -77,10 +129,23 @@ function pack(dir, dest) {
 function makeRunner(root, baseEnv) {
   // Nx 24 keeps a git workspace's cache and task database under ~/.nx/<workspace id>: keep them in the
   // bench workspace, which is removed at the end, rather than leave them in the user's home.
-  const nxDirs = { NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'), NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data') };
+  const nxDirs = {
+    NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'),
+    NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data'),
+  };
   return (command, extraEnv = {}) =>
     new Promise((resolve, reject) => {
-      const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NX_INTERACTIVE: 'false', ...nxDirs, ...baseEnv, ...extraEnv };
+      const env = {
+        ...process.env,
+        NX_DAEMON: 'false',
+        NX_NO_CLOUD: 'true',
+        NX_TUI: 'false',
+        FORCE_COLOR: '0',
+        NX_INTERACTIVE: 'false',
+        ...nxDirs,
+        ...baseEnv,
+        ...extraEnv,
+      };
       delete env.NX_SKIP_NX_CACHE;
       const started = process.hrtime.bigint();
       const child = spawn('bash', ['-c', command], { cwd: root, env });
@@ -107,7 +172,8 @@ const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS || 3);
  */
 function cacheReport(output, target, expected) {
   const statuses = new Map();
-  for (const m of output.matchAll(new RegExp(`^> nx run (\\S+:${target})(?:\\s+\\[([^\\]]+)\\])?\\s*$`, 'gm'))) statuses.set(m[1], m[2] ?? 'ran');
+  for (const m of output.matchAll(new RegExp(`^> nx run (\\S+:${target})(?:\\s+\\[([^\\]]+)\\])?\\s*$`, 'gm')))
+    statuses.set(m[1], m[2] ?? 'ran');
   const ran = [...statuses].filter(([, status]) => status === 'ran').map(([id]) => id);
   const hits = statuses.size - ran.length;
   const summary = output.match(/from the cache instead of running the command for (\d+) out of (\d+) tasks/);
@@ -142,7 +208,20 @@ async function run({ log }) {
     const tarball = pack(DIST_PLUGIN, tmp);
     const nxVersion = require(path.join(REPO, 'node_modules/nx/package.json')).version;
     const devkitVersion = require(path.join(REPO, 'node_modules/@nx/devkit/package.json')).version;
-    write(root, 'package.json', JSON.stringify({ name: 'bench-monorepo', version: '0.0.0', private: true, devDependencies: { nx: nxVersion, '@nx/devkit': devkitVersion, 'tray-connector': `file:${tarball}`, '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n');
+    write(
+      root,
+      'package.json',
+      JSON.stringify(
+        {
+          name: 'bench-monorepo',
+          version: '0.0.0',
+          private: true,
+          devDependencies: { nx: nxVersion, '@nx/devkit': devkitVersion, 'tray-connector': `file:${tarball}`, '@trayio/cdk-dsl': '4.65.0' },
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     write(root, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
     write(root, '.gitignore', 'node_modules\n.nx\ndist\n');
     const env = emu.env();
@@ -150,13 +229,23 @@ async function run({ log }) {
     log('installing (npm, offline cache preferred)');
     await sh('npm install --prefer-offline --no-audit --no-fund');
     await sh('npx nx g tray-connector:init --skipPackageJson --no-interactive');
-    write(root, 'tsconfig.base.json', JSON.stringify({ compilerOptions: { baseUrl: '.', strict: true, paths: { '@bench/shared': ['libs/shared/src/index.ts'] } } }, null, 2) + '\n');
+    write(
+      root,
+      'tsconfig.base.json',
+      JSON.stringify(
+        { compilerOptions: { baseUrl: '.', strict: true, paths: { '@bench/shared': ['libs/shared/src/index.ts'] } } },
+        null,
+        2,
+      ) + '\n',
+    );
     write(root, 'libs/shared/project.json', JSON.stringify({ name: 'shared', projectType: 'library' }) + '\n');
-    write(root, 'libs/shared/src/index.ts', "export const label = (id: string): string => `#${id}`;\n");
+    write(root, 'libs/shared/src/index.ts', 'export const label = (id: string): string => `#${id}`;\n');
     log(`generating ${CONNECTORS} connectors`);
     const connectors = [];
     for (let i = 0; i < CONNECTORS; i++) connectors.push(writeConnector(root, i));
-    await sh('git init -q -b main && git config user.email bench@example.com && git config user.name bench && git config commit.gpgsign false && git add -A && git commit -qm connectors');
+    await sh(
+      'git init -q -b main && git config user.email bench@example.com && git config user.name bench && git config commit.gpgsign false && git add -A && git commit -qm connectors',
+    );
 
     log('project graph with a cold and a warm tray-connector plugin cache (median of 3 each)');
     await sh('npx nx reset');
@@ -164,7 +253,8 @@ async function run({ log }) {
     const projectCount = first.output.split('\n').filter((l) => /^connector-\d+$/.test(l.trim())).length;
     const dataDir = path.join(root, '.nx', 'workspace-data');
     const dropPluginCache = () => {
-      for (const f of fs.existsSync(dataDir) ? fs.readdirSync(dataDir) : []) if (/^tray-connector-.*\.hash$/.test(f)) fs.rmSync(path.join(dataDir, f));
+      for (const f of fs.existsSync(dataDir) ? fs.readdirSync(dataDir) : [])
+        if (/^tray-connector-.*\.hash$/.test(f)) fs.rmSync(path.join(dataDir, f));
     };
     const graphCold = [];
     const graphWarm = [];
@@ -183,7 +273,9 @@ async function run({ log }) {
     // Nx's hash of every build with nothing changed since the cold run: what each warm run must find in the cache.
     const coldHashes = await taskHashes(sh);
     const cacheDir = (await sh(`node -e "process.stdout.write(require('nx/src/utils/cache-directory').cacheDir)"`)).output.trim();
-    const notCached = Object.entries(coldHashes).filter(([, h]) => !fs.existsSync(path.join(cacheDir, h.hash))).map(([id]) => id);
+    const notCached = Object.entries(coldHashes)
+      .filter(([, h]) => !fs.existsSync(path.join(cacheDir, h.hash)))
+      .map(([id]) => id);
     const warms = [];
     for (let i = 1; i <= WARM_RUNS; i++) {
       log(`warm run-many -t build (${i} of ${WARM_RUNS})`);
@@ -194,7 +286,10 @@ async function run({ log }) {
         const now = await taskHashes(sh);
         const why = [...new Set([...report.ran, ...notCached])]
           .slice(0, 20)
-          .map((id) => `  ${id}: ${diffDetails(coldHashes[id], now[id]).join(', ') || `hash unchanged (${now[id]?.hash}) yet ${notCached.includes(id) ? 'not in the cache after the cold run' : 'not found in the cache'}`}`);
+          .map(
+            (id) =>
+              `  ${id}: ${diffDetails(coldHashes[id], now[id]).join(', ') || `hash unchanged (${now[id]?.hash}) yet ${notCached.includes(id) ? 'not in the cache after the cold run' : 'not found in the cache'}`}`,
+          );
         throw new Error(
           `monorepo bench: warm run ${i} of ${WARM_RUNS} was ${report.hits}/${CONNECTORS} cache hits, not ${CONNECTORS}/${CONNECTORS}; ` +
             `builds that ran again and the inputs Nx hashed differently since the cold run:\n${why.join('\n')}\n(workspace: ${root}; BENCH_KEEP=1 keeps it)`,
@@ -213,7 +308,15 @@ async function run({ log }) {
 
     log('change one operation of one connector, commit, nx affected -t deploy');
     const changed = connectors[4];
-    writeOperation(root, changed.dir, changed.name, `${pascal(changed.name)}Auth`, 'op_0', false, '\n  /** @title Page */\n  page?: number;');
+    writeOperation(
+      root,
+      changed.dir,
+      changed.name,
+      `${pascal(changed.name)}Auth`,
+      'op_0',
+      false,
+      '\n  /** @title Page */\n  page?: number;',
+    );
     await sh('git commit -qam "change one connector"');
     const before = emu.requests.length;
     const affected = await sh('npx nx affected -t deploy --base=HEAD~1 --outputStyle=static');
@@ -232,11 +335,23 @@ async function run({ log }) {
       ['`nx show projects`, plugin cache warm (median of 3)', s(median(graphWarm))],
       ['cold `nx run-many -t build` (empty cache)', s(cold.seconds)],
       ['cold builds that ran (Nx summary)', `${coldReport.ran.length}/${CONNECTORS}`],
-      [`warm \`nx run-many -t build\` (no change), ${WARM_RUNS} runs (median)`, `${s(warm.seconds)}: ${warmHits}/${CONNECTORS} cache hits in every run (the bench fails otherwise), zips ${zipUntouched ? 'not rewritten' : 'REWRITTEN'}`],
+      [
+        `warm \`nx run-many -t build\` (no change), ${WARM_RUNS} runs (median)`,
+        `${s(warm.seconds)}: ${warmHits}/${CONNECTORS} cache hits in every run (the bench fails otherwise), zips ${zipUntouched ? 'not rewritten' : 'REWRITTEN'}`,
+      ],
       ['warm / cold', `${((warm.seconds / cold.seconds) * 100).toFixed(1)} % (goal: at most 10 %)`],
-      ['first `nx run-many -t deploy` (all connectors, all their regions)', `${s(fullDeploy.seconds)}: ${fullRequests} deploy requests (expected ${expectedFull})`],
-      [`\`nx affected -t deploy\` after changing one operation of ${changed.name} (${changed.regions.join(', ')})`, `${s(affected.seconds)}: ${affectedDeploys.length} deploy request(s), for ${affectedConnectors.join(', ') || 'no connector'}`],
-      ['no change: `nx affected -t deploy` + `nx run-many -t deploy`', `${s(idleAffected.seconds)} + ${s(idleRunMany.seconds)}: ${idleRequests} deploy requests`],
+      [
+        'first `nx run-many -t deploy` (all connectors, all their regions)',
+        `${s(fullDeploy.seconds)}: ${fullRequests} deploy requests (expected ${expectedFull})`,
+      ],
+      [
+        `\`nx affected -t deploy\` after changing one operation of ${changed.name} (${changed.regions.join(', ')})`,
+        `${s(affected.seconds)}: ${affectedDeploys.length} deploy request(s), for ${affectedConnectors.join(', ') || 'no connector'}`,
+      ],
+      [
+        'no change: `nx affected -t deploy` + `nx run-many -t deploy`',
+        `${s(idleAffected.seconds)} + ${s(idleRunMany.seconds)}: ${idleRequests} deploy requests`,
+      ],
     ];
     const markdown = [
       `A generated workspace of ${CONNECTORS} connectors (${OPERATIONS} operations each, one in three importing a shared library; regions us / us,eu / eu,apac), the plugin installed from its packed tarball, daemon off, Nx ${nxVersion}, ${os.cpus().length} CPUs. Deploys go to the local emulator.`,

@@ -46,7 +46,8 @@ async function main() {
   step('create a fresh Nx workspace');
   const root = args.dir ? path.resolve(args.dir) : fs.mkdtempSync(path.join(os.tmpdir(), 'tray-demo-'));
   if (args.dir) {
-    if (fs.existsSync(root) && fs.readdirSync(root).length) throw new Error(`--dir ${root} exists and is not empty: give a new or empty folder`);
+    if (fs.existsSync(root) && fs.readdirSync(root).length)
+      throw new Error(`--dir ${root} exists and is not empty: give a new or empty folder`);
     fs.mkdirSync(root, { recursive: true });
   }
   const keep = Boolean(args.dir || args.keep);
@@ -66,7 +67,11 @@ async function main() {
   writeJson(path.join(root, 'nx.json'), { $schema: './node_modules/nx/schemas/nx-schema.json', defaultBase: 'main', analytics: false });
   fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');
   await sh(root, 'npm install --prefer-offline --no-audit --no-fund --loglevel=error', { quiet: true });
-  await sh(root, 'git init -q -b main && git config user.email demo@example.com && git config user.name demo && git config commit.gpgsign false', { quiet: true });
+  await sh(
+    root,
+    'git init -q -b main && git config user.email demo@example.com && git config user.name demo && git config commit.gpgsign false',
+    { quiet: true },
+  );
 
   step('nx add tray-connector (init)');
   await sh(root, 'npx nx g tray-connector:init --no-interactive', { quiet: !args.verbose });
@@ -92,9 +97,15 @@ async function main() {
   }
   addSharedLibrary(root);
   // acme-crm and globex-billing use the shared library's types and helpers.
-  for (const [name, op] of [['acme-crm', 'list_contacts'], ['globex-billing', 'get_invoice']]) {
+  for (const [name, op] of [
+    ['acme-crm', 'list_contacts'],
+    ['globex-billing', 'get_invoice'],
+  ]) {
     const input = path.join(root, 'connectors', name, 'src', op, 'input.ts');
-    const pascal = op.split('_').map((s) => s[0].toUpperCase() + s.slice(1)).join('');
+    const pascal = op
+      .split('_')
+      .map((s) => s[0].toUpperCase() + s.slice(1))
+      .join('');
     fs.writeFileSync(
       input,
       `import { Paging } from '@demo/shared';\n\nexport type ${pascal}Input = Paging & {\n  /** The record's id in the remote system */\n  id: string;\n};\n`,
@@ -109,7 +120,10 @@ async function main() {
 
   step('change one operation of initech-tickets, commit, nx affected -t deploy');
   const out = path.join(root, 'connectors/initech-tickets/src/create_ticket/output.ts');
-  fs.writeFileSync(out, fs.readFileSync(out, 'utf8').replace(/= \{/, '= {\n  /** When the ticket was created (ISO 8601) */\n  createdAt?: string;'));
+  fs.writeFileSync(
+    out,
+    fs.readFileSync(out, 'utf8').replace(/= \{/, '= {\n  /** When the ticket was created (ISO 8601) */\n  createdAt?: string;'),
+  );
   await sh(root, 'git commit -qam "initech-tickets: createdAt in create_ticket output"', { quiet: true });
   const affectedDeploys = deploys(await requestsDuring(root, AFFECTED_DEPLOY, env));
   log(`emulator: ${affectedDeploys.length} deploy requests (${describeDeploys(affectedDeploys)})`);
@@ -135,8 +149,12 @@ async function main() {
   const firstZips = new Map(emulator.deployments.slice(0, 5).map((d) => [`${d.name}→${d.region}`, d.zipSha256]));
   const revertZips = emulator.deployments.slice(revertMark);
   const backToFirst = revertZips.filter((d) => firstZips.get(`${d.name}→${d.region}`) === d.zipSha256);
-  const cachedBuilds = [...revertOutput.output.matchAll(/nx run ([\w-]+):build\s+\[(?:local cache|existing outputs match the cache)/g)].map((m) => m[1]);
-  log(`emulator: ${revertDeploys.length} deploy requests (${describeDeploys(revertDeploys)}); ${backToFirst.length} zips identical to the first deploy's`);
+  const cachedBuilds = [...revertOutput.output.matchAll(/nx run ([\w-]+):build\s+\[(?:local cache|existing outputs match the cache)/g)].map(
+    (m) => m[1],
+  );
+  log(
+    `emulator: ${revertDeploys.length} deploy requests (${describeDeploys(revertDeploys)}); ${backToFirst.length} zips identical to the first deploy's`,
+  );
   log(`builds taken from the Nx cache: ${cachedBuilds.sort().join(', ') || 'none'}; the deploys ran anyway (never replayed from a cache)`);
 
   step('nx affected -t deploy --base=HEAD (nothing changed since the last deploy)');
@@ -157,7 +175,8 @@ async function main() {
       `the revert sent ${describeDeploys(revertDeploys)} with ${backToFirst.length} zips equal to the first deploy's; expected the library's two importers, back to their first zips`,
     );
   }
-  if (firstDeploys.length !== 5) throw new Error(`the first run-many sent ${firstDeploys.length} deploys; expected 5 (one per connector per region)`);
+  if (firstDeploys.length !== 5)
+    throw new Error(`the first run-many sent ${firstDeploys.length} deploys; expected 5 (one per connector per region)`);
 }
 
 function addSharedLibrary(root) {
@@ -201,7 +220,10 @@ function deploys(requests) {
 
 function describeDeploys(reqs) {
   if (!reqs.length) return 'none';
-  return reqs.map((r) => `${r.connectorName}→${r.region}`).sort().join(', ');
+  return reqs
+    .map((r) => `${r.connectorName}→${r.region}`)
+    .sort()
+    .join(', ');
 }
 
 function printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, revertDeploys, backToFirst, repeatDeploys, connectors }) {
@@ -223,9 +245,15 @@ function printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, rever
   console.log(`affected after initech change:  ${affectedDeploys.length} deploys (${describeDeploys(affectedDeploys)})`);
   console.log(`affected after shared change:   ${libDeploys.length} deploys (${describeDeploys(libDeploys)})`);
   console.log(`run-many -t share:              ${shares.length} share requests`);
-  console.log(`affected after git revert:      ${revertDeploys.length} deploys (${describeDeploys(revertDeploys)}), ${backToFirst.length} back to the first deploy's zip`);
+  console.log(
+    `affected after git revert:      ${revertDeploys.length} deploys (${describeDeploys(revertDeploys)}), ${backToFirst.length} back to the first deploy's zip`,
+  );
   console.log(`affected with nothing changed:  ${repeatDeploys.length} deploys`);
-  console.log(`all requests:                   ${all.length} (${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(', ')})`);
+  console.log(
+    `all requests:                   ${all.length} (${Object.entries(byKind)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')})`,
+  );
   console.log(`\n✔ demo finished in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 }
 
@@ -255,7 +283,15 @@ function sh(cwd, command, { env = {}, quiet = false } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', command], {
       cwd,
-      env: { ...process.env, npm_config_prefer_offline: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', ...env },
+      env: {
+        ...process.env,
+        npm_config_prefer_offline: 'true',
+        NX_DAEMON: 'false',
+        NX_NO_CLOUD: 'true',
+        NX_TUI: 'false',
+        NX_INTERACTIVE: 'false',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

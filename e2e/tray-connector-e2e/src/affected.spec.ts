@@ -39,7 +39,15 @@ function writeConnector(ws: TestWorkspace, c: ConnectorSpec): void {
   ws.write(
     `${c.dir}/connector.json`,
     JSON.stringify(
-      { name: c.name, version: '1.0', title: c.title, description: `${c.title} connector`, service: { name: c.name, version: '1' }, tags: ['service'], isTrigger: false },
+      {
+        name: c.name,
+        version: '1.0',
+        title: c.title,
+        description: `${c.title} connector`,
+        service: { name: c.name, version: '1' },
+        tags: ['service'],
+        isTrigger: false,
+      },
       null,
       2,
     ) + '\n',
@@ -61,10 +69,35 @@ function writeConnector(ws: TestWorkspace, c: ConnectorSpec): void {
   // Connectors inside the workspace extend the base config (for the library alias); the adopted
   // tray-cdk folder keeps its standalone tsconfig, as tray-cdk writes it.
   const tsconfig = c.importsLibrary
-    ? { extends: '../../tsconfig.base.json', compilerOptions: { target: 'ES2021', module: 'commonjs', outDir: './dist', strict: true, esModuleInterop: true, skipLibCheck: true }, include: ['src/**/*.ts'] }
-    : { compilerOptions: { target: 'ES2021', module: 'commonjs', rootDir: './src', outDir: './dist', strict: true, esModuleInterop: true, skipLibCheck: true }, include: ['src/**/*.ts'] };
+    ? {
+        extends: '../../tsconfig.base.json',
+        compilerOptions: {
+          target: 'ES2021',
+          module: 'commonjs',
+          outDir: './dist',
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+        },
+        include: ['src/**/*.ts'],
+      }
+    : {
+        compilerOptions: {
+          target: 'ES2021',
+          module: 'commonjs',
+          rootDir: './src',
+          outDir: './dist',
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+        },
+        include: ['src/**/*.ts'],
+      };
   ws.write(`${c.dir}/tsconfig.json`, JSON.stringify(tsconfig, null, 2) + '\n');
-  ws.write(`${c.dir}/jest.config.js`, "module.exports = { preset: 'ts-jest', testEnvironment: 'node', testMatch: ['**/?(*.)+(test).ts'] };\n");
+  ws.write(
+    `${c.dir}/jest.config.js`,
+    "module.exports = { preset: 'ts-jest', testEnvironment: 'node', testMatch: ['**/?(*.)+(test).ts'] };\n",
+  );
   // The build type-checks the handlers: the auth type must be one the DSL takes.
   ws.write(
     `${c.dir}/src/${auth}.ts`,
@@ -72,7 +105,10 @@ function writeConnector(ws: TestWorkspace, c: ConnectorSpec): void {
   );
   ws.write(`${c.dir}/src/test.ctx.json`, JSON.stringify({ auth: { user: { access_token: 'local-secret-never-zipped' } } }) + '\n');
   if (c.regions) {
-    ws.write(`${c.dir}/project.json`, JSON.stringify({ name: c.name, targets: { deploy: { options: { regions: c.regions } } } }, null, 2) + '\n');
+    ws.write(
+      `${c.dir}/project.json`,
+      JSON.stringify({ name: c.name, targets: { deploy: { options: { regions: c.regions } } } }, null, 2) + '\n',
+    );
   }
   writeOperation(ws, c, 'list_contacts', 'limit?: number;');
 }
@@ -80,10 +116,15 @@ function writeConnector(ws: TestWorkspace, c: ConnectorSpec): void {
 function writeOperation(ws: TestWorkspace, c: ConnectorSpec, op: string, extraInputField: string): void {
   const P = pascal(op);
   const base = `${c.dir}/src/${op}`;
-  ws.write(`${base}/operation.json`, JSON.stringify({ name: op, title: P.replace(/([a-z])([A-Z])/g, '$1 $2'), description: `${op} of ${c.name}` }, null, 2) + '\n');
+  ws.write(
+    `${base}/operation.json`,
+    JSON.stringify({ name: op, title: P.replace(/([a-z])([A-Z])/g, '$1 $2'), description: `${op} of ${c.name}` }, null, 2) + '\n',
+  );
   ws.write(
     `${base}/input.ts`,
-    [`export type ${P}Input = {`, '  /**', '   * @title Search text', '   */', '  query: string;', `  ${extraInputField}`, '};', ''].join('\n'),
+    [`export type ${P}Input = {`, '  /**', '   * @title Search text', '   */', '  query: string;', `  ${extraInputField}`, '};', ''].join(
+      '\n',
+    ),
   );
   ws.write(`${base}/output.ts`, [`export type ${P}Output = {`, '  items: { id: string; name: string }[];', '};', ''].join('\n'));
   const greeting = c.importsLibrary ? "import { greet } from '@acme/greeting';\n" : '';
@@ -106,10 +147,19 @@ function writeOperation(ws: TestWorkspace, c: ConnectorSpec, op: string, extraIn
 }
 
 function writeLibrary(ws: TestWorkspace, marker: string): void {
-  ws.write('libs/greeting/project.json', JSON.stringify({ name: 'greeting', sourceRoot: 'libs/greeting/src', projectType: 'library' }, null, 2) + '\n');
-  ws.write('libs/greeting/package.json', JSON.stringify({ name: '@acme/greeting', version: '0.0.1', private: true, dependencies: { 'left-pad': '1.3.0' } }, null, 2) + '\n');
+  ws.write(
+    'libs/greeting/project.json',
+    JSON.stringify({ name: 'greeting', sourceRoot: 'libs/greeting/src', projectType: 'library' }, null, 2) + '\n',
+  );
+  ws.write(
+    'libs/greeting/package.json',
+    JSON.stringify({ name: '@acme/greeting', version: '0.0.1', private: true, dependencies: { 'left-pad': '1.3.0' } }, null, 2) + '\n',
+  );
   ws.write('libs/greeting/src/index.ts', `export { greet } from './lib/greet';\n`);
-  ws.write('libs/greeting/src/lib/greet.ts', `export const GREETING_VERSION = '${marker}';\nexport function greet(name: string): string {\n  return \`Hello \${name}\`;\n}\n`);
+  ws.write(
+    'libs/greeting/src/lib/greet.ts',
+    `export const GREETING_VERSION = '${marker}';\nexport function greet(name: string): string {\n  return \`Hello \${name}\`;\n}\n`,
+  );
 }
 
 /** The tasks an nx run executed or took from cache, as `project:target`. */
@@ -165,7 +215,14 @@ describe('nx affected -t deploy in a monorepo of connectors', () => {
     ws = createTestWorkspace('affected', { extraDevDependencies: { '@trayio/cdk-dsl': '4.65.0' } });
     // What `nx add tray-connector` runs (packages already installed by the workspace above).
     ws.mustRun('npx nx g tray-connector:init --skipPackageJson --no-interactive', { env });
-    ws.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { baseUrl: '.', strict: true, paths: { '@acme/greeting': ['libs/greeting/src/index.ts'] } } }, null, 2) + '\n');
+    ws.write(
+      'tsconfig.base.json',
+      JSON.stringify(
+        { compilerOptions: { baseUrl: '.', strict: true, paths: { '@acme/greeting': ['libs/greeting/src/index.ts'] } } },
+        null,
+        2,
+      ) + '\n',
+    );
     writeLibrary(ws, LIBRARY_MARKER);
     for (const c of [ALPHA, BETA, GAMMA]) writeConnector(ws, c);
     ws.commit('three connectors and a shared library');
@@ -177,14 +234,20 @@ describe('nx affected -t deploy in a monorepo of connectors', () => {
   });
 
   it('1. infers the connector projects, their targets and the library edges', async () => {
-    const nxJson = JSON.parse(ws.read('nx.json')) as { plugins?: Array<string | { plugin: string }>; pluginsConfig?: Record<string, { analyzeSourceFiles?: boolean }> };
+    const nxJson = JSON.parse(ws.read('nx.json')) as {
+      plugins?: Array<string | { plugin: string }>;
+      pluginsConfig?: Record<string, { analyzeSourceFiles?: boolean }>;
+    };
     expect(nxJson.plugins?.map((p) => (typeof p === 'string' ? p : p.plugin))).toContain('tray-connector');
     expect(nxJson.pluginsConfig?.['@nx/js']?.analyzeSourceFiles).toBe(true);
 
     const projects = (await nx('show projects --json')).stdout;
     expect((JSON.parse(projects.slice(projects.indexOf('['))) as string[]).sort()).toEqual(['alpha', 'beta', 'gamma', 'greeting']);
 
-    const beta = JSON.parse((await nx('show project beta --json')).stdout) as { tags: string[]; targets: Record<string, { executor: string; options?: { regions?: string[] }; metadata?: { description?: string } }> };
+    const beta = JSON.parse((await nx('show project beta --json')).stdout) as {
+      tags: string[];
+      targets: Record<string, { executor: string; options?: { regions?: string[] }; metadata?: { description?: string } }>;
+    };
     expect(beta.tags).toContain('tray-connector');
     expect(Object.keys(beta.targets)).toEqual(expect.arrayContaining(['build', 'test', 'deploy', 'share']));
     expect(beta.targets.deploy.executor).toBe('tray-connector:deploy');
@@ -246,7 +309,9 @@ describe('nx affected -t deploy in a monorepo of connectors', () => {
     const { r, deployments } = await deploysDuring('affected -t deploy --base=HEAD~1');
     expect(deployed(deployments)).toEqual(['alpha@us']);
     expect(tasksRun(r)).toEqual(['alpha:build', 'alpha:deploy']);
-    const input = JSON.parse(zipEntries(deployments[0].zip).get('alpha/src/list_contacts/input.json')!) as { properties: Record<string, unknown> };
+    const input = JSON.parse(zipEntries(deployments[0].zip).get('alpha/src/list_contacts/input.json')!) as {
+      properties: Record<string, unknown>;
+    };
     expect(Object.keys(input.properties)).toContain('page');
     expect(fs.statSync(path.join(ws.root, BETA.dir, '.tray/connector.zip')).mtimeMs).toBe(betaZip);
   });
@@ -270,7 +335,8 @@ describe('nx affected -t deploy in a monorepo of connectors', () => {
 
     const rerun = await deploysDuring('run-many -t deploy');
     expect(deployed(rerun.deployments)).toEqual(['alpha@us', 'beta@eu', 'beta@us', 'gamma@apac', 'gamma@eu']);
-    for (const c of ['alpha', 'beta', 'gamma']) expect(rerun.r.output).toMatch(new RegExp(`nx run ${c}:build\\s+\\[(local cache|existing outputs match the cache)`));
+    for (const c of ['alpha', 'beta', 'gamma'])
+      expect(rerun.r.output).toMatch(new RegExp(`nx run ${c}:build\\s+\\[(local cache|existing outputs match the cache)`));
     expect(rerun.r.output).not.toMatch(/nx run \w+:deploy\s+\[(local cache|existing outputs match the cache)/);
   });
 
@@ -294,7 +360,9 @@ describe('nx affected -t deploy in a monorepo of connectors', () => {
     }
     // Nx hashes the token variables (deploy's inputs); their values are in none of its files.
     const nxDir = path.join(ws.root, '.nx');
-    const leaks = ws.run(`grep -rlaF -e ${emu.tokens.us} -e ${emu.tokens.eu} -e org2-token-us ${JSON.stringify(nxDir)} || true`).stdout.trim();
+    const leaks = ws
+      .run(`grep -rlaF -e ${emu.tokens.us} -e ${emu.tokens.eu} -e org2-token-us ${JSON.stringify(nxDir)} || true`)
+      .stdout.trim();
     expect(leaks).toBe('');
   });
 

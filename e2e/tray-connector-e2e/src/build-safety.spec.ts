@@ -35,7 +35,11 @@ function expectFail(r: RunResult, what: string): RunResult {
 describe('build safety in a fresh workspace', () => {
   let ws: TestWorkspace;
   let home: string;
-  const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(path.join(ws.root, file))).digest('hex');
+  const sha = (file: string) =>
+    crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(path.join(ws.root, file)))
+      .digest('hex');
   const abs = (rel: string) => path.join(ws.root, rel);
   const build = (args = '') => ws.nx(`run acme:build ${args}`.trim(), { timeoutMs: 10 * 60 * 1000 });
 
@@ -45,7 +49,10 @@ describe('build safety in a fresh workspace', () => {
     expectOk(ws.nx(`add tray-connector@file:${plugin}`, { timeoutMs: 10 * 60 * 1000 }), 'nx add tray-connector');
     expectOk(ws.nx('g tray-connector:new acme --regions=us'), 'nx g tray-connector:new');
     expectOk(ws.nx('g tray-connector:operation list_items --project=acme'), 'nx g tray-connector:operation');
-    expectOk(ws.nx('g tray-connector:operation count_words --project=acme --kind=composite'), 'nx g tray-connector:operation --kind=composite');
+    expectOk(
+      ws.nx('g tray-connector:operation count_words --project=acme --kind=composite'),
+      'nx g tray-connector:operation --kind=composite',
+    );
     ws.commit('connector acme');
     home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-e2e-home-')));
     fs.mkdirSync(path.join(home, '.ssh'));
@@ -62,7 +69,9 @@ describe('build safety in a fresh workspace', () => {
     const r = expectOk(build(), 'nx run acme:build');
     expect(r.output).toMatch(/acme 1\.0: 3 operations/);
     const names = new AdmZip(abs(ZIP)).getEntries().map((e) => e.entryName);
-    expect(names).toEqual(expect.arrayContaining(['acme/src/list_items/handler.ts', 'acme/src/count_words/handler.ts', 'acme/src/list_items/input.json']));
+    expect(names).toEqual(
+      expect.arrayContaining(['acme/src/list_items/handler.ts', 'acme/src/count_words/handler.ts', 'acme/src/list_items/input.json']),
+    );
     expect(names.filter((n) => n.includes('ctx.json'))).toEqual([]);
   });
 
@@ -111,7 +120,9 @@ describe('build safety in a fresh workspace', () => {
       fs.symlinkSync('loop-a', abs(`${ROOT}/src/loop-b`));
       const r = expectFail(build('--skip-nx-cache'), 'build with bad links');
       expect(r.output).toContain(`${abs(`${ROOT}/src/k`)} -> ${path.join(home, '.ssh')}: the symlink points outside the connector folder`);
-      expect(r.output).toContain(`${abs(`${ROOT}/src/hostname`)} -> ${path.join(home, 'hostname')}: the symlink points outside the connector folder`);
+      expect(r.output).toContain(
+        `${abs(`${ROOT}/src/hostname`)} -> ${path.join(home, 'hostname')}: the symlink points outside the connector folder`,
+      );
       expect(r.output).toContain(`${abs(`${ROOT}/src/dangling.ts`)} -> missing.ts: dangling symlink`);
       expect(r.output).toContain(`${abs(`${ROOT}/src/loop-a`)} -> loop-b: symlink loop`);
       expect(r.output).not.toContain('ELOOP');
@@ -136,17 +147,38 @@ describe('build safety in a fresh workspace', () => {
       ws.write(`${ROOT}/src/keys/server.pem`, 'secret-value');
       ws.write(`${ROOT}/src/keys/client.p12`, 'secret-value');
       ws.write(`${ROOT}/src/credentials.json`, '{"secret":"secret-value"}');
-      ws.write(`${ROOT}/src/util/key.ts`, 'export const k = `-----BEGIN RSA PRIVATE KEY-----\nsecret-value\n-----END RSA PRIVATE KEY-----`;\n');
+      ws.write(
+        `${ROOT}/src/util/key.ts`,
+        'export const k = `-----BEGIN RSA PRIVATE KEY-----\nsecret-value\n-----END RSA PRIVATE KEY-----`;\n',
+      );
       const r = expectFail(build(), 'build with credentials');
       expect(r.output).toContain('9 files look like credentials and would be uploaded to Tray in the zip; nothing was built:');
-      for (const rel of ['src/test.ctx.JSON', 'src/list_items/test.ctx.json.bak', 'src/.npmrc', 'src/.env.local', 'src/keys/id_ed25519', 'src/keys/server.pem', 'src/keys/client.p12', 'src/credentials.json', 'src/util/key.ts']) {
+      for (const rel of [
+        'src/test.ctx.JSON',
+        'src/list_items/test.ctx.json.bak',
+        'src/.npmrc',
+        'src/.env.local',
+        'src/keys/id_ed25519',
+        'src/keys/server.pem',
+        'src/keys/client.p12',
+        'src/credentials.json',
+        'src/util/key.ts',
+      ]) {
         expect(r.output).toContain(`  ${abs(`${ROOT}/${rel}`)}: `);
       }
       expect(r.output).toContain('.gitignore');
       expect(r.output).toContain('"allowFiles"');
       expect(r.output).not.toContain('secret-value');
       // allowFiles lets what truly belongs through.
-      for (const rel of ['src/test.ctx.JSON', 'src/list_items/test.ctx.json.bak', 'src/.npmrc', 'src/.env.local', 'src/keys/id_ed25519', 'src/credentials.json', 'src/util/key.ts']) {
+      for (const rel of [
+        'src/test.ctx.JSON',
+        'src/list_items/test.ctx.json.bak',
+        'src/.npmrc',
+        'src/.env.local',
+        'src/keys/id_ed25519',
+        'src/credentials.json',
+        'src/util/key.ts',
+      ]) {
         fs.rmSync(abs(`${ROOT}/${rel}`));
       }
       expectOk(build("'--allowFiles=src/keys/*.pem,src/keys/*.p12' --outputPath={projectRoot}/.tray/allowed.zip"), 'build with allowFiles');
@@ -174,10 +206,17 @@ describe('build safety in a fresh workspace', () => {
 
     it('type errors in a handler and a helper: file:line:col - message; typeCheck=false builds anyway', () => {
       ws.write(`${ROOT}/src/util/format.ts`, 'export const format = (n: number): string => n;\n');
-      ws.write(`${ROOT}/src/list_items/handler.ts`, `${ws.read(`${ROOT}/src/list_items/handler.ts`)}\nexport const broken: number = 'nope';\n`);
+      ws.write(
+        `${ROOT}/src/list_items/handler.ts`,
+        `${ws.read(`${ROOT}/src/list_items/handler.ts`)}\nexport const broken: number = 'nope';\n`,
+      );
       const r = expectFail(build(), 'build with type errors');
       expect(r.output).toContain('2 TypeScript errors in the connector');
-      expect(r.output).toMatch(new RegExp(`${abs(`${ROOT}/src/util/format.ts`).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+ - error TS2322: Type 'number' is not assignable to type 'string'\\.`));
+      expect(r.output).toMatch(
+        new RegExp(
+          `${abs(`${ROOT}/src/util/format.ts`).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+ - error TS2322: Type 'number' is not assignable to type 'string'\\.`,
+        ),
+      );
       expect(r.output).toMatch(/src\/list_items\/handler\.ts:\d+:\d+ - error TS2322/);
       expect(r.output).toContain('"typeCheck" option to false');
       expectOk(build('--typeCheck=false --outputPath={projectRoot}/.tray/unchecked.zip'), 'build --typeCheck=false');

@@ -80,11 +80,17 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       TRAY_API_URL_EU: emu.urlFor('eu'),
       TRAY_API_URL_APAC: emu.urlFor('apac'),
     };
-    for (const key of Object.keys(env)) if (/^(TRAY_API_TOKEN|TRAY_API_KEY|NX_BASE$|NX_HEAD$|GITHUB_|NX_SKIP_NX_CACHE)/.test(key)) delete env[key];
+    for (const key of Object.keys(env))
+      if (/^(TRAY_API_TOKEN|TRAY_API_KEY|NX_BASE$|NX_HEAD$|GITHUB_|NX_SKIP_NX_CACHE)/.test(key)) delete env[key];
     return env;
   };
 
-  async function run(event: 'push' | 'pull_request', sha: string, ref: string, vars: Record<string, string> = {}): Promise<{ job: JobRun; dir: string; deployments: EmulatorDeployment[]; requests: number }> {
+  async function run(
+    event: 'push' | 'pull_request',
+    sha: string,
+    ref: string,
+    vars: Record<string, string> = {},
+  ): Promise<{ job: JobRun; dir: string; deployments: EmulatorDeployment[]; requests: number }> {
     const dir = checkout(sha);
     const before = { deployments: emu.deployments.length, requests: emu.requests.length };
     const job = await runJob({
@@ -120,7 +126,8 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     for (const value of [...Object.values(emu.tokens), CTX_SECRET_TOKEN]) expect(text).not.toContain(value);
   };
   /** Adds an operation to a connector (a change of its zip) in the developer's clone. */
-  const changeConnector = (name: string, operation: string) => ws.mustRun(`npx nx g tray-connector:operation ${operation} --project=${name} --no-interactive`);
+  const changeConnector = (name: string, operation: string) =>
+    ws.mustRun(`npx nx g tray-connector:operation ${operation} --project=${name} --no-interactive`);
 
   beforeAll(async () => {
     emu = await startEmulator({ deployDelayMs: 50 });
@@ -129,16 +136,28 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       TRAY_API_KEY_US: emu.tokens.us,
       TRAY_API_KEY_EU: emu.tokens.eu,
       TRAY_API_KEY_APAC: emu.tokens.apac,
-      TRAY_TEST_CTX: JSON.stringify({ alpha: { auth: { authType: 'TOKEN', authId: 'ci', user: { access_token: CTX_SECRET_TOKEN }, app: {} } } }),
+      TRAY_TEST_CTX: JSON.stringify({
+        alpha: { auth: { authType: 'TOKEN', authId: 'ci', user: { access_token: CTX_SECRET_TOKEN }, app: {} } },
+      }),
     };
     ws = createTestWorkspace('ci-workflow', {
-      extraDevDependencies: { '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0', jest: '30.5.2', 'ts-jest': '29.4.15', '@types/jest': '30.0.0', typescript: '5.9.3' },
+      extraDevDependencies: {
+        '@trayio/cdk-dsl': '4.65.0',
+        '@trayio/cdk-runtime': '4.65.0',
+        jest: '30.5.2',
+        'ts-jest': '29.4.15',
+        '@types/jest': '30.0.0',
+        typescript: '5.9.3',
+      },
     });
     ws.mustRun('npx nx g tray-connector:init --no-interactive');
-    for (const c of CONNECTORS) ws.mustRun(`npx nx g tray-connector:new ${c.name} --regions=${c.regions} --auth=${c.auth} --no-interactive`);
+    for (const c of CONNECTORS)
+      ws.mustRun(`npx nx g tray-connector:new ${c.name} --regions=${c.regions} --auth=${c.auth} --no-interactive`);
     // beta commits a sample test context; alpha's comes from the secret; gamma has neither.
     ws.write('connectors/beta/test.ctx.example.json', '{}\n');
-    ws.mustRun('npx nx g tray-connector:ci-workflow --provider=github --regions=us=TRAY_API_KEY_US,eu=TRAY_API_KEY_EU,apac=TRAY_API_KEY_APAC --no-interactive');
+    ws.mustRun(
+      'npx nx g tray-connector:ci-workflow --provider=github --regions=us=TRAY_API_KEY_US,eu=TRAY_API_KEY_EU,apac=TRAY_API_KEY_APAC --no-interactive',
+    );
     ws.commit('three connectors and the CI workflow');
     origin = `${ws.root}-origin.git`;
     git(path.dirname(ws.root), 'clone', '-q', '--bare', ws.root, origin);
@@ -151,7 +170,8 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
   afterAll(async () => {
     await emu?.close();
     if (!process.env.E2E_KEEP_WORKSPACE && ws) {
-      for (let i = 1; i <= runs; i++) for (const suffix of ['', '-home']) fs.rmSync(`${ws.root}-run-${i}${suffix}`, { recursive: true, force: true });
+      for (let i = 1; i <= runs; i++)
+        for (const suffix of ['', '-home']) fs.rmSync(`${ws.root}-run-${i}${suffix}`, { recursive: true, force: true });
       fs.rmSync(origin, { recursive: true, force: true });
     }
     ws?.cleanup();
@@ -186,8 +206,16 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     const buildTest = job.steps.find((s) => s.label === 'Build and test the affected connectors')!;
     expect(buildTest.output).toMatch(/Successfully ran targets build, test for 3 projects/);
     const dry = job.steps[job.steps.length - 1].output;
-    for (const [name, region] of [['alpha', 'us'], ['beta', 'us'], ['beta', 'eu'], ['gamma', 'eu'], ['gamma', 'apac']]) {
-      expect(dry).toContain(`[dry run] ${region}: POST ${emu.urlFor(region as 'us')}/cdk/v1/deployments/connectors/${name}/versions/1.0/deploy-connector-from-source`);
+    for (const [name, region] of [
+      ['alpha', 'us'],
+      ['beta', 'us'],
+      ['beta', 'eu'],
+      ['gamma', 'eu'],
+      ['gamma', 'apac'],
+    ]) {
+      expect(dry).toContain(
+        `[dry run] ${region}: POST ${emu.urlFor(region as 'us')}/cdk/v1/deployments/connectors/${name}/versions/1.0/deploy-connector-from-source`,
+      );
     }
     expect(requests).toBe(0);
     for (const c of CONNECTORS) expect(job.summary).toContain(`Dry run of ${c.name} 1.0 (${c.name})`);
@@ -203,10 +231,19 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     // The repository variable TRAY_SHARE_WITH: every deployed connector is shared in each of its regions.
     const { job, dir, deployments } = await run('push', sha, 'refs/heads/main', { TRAY_SHARE_WITH: 'jane@acme.example,john@acme.example' });
     expect(job.success ? '' : job.output).toBe('');
-    expect(deployed(deployments)).toEqual(['alpha@us:Deployed', 'beta@eu:Deployed', 'beta@us:Deployed', 'gamma@apac:Deployed', 'gamma@eu:Deployed']);
-    expect(emu.shares.slice(sharesBefore).map((sh) => `${sh.name}@${sh.region}:${sh.emails.join('+')}`).sort()).toEqual(
-      ['alpha@us', 'beta@eu', 'beta@us', 'gamma@apac', 'gamma@eu'].map((d) => `${d}:jane@acme.example+john@acme.example`),
-    );
+    expect(deployed(deployments)).toEqual([
+      'alpha@us:Deployed',
+      'beta@eu:Deployed',
+      'beta@us:Deployed',
+      'gamma@apac:Deployed',
+      'gamma@eu:Deployed',
+    ]);
+    expect(
+      emu.shares
+        .slice(sharesBefore)
+        .map((sh) => `${sh.name}@${sh.region}:${sh.emails.join('+')}`)
+        .sort(),
+    ).toEqual(['alpha@us', 'beta@eu', 'beta@us', 'gamma@apac', 'gamma@eu'].map((d) => `${d}:jane@acme.example+john@acme.example`));
     for (const d of deployments) {
       // What was deployed is the zip this run built, with the operation the merge added.
       const zip = fs.readFileSync(path.join(dir, 'connectors', d.name, '.tray/connector.zip'));

@@ -44,7 +44,13 @@ describe('generators in a fresh workspace', () => {
     expect(nxJson.plugins).toEqual([
       {
         plugin: 'tray-connector',
-        options: { buildTargetName: 'build', testTargetName: 'test', deployTargetName: 'deploy', shareTargetName: 'share', defaultRegions: ['us'] },
+        options: {
+          buildTargetName: 'build',
+          testTargetName: 'test',
+          deployTargetName: 'deploy',
+          shareTargetName: 'share',
+          defaultRegions: ['us'],
+        },
       },
     ]);
     // the registered plugin's inferred targets carry cache, inputs and outputs: no targetDefaults to freeze them
@@ -99,7 +105,11 @@ describe('generators in a fresh workspace', () => {
 
   it('`nx g tray-connector:operation list_contacts --project=acme-crm` adds an operation', () => {
     expectOk(ws.nx('g tray-connector:operation list_contacts --project=acme-crm'), 'nx g tray-connector:operation');
-    expect(JSON.parse(ws.read(`${ROOT}/src/list_contacts/operation.json`))).toEqual({ name: 'list_contacts', title: 'List contacts', description: '' });
+    expect(JSON.parse(ws.read(`${ROOT}/src/list_contacts/operation.json`))).toEqual({
+      name: 'list_contacts',
+      title: 'List contacts',
+      description: '',
+    });
     expect(ws.read(`${ROOT}/src/list_contacts/input.ts`)).toContain('export type ListContactsInput = {');
     expect(ws.read(`${ROOT}/src/list_contacts/output.ts`)).toContain('export type ListContactsOutput = {');
     const again = ws.nx('g tray-connector:operation list_contacts --project=acme-crm');
@@ -123,13 +133,24 @@ describe('generators in a fresh workspace', () => {
         expect(names).toContain(`acme-crm/src/${op}/${file}`);
       }
     }
-    expect(names).toEqual(expect.arrayContaining(['acme-crm/connector.json', 'acme-crm/package.json', 'acme-crm/tsconfig.json', 'acme-crm/src/AcmeCrmAuth.ts']));
+    expect(names).toEqual(
+      expect.arrayContaining(['acme-crm/connector.json', 'acme-crm/package.json', 'acme-crm/tsconfig.json', 'acme-crm/src/AcmeCrmAuth.ts']),
+    );
     expect(names.filter((n) => n.endsWith('.ctx.json'))).toEqual([]);
     expect(names.filter((n) => n.includes('project.json'))).toEqual([]);
 
     const input = JSON.parse(zip.readAsText('acme-crm/src/list_contacts/input.json'));
-    expect(input).toMatchObject({ type: 'object', properties: { id: { type: 'number', title: 'ID' } }, required: ['id'], additionalProperties: false });
+    expect(input).toMatchObject({
+      type: 'object',
+      properties: { id: { type: 'number', title: 'ID' } },
+      required: ['id'],
+      additionalProperties: false,
+    });
     const output = JSON.parse(zip.readAsText('acme-crm/src/get_record/output.json'));
-    expect(output).toMatchObject({ type: 'object', properties: { id: { type: 'number' }, title: { type: 'string' } }, required: ['id', 'title'] });
+    expect(output).toMatchObject({
+      type: 'object',
+      properties: { id: { type: 'number' }, title: { type: 'string' } },
+      required: ['id', 'title'],
+    });
   });
 });

@@ -44,7 +44,10 @@ describe('import from OpenAPI in a fresh workspace', () => {
   });
 
   it('--dry-run lists the files and writes nothing', () => {
-    const r = expectOk(ws.nx('g tray-connector:import --spec=specs/oai-examples/petstore.yaml --name=petstore --dry-run'), 'import --dry-run');
+    const r = expectOk(
+      ws.nx('g tray-connector:import --spec=specs/oai-examples/petstore.yaml --name=petstore --dry-run'),
+      'import --dry-run',
+    );
     expect(r.output).toContain('CREATE connectors/petstore/src/list_pets/handler.ts');
     expect(r.output).toContain('petstore (connectors/petstore) from');
     expect(ws.exists('connectors/petstore')).toBe(false);
@@ -54,15 +57,22 @@ describe('import from OpenAPI in a fresh workspace', () => {
     for (const spec of SPECS) {
       // One of them through a file: URL, the others by path relative to the workspace root.
       const where = spec.name === 'link-example' ? pathToFileURL(path.join(ws.root, 'specs', spec.file)).href : `specs/${spec.file}`;
-      const r = expectOk(ws.nx(`g tray-connector:import --spec=${where} --name=${spec.name} --regions=us`, { timeoutMs: 10 * 60 * 1000 }), `import ${spec.name}`);
+      const r = expectOk(
+        ws.nx(`g tray-connector:import --spec=${where} --name=${spec.name} --regions=us`, { timeoutMs: 10 * 60 * 1000 }),
+        `import ${spec.name}`,
+      );
       expect(r.output).toContain(`${spec.name} (connectors/${spec.name}) from`);
       expect(r.output).toContain(`${spec.operations} operation${spec.operations === 1 ? '' : 's'} imported`);
-      const folders = fs.readdirSync(path.join(ws.root, 'connectors', spec.name, 'src')).filter((f) => ws.exists(`connectors/${spec.name}/src/${f}/operation.json`));
+      const folders = fs
+        .readdirSync(path.join(ws.root, 'connectors', spec.name, 'src'))
+        .filter((f) => ws.exists(`connectors/${spec.name}/src/${f}/operation.json`));
       expect(folders).toHaveLength(spec.operations);
       expect(folders.every((f) => /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(f))).toBe(true);
     }
     expect(ws.read('connectors/callback-example/src/post_streams/operation.json')).toContain('"name": "post_streams"');
-    expect(ws.read('connectors/ory-kratos/src/GlobalConfig.ts')).toContain(".addHeader((ctx) => ({ name: 'Authorization', value: ctx.auth?.user.access_token ?? '' }))");
+    expect(ws.read('connectors/ory-kratos/src/GlobalConfig.ts')).toContain(
+      ".addHeader((ctx) => ({ name: 'Authorization', value: ctx.auth?.user.access_token ?? '' }))",
+    );
     expect(ws.read('connectors/petstore-expanded/src/find_pets/input.ts')).toContain('tags to filter by');
     expect(JSON.parse(ws.read('connectors/petstore/connector.json'))).toMatchObject({ name: 'petstore', title: 'Swagger Petstore' });
     const project = JSON.parse(ws.nx('show project ory-kratos --json').stdout);
@@ -80,7 +90,10 @@ describe('import from OpenAPI in a fresh workspace', () => {
 
   it('every imported connector builds (type check, schemas) and its generated tests pass offline, in one run-many', () => {
     const projects = SPECS.map((s) => s.name).join(',');
-    const r = expectOk(ws.nx(`run-many -t build,test --projects=${projects} --parallel=2`, { timeoutMs: 14 * 60 * 1000 }), 'run-many build,test');
+    const r = expectOk(
+      ws.nx(`run-many -t build,test --projects=${projects} --parallel=2`, { timeoutMs: 14 * 60 * 1000 }),
+      'run-many build,test',
+    );
     expect(r.output).toMatch(/Successfully ran targets build, test for 6 projects/);
     for (const spec of SPECS) expect(ws.exists(`connectors/${spec.name}/.tray/connector.zip`)).toBe(true);
     const zip = new AdmZip(path.join(ws.root, 'connectors/petstore/.tray/connector.zip'));
@@ -98,7 +111,11 @@ describe('import from OpenAPI in a fresh workspace', () => {
     expect(deployment.status).toBe('Deployed');
     const status = expectOk(await ws.nxAsync('run petstore:status --json', { env }), 'nx run petstore:status');
     const line = status.stdout.split('\n').find((l) => l.startsWith('{"success"'))!;
-    expect(JSON.parse(line)).toMatchObject({ success: true, name: 'petstore', regions: [{ region: 'us', deploymentId: deployment.id, status: 'Deployed' }] });
+    expect(JSON.parse(line)).toMatchObject({
+      success: true,
+      name: 'petstore',
+      regions: [{ region: 'us', deploymentId: deployment.id, status: 'Deployed' }],
+    });
     const table = expectOk(await ws.nxAsync(`run petstore:status --deploymentId=${deployment.id}`, { env }), 'status --deploymentId');
     expect(table.output).toMatch(new RegExp(`us\\s+${deployment.id}\\s+Deployed`));
     expect(table.output).not.toContain(emu.tokens.us);

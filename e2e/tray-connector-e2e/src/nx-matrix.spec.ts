@@ -41,7 +41,11 @@ describe.each(selectedNxLines())('the plugin on Nx $major ($nx)', ({ major, nx: 
     return { r, deployments: emu.deployments.slice(before) };
   };
   const project = async (name: string) =>
-    JSON.parse((await nx(`show project ${name} --json`)).stdout) as { root: string; tags: string[]; targets: Record<string, { executor: string; options?: { regions?: string[] } }> };
+    JSON.parse((await nx(`show project ${name} --json`)).stdout) as {
+      root: string;
+      tags: string[];
+      targets: Record<string, { executor: string; options?: { regions?: string[] } }>;
+    };
 
   beforeAll(async () => {
     emu = await startEmulator({ deployDelayMs: 20 });

@@ -38,7 +38,10 @@ describe('npm pack of the built packages', () => {
     expect(expected.filter((f) => !packed.includes(f))).toEqual([]);
     expect(packed.filter((f) => f.endsWith('.spec.js') || f.includes('__fixtures__'))).toEqual([]);
     for (const manifest of ['generators.json', 'executors.json']) {
-      const json = JSON.parse(fs.readFileSync(path.join(DIST.plugin, manifest), 'utf8')) as Record<string, Record<string, { schema: string }>>;
+      const json = JSON.parse(fs.readFileSync(path.join(DIST.plugin, manifest), 'utf8')) as Record<
+        string,
+        Record<string, { schema: string }>
+      >;
       for (const entry of Object.values(json.generators ?? json.executors)) {
         expect(packed).toContain(path.posix.normalize(entry.schema.replace(/^\.\//, '')));
       }

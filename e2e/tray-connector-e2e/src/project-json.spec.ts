@@ -27,7 +27,18 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
   const show = (project: string) => JSON.parse(expectOk(ws.nx(`show project ${project} --json`), `nx show project ${project}`).stdout);
   /** What a target does, without Nx's bookkeeping, with the project's root as {projectRoot} (Nx resolves it in options). */
   const essence = (t: Record<string, unknown>, root: string) =>
-    JSON.parse(JSON.stringify({ executor: t.executor, options: t.options, inputs: t.inputs, outputs: t.outputs, cache: t.cache, dependsOn: t.dependsOn }).split(root).join('{projectRoot}'));
+    JSON.parse(
+      JSON.stringify({
+        executor: t.executor,
+        options: t.options,
+        inputs: t.inputs,
+        outputs: t.outputs,
+        cache: t.cache,
+        dependsOn: t.dependsOn,
+      })
+        .split(root)
+        .join('{projectRoot}'),
+    );
   const editNxJson = (edit: (nxJson: Record<string, any>) => void) => {
     const nxJson = json('nx.json');
     edit(nxJson);
@@ -51,7 +62,11 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
     expectOk(ws.nx('g tray-connector:new thin-crm --regions=US,eu'), 'new thin-crm');
     expectOk(ws.nx('g tray-connector:new full-crm --regions=us,EU --addPlugin=false'), 'new full-crm --addPlugin=false');
     expectOk(ws.nx('g tray-connector:new plain-crm'), 'new plain-crm');
-    expect(json('connectors/thin-crm/project.json')).toEqual({ name: 'thin-crm', $schema: SCHEMA, targets: { deploy: { options: { regions: ['us', 'eu'] } } } });
+    expect(json('connectors/thin-crm/project.json')).toEqual({
+      name: 'thin-crm',
+      $schema: SCHEMA,
+      targets: { deploy: { options: { regions: ['us', 'eu'] } } },
+    });
     expect(json('connectors/plain-crm/project.json').targets).toEqual({});
     const full = json('connectors/full-crm/project.json');
     expect(Object.keys(full.targets)).toEqual(['build', 'test', 'deploy', 'share']);
@@ -78,7 +93,7 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
     ws.mustRun('git checkout nx.json');
   });
 
-  it("`new` does not re-register a plugin the user removed, and writes full targets then", () => {
+  it('`new` does not re-register a plugin the user removed, and writes full targets then', () => {
     editNxJson((nxJson) => delete nxJson.plugins);
     expectOk(ws.nx('g tray-connector:new after-removal'), 'new after-removal');
     expect(json('nx.json').plugins).toBeUndefined();
@@ -101,7 +116,9 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
 
     expectOk(ws.nx('build plain-crm'), 'nx build plain-crm');
     // Nx 24 says which: the zip on disk already matched the cache, or Nx put the cached one back (it cannot tell without the daemon)
-    expect(expectOk(ws.nx('build plain-crm'), 'nx build plain-crm, warm').output).toMatch(/> nx run plain-crm:build {2}\[(existing outputs match the cache, left as is|local cache)\]/);
+    expect(expectOk(ws.nx('build plain-crm'), 'nx build plain-crm, warm').output).toMatch(
+      /> nx run plain-crm:build {2}\[(existing outputs match the cache, left as is|local cache)\]/,
+    );
     const names = new AdmZip(path.join(ws.root, 'connectors/plain-crm/.tray/connector.zip')).getEntries().map((e) => e.entryName);
     expect(names).toEqual(expect.arrayContaining(['plain-crm/src/get_record/input.json', 'plain-crm/src/get_record/output.json']));
     expect(names.filter((n) => n.endsWith('response.json'))).toEqual([]);
@@ -123,7 +140,10 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
     const before = show('acme');
 
     // The installed nx runs the migration (no temp nx@latest from the registry), as after `nx migrate tray-connector@0.2.0 && npm install`.
-    expectOk(ws.nx('migrate --run-migrations=migrations.json', { env: { NX_MIGRATE_USE_LOCAL: 'true', NX_MIGRATE_SKIP_INSTALL: 'true' } }), 'nx migrate --run-migrations');
+    expectOk(
+      ws.nx('migrate --run-migrations=migrations.json', { env: { NX_MIGRATE_USE_LOCAL: 'true', NX_MIGRATE_SKIP_INSTALL: 'true' } }),
+      'nx migrate --run-migrations',
+    );
     expect(json('connectors/acme/project.json')).toEqual({
       name: 'acme',
       $schema: SCHEMA,
@@ -138,7 +158,8 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
     expect(after.tags).toEqual(expect.arrayContaining(['tray-connector', 'scope:sales']));
     expect(after.targets.test.options.command).toBe('jest --ci --config jest.config.js');
     expect(after.targets.deploy.options.regions).toEqual(['eu']);
-    for (const name of ['build', 'test', 'deploy', 'share']) expect([name, after.targets[name].executor]).toEqual([name, before.targets[name].executor]);
+    for (const name of ['build', 'test', 'deploy', 'share'])
+      expect([name, after.targets[name].executor]).toEqual([name, before.targets[name].executor]);
     expect(after.targets.deploy.dependsOn).toEqual(['build']);
   });
 });

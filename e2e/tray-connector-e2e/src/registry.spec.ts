@@ -37,7 +37,13 @@ describe('published to a local registry, installed as the README says', () => {
   };
   /** A README command line run verbatim, with the workspace's node_modules/.bin on PATH (where `nx` is, as for a user with npx or a global nx). */
   const nx = (command: string, env: NodeJS.ProcessEnv = {}) =>
-    ok(ws.run(readme(command), { env: { PATH: `${path.join(ws.root, 'node_modules', '.bin')}:${process.env.PATH}`, ...env }, timeoutMs: 10 * 60 * 1000 }), command);
+    ok(
+      ws.run(readme(command), {
+        env: { PATH: `${path.join(ws.root, 'node_modules', '.bin')}:${process.env.PATH}`, ...env },
+        timeoutMs: 10 * 60 * 1000,
+      }),
+      command,
+    );
   /** The emulator's environment, from the README's `export` lines. */
   const exported = () => {
     const env: NodeJS.ProcessEnv = {};
@@ -53,7 +59,8 @@ describe('published to a local registry, installed as the README says', () => {
   let emulatorLog = '';
 
   beforeAll(async () => {
-    if (await portInUse(EMULATOR_PORT)) throw new Error(`port ${EMULATOR_PORT} is in use: the README's emulator command needs it; stop what listens there`);
+    if (await portInUse(EMULATOR_PORT))
+      throw new Error(`port ${EMULATOR_PORT} is in use: the README's emulator command needs it; stop what listens there`);
     registry = await startLocalRegistry();
   });
 
@@ -93,9 +100,13 @@ describe('published to a local registry, installed as the README says', () => {
     nx('nx add tray-connector');
     const pkg = JSON.parse(ws.read('package.json')) as { devDependencies: Record<string, string>; dependencies?: Record<string, string> };
     expect(pkg.devDependencies['tray-connector']).toBeDefined();
-    expect(JSON.parse(ws.read('node_modules/tray-connector/package.json')).version).toBe(require(path.join(REPO_ROOT, 'packages/tray-connector/package.json')).version);
+    expect(JSON.parse(ws.read('node_modules/tray-connector/package.json')).version).toBe(
+      require(path.join(REPO_ROOT, 'packages/tray-connector/package.json')).version,
+    );
     // tray-connector exists on the local registry only (verdaccio does not proxy it), so that is where it came from.
-    expect(ok(ws.run('npm view tray-connector dist.tarball'), 'npm view').stdout.trim()).toMatch(new RegExp(`^${registry!.url}tray-connector/-/tray-connector-`));
+    expect(ok(ws.run('npm view tray-connector dist.tarball'), 'npm view').stdout.trim()).toMatch(
+      new RegExp(`^${registry!.url}tray-connector/-/tray-connector-`),
+    );
     expect(pkg.dependencies?.['@trayio/cdk-dsl']).toBeDefined();
     const nxJson = JSON.parse(ws.read('nx.json')) as { plugins?: Array<string | { plugin: string }> };
     expect(nxJson.plugins?.map((p) => (typeof p === 'string' ? p : p.plugin))).toContain('tray-connector');
@@ -106,7 +117,11 @@ describe('published to a local registry, installed as the README says', () => {
     const command = readme(`npx tray-api-emulator --port ${EMULATOR_PORT} &`).replace(/\s*&$/, '');
     emulator = spawn('bash', ['-c', `exec ${command}`], {
       cwd: ws.root,
-      env: { ...process.env, ...Object.fromEntries(Object.entries(registry!.env).filter(([, v]) => v !== undefined)), npm_config_yes: 'true' },
+      env: {
+        ...process.env,
+        ...Object.fromEntries(Object.entries(registry!.env).filter(([, v]) => v !== undefined)),
+        npm_config_yes: 'true',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -137,6 +152,9 @@ describe('published to a local registry, installed as the README says', () => {
     const record = (await (await fetch(`http://127.0.0.1:${EMULATOR_PORT}/__emulator/requests`)).json()) as {
       deployments: Array<{ name: string; region: string; status: string }>;
     };
-    expect(record.deployments.map((d) => `${d.name}@${d.region}:${d.status}`).sort()).toEqual(['acme-crm@eu:Deployed', 'acme-crm@us:Deployed']);
+    expect(record.deployments.map((d) => `${d.name}@${d.region}:${d.status}`).sort()).toEqual([
+      'acme-crm@eu:Deployed',
+      'acme-crm@us:Deployed',
+    ]);
   });
 });

@@ -72,7 +72,9 @@ describe('remote cache across two clones', () => {
   beforeAll(async () => {
     emu = await startEmulator({ deployDelayMs: 30 });
     cache = await startRemoteCacheServer();
-    seed = createTestWorkspace('remote-cache-seed', { extraDevDependencies: { '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0', typescript: '5.9.3' } });
+    seed = createTestWorkspace('remote-cache-seed', {
+      extraDevDependencies: { '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0', typescript: '5.9.3' },
+    });
     seed.mustRun('npx nx g tray-connector:init --skipInstall --no-interactive');
     for (const c of CONNECTORS) seed.mustRun(`npx nx g tray-connector:new ${c.name} --regions=${c.regions} --skipInstall --no-interactive`);
     seed.commit('three connectors');
@@ -89,7 +91,13 @@ describe('remote cache across two clones', () => {
 
   it('A builds and deploys everything: every build is stored in the remote cache, no deploy is', async () => {
     const r = await nx(a, 'run-many -t deploy');
-    expect(deployed(emu.deployments)).toEqual(['alpha@us:Deployed', 'beta@eu:Deployed', 'beta@us:Deployed', 'gamma@apac:Deployed', 'gamma@eu:Deployed']);
+    expect(deployed(emu.deployments)).toEqual([
+      'alpha@us:Deployed',
+      'beta@eu:Deployed',
+      'beta@us:Deployed',
+      'gamma@apac:Deployed',
+      'gamma@eu:Deployed',
+    ]);
     for (const c of CONNECTORS) zips.set(c.name, zipOf(a, c.name));
     const puts = cache.requests.filter((q) => q.method === 'PUT');
     // Three builds; the deploy target is cache: false, so nothing of a deploy is stored or looked up.
@@ -103,14 +111,29 @@ describe('remote cache across two clones', () => {
     const deploymentsBefore = emu.deployments.length;
     const r = await nx(b, 'run-many -t deploy');
     for (const c of CONNECTORS) expect(r.output).toMatch(new RegExp(`nx run ${c.name}:build\\s+\\[remote cache\\]`));
-    const aHashes = cache.requests.slice(0, start).filter((q) => q.method === 'PUT').map((q) => q.hash).sort();
+    const aHashes = cache.requests
+      .slice(0, start)
+      .filter((q) => q.method === 'PUT')
+      .map((q) => q.hash)
+      .sort();
     // Hash portability: B computes exactly A's task hashes for every build, so every lookup hits.
-    expect(since(start).filter((q) => q.method === 'GET').map((q) => `${q.hash}:${q.status}`).sort()).toEqual(aHashes.map((h) => `${h}:200`));
+    expect(
+      since(start)
+        .filter((q) => q.method === 'GET')
+        .map((q) => `${q.hash}:${q.status}`)
+        .sort(),
+    ).toEqual(aHashes.map((h) => `${h}:200`));
     expect(since(start).filter((q) => q.method === 'PUT')).toEqual([]);
     for (const c of CONNECTORS) expect(zipOf(b, c.name).equals(zips.get(c.name)!)).toBe(true);
     // No deploy is replayed from any cache: B's deploy sent the zips again.
     const fromB = emu.deployments.slice(deploymentsBefore);
-    expect(deployed(fromB)).toEqual(['alpha@us:Deployed', 'beta@eu:Deployed', 'beta@us:Deployed', 'gamma@apac:Deployed', 'gamma@eu:Deployed']);
+    expect(deployed(fromB)).toEqual([
+      'alpha@us:Deployed',
+      'beta@eu:Deployed',
+      'beta@us:Deployed',
+      'gamma@apac:Deployed',
+      'gamma@eu:Deployed',
+    ]);
     for (const d of fromB) expect(d.zip.equals(zips.get(d.name)!)).toBe(true);
   });
 
@@ -119,7 +142,16 @@ describe('remote cache across two clones', () => {
     await nx(b, 'run-many -t build --skip-nx-cache');
     for (const c of CONNECTORS) expect(zipOf(b, c.name).equals(zips.get(c.name)!)).toBe(true);
 
-    const machine = [a.root, b.root, seed.root, os.homedir(), homes.get(a)!, homes.get(b)!, os.hostname(), `/${os.userInfo().username}/`].filter((s) => s.length > 3);
+    const machine = [
+      a.root,
+      b.root,
+      seed.root,
+      os.homedir(),
+      homes.get(a)!,
+      homes.get(b)!,
+      os.hostname(),
+      `/${os.userInfo().username}/`,
+    ].filter((s) => s.length > 3);
     for (const [hash, record] of cache.records) {
       const archive = record[0] === 0x1f && record[1] === 0x8b ? zlib.gunzipSync(record) : record;
       const text = archive.toString('latin1');
@@ -128,7 +160,11 @@ describe('remote cache across two clones', () => {
     for (const [name, zip] of zips) {
       for (const entry of new AdmZip(zip).getEntries()) {
         const content = entry.getData().toString('utf8');
-        for (const value of machine) expect({ entry: `${name}:${entry.entryName}`, found: content.includes(value) ? value : null }).toEqual({ entry: `${name}:${entry.entryName}`, found: null });
+        for (const value of machine)
+          expect({ entry: `${name}:${entry.entryName}`, found: content.includes(value) ? value : null }).toEqual({
+            entry: `${name}:${entry.entryName}`,
+            found: null,
+          });
       }
     }
   });
@@ -138,7 +174,8 @@ describe('remote cache across two clones', () => {
     const start = cache.requests.length;
     const r = await nx(b, 'run-many -t build');
     expect(r.output).toMatch(/nx run alpha:build(?!\s+\[)/);
-    for (const name of ['beta', 'gamma']) expect(r.output).toMatch(new RegExp(`nx run ${name}:build\\s+\\[(local cache|existing outputs match the cache, left as is)\\]`));
+    for (const name of ['beta', 'gamma'])
+      expect(r.output).toMatch(new RegExp(`nx run ${name}:build\\s+\\[(local cache|existing outputs match the cache, left as is)\\]`));
     expect(r.output).toMatch(/Nx read the output from the cache instead of running the command for 2 out of 3 tasks/);
     expect(since(start).map((q) => `${q.method}:${q.status}`)).toEqual(['GET:404', 'PUT:200']);
     expect(zipOf(b, 'alpha').equals(zips.get('alpha')!)).toBe(false);

@@ -15,16 +15,52 @@ const DIR = 'connectors/alpha';
 function writeAlpha(ws: TestWorkspace, inputFields: string): void {
   ws.write(
     `${DIR}/connector.json`,
-    JSON.stringify({ name: 'alpha', version: '1.0', title: 'Alpha', description: 'Alpha connector', service: { name: 'alpha', version: '1' }, tags: ['service'], isTrigger: false }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        name: 'alpha',
+        version: '1.0',
+        title: 'Alpha',
+        description: 'Alpha connector',
+        service: { name: 'alpha', version: '1' },
+        tags: ['service'],
+        isTrigger: false,
+      },
+      null,
+      2,
+    ) + '\n',
   );
-  ws.write(`${DIR}/package.json`, JSON.stringify({ name: 'alpha', version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n');
+  ws.write(
+    `${DIR}/package.json`,
+    JSON.stringify({ name: 'alpha', version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n',
+  );
   ws.write(
     `${DIR}/tsconfig.json`,
-    JSON.stringify({ compilerOptions: { target: 'ES2021', module: 'commonjs', rootDir: './src', outDir: './dist', strict: true, esModuleInterop: true, skipLibCheck: true }, include: ['src/**/*.ts'] }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2021',
+          module: 'commonjs',
+          rootDir: './src',
+          outDir: './dist',
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+        },
+        include: ['src/**/*.ts'],
+      },
+      null,
+      2,
+    ) + '\n',
   );
-  ws.write(`${DIR}/project.json`, JSON.stringify({ name: 'alpha', targets: { deploy: { options: { regions: ['us', 'eu'] } } } }, null, 2) + '\n');
+  ws.write(
+    `${DIR}/project.json`,
+    JSON.stringify({ name: 'alpha', targets: { deploy: { options: { regions: ['us', 'eu'] } } } }, null, 2) + '\n',
+  );
   ws.write(`${DIR}/src/AlphaAuth.ts`, 'export type AlphaAuth = { access_token: string };\n');
-  ws.write(`${DIR}/src/list_contacts/operation.json`, JSON.stringify({ name: 'list_contacts', title: 'List contacts', description: 'List contacts' }, null, 2) + '\n');
+  ws.write(
+    `${DIR}/src/list_contacts/operation.json`,
+    JSON.stringify({ name: 'list_contacts', title: 'List contacts', description: 'List contacts' }, null, 2) + '\n',
+  );
   ws.write(`${DIR}/src/list_contacts/input.ts`, `export type ListContactsInput = {\n${inputFields}};\n`);
   ws.write(`${DIR}/src/list_contacts/output.ts`, 'export type ListContactsOutput = {\n  items: { id: string }[];\n};\n');
 }
@@ -47,7 +83,11 @@ describe('a revert is deployed: A -> B -> git revert ends with A running in ever
     const before = emu.deployments.length;
     const requestsBefore = emu.requests.filter((r) => r.kind === 'deploy').length;
     const r = await nx(args);
-    return { r, deployments: emu.deployments.slice(before), requests: emu.requests.filter((q) => q.kind === 'deploy').length - requestsBefore };
+    return {
+      r,
+      deployments: emu.deployments.slice(before),
+      requests: emu.requests.filter((q) => q.kind === 'deploy').length - requestsBefore,
+    };
   };
   /** What Tray runs now in a region: its last deployment that ended Deployed. */
   const running = (region: 'us' | 'eu'): EmulatorDeployment | undefined =>
@@ -96,7 +136,10 @@ describe('a revert is deployed: A -> B -> git revert ends with A running in ever
     ws.mustRun('git revert --no-edit HEAD');
     const { r, deployments, requests } = await deploysDuring(`affected -t deploy --base=${lastDeployed}`);
     expect(requests).toBe(2);
-    expect(deployments.map((d) => `${d.region}:${d.zipSha256 === shaA ? 'A' : d.zipSha256 === shaB ? 'B' : '?'}`).sort()).toEqual(['eu:A', 'us:A']);
+    expect(deployments.map((d) => `${d.region}:${d.zipSha256 === shaA ? 'A' : d.zipSha256 === shaB ? 'B' : '?'}`).sort()).toEqual([
+      'eu:A',
+      'us:A',
+    ]);
     // What Tray runs now, in every region of the project, is A.
     expect(running('us')?.zipSha256).toBe(shaA);
     expect(running('eu')?.zipSha256).toBe(shaA);

@@ -35,7 +35,11 @@ describe('the test run', () => {
   });
 
   it('runs the unit-test projects before the e2e suites, so results show from the start', async () => {
-    const test = (file: string, name: string) => ({ path: path.join(REPO_ROOT, file), duration: 1, context: { config: { displayName: { name }, cacheDirectory: os.tmpdir() }, hasteFS: { getSize: () => 1 } } });
+    const test = (file: string, name: string) => ({
+      path: path.join(REPO_ROOT, file),
+      duration: 1,
+      context: { config: { displayName: { name }, cacheDirectory: os.tmpdir() }, hasteFS: { getSize: () => 1 } },
+    });
     const tests = [
       test('e2e/tray-connector-e2e/src/affected.spec.ts', 'e2e'),
       test('packages/tray-connector/src/core/regions.spec.ts', 'tray-connector'),

@@ -34,11 +34,16 @@ describe('tray-api-emulator', () => {
     expect(emu.urlFor('eu')).toBe(`${emu.url}/eu`);
   });
 
-  it("gives the environment that points tray-connector at it, per region", () => {
+  it('gives the environment that points tray-connector at it, per region', () => {
     expect(emu.env(['eu'])).toEqual({ TRAY_API_URL_EU: `${emu.url}/eu`, TRAY_API_TOKEN_EU: emu.tokens.eu });
-    expect(Object.keys(emu.env()).sort()).toEqual(
-      ['TRAY_API_TOKEN_APAC', 'TRAY_API_TOKEN_EU', 'TRAY_API_TOKEN_US', 'TRAY_API_URL_APAC', 'TRAY_API_URL_EU', 'TRAY_API_URL_US'],
-    );
+    expect(Object.keys(emu.env()).sort()).toEqual([
+      'TRAY_API_TOKEN_APAC',
+      'TRAY_API_TOKEN_EU',
+      'TRAY_API_TOKEN_US',
+      'TRAY_API_URL_APAC',
+      'TRAY_API_URL_EU',
+      'TRAY_API_URL_US',
+    ]);
   });
 
   it('deploys, reports Deploying then Deployed, and keeps the zip', async () => {
@@ -55,7 +60,14 @@ describe('tray-api-emulator', () => {
     expect(emu.deployments[0]).toMatchObject({ region: 'eu', name: 'acme-crm', version: '1.0', status: 'Deployed' });
     expect(emu.deployments[0].zip.equals(zip)).toBe(true);
     const recorded = emu.requests[0];
-    expect(recorded).toMatchObject({ method: 'POST', region: 'eu', kind: 'deploy', connectorName: 'acme-crm', connectorVersion: '1.0', status: 200 });
+    expect(recorded).toMatchObject({
+      method: 'POST',
+      region: 'eu',
+      kind: 'deploy',
+      connectorName: 'acme-crm',
+      connectorVersion: '1.0',
+      status: 200,
+    });
     expect(recorded.headers.authorization).toBe('Bearer ***');
     expect(recorded.payload?.zipEntries).toEqual(['acme-crm/connector.json', 'acme-crm/src/index.ts']);
     expect(JSON.stringify(emu.requests)).not.toContain('tok-eu');
@@ -76,7 +88,9 @@ describe('tray-api-emulator', () => {
     const good = { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') };
     expect((await post('eu', deployPath('acme-crm', '1.0'), good, 'tok-us')).status).toBe(401);
     expect((await http.post(`${emu.urlFor('us')}${deployPath('acme-crm', '1.0')}`, good)).status).toBe(401);
-    const text = await post('us', deployPath('acme-crm', '1.0'), JSON.stringify(good), 'tok-us', { headers: { Authorization: 'Bearer tok-us', 'Content-Type': 'text/plain' } });
+    const text = await post('us', deployPath('acme-crm', '1.0'), JSON.stringify(good), 'tok-us', {
+      headers: { Authorization: 'Bearer tok-us', 'Content-Type': 'text/plain' },
+    });
     expect(text.status).toBe(400);
     expect(text.data.message).toMatch(/Content-Type/);
     const mismatch = await post('us', deployPath('acme-crm', '2.0'), good);
@@ -96,8 +110,13 @@ describe('tray-api-emulator', () => {
     const building = await startEmulator({ deployDelayMs: 120, buildingAfterMs: 40 });
     try {
       const headers = { Authorization: 'Bearer emulator-token-us' };
-      const res = await http.post(`${building.url}${deployPath('acme-crm', '1.0')}`, { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') }, { headers });
-      const status = async () => (await http.get(`${building.url}${base}/acme-crm/versions/1.0/${res.data.id}`, { headers })).data.deploymentStatus;
+      const res = await http.post(
+        `${building.url}${deployPath('acme-crm', '1.0')}`,
+        { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') },
+        { headers },
+      );
+      const status = async () =>
+        (await http.get(`${building.url}${base}/acme-crm/versions/1.0/${res.data.id}`, { headers })).data.deploymentStatus;
       expect(await status()).toBe('Deploying');
       await new Promise((r) => setTimeout(r, 70));
       expect(await status()).toBe('Building');
@@ -110,7 +129,9 @@ describe('tray-api-emulator', () => {
 
   it('ends a deployment Failed when told to', async () => {
     emu.failDeployments(1, { region: 'apac' });
-    const res = await post('apac', deployPath('acme-crm', '1.0'), { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') });
+    const res = await post('apac', deployPath('acme-crm', '1.0'), {
+      connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64'),
+    });
     await new Promise((r) => setTimeout(r, 150));
     expect((await get('apac', `${base}/acme-crm/versions/1.0/${res.data.id}`)).data.deploymentStatus).toBe('Failed');
   });
@@ -148,13 +169,18 @@ describe('tray-api-emulator', () => {
     expect(rl.headers['retry-after']).toBe('7');
   });
 
-  it('ends a deployment Failed (or with any final word) carrying Tray\'s reason in the status body', async () => {
-    emu.failDeployments(1, { region: 'us', reason: { message: 'Build failed: tsc exited 2', error: 'BUILD_ERROR', details: { file: 'src/a.ts' } } });
+  it("ends a deployment Failed (or with any final word) carrying Tray's reason in the status body", async () => {
+    emu.failDeployments(1, {
+      region: 'us',
+      reason: { message: 'Build failed: tsc exited 2', error: 'BUILD_ERROR', details: { file: 'src/a.ts' } },
+    });
     emu.failDeployments(1, { region: 'eu', status: 'Cancelled' });
     const body = { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') };
     const us = await post('us', deployPath('acme-crm', '1.0'), body);
     const eu = await post('eu', deployPath('acme-crm', '1.0'), body);
-    expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data).toEqual(expect.objectContaining({ deploymentStatus: 'Deploying' }));
+    expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data).toEqual(
+      expect.objectContaining({ deploymentStatus: 'Deploying' }),
+    );
     expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data.message).toBeUndefined();
     await new Promise((r) => setTimeout(r, 150));
     expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data).toEqual({
@@ -171,7 +197,10 @@ describe('tray-api-emulator', () => {
 
   it('redirects (to another origin too), without following anything itself', async () => {
     emu.redirectNext(1, 'http://127.0.0.2:9/elsewhere', { kind: 'status', status: 307 });
-    const res = await http.get(`${emu.urlFor('us')}${base}/acme-crm/versions/1.0/latest`, { maxRedirects: 0, headers: { Authorization: 'Bearer tok-us' } });
+    const res = await http.get(`${emu.urlFor('us')}${base}/acme-crm/versions/1.0/latest`, {
+      maxRedirects: 0,
+      headers: { Authorization: 'Bearer tok-us' },
+    });
     expect(res.status).toBe(307);
     expect(res.headers.location).toBe('http://127.0.0.2:9/elsewhere');
     expect(emu.requests[0].fault).toBe('redirect 307 http://127.0.0.2:9/elsewhere');
@@ -180,7 +209,9 @@ describe('tray-api-emulator', () => {
   it('hangs a request until the client gives up, and trickles a body byte by byte', async () => {
     const p = `${base}/acme-crm/versions/1.0/latest`;
     emu.hangNext(1, { kind: 'status' });
-    await expect(http.get(`${emu.urlFor('us')}${p}`, { timeout: 150, headers: { Authorization: 'Bearer tok-us' } })).rejects.toThrow(/timeout/);
+    await expect(http.get(`${emu.urlFor('us')}${p}`, { timeout: 150, headers: { Authorization: 'Bearer tok-us' } })).rejects.toThrow(
+      /timeout/,
+    );
     expect(emu.requests[0]).toMatchObject({ fault: 'hang', status: 0 });
     emu.trickleNext(1, 5, { kind: 'status', bytes: 4 });
     const chunks: number[] = [];
@@ -205,7 +236,10 @@ describe('tray-api-emulator', () => {
     emu.partialShareNext(1, { refuse: ['B@x.com'] });
     emu.partialShareNext(1, { refuse: 1, listFailures: false });
     const listed = await post('us', sharePath, { emails: ['a@x.com', 'b@x.com'] });
-    expect(listed.data).toEqual({ message: '1 permission added', failures: [{ email: 'b@x.com', reason: 'User not found in this organization' }] });
+    expect(listed.data).toEqual({
+      message: '1 permission added',
+      failures: [{ email: 'b@x.com', reason: 'User not found in this organization' }],
+    });
     const counted = await post('us', sharePath, { emails: ['a@x.com', 'b@x.com', 'c@x.com'] });
     expect(counted.data).toEqual({ message: '2 permissions added' });
     expect(emu.shares.map((s) => [s.emails, s.refused])).toEqual([
@@ -225,10 +259,14 @@ describe('tray-api-emulator', () => {
 describe('tray-api-emulator CLI', () => {
   it('prints its URLs, serves, and writes its record on SIGTERM', async () => {
     const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'emu-cli-')), 'record.json');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'cli.ts'), '--port', '0', '--token-us', 'cli-tok', '--record', record], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: path.join(__dirname, '..'),
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'cli.ts'), '--port', '0', '--token-us', 'cli-tok', '--record', record],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: path.join(__dirname, '..'),
+      },
+    );
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d) => {

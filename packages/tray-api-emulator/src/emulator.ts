@@ -108,7 +108,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = createState({ tokens, deployDelayMs: options.deployDelayMs ?? 200, buildingAfterMs: options.buildingAfterMs });
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const requestFaults = new FaultQueue<RequestFault, RecordedRequest>();
-  const outcomeFaults: OutcomeFaults = { deployments: new FaultQueue<DeploymentOutcome, DeploymentMatch>(), shares: new FaultQueue<PartialShare, { region: EmulatorRegion }>() };
+  const outcomeFaults: OutcomeFaults = {
+    deployments: new FaultQueue<DeploymentOutcome, DeploymentMatch>(),
+    shares: new FaultQueue<PartialShare, { region: EmulatorRegion }>(),
+  };
 
   const server = http.createServer((req, res) => {
     const fullPath = (req.url ?? '/').split('?')[0];
@@ -137,7 +140,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     const answer = (reply: Reply) => {
       record.status = reply.status;
-      const out = { status: reply.status, headers: { 'Content-Type': 'application/json', ...reply.headers }, text: JSON.stringify(reply.body) };
+      const out = {
+        status: reply.status,
+        headers: { 'Content-Type': 'application/json', ...reply.headers },
+        text: JSON.stringify(reply.body),
+      };
       if (fault?.deliver) fault.deliver(res, out, state.later);
       else writeReply(res, out);
     };
@@ -174,7 +181,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
 
   function control(req: http.IncomingMessage, res: http.ServerResponse, apiPath: string) {
-    const send = (status: number, body: unknown) => writeReply(res, { status, headers: { 'Content-Type': 'application/json' }, text: JSON.stringify(body, null, 2) });
+    const send = (status: number, body: unknown) =>
+      writeReply(res, { status, headers: { 'Content-Type': 'application/json' }, text: JSON.stringify(body, null, 2) });
     req.resume();
     if (req.method === 'GET' && apiPath === '/__emulator/requests') return send(200, emulator.snapshot());
     if (req.method === 'POST' && apiPath === '/__emulator/reset') {
@@ -226,7 +234,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         (d) => (!filter.region || filter.region === d.region) && (!filter.name || filter.name === d.name),
         { status: filter.status ?? 'Failed', reason: filter.reason },
       ),
-    partialShareNext: (count, { region, ...partial } = {}) => outcomeFaults.shares.add(count, (s) => !region || region === s.region, partial),
+    partialShareNext: (count, { region, ...partial } = {}) =>
+      outcomeFaults.shares.add(count, (s) => !region || region === s.region, partial),
     setDeployDelayMs: (ms) => {
       state.deployDelayMs = ms;
     },

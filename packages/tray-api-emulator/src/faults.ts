@@ -133,7 +133,9 @@ export interface PartialShare {
 export function partialShareReply(emails: string[], fault: PartialShare): { added: string[]; refused: string[]; reply: Reply } {
   const refuse = fault.refuse ?? 1;
   const refusedSet = new Set(
-    typeof refuse === 'number' ? emails.slice(Math.max(0, emails.length - refuse)).map((e) => e.toLowerCase()) : refuse.map((e) => e.toLowerCase()),
+    typeof refuse === 'number'
+      ? emails.slice(Math.max(0, emails.length - refuse)).map((e) => e.toLowerCase())
+      : refuse.map((e) => e.toLowerCase()),
   );
   const refused = emails.filter((e) => refusedSet.has(e.toLowerCase()));
   const added = emails.filter((e) => !refusedSet.has(e.toLowerCase()));

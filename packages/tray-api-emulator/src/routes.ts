@@ -72,7 +72,10 @@ export function route(req: RouteRequest, state: EmulatorState, faults: OutcomeFa
   const { kind, match, record } = req;
   if (kind === 'other' || !match) return { status: 404, body: { message: `No such endpoint: ${req.method} ${req.apiPath}` } };
   if (req.authorization !== `Bearer ${state.tokens[req.region]}`) {
-    return { status: 401, body: { message: req.authorization ? 'Unauthorized: the token is not valid for this region' : 'Unauthorized: missing bearer token' } };
+    return {
+      status: 401,
+      body: { message: req.authorization ? 'Unauthorized: the token is not valid for this region' : 'Unauthorized: missing bearer token' },
+    };
   }
   if (kind === 'status') return status(match, req.region, record, state);
   if (!/^application\/json\b/i.test(req.contentType)) {
@@ -88,7 +91,14 @@ export function route(req: RouteRequest, state: EmulatorState, faults: OutcomeFa
   return kind === 'deploy' ? deploy(match, req.region, json, record, state, faults) : share(match, req.region, json, record, state, faults);
 }
 
-function deploy(match: ConnectorMatch, region: EmulatorRegion, json: any, record: RecordedRequest, state: EmulatorState, faults: OutcomeFaults): Reply {
+function deploy(
+  match: ConnectorMatch,
+  region: EmulatorRegion,
+  json: any,
+  record: RecordedRequest,
+  state: EmulatorState,
+  faults: OutcomeFaults,
+): Reply {
   const { name, version } = match;
   const summary: PayloadSummary = { bytes: record.payload?.bytes ?? 0 };
   record.payload = summary;
@@ -112,7 +122,10 @@ function deploy(match: ConnectorMatch, region: EmulatorRegion, json: any, record
   if (running) {
     record.repeatDeployment = true;
     record.deploymentId = running.id;
-    return { status: 200, body: { id: running.id, connectorName: name, connectorVersion: version, deploymentStatus: 'Deploying', repeatDeployment: true } };
+    return {
+      status: 200,
+      body: { id: running.id, connectorName: name, connectorVersion: version, deploymentStatus: 'Deploying', repeatDeployment: true },
+    };
   }
   const outcome = faults.deployments.take({ region, name });
   const deployment = state.startDeployment(region, name, version, zip, summary.zipSha256, outcome);
@@ -127,11 +140,24 @@ function status(match: ConnectorMatch, region: EmulatorRegion, record: RecordedR
   record.deploymentId = deployment.id;
   return {
     status: 200,
-    body: { id: deployment.id, connectorName: name, connectorVersion: version, deploymentStatus: deployment.status, ...(deployment.reason ?? {}) },
+    body: {
+      id: deployment.id,
+      connectorName: name,
+      connectorVersion: version,
+      deploymentStatus: deployment.status,
+      ...(deployment.reason ?? {}),
+    },
   };
 }
 
-function share(match: ConnectorMatch, region: EmulatorRegion, json: any, record: RecordedRequest, state: EmulatorState, faults: OutcomeFaults): Reply {
+function share(
+  match: ConnectorMatch,
+  region: EmulatorRegion,
+  json: any,
+  record: RecordedRequest,
+  state: EmulatorState,
+  faults: OutcomeFaults,
+): Reply {
   const { name, version } = match;
   const emails = json?.emails;
   record.payload = { bytes: record.payload?.bytes ?? 0, emails: Array.isArray(emails) ? emails.map(String) : undefined };

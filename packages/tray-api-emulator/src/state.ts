@@ -35,7 +35,11 @@ export interface EmulatorState {
   stopTimers(): void;
 }
 
-export function createState(options: { tokens: Record<EmulatorRegion, string>; deployDelayMs: number; buildingAfterMs?: number }): EmulatorState {
+export function createState(options: {
+  tokens: Record<EmulatorRegion, string>;
+  deployDelayMs: number;
+  buildingAfterMs?: number;
+}): EmulatorState {
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
   const state: EmulatorState = {
@@ -46,14 +50,26 @@ export function createState(options: { tokens: Record<EmulatorRegion, string>; d
     deployDelayMs: options.deployDelayMs,
     nextSeq: () => ++seq,
     running: (region, name, version) =>
-      state.deployments.find((d) => d.region === region && d.name === name && d.version === version && (d.status === 'Deploying' || d.status === 'Building')),
+      state.deployments.find(
+        (d) => d.region === region && d.name === name && d.version === version && (d.status === 'Deploying' || d.status === 'Building'),
+      ),
     find: (region, name, version, id) => {
       const candidates = state.deployments.filter((d) => d.region === region && d.name === name && d.version === version);
       return id === 'latest' ? candidates[candidates.length - 1] : candidates.find((d) => d.id === id);
     },
-    isDeployed: (region, name, version) => state.deployments.some((d) => d.region === region && d.name === name && d.version === version && d.status === 'Deployed'),
+    isDeployed: (region, name, version) =>
+      state.deployments.some((d) => d.region === region && d.name === name && d.version === version && d.status === 'Deployed'),
     startDeployment(region, name, version, zip, zipSha256, outcome = { status: 'Deployed' }) {
-      const deployment: EmulatorDeployment = { id: randomUUID(), region, name, version, status: 'Deploying', zip, zipSha256, createdAt: new Date().toISOString() };
+      const deployment: EmulatorDeployment = {
+        id: randomUUID(),
+        region,
+        name,
+        version,
+        status: 'Deploying',
+        zip,
+        zipSha256,
+        createdAt: new Date().toISOString(),
+      };
       state.deployments.push(deployment);
       const delay = state.deployDelayMs;
       if (options.buildingAfterMs !== undefined && options.buildingAfterMs < delay) {

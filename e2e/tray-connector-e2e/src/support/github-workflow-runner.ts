@@ -61,15 +61,18 @@ export interface RunJobOptions {
 
 /** The job's steps as the workflow file at the checked-out commit has them. */
 export function readJob(workspace: string, workflowFile: string, job: string): { if?: string; steps: WorkflowStep[] } {
-  const workflow = parse(fs.readFileSync(path.join(workspace, workflowFile), 'utf8')) as { jobs: Record<string, { if?: string; steps: WorkflowStep[] }> };
+  const workflow = parse(fs.readFileSync(path.join(workspace, workflowFile), 'utf8')) as {
+    jobs: Record<string, { if?: string; steps: WorkflowStep[] }>;
+  };
   const found = workflow.jobs?.[job];
   if (!found) throw new Error(`${workflowFile} has no job ${job}`);
   return found;
 }
 
 function substitute(text: string, options: RunJobOptions, where: string): string {
-  const replaced = text.replace(/\$\{\{\s*(secrets|vars)\.([A-Za-z0-9_]+)\s*\}\}/g, (_m, kind: string, name: string) =>
-    (kind === 'secrets' ? options.secrets : options.vars ?? {})[name] ?? '',
+  const replaced = text.replace(
+    /\$\{\{\s*(secrets|vars)\.([A-Za-z0-9_]+)\s*\}\}/g,
+    (_m, kind: string, name: string) => (kind === 'secrets' ? options.secrets : (options.vars ?? {}))[name] ?? '',
   );
   if (replaced.includes('${{')) throw new Error(`${where} uses an expression this runner does not evaluate: ${replaced}`);
   return replaced;
@@ -113,7 +116,11 @@ function readEnvFile(file: string): Record<string, string> {
 export async function runJob(options: RunJobOptions): Promise<JobRun> {
   const { steps } = readJob(options.workspace, options.workflowFile, options.job);
   const runnerTemp = fs.mkdtempSync(path.join(path.dirname(options.workspace), 'runner-temp-'));
-  const files = { summary: path.join(runnerTemp, 'step-summary.md'), env: path.join(runnerTemp, 'github-env'), output: path.join(runnerTemp, 'github-output') };
+  const files = {
+    summary: path.join(runnerTemp, 'step-summary.md'),
+    env: path.join(runnerTemp, 'github-env'),
+    output: path.join(runnerTemp, 'github-output'),
+  };
   for (const f of Object.values(files)) fs.writeFileSync(f, '');
   const github: Record<string, string> = {
     CI: 'true',
@@ -138,7 +145,11 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
         const action = Object.keys(options.actions).find((a) => step.uses === a || step.uses!.startsWith(`${a}@`));
         if (!action) throw new Error(`step ${i + 1} uses ${step.uses}, which this runner does not know`);
         exported = { ...exported, ...(options.actions[action](step) ?? {}) };
-        results.push({ label, code: 0, output: `(action ${step.uses}${Object.keys(exported).length ? `: ${JSON.stringify(exported)}` : ''})` });
+        results.push({
+          label,
+          code: 0,
+          output: `(action ${step.uses}${Object.keys(exported).length ? `: ${JSON.stringify(exported)}` : ''})`,
+        });
         continue;
       }
       const replacement = step.name ? options.replaceSteps?.[step.name] : undefined;
@@ -146,7 +157,9 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
         results.push({ label, code: 0, output: `(replaced here: ${replacement()})` });
         continue;
       }
-      const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), options, `step ${label} env ${k}`)]));
+      const stepEnv = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), options, `step ${label} env ${k}`)]),
+      );
       const env: NodeJS.ProcessEnv = { ...options.env, ...github, ...exported, ...readEnvFile(files.env), ...stepEnv };
       const script = substitute(step.run!, options, `step ${label}`);
       const r = await runBash(script, options.workspace, env, options.timeoutMs ?? 10 * 60 * 1000);

@@ -88,10 +88,14 @@ export async function startLocalRegistry(options: { timeoutMs?: number } = {}): 
   fs.writeFileSync(userconfig, `registry=${url}\n//127.0.0.1:${port}/:_authToken=e2e-local-only\n`);
 
   const verdaccio = path.join(REPO_ROOT, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
-  const child: ChildProcess = spawn(process.execPath, [verdaccio, '--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [verdaccio, '--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
@@ -154,10 +158,20 @@ export function publishToLocalRegistry(registry: LocalRegistry): string {
   assertLocalRegistry(registry.url);
   const env = childEnv(registry.env);
   const resolved = spawnSync('npm', ['config', 'get', 'registry'], { cwd: REPO_ROOT, env, encoding: 'utf8' }).stdout.trim();
-  if (resolved !== registry.url) throw new Error(`npm would publish to ${resolved}, not the local registry ${registry.url}: not publishing`);
+  if (resolved !== registry.url)
+    throw new Error(`npm would publish to ${resolved}, not the local registry ${registry.url}: not publishing`);
   const r = spawnSync(
     'npx',
-    ['nx', 'release', 'publish', `--projects=${PUBLISHED_PACKAGES.join(',')}`, `--registry=${registry.url}`, '--tag=latest', '--first-release', '--outputStyle=static'],
+    [
+      'nx',
+      'release',
+      'publish',
+      `--projects=${PUBLISHED_PACKAGES.join(',')}`,
+      `--registry=${registry.url}`,
+      '--tag=latest',
+      '--first-release',
+      '--outputStyle=static',
+    ],
     { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 5 * 60 * 1000, maxBuffer: 64 * 1024 * 1024 },
   );
   const output = `${r.stdout ?? ''}\n${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`;

@@ -44,7 +44,12 @@ export async function startRemoteCacheServer(options: { token?: string; readOnly
       const body = Buffer.concat(chunks);
       const match = /^\/v1\/cache\/([^/?]+)$/.exec(req.url ?? '');
       const answer = (status: number, payload?: Buffer | string) => {
-        requests.push({ method: req.method ?? '', hash: match?.[1] ?? req.url ?? '', status, bytes: req.method === 'PUT' ? body.length : Buffer.byteLength(payload ?? '') });
+        requests.push({
+          method: req.method ?? '',
+          hash: match?.[1] ?? req.url ?? '',
+          status,
+          bytes: req.method === 'PUT' ? body.length : Buffer.byteLength(payload ?? ''),
+        });
         if (payload instanceof Buffer) {
           res.writeHead(status, { 'Content-Type': 'application/octet-stream', 'Content-Length': payload.length });
           res.end(payload);

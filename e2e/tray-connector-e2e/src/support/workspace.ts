@@ -100,7 +100,10 @@ export function createEmptyWorkspace(
   options: { env?: NodeJS.ProcessEnv; nxVersion?: string; nxDevkitVersion?: string } = {},
 ): TestWorkspace {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `tc-e2e-${name}-`));
-  const devDependencies = { nx: options.nxVersion ?? NX_VERSION, '@nx/devkit': options.nxDevkitVersion ?? options.nxVersion ?? NX_DEVKIT_VERSION };
+  const devDependencies = {
+    nx: options.nxVersion ?? NX_VERSION,
+    '@nx/devkit': options.nxDevkitVersion ?? options.nxVersion ?? NX_DEVKIT_VERSION,
+  };
   fs.writeFileSync(
     path.join(root, 'package.json'),
     JSON.stringify({ name, version: '0.0.0', private: true, license: 'MIT', devDependencies }, null, 2) + '\n',
@@ -120,7 +123,10 @@ export function createEmptyWorkspace(
  * workspace keeps them in its own .nx, so nothing is left in the home folder when it is removed.
  */
 function commandEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const nxDirs = { NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'), NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data') };
+  const nxDirs = {
+    NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'),
+    NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data'),
+  };
   const env: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...nxDirs, ...extra };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return env;

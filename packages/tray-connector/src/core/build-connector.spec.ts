@@ -2,7 +2,14 @@ import AdmZip from 'adm-zip';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONFORMANCE_FIXTURE, copyInOrder, minimalConnector, tempDir, WORKSPACE_NODE_MODULES, writeFiles } from './__fixtures__/temp-connector';
+import {
+  CONFORMANCE_FIXTURE,
+  copyInOrder,
+  minimalConnector,
+  tempDir,
+  WORKSPACE_NODE_MODULES,
+  writeFiles,
+} from './__fixtures__/temp-connector';
 import { buildConnector, formatBuildSummary } from './build-connector';
 import { findOperations } from './connector-operations';
 import { TrayConnectorError, ValidationError } from './errors';
@@ -33,7 +40,7 @@ describe('buildConnector', () => {
   beforeEach(() => (tmp = tempDir('tc-build-')));
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it("lays the zip out as tray-cdk does, with every generated schema, never writing into the connector", async () => {
+  it('lays the zip out as tray-cdk does, with every generated schema, never writing into the connector', async () => {
     const before = snapshot(CONFORMANCE_FIXTURE);
     const logger = createRecordingLogger();
     const outputPath = path.join(tmp, 'out/connector.zip');
@@ -48,25 +55,29 @@ describe('buildConnector', () => {
       sha256: sha256(outputPath),
     });
     const zip = new AdmZip(outputPath);
-    const names = zip.getEntries().map((e) => e.entryName).filter((n) => !n.endsWith('/'));
-    expect(zip.getEntries().map((e) => e.entryName).filter((n) => n.endsWith('/'))).toEqual(
-      ['get_contact', 'list_files', 'search_items', 'update-deal'].map((op) => `conformance-fixture/src/${op}/`),
-    );
+    const names = zip
+      .getEntries()
+      .map((e) => e.entryName)
+      .filter((n) => !n.endsWith('/'));
+    expect(
+      zip
+        .getEntries()
+        .map((e) => e.entryName)
+        .filter((n) => n.endsWith('/')),
+    ).toEqual(['get_contact', 'list_files', 'search_items', 'update-deal'].map((op) => `conformance-fixture/src/${op}/`));
     const srcFiles = Object.keys(before).filter((f) => f.startsWith('src/') && !f.endsWith('.ctx.json'));
     const schemas = generateSchemas(findOperations(CONFORMANCE_FIXTURE));
     expect(names).toEqual(
-      [
-        ...['connector.json', 'package.json', 'tsconfig.json', 'jest.config.js'],
-        ...srcFiles,
-        ...schemas.map((s) => s.file),
-      ]
+      [...['connector.json', 'package.json', 'tsconfig.json', 'jest.config.js'], ...srcFiles, ...schemas.map((s) => s.file)]
         .map((f) => `conformance-fixture/${f}`)
         .sort(),
     );
     expect(names.filter((n) => n.endsWith('.ctx.json'))).toEqual([]);
     for (const schema of schemas) expect(zip.readAsText(`conformance-fixture/${schema.file}`)).toBe(schema.json);
     expect(zip.readAsText('conformance-fixture/src/get_contact/response.json')).toContain('"attributes"');
-    expect(zip.readFile('conformance-fixture/tsconfig.json')?.equals(fs.readFileSync(path.join(CONFORMANCE_FIXTURE, 'tsconfig.json')))).toBe(true);
+    expect(
+      zip.readFile('conformance-fixture/tsconfig.json')?.equals(fs.readFileSync(path.join(CONFORMANCE_FIXTURE, 'tsconfig.json'))),
+    ).toBe(true);
 
     expect(snapshot(CONFORMANCE_FIXTURE)).toEqual(before);
     expect(logger.lines).toContain(formatBuildSummary(result, tmp));
@@ -122,7 +133,12 @@ describe('buildConnector', () => {
       'yarn.lock': '',
       'README.md': 'not part of the Tray layout',
     });
-    const result = await buildConnector({ connectorDir: dir, workspaceRoot: tmp, outputPath: path.join(tmp, 'acme.zip'), logger: createRecordingLogger() });
+    const result = await buildConnector({
+      connectorDir: dir,
+      workspaceRoot: tmp,
+      outputPath: path.join(tmp, 'acme.zip'),
+      logger: createRecordingLogger(),
+    });
     const zip = new AdmZip(result.zipPath);
     expect(zip.getEntries().map((e) => e.entryName)).toEqual([
       'acme/connector.json',
@@ -150,7 +166,9 @@ describe('buildConnector', () => {
 
   it('zips the flattened tsconfig.json when the connector extends the workspace config', async () => {
     writeFiles(tmp, {
-      'tsconfig.base.json': JSON.stringify({ compilerOptions: { target: 'es2020', strict: true, baseUrl: '.', paths: { '@acme/x': ['libs/x/src/index.ts'] } } }),
+      'tsconfig.base.json': JSON.stringify({
+        compilerOptions: { target: 'es2020', strict: true, baseUrl: '.', paths: { '@acme/x': ['libs/x/src/index.ts'] } },
+      }),
       ...Object.fromEntries(Object.entries(minimalConnector('acme')).map(([k, v]) => [`connectors/acme/${k}`, v])),
       'connectors/acme/tsconfig.json': JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { module: 'commonjs' } }),
     });
@@ -165,7 +183,8 @@ describe('buildConnector', () => {
   });
 
   describe('failures: a clear error, and the previous zip (and every other file) untouched', () => {
-    const build = (dir: string, outputPath: string) => buildConnector({ connectorDir: dir, workspaceRoot: tmp, outputPath, logger: createRecordingLogger() });
+    const build = (dir: string, outputPath: string) =>
+      buildConnector({ connectorDir: dir, workspaceRoot: tmp, outputPath, logger: createRecordingLogger() });
     let dir: string;
     let zip: string;
     let before: Record<string, string>;
@@ -225,7 +244,8 @@ describe('buildConnector', () => {
 
     it('TypeScript error in a handler or a helper: file:line:col - message, and how to turn the check off', async () => {
       writeFiles(dir, {
-        'src/get_thing/handler.ts': "import { GetThingInput } from './input';\nexport const handler = (input: GetThingInput): number => input.id;\n",
+        'src/get_thing/handler.ts':
+          "import { GetThingInput } from './input';\nexport const handler = (input: GetThingInput): number => input.id;\n",
         'src/util/format.ts': 'export const format = (n: number): string => n.toFixed(zzzUnknown);\n',
       });
       keep();
@@ -233,8 +253,12 @@ describe('buildConnector', () => {
       expect(error).toBeInstanceOf(TrayConnectorError);
       const lines = error.message.split('\n');
       expect(lines[0]).toBe('2 TypeScript errors in the connector (Tray compiles it the same way, and the deployment would fail):');
-      expect(lines[1]).toBe(`  ${path.join(dir, 'src/get_thing/handler.ts')}:2:58 - error TS2322: Type 'string' is not assignable to type 'number'.`);
-      expect(lines[2]).toMatch(new RegExp(`^  ${esc(path.join(dir, 'src/util/format.ts'))}:1:\\d+ - error TS2304: Cannot find name 'zzzUnknown'\\.$`));
+      expect(lines[1]).toBe(
+        `  ${path.join(dir, 'src/get_thing/handler.ts')}:2:58 - error TS2322: Type 'string' is not assignable to type 'number'.`,
+      );
+      expect(lines[2]).toMatch(
+        new RegExp(`^  ${esc(path.join(dir, 'src/util/format.ts'))}:1:\\d+ - error TS2304: Cannot find name 'zzzUnknown'\\.$`),
+      );
       expect(lines[3]).toContain('"typeCheck" option to false');
     });
 
@@ -252,7 +276,8 @@ describe('buildConnector', () => {
     it('a package the connector declares but that is not installed: says to install it', async () => {
       writeFiles(dir, {
         'package.json': JSON.stringify({ name: 'acme', dependencies: { 'not-installed-anywhere': '1.0.0' } }),
-        'src/get_thing/handler.ts': "import { thing } from 'not-installed-anywhere';\nimport { other } from 'not-declared-either';\nexport const handler = () => [thing, other];\n",
+        'src/get_thing/handler.ts':
+          "import { thing } from 'not-installed-anywhere';\nimport { other } from 'not-declared-either';\nexport const handler = () => [thing, other];\n",
       });
       keep();
       const error = await build(dir, zip).catch((e) => e);
@@ -317,15 +342,21 @@ describe('buildConnector', () => {
         fs.symlinkSync(path.join(home, 'hostname'), path.join(dir, 'src/hostname'));
         keep();
         const error = await build(dir, zip).catch((e) => e);
-        expect(error.message).toContain(`${path.join(dir, 'src/k')} -> ${path.join(home, '.ssh')}: the symlink points outside the connector folder`);
-        expect(error.message).toContain(`${path.join(dir, 'src/hostname')} -> ${path.join(home, 'hostname')}: the symlink points outside the connector folder`);
+        expect(error.message).toContain(
+          `${path.join(dir, 'src/k')} -> ${path.join(home, '.ssh')}: the symlink points outside the connector folder`,
+        );
+        expect(error.message).toContain(
+          `${path.join(dir, 'src/hostname')} -> ${path.join(home, 'hostname')}: the symlink points outside the connector folder`,
+        );
         expect(error.message).not.toContain('PRIVATE');
         fs.rmSync(path.join(dir, 'src/k'));
         fs.rmSync(path.join(dir, 'src/hostname'));
         fs.rmSync(path.join(dir, 'package.json'));
         fs.symlinkSync(path.join(home, 'package.json'), path.join(dir, 'package.json'));
         keep();
-        await expect(build(dir, zip)).rejects.toThrow(`${path.join(dir, 'package.json')} -> ${path.join(home, 'package.json')}: the symlink points outside the connector folder`);
+        await expect(build(dir, zip)).rejects.toThrow(
+          `${path.join(dir, 'package.json')} -> ${path.join(home, 'package.json')}: the symlink points outside the connector folder`,
+        );
       } finally {
         fs.rmSync(home, { recursive: true, force: true });
       }
@@ -352,7 +383,13 @@ describe('buildConnector', () => {
       writeFiles(dir, minimalConnector('acme'));
     });
     const build = (options: Partial<Parameters<typeof buildConnector>[0]> = {}) =>
-      buildConnector({ connectorDir: dir, workspaceRoot: tmp, outputPath: path.join(dir, '.tray/connector.zip'), logger: createRecordingLogger(), ...options });
+      buildConnector({
+        connectorDir: dir,
+        workspaceRoot: tmp,
+        outputPath: path.join(dir, '.tray/connector.zip'),
+        logger: createRecordingLogger(),
+        ...options,
+      });
     const names = (zip: string) => new AdmZip(zip).getEntries().map((e) => e.entryName);
 
     it('allowFiles lets listed credential-looking files into the zip', async () => {
@@ -362,7 +399,10 @@ describe('buildConnector', () => {
     });
 
     it('handler tests are not type-checked (jest compiles them); typeCheck: false skips the check, not the schema errors', async () => {
-      writeFiles(dir, { 'src/get_thing/handler.test.ts': 'const n: number = "jest checks me";\n', 'src/__tests__/x.ts': 'const m: number = "me too";\n' });
+      writeFiles(dir, {
+        'src/get_thing/handler.test.ts': 'const n: number = "jest checks me";\n',
+        'src/__tests__/x.ts': 'const m: number = "me too";\n',
+      });
       const ok = await build();
       expect(names(ok.zipPath)).toContain('acme/src/get_thing/handler.test.ts');
       writeFiles(dir, { 'src/get_thing/handler.ts': 'export const handler: number = "wrong";\n' });
@@ -375,7 +415,9 @@ describe('buildConnector', () => {
 
     it('links inside src/ are followed; a link into a workspace library the connector imports is vendored, one into another is refused', async () => {
       writeFiles(tmp, {
-        'tsconfig.base.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@acme/shared': ['libs/shared/src/index.ts'] } } }),
+        'tsconfig.base.json': JSON.stringify({
+          compilerOptions: { baseUrl: '.', paths: { '@acme/shared': ['libs/shared/src/index.ts'] } },
+        }),
         'libs/shared/project.json': '{}',
         'libs/shared/src/index.ts': 'export const shared = 1;\n',
         'libs/other/project.json': '{}',
@@ -387,10 +429,17 @@ describe('buildConnector', () => {
       fs.symlinkSync('../../libs/shared/src', path.join(dir, 'src/shared-link'));
       const result = await build();
       expect(names(result.zipPath)).toEqual(
-        expect.arrayContaining(['acme/src/get_thing/linked/a.json', 'acme/src/real/a.json', 'acme/src/shared-link/index.ts', 'acme/src/__workspace__/libs/shared/src/index.ts']),
+        expect.arrayContaining([
+          'acme/src/get_thing/linked/a.json',
+          'acme/src/real/a.json',
+          'acme/src/shared-link/index.ts',
+          'acme/src/__workspace__/libs/shared/src/index.ts',
+        ]),
       );
       fs.symlinkSync('../../libs/other/src', path.join(dir, 'src/other-link'));
-      await expect(build()).rejects.toThrow(`${path.join(dir, 'src/other-link')} -> ${path.join(tmp, 'libs/other/src')}: the symlink points outside the connector folder, and not into a workspace library the connector imports`);
+      await expect(build()).rejects.toThrow(
+        `${path.join(dir, 'src/other-link')} -> ${path.join(tmp, 'libs/other/src')}: the symlink points outside the connector folder, and not into a workspace library the connector imports`,
+      );
     });
   });
 });

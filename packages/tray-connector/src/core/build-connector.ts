@@ -10,7 +10,15 @@ import { GitIgnore } from './git-ignore';
 import { checkOutputPath } from './output-path';
 import { collectPackagedFiles, directoryEntries, OutsideLink, writeDeterministicZip, ZipEntry } from './package-connector';
 import { generateSchemas } from './schema/generate-schemas';
-import { connectorCompilerOptions, createConnectorProgram, isTestFile, isTypeScriptSource, schemaCompatible, typeCheckError, typeCheckErrors } from './schema/type-check';
+import {
+  connectorCompilerOptions,
+  createConnectorProgram,
+  isTestFile,
+  isTypeScriptSource,
+  schemaCompatible,
+  typeCheckError,
+  typeCheckErrors,
+} from './schema/type-check';
 import { flattenTsconfig } from './tsconfig-flatten';
 import { LibraryPlan, mergeDependencies, planWorkspaceLibraries, readWorkspaceAliases, VENDOR_DIR } from './workspace-libraries';
 
@@ -80,7 +88,9 @@ export async function buildConnector(options: BuildConnectorOptions): Promise<Bu
   const operations = findOperations(connectorDir, { requireHandlers: true });
   const missing = REQUIRED_ROOT_FILES.filter((f) => !fs.existsSync(path.join(connectorDir, f)));
   if (missing.length) {
-    throw new TrayConnectorError(missing.map((f) => `${path.join(connectorDir, f)} is missing: Tray builds the connector from it`).join('\n'));
+    throw new TrayConnectorError(
+      missing.map((f) => `${path.join(connectorDir, f)} is missing: Tray builds the connector from it`).join('\n'),
+    );
   }
   const rootFiles = [...REQUIRED_ROOT_FILES, ...OPTIONAL_ROOT_FILES.filter((f) => fs.existsSync(path.join(connectorDir, f)))];
   checkRootFiles(connectorDir, ['connector.json', ...rootFiles]);
@@ -99,7 +109,11 @@ export async function buildConnector(options: BuildConnectorOptions): Promise<Bu
         display: path.join(connectorDir, rel),
         data: () => contents.get(rel) ?? fs.readFileSync(path.join(connectorDir, rel)),
       })),
-      ...[...libraries.vendored].map(([zipRel, data]) => ({ rel: zipRel, display: path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1)), data: () => data })),
+      ...[...libraries.vendored].map(([zipRel, data]) => ({
+        rel: zipRel,
+        display: path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1)),
+        data: () => data,
+      })),
     ],
     allowFiles: options.allowFiles,
   });
@@ -111,10 +125,14 @@ export async function buildConnector(options: BuildConnectorOptions): Promise<Bu
     const { options: compilerOptions, configDiagnostics } = connectorCompilerOptions(connectorDir, aliases);
     // A file reached through a symlink inside src/ is checked once, under its own path.
     const ownReal = new Set(listed.files.filter((f) => !f.linked).map((f) => fs.realpathSync(f.abs)));
-    const checkedSrc = listed.files.filter((f) => isTypeScriptSource(f.rel) && !isTestFile(f.rel) && !(f.linked && ownReal.has(fs.realpathSync(f.abs))));
+    const checkedSrc = listed.files.filter(
+      (f) => isTypeScriptSource(f.rel) && !isTestFile(f.rel) && !(f.linked && ownReal.has(fs.realpathSync(f.abs))),
+    );
     const checked = [
       ...checkedSrc.map((f) => path.join(connectorDir, 'src', f.rel)),
-      ...[...libraries.vendored.keys()].filter(isTypeScriptSource).map((zipRel) => path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1))),
+      ...[...libraries.vendored.keys()]
+        .filter(isTypeScriptSource)
+        .map((zipRel) => path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1))),
     ];
     const checkProgram = createConnectorProgram(checked, compilerOptions);
     const errors = typeCheckErrors(checkProgram, checked, configDiagnostics);
@@ -124,11 +142,20 @@ export async function buildConnector(options: BuildConnectorOptions): Promise<Bu
     started = Date.now();
   }
   const schemas = generateSchemas(operations, { ...aliasOptions, program });
-  logger.debug?.(`${config.name}: ${schemas.length} schemas generated in ${Date.now() - started} ms (${program ? 'from the type-checked program' : 'one TypeScript program'})`);
+  logger.debug?.(
+    `${config.name}: ${schemas.length} schemas generated in ${Date.now() - started} ms (${program ? 'from the type-checked program' : 'one TypeScript program'})`,
+  );
 
   const files = new Map<string, Buffer>();
   files.set('connector.json', fs.readFileSync(path.join(connectorDir, 'connector.json')));
-  files.set('package.json', mergeDependencies(fs.readFileSync(path.join(connectorDir, 'package.json')), libraries.dependencies, path.join(connectorDir, 'package.json')));
+  files.set(
+    'package.json',
+    mergeDependencies(
+      fs.readFileSync(path.join(connectorDir, 'package.json')),
+      libraries.dependencies,
+      path.join(connectorDir, 'package.json'),
+    ),
+  );
   files.set('tsconfig.json', flattenTsconfig(connectorDir));
   for (const f of OPTIONAL_ROOT_FILES) {
     if (fs.existsSync(path.join(connectorDir, f))) files.set(f, fs.readFileSync(path.join(connectorDir, f)));
@@ -138,7 +165,13 @@ export async function buildConnector(options: BuildConnectorOptions): Promise<Bu
   for (const [rel, data] of libraries.vendored) files.set(rel, data);
 
   const fileEntries: ZipEntry[] = [...files].map(([rel, data]) => ({ name: `${config.name}/${rel}`, data }));
-  const entries = [...fileEntries, ...directoryEntries(fileEntries.map((e) => e.name), `${config.name}/src`)];
+  const entries = [
+    ...fileEntries,
+    ...directoryEntries(
+      fileEntries.map((e) => e.name),
+      `${config.name}/src`,
+    ),
+  ];
   const zip = await writeDeterministicZip(entries, zipPath);
   const result: BuildConnectorResult = {
     name: config.name,
@@ -170,11 +203,15 @@ function checkRootFiles(connectorDir: string, names: string[]): void {
       real = fs.realpathSync(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      problems.push(`${file} -> ${target}: ${code === 'ELOOP' ? 'symlink loop (the link resolves to itself)' : 'dangling symlink (its target does not exist)'}: remove or fix it`);
+      problems.push(
+        `${file} -> ${target}: ${code === 'ELOOP' ? 'symlink loop (the link resolves to itself)' : 'dangling symlink (its target does not exist)'}: remove or fix it`,
+      );
       continue;
     }
     if (!isInside(realDir, real)) {
-      problems.push(`${file} -> ${real}: the symlink points outside the connector folder; only the connector's own files may go into the zip`);
+      problems.push(
+        `${file} -> ${real}: the symlink points outside the connector folder; only the connector's own files may go into the zip`,
+      );
     }
   }
   if (problems.length) throw new TrayConnectorError(problems.join('\n'));
@@ -205,7 +242,9 @@ function checkVendoredFiles(input: {
   for (const zipRel of libraries.vendored.keys()) {
     const file = path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1));
     if (GitIgnore.at(path.dirname(file), workspaceRoot).ignores(file, false)) {
-      problems.push(`${file} is imported by the connector but git-ignored: Nx does not hash it, so the zip could be stale; stop ignoring it or stop importing it`);
+      problems.push(
+        `${file} is imported by the connector but git-ignored: Nx does not hash it, so the zip could be stale; stop ignoring it or stop importing it`,
+      );
     }
   }
   if (problems.length) throw new TrayConnectorError(problems.join('\n'));

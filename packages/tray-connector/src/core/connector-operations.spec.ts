@@ -24,10 +24,19 @@ describe('findOperations', () => {
     write('src/nested/deeper/operation.json', '{}'); // not directly under src/
     const ops = findOperations(dir);
     expect(ops.map((o) => o.folder)).toEqual(['get-deal', 'list_contacts']);
-    expect(ops[0]).toMatchObject({ typePrefix: 'GetDeal', inputType: 'GetDealInput', outputType: 'GetDealOutput', responseType: 'GetDealResponse' });
+    expect(ops[0]).toMatchObject({
+      typePrefix: 'GetDeal',
+      inputType: 'GetDealInput',
+      outputType: 'GetDealOutput',
+      responseType: 'GetDealResponse',
+    });
     expect(ops[0].responseFile).toBe(path.join(dir, 'src/get-deal/response.ts'));
     expect(ops[1].responseFile).toBeUndefined();
-    expect(operationSchemaSources(ops[0]).map((s) => `${s.kind}:${s.type}`)).toEqual(['input:GetDealInput', 'output:GetDealOutput', 'response:GetDealResponse']);
+    expect(operationSchemaSources(ops[0]).map((s) => `${s.kind}:${s.type}`)).toEqual([
+      'input:GetDealInput',
+      'output:GetDealOutput',
+      'response:GetDealResponse',
+    ]);
     expect(operationSchemaSources(ops[1]).map((s) => s.kind)).toEqual(['input', 'output']);
   });
 

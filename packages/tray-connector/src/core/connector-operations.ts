@@ -79,7 +79,9 @@ export function findOperations(connectorDir: string, options: { requireHandlers?
       if (!fs.existsSync(file)) problems.push(`${file} is missing: operation "${folder}" needs it to export type ${type}`);
     }
     if (options.requireHandlers && !fs.existsSync(path.join(dir, 'handler.ts'))) {
-      problems.push(`${dir} has no handler.ts: operation "${folder}" needs one, Tray runs the operation from it (nx g tray-connector:operation writes one)`);
+      problems.push(
+        `${dir} has no handler.ts: operation "${folder}" needs one, Tray runs the operation from it (nx g tray-connector:operation writes one)`,
+      );
     }
     const responseFile = path.join(dir, 'response.ts');
     if (fs.existsSync(responseFile)) operation.responseFile = responseFile;

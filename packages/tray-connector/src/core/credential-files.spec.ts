@@ -44,12 +44,21 @@ describe('credential-looking files', () => {
     expect(credentialNameReason(name)).toBeDefined();
   });
 
-  it.each(['input.ts', 'handler.ts', 'ctx.ts', 'environment.ts', 'operation.json', 'package.json', 'credentials.ts', 'id_rsa.pub', 'notes.bak', 'key.ts', 'pem.json'])(
-    '%s is not',
-    (name) => {
-      expect(credentialNameReason(name)).toBeUndefined();
-    },
-  );
+  it.each([
+    'input.ts',
+    'handler.ts',
+    'ctx.ts',
+    'environment.ts',
+    'operation.json',
+    'package.json',
+    'credentials.ts',
+    'id_rsa.pub',
+    'notes.bak',
+    'key.ts',
+    'pem.json',
+  ])('%s is not', (name) => {
+    expect(credentialNameReason(name)).toBeUndefined();
+  });
 
   it('says when the file is a backup copy', () => {
     expect(credentialNameReason('test.ctx.json.bak')).toMatch(/^a backup copy of a \*\.ctx\.json test context/);
@@ -74,13 +83,24 @@ describe('credential-looking files', () => {
   });
 
   it('allowFiles globs (relative to the connector folder, any case) let a file through', () => {
-    const files = [file('src/fixtures/server.pem'), file('src/fixtures/client.PEM'), file('src/test.ctx.json'), file('src/op/credentials.json')];
-    expect(findCredentialFiles({ files, allowFiles: ['src/fixtures/*.pem', 'src/op/credentials.json'] }).map((f) => f.rel)).toEqual(['src/test.ctx.json']);
+    const files = [
+      file('src/fixtures/server.pem'),
+      file('src/fixtures/client.PEM'),
+      file('src/test.ctx.json'),
+      file('src/op/credentials.json'),
+    ];
+    expect(findCredentialFiles({ files, allowFiles: ['src/fixtures/*.pem', 'src/op/credentials.json'] }).map((f) => f.rel)).toEqual([
+      'src/test.ctx.json',
+    ]);
     expect(findCredentialFiles({ files, allowFiles: ['**/*.pem', '*.ctx.json', 'credentials.json'] })).toEqual([]);
   });
 
   it('refuses with one line per file, how to exclude or allow it, and never the contents', () => {
-    const files = [file('src/test.ctx.JSON', '{"token":"s3cret-value"}'), file('src/keys/k.ts', '-----BEGIN PRIVATE KEY-----\ns3cret-value\n'), file('src/input.ts', 'x')];
+    const files = [
+      file('src/test.ctx.JSON', '{"token":"s3cret-value"}'),
+      file('src/keys/k.ts', '-----BEGIN PRIVATE KEY-----\ns3cret-value\n'),
+      file('src/input.ts', 'x'),
+    ];
     let error: Error | undefined;
     try {
       refuseCredentialFiles({ files });

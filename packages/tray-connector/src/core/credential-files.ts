@@ -51,7 +51,8 @@ export function findCredentialFiles(input: CredentialCheckInput): { rel: string;
   const found: { rel: string; display: string; reason: string }[] = [];
   for (const file of input.files) {
     const base = file.rel.split('/').pop() as string;
-    const reason = credentialNameReason(base) ?? (hasPrivateKeyBlock(file.data()) ? 'it holds a "-----BEGIN ... PRIVATE KEY-----" block' : undefined);
+    const reason =
+      credentialNameReason(base) ?? (hasPrivateKeyBlock(file.data()) ? 'it holds a "-----BEGIN ... PRIVATE KEY-----" block' : undefined);
     if (reason && !allow.ignores(file.rel)) found.push({ rel: file.rel, display: file.display, reason });
   }
   return found;

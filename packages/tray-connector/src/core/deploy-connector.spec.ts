@@ -179,7 +179,10 @@ describe('deployConnector against the emulator', () => {
       expect(emu.requests).toHaveLength(0);
     };
     it('a missing token (naming the variable)', () =>
-      refuses({ env: { ...emulatorEnv(emu), TRAY_API_TOKEN_APAC: undefined } }, /apac: no API token; set TRAY_API_TOKEN_APAC \(or TRAY_API_TOKEN/));
+      refuses(
+        { env: { ...emulatorEnv(emu), TRAY_API_TOKEN_APAC: undefined } },
+        /apac: no API token; set TRAY_API_TOKEN_APAC \(or TRAY_API_TOKEN/,
+      ));
     it('an unknown region', () => refuses({ regions: ['us', 'mars'] }, /Unknown region "mars"/));
     it('a missing zip', () => refuses({ zipPath: path.join(dir, 'nope.zip') }, /nope\.zip does not exist: build it first/));
     it('a zip of another version', () => {
@@ -190,10 +193,12 @@ describe('deployConnector against the emulator', () => {
       writeConnectorZip(zipPath, { name: 'other', version: '1.0' });
       return refuses({}, /holds connector other version 1.0/);
     });
-    it('a name or version not fit for a URL path', () => refuses({ name: 'acme/../crm', version: '1.0 beta' }, /kebab-case[\s\S]*MAJOR.MINOR/));
+    it('a name or version not fit for a URL path', () =>
+      refuses({ name: 'acme/../crm', version: '1.0 beta' }, /kebab-case[\s\S]*MAJOR.MINOR/));
     it('http:// to a host that is not loopback', () =>
       refuses({ env: { ...emulatorEnv(emu), TRAY_API_URL_EU: 'http://api.eu1.tray.io' } }, /plain http:\/\/ to api.eu1.tray.io/));
-    it('an invalid shareWith address', () => refuses({ shareWith: ['ok@acme.com', 'not-an-email'] }, /Invalid e-mail address in "shareWith": "not-an-email"/));
+    it('an invalid shareWith address', () =>
+      refuses({ shareWith: ['ok@acme.com', 'not-an-email'] }, /Invalid e-mail address in "shareWith": "not-an-email"/));
   });
 
   it('dry run prints URL, payload size and sha256 per region and sends nothing', async () => {
@@ -202,7 +207,9 @@ describe('deployConnector against the emulator', () => {
     expect(emu.requests).toHaveLength(0);
     const size = fs.statSync(zipPath).size;
     const payload = '{"connectorSourceCode":""}'.length + 4 * Math.ceil(size / 3);
-    expect(log.text()).toContain(`[dry run] eu: POST ${emu.urlFor('eu')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/deploy-connector-from-source`);
+    expect(log.text()).toContain(
+      `[dry run] eu: POST ${emu.urlFor('eu')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/deploy-connector-from-source`,
+    );
     expect(log.text()).toContain(`payload ${payload} bytes`);
     expect(log.text()).toMatch(/sha256 [0-9a-f]{64}/);
     expect(log.text()).toContain('NO TOKEN: set TRAY_API_TOKEN_US');
@@ -236,7 +243,10 @@ describe('deployConnector against the emulator', () => {
 
   describe('bounded in time, honest about every outcome', () => {
     it("shows Tray's reason for Failed, then the advice", async () => {
-      emu.failDeployments(1, { region: 'eu', reason: { message: 'Build failed: tsc exited 2', error: 'BUILD_ERROR', details: { file: 'src/list/handler.ts', line: 7 } } });
+      emu.failDeployments(1, {
+        region: 'eu',
+        reason: { message: 'Build failed: tsc exited 2', error: 'BUILD_ERROR', details: { file: 'src/list/handler.ts', line: 7 } },
+      });
       const outcome = await deployConnector(options({ regions: ['eu'] }));
       expect(outcome.success).toBe(false);
       const msg = outcome.regions[0].message!;
@@ -261,7 +271,9 @@ describe('deployConnector against the emulator', () => {
       expect(outcome.success).toBe(false);
       const apac = outcome.regions[0];
       expect(apac.status).toBe('Cancelled');
-      expect(apac.message).toContain(`ended with status "Cancelled", which is not Deployed. Tray says: message: Cancelled by an administrator.`);
+      expect(apac.message).toContain(
+        `ended with status "Cancelled", which is not Deployed. Tray says: message: Cancelled by an administrator.`,
+      );
       expect(apac.message).toContain(apac.statusUrl!);
     });
 
@@ -274,7 +286,9 @@ describe('deployConnector against the emulator', () => {
       expect(outcome.success).toBe(true);
       expect(outcome.regions[0].status).toBe('Deployed');
       expect(emu.requests.filter((r) => r.kind === 'status' && r.fault).length).toBe(10);
-      expect(log.text()).toMatch(/status request failed \(connection reset \(ECONNRESET\)\); retry \d+ in \S+, retrying until the deadline \(\S+ left\)/);
+      expect(log.text()).toMatch(
+        /status request failed \(connection reset \(ECONNRESET\)\); retry \d+ in \S+, retrying until the deadline \(\S+ left\)/,
+      );
     });
 
     it('the POST keeps its bounded retries', async () => {
@@ -288,11 +302,17 @@ describe('deployConnector against the emulator', () => {
     it('a POST that is never answered is retried after the idle limit, and the deadline ends the region', async () => {
       emu.hangNext(10, { kind: 'deploy' });
       // retries enough that the deadline, not the retry count, ends it
-      const outcome = await deployConnector(options({ regions: ['us'], idleTimeoutMs: 150, timeoutMs: 1000, retry: { ...FAST_RETRY, retries: 1000 } }));
+      const outcome = await deployConnector(
+        options({ regions: ['us'], idleTimeoutMs: 150, timeoutMs: 1000, retry: { ...FAST_RETRY, retries: 1000 } }),
+      );
       const us = outcome.regions[0];
       expect(us.status).toBe('Timed out');
-      expect(us.message).toMatch(/^us: sending acme-crm 1.0 did not finish within \S+ \(timeout "timeoutSeconds" \(1.0s\)\) \(last problem: no data for 150ms \(idle limit\)\)\./);
-      expect(us.message).toContain(`Tray may or may not have taken it; check GET ${emu.urlFor('us')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/latest`);
+      expect(us.message).toMatch(
+        /^us: sending acme-crm 1.0 did not finish within \S+ \(timeout "timeoutSeconds" \(1.0s\)\) \(last problem: no data for 150ms \(idle limit\)\)\./,
+      );
+      expect(us.message).toContain(
+        `Tray may or may not have taken it; check GET ${emu.urlFor('us')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/latest`,
+      );
       expect(emu.requests.filter((r) => r.kind === 'deploy').length).toBeGreaterThan(1);
     });
 
@@ -311,12 +331,16 @@ describe('deployConnector against the emulator', () => {
       const us = outcome.regions[0];
       expect(us.status).toBe('Rate limited');
       expect(emu.requests.filter((r) => r.kind === 'status')).toHaveLength(1); // no wait, no retry
-      expect(us.message).toMatch(/^us: Tray asked to wait 27h46m40s \(Retry-After on the status request\), longer than the \S+ left of "timeoutSeconds" \(30.0s\); stopped instead of waiting\./);
+      expect(us.message).toMatch(
+        /^us: Tray asked to wait 27h46m40s \(Retry-After on the status request\), longer than the \S+ left of "timeoutSeconds" \(30.0s\); stopped instead of waiting\./,
+      );
       expect(us.message).toContain(`Deployment ${us.deploymentId} may still finish: check GET ${us.statusUrl}`);
 
       emu.rateLimitNext(1, 100_000, { kind: 'deploy' });
       const post = await deployConnector(options({ regions: ['eu'], timeoutMs: 30_000 }));
-      expect(post.regions[0].message).toMatch(/^eu: Tray asked to wait 27h46m40s \(Retry-After on the deploy request\), .*Tray did not take this source/);
+      expect(post.regions[0].message).toMatch(
+        /^eu: Tray asked to wait 27h46m40s \(Retry-After on the deploy request\), .*Tray did not take this source/,
+      );
       expect(emu.requests.filter((r) => r.kind === 'deploy' && r.region === 'eu')).toHaveLength(1);
     });
 
@@ -356,13 +380,17 @@ describe('deployConnector against the emulator', () => {
       expect(outcome.success).toBe(false);
       const us = outcome.regions[0];
       expect(us.status).toBe('Deployed, share partial');
-      expect(us.message).toContain('us: sharing acme-crm 1.0 did not reach every address: Tray answered "1 permission added" for 2 addresses:');
+      expect(us.message).toContain(
+        'us: sharing acme-crm 1.0 did not reach every address: Tray answered "1 permission added" for 2 addresses:',
+      );
       expect(us.message).toContain('jane@acme.com: added');
       expect(us.message).toContain('bob@other.com: refused (User not found in this organization)');
       expect(us.message).toContain('--allowPartialShare');
 
       emu.partialShareNext(1, { region: 'us', refuse: 1, listFailures: false });
-      const accepted = await deployConnector(options({ regions: ['us'], shareWith: 'jane@acme.com,bob@other.com', allowPartialShare: true }));
+      const accepted = await deployConnector(
+        options({ regions: ['us'], shareWith: 'jane@acme.com,bob@other.com', allowPartialShare: true }),
+      );
       expect(accepted.success).toBe(true);
       expect(accepted.regions[0].shareAddresses!.map((a) => a.result)).toEqual(['unconfirmed', 'unconfirmed']);
       expect(log.text()).toContain('Accepted because of "allowPartialShare"');

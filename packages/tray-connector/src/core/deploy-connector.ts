@@ -117,7 +117,10 @@ export function prepareDeploy(options: DeployConnectorOptions): Prepared {
         `${options.name} version ${options.version}: rebuild the zip (nx run <project>:build) or fix "zipPath"`,
     );
   }
-  const emails = options.shareWith !== undefined && options.shareWith.length !== 0 ? (collect(() => parseEmails(options.shareWith!, 'shareWith')) ?? []) : [];
+  const emails =
+    options.shareWith !== undefined && options.shareWith.length !== 0
+      ? (collect(() => parseEmails(options.shareWith!, 'shareWith')) ?? [])
+      : [];
   throwIfProblems(problems);
   return { regions, endpoints: resolved!.endpoints, zipSize: fs.statSync(options.zipPath).size, emails };
 }
@@ -182,7 +185,16 @@ async function deployRegion(
     idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
     deadline,
     onRetry: (e) =>
-      progress.event({ type: 'retry', region, operation: e.operation, retry: e.retry, retries: e.retries, reason: e.reason, delayMs: e.delayMs, leftMs: e.leftMs }),
+      progress.event({
+        type: 'retry',
+        region,
+        operation: e.operation,
+        retry: e.retry,
+        retries: e.retries,
+        reason: e.reason,
+        delayMs: e.delayMs,
+        leftMs: e.leftMs,
+      }),
   });
   const outcome: RegionOutcome = { region, ok: false, status: 'Error', durationMs: 0, repeats: 0 };
   /** What is going on, for a message when the region is stopped. */
@@ -254,7 +266,11 @@ async function deployRegion(
   try {
     for (;;) {
       phase = 'sending';
-      progress.event({ type: 'start', region, message: `sending ${name} ${version} (${prepared.zipSize} bytes zipped) to ${endpoint.baseUrl}` });
+      progress.event({
+        type: 'start',
+        region,
+        message: `sending ${name} ${version} (${prepared.zipSize} bytes zipped) to ${endpoint.baseUrl}`,
+      });
       const answer = await client.deployFromSource(name, version, options.zipPath);
       outcome.deploymentId = answer.id;
       outcome.statusUrl = client.url(client.statusPath(name, version, answer.id));
@@ -273,7 +289,11 @@ async function deployRegion(
         });
         phase = 'waiting-other';
         const other = await waitFor(answer.id, answer);
-        progress.event({ type: 'note', region, message: `the other deployment ended ${other.deploymentStatus}; deploying this source again` });
+        progress.event({
+          type: 'note',
+          region,
+          message: `the other deployment ended ${other.deploymentStatus}; deploying this source again`,
+        });
         continue;
       }
       progress.event({ type: 'submitted', region, deploymentId: answer.id, status: answer.deploymentStatus });
@@ -287,7 +307,13 @@ async function deployRegion(
         if (prepared.emails.length) {
           phase = 'sharing';
           try {
-            const shared = describeShare(await shareInRegion(client, name, version, prepared.emails), { region, name, version, allowPartial: options.allowPartialShare, allowOption: 'allowPartialShare' });
+            const shared = describeShare(await shareInRegion(client, name, version, prepared.emails), {
+              region,
+              name,
+              version,
+              allowPartial: options.allowPartialShare,
+              allowOption: 'allowPartialShare',
+            });
             outcome.shareMessage = shared.summary;
             outcome.shareAddresses = shared.addresses;
             if (!shared.complete) {
@@ -337,7 +363,12 @@ function summaryTable(results: RegionOutcome[], options: DeployConnectorOptions)
     r.deploymentId ?? '-',
     r.status,
     r.status.startsWith('Dry run') ? '-' : formatDuration(r.durationMs),
-    [r.repeats ? `waited out ${r.repeats} running deployment${r.repeats > 1 ? 's' : ''}` : '', r.shareMessage ? `shared: ${r.shareMessage}` : ''].filter(Boolean).join('; '),
+    [
+      r.repeats ? `waited out ${r.repeats} running deployment${r.repeats > 1 ? 's' : ''}` : '',
+      r.shareMessage ? `shared: ${r.shareMessage}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
   ]);
   const ok = results.filter((r) => r.ok).length;
   return `Deploy of ${options.name} ${options.version}: ${ok}/${results.length} region${results.length > 1 ? 's' : ''} ok\n${formatTable(['Region', 'Deployment id', 'Status', 'Duration', 'Note'], rows)}`;

@@ -15,8 +15,22 @@ function result(overrides: Partial<Parameters<typeof toDeployResult>[0]> = {}) {
     startedAt: STARTED,
     finishedAt: FINISHED,
     regions: [
-      { region: 'us', ok: true, status: 'Deployed', deploymentId: '6a0f9d4e-1b7c-4c53-9d51-0c2f4f1a8e11', durationMs: 74_000, shareMessage: '2 permissions added' },
-      { region: 'eu', ok: false, status: 'Failed', deploymentId: '3c5e4a2d-ad3a-58e9-8e2d-eff986f62387', durationMs: 12_500, message: 'Tray reports deployment | Failed\nsee logs' },
+      {
+        region: 'us',
+        ok: true,
+        status: 'Deployed',
+        deploymentId: '6a0f9d4e-1b7c-4c53-9d51-0c2f4f1a8e11',
+        durationMs: 74_000,
+        shareMessage: '2 permissions added',
+      },
+      {
+        region: 'eu',
+        ok: false,
+        status: 'Failed',
+        deploymentId: '3c5e4a2d-ad3a-58e9-8e2d-eff986f62387',
+        durationMs: 12_500,
+        message: 'Tray reports deployment | Failed\nsee logs',
+      },
     ],
     ...overrides,
   });
@@ -38,14 +52,31 @@ describe('deploy-result', () => {
       startedAt: '2026-11-27T10:00:00.000Z',
       finishedAt: '2026-11-27T10:01:14.000Z',
       regions: [
-        { region: 'us', ok: true, status: 'Deployed', deploymentId: '6a0f9d4e-1b7c-4c53-9d51-0c2f4f1a8e11', durationMs: 74_000, message: '2 permissions added' },
-        { region: 'eu', ok: false, status: 'Failed', deploymentId: '3c5e4a2d-ad3a-58e9-8e2d-eff986f62387', durationMs: 12_500, message: 'Tray reports deployment | Failed\nsee logs' },
+        {
+          region: 'us',
+          ok: true,
+          status: 'Deployed',
+          deploymentId: '6a0f9d4e-1b7c-4c53-9d51-0c2f4f1a8e11',
+          durationMs: 74_000,
+          message: '2 permissions added',
+        },
+        {
+          region: 'eu',
+          ok: false,
+          status: 'Failed',
+          deploymentId: '3c5e4a2d-ad3a-58e9-8e2d-eff986f62387',
+          durationMs: 12_500,
+          message: 'Tray reports deployment | Failed\nsee logs',
+        },
       ],
       error: null,
     });
     expect(result({ regions: [{ region: 'us', ok: true, status: 'Deployed', durationMs: 1 }] }).success).toBe(true);
     expect(result({ regions: [] }).success).toBe(false);
-    expect(result({ regions: [], error: 'us: no API token; set TRAY_API_TOKEN_US' })).toMatchObject({ success: false, error: 'us: no API token; set TRAY_API_TOKEN_US' });
+    expect(result({ regions: [], error: 'us: no API token; set TRAY_API_TOKEN_US' })).toMatchObject({
+      success: false,
+      error: 'us: no API token; set TRAY_API_TOKEN_US',
+    });
   });
 
   it('writes .tray/deploy-result.json in the project, replacing the previous one', () => {
@@ -70,7 +101,9 @@ describe('deploy-result', () => {
         '',
       ].join('\n'),
     );
-    const dry = deployResultMarkdown(result({ dryRun: true, regions: [{ region: 'us', ok: true, status: 'Dry run (nothing sent)', durationMs: 0 }] }));
+    const dry = deployResultMarkdown(
+      result({ dryRun: true, regions: [{ region: 'us', ok: true, status: 'Dry run (nothing sent)', durationMs: 0 }] }),
+    );
     expect(dry).toContain('### ✅ Dry run of acme-crm 1.0 (acme-crm): 1/1 regions ok');
     expect(dry).toContain('| us | - | Dry run (nothing sent) | - |');
     expect(deployResultMarkdown(result({ regions: [], error: 'no zip' }))).toContain('> no zip');

@@ -97,13 +97,18 @@ export function deployResultMarkdown(result: DeployResult): string {
   const ok = result.regions.filter((r) => r.ok).length;
   const mark = result.success ? '✅' : '❌';
   const what = result.dryRun ? 'Dry run of' : 'Deploy of';
-  const lines = [`### ${mark} ${what} ${cell(result.connector)} ${cell(result.version)} (${cell(result.project)}): ${ok}/${result.regions.length} regions ok`, ''];
+  const lines = [
+    `### ${mark} ${what} ${cell(result.connector)} ${cell(result.version)} (${cell(result.project)}): ${ok}/${result.regions.length} regions ok`,
+    '',
+  ];
   if (result.error) lines.push(`> ${cell(result.error)}`, '');
   if (result.regions.length) {
     lines.push('| Region | Deployment id | Status | Duration | Finished | Note |', '| --- | --- | --- | --- | --- | --- |');
     for (const r of result.regions) {
       const duration = result.dryRun ? '-' : formatDuration(r.durationMs);
-      lines.push(`| ${r.region} | ${r.deploymentId ? `\`${r.deploymentId}\`` : '-'} | ${cell(r.status)} | ${duration} | ${result.finishedAt} | ${cell(r.message ?? '')} |`);
+      lines.push(
+        `| ${r.region} | ${r.deploymentId ? `\`${r.deploymentId}\`` : '-'} | ${cell(r.status)} | ${duration} | ${result.finishedAt} | ${cell(r.message ?? '')} |`,
+      );
     }
     lines.push('');
   }

@@ -20,7 +20,15 @@ describe('getDeploymentStatus', () => {
 
   async function deploy(regions: Array<'us' | 'eu' | 'apac'>): Promise<Record<string, string>> {
     const zipPath = writeConnectorZip(path.join(dir, 'connector.zip'), { name: 'acme-crm', version: '1.0' });
-    const outcome = await deployConnector({ name: 'acme-crm', version: '1.0', zipPath, regions, env: emulatorEnv(emu), pollIntervalMs: 10, logger: createRecordingLogger() });
+    const outcome = await deployConnector({
+      name: 'acme-crm',
+      version: '1.0',
+      zipPath,
+      regions,
+      env: emulatorEnv(emu),
+      pollIntervalMs: 10,
+      logger: createRecordingLogger(),
+    });
     expect(outcome.success).toBe(true);
     return Object.fromEntries(outcome.regions.map((r) => [r.region, r.deploymentId!]));
   }
@@ -29,7 +37,13 @@ describe('getDeploymentStatus', () => {
     const ids = await deploy(['us', 'eu']);
     emu.requests.length = 0;
     const log = createRecordingLogger();
-    const result = await getDeploymentStatus({ name: 'acme-crm', version: '1.0', regions: ['us', 'eu', 'apac'], env: emulatorEnv(emu), logger: log });
+    const result = await getDeploymentStatus({
+      name: 'acme-crm',
+      version: '1.0',
+      regions: ['us', 'eu', 'apac'],
+      env: emulatorEnv(emu),
+      logger: log,
+    });
     expect(emu.requests.map((r) => [r.region, r.method, r.path]).sort()).toEqual([
       ['apac', 'GET', '/apac/cdk/v1/deployments/connectors/acme-crm/versions/1.0/latest'],
       ['eu', 'GET', '/eu/cdk/v1/deployments/connectors/acme-crm/versions/1.0/latest'],
@@ -50,19 +64,42 @@ describe('getDeploymentStatus', () => {
 
   it('reads a given deployment; an unknown id is a failure naming it', async () => {
     const ids = await deploy(['us']);
-    const ok = await getDeploymentStatus({ name: 'acme-crm', version: '1.0', regions: 'us', deploymentId: ids.us, env: emulatorEnv(emu), logger: createRecordingLogger() });
+    const ok = await getDeploymentStatus({
+      name: 'acme-crm',
+      version: '1.0',
+      regions: 'us',
+      deploymentId: ids.us,
+      env: emulatorEnv(emu),
+      logger: createRecordingLogger(),
+    });
     expect(ok.regions[0]).toMatchObject({ ok: true, deploymentId: ids.us, status: 'Deployed' });
     expect(formatDeploymentStatus(ok)).toContain(`acme-crm 1.0, deployment ${ids.us}:`);
-    const missing = await getDeploymentStatus({ name: 'acme-crm', version: '1.0', regions: 'us', deploymentId: 'nope', env: emulatorEnv(emu), logger: createRecordingLogger() });
+    const missing = await getDeploymentStatus({
+      name: 'acme-crm',
+      version: '1.0',
+      regions: 'us',
+      deploymentId: 'nope',
+      env: emulatorEnv(emu),
+      logger: createRecordingLogger(),
+    });
     expect(missing.success).toBe(false);
-    expect(missing.regions[0].message).toContain('us: Tray found no connector acme-crm version 1.0 (HTTP 404) while checking the deployment status of it. Deployment nope is unknown to us.');
+    expect(missing.regions[0].message).toContain(
+      'us: Tray found no connector acme-crm version 1.0 (HTTP 404) while checking the deployment status of it. Deployment nope is unknown to us.',
+    );
   });
 
   it('retries like deploy (503) and redacts a refused token', async () => {
     await deploy(['us']);
     emu.failNext(1, 503, { region: 'us', kind: 'status' });
     const log = createRecordingLogger();
-    const retried = await getDeploymentStatus({ name: 'acme-crm', version: '1.0', regions: 'us', env: emulatorEnv(emu), retry: { baseDelayMs: 5 }, logger: log });
+    const retried = await getDeploymentStatus({
+      name: 'acme-crm',
+      version: '1.0',
+      regions: 'us',
+      env: emulatorEnv(emu),
+      retry: { baseDelayMs: 5 },
+      logger: log,
+    });
     expect(retried.regions[0]).toMatchObject({ ok: true, status: 'Deployed' });
     expect(log.text()).toContain('us: status request failed (HTTP 503); retry 1/');
     const env = { ...emulatorEnv(emu), TRAY_API_TOKEN_US: 'tok-us-wrong-owner-9999' };
@@ -74,11 +111,20 @@ describe('getDeploymentStatus', () => {
 
   it('refuses bad input before any request, every problem at once', async () => {
     await expect(
-      getDeploymentStatus({ name: 'Acme', version: '1.0', regions: ['mars'], deploymentId: 'a/b', env: {}, logger: createRecordingLogger() }),
-    ).rejects.toThrow(/Nothing was sent to Tray:[\s\S]*kebab-case[\s\S]*"deploymentId" "a\/b" is not a deployment id[\s\S]*Unknown region "mars"/);
-    await expect(getDeploymentStatus({ name: 'acme-crm', version: '1.0', regions: ['us'], env: {}, logger: createRecordingLogger() })).rejects.toThrow(
-      'us: no API token; set TRAY_API_TOKEN_US (or TRAY_API_TOKEN for every region)',
+      getDeploymentStatus({
+        name: 'Acme',
+        version: '1.0',
+        regions: ['mars'],
+        deploymentId: 'a/b',
+        env: {},
+        logger: createRecordingLogger(),
+      }),
+    ).rejects.toThrow(
+      /Nothing was sent to Tray:[\s\S]*kebab-case[\s\S]*"deploymentId" "a\/b" is not a deployment id[\s\S]*Unknown region "mars"/,
     );
+    await expect(
+      getDeploymentStatus({ name: 'acme-crm', version: '1.0', regions: ['us'], env: {}, logger: createRecordingLogger() }),
+    ).rejects.toThrow('us: no API token; set TRAY_API_TOKEN_US (or TRAY_API_TOKEN for every region)');
     expect(emu.requests).toHaveLength(0);
   });
 });

@@ -54,11 +54,16 @@ export interface DeploymentStatusResult {
  */
 export async function getDeploymentStatus(options: DeploymentStatusOptions): Promise<DeploymentStatusResult> {
   const { problems, collect } = problemCollector();
-  problems.push(...[...connectorNameProblems(options.name), ...connectorVersionProblems(options.version)].map((p) => `connector.json: ${p}`));
+  problems.push(
+    ...[...connectorNameProblems(options.name), ...connectorVersionProblems(options.version)].map((p) => `connector.json: ${p}`),
+  );
   const deploymentId = options.deploymentId?.trim() || LATEST_DEPLOYMENT;
-  if (/[/?#\s]/.test(deploymentId)) problems.push(`"deploymentId" ${JSON.stringify(deploymentId)} is not a deployment id (no "/", "?", "#" or spaces)`);
+  if (/[/?#\s]/.test(deploymentId))
+    problems.push(`"deploymentId" ${JSON.stringify(deploymentId)} is not a deployment id (no "/", "?", "#" or spaces)`);
   const regions = collect(() => parseRegions(options.regions)) ?? [];
-  const resolved = regions.length ? collect(() => resolveRegionEndpoints(regions, { env: options.env, apiUrls: options.apiUrls })) : undefined;
+  const resolved = regions.length
+    ? collect(() => resolveRegionEndpoints(regions, { env: options.env, apiUrls: options.apiUrls }))
+    : undefined;
   throwIfProblems(problems);
   for (const w of resolved!.warnings) options.logger.warn(w);
   const secrets = resolved!.endpoints.map((e) => e.token);
@@ -68,7 +73,8 @@ export async function getDeploymentStatus(options: DeploymentStatusOptions): Pro
         endpoint,
         retry: options.retry,
         requestTimeoutMs: options.requestTimeoutMs,
-        onRetry: (e) => options.logger.info(`${endpoint.region}: status request failed (${e.reason}); retry ${e.retry}/${e.retries} in ${e.delayMs}ms`),
+        onRetry: (e) =>
+          options.logger.info(`${endpoint.region}: status request failed (${e.reason}); retry ${e.retry}/${e.retries} in ${e.delayMs}ms`),
       });
       const url = client.url(client.statusPath(options.name, options.version, deploymentId));
       try {
@@ -95,7 +101,12 @@ export async function getDeploymentStatus(options: DeploymentStatusOptions): Pro
 
 /** The result as a table a person reads: region, deployment id, status (or the error). */
 export function formatDeploymentStatus(result: DeploymentStatusResult): string {
-  const rows = result.regions.map((r) => [r.region, r.deploymentId ?? '-', r.ok ? (r.status === 'none' ? 'no deployment yet' : (r.status ?? '-')) : 'Error', r.message ?? '']);
+  const rows = result.regions.map((r) => [
+    r.region,
+    r.deploymentId ?? '-',
+    r.ok ? (r.status === 'none' ? 'no deployment yet' : (r.status ?? '-')) : 'Error',
+    r.message ?? '',
+  ]);
   const what = result.deploymentId === LATEST_DEPLOYMENT ? 'latest deployment' : `deployment ${result.deploymentId}`;
   return `${result.name} ${result.version}, ${what}:\n${formatTable(['region', 'deployment', 'status', 'note'], rows)}`;
 }

@@ -52,7 +52,9 @@ export function problemCollector(): { problems: string[]; collect<T>(check: () =
 export function throwIfProblems(problems: readonly string[]): void {
   if (problems.length === 0) return;
   throw new TrayConnectorError(
-    problems.length === 1 ? problems[0] : `Nothing was sent to Tray:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`,
+    problems.length === 1
+      ? problems[0]
+      : `Nothing was sent to Tray:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`,
   );
 }
 

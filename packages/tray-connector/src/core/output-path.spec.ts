@@ -13,17 +13,23 @@ describe('checkOutputPath', () => {
   });
   afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
 
-  it.each(['.tray/connector.zip', '.tray/sub/x.ZIP', 'out/acme.zip', 'acme.zip', 'README.zip', 'src.zip'])('accepts %s in the connector folder', (rel) => {
-    expect(() => checkOutputPath(path.join(dir, rel), dir)).not.toThrow();
-  });
+  it.each(['.tray/connector.zip', '.tray/sub/x.ZIP', 'out/acme.zip', 'acme.zip', 'README.zip', 'src.zip'])(
+    'accepts %s in the connector folder',
+    (rel) => {
+      expect(() => checkOutputPath(path.join(dir, rel), dir)).not.toThrow();
+    },
+  );
 
   it('accepts a path elsewhere in the workspace', () => {
     expect(() => checkOutputPath(path.join(ws, 'dist/connectors/acme.zip'), dir)).not.toThrow();
   });
 
-  it.each(['package.json', 'connector.json', 'README.md', 'tsconfig.json', '.tray/connector', '.tray/connector.zip.bak'])('refuses %s: not a .zip', (rel) => {
-    expect(() => checkOutputPath(path.join(dir, rel), dir)).toThrow(`outputPath ${path.join(dir, rel)} must end in .zip`);
-  });
+  it.each(['package.json', 'connector.json', 'README.md', 'tsconfig.json', '.tray/connector', '.tray/connector.zip.bak'])(
+    'refuses %s: not a .zip',
+    (rel) => {
+      expect(() => checkOutputPath(path.join(dir, rel), dir)).toThrow(`outputPath ${path.join(dir, rel)} must end in .zip`);
+    },
+  );
 
   it('refuses README.md at the workspace root', () => {
     expect(() => checkOutputPath(path.join(ws, 'README.md'), dir)).toThrow('must end in .zip');
@@ -38,7 +44,9 @@ describe('checkOutputPath', () => {
     ['connector.json/x.zip', 'connector.json'],
     ['jest.config.js/x.zip', 'jest.config.js'],
   ])('refuses %s: inside a source input of the connector', (rel, source) => {
-    expect(() => checkOutputPath(path.join(dir, rel), dir)).toThrow(`outputPath ${path.join(dir, rel)} is inside ${path.join(dir, source)}, a source of the connector`);
+    expect(() => checkOutputPath(path.join(dir, rel), dir)).toThrow(
+      `outputPath ${path.join(dir, rel)} is inside ${path.join(dir, source)}, a source of the connector`,
+    );
   });
 
   it('sees through a symlinked folder (.tray -> src)', () => {

@@ -39,7 +39,9 @@ function realish(p: string): string {
 export function checkOutputPath(zipPath: string, connectorDir: string): void {
   const abs = path.resolve(zipPath);
   if (!/\.zip$/i.test(abs)) {
-    throw new TrayConnectorError(`outputPath ${abs} must end in .zip: the build writes the connector zip there (default {projectRoot}/.tray/connector.zip)`);
+    throw new TrayConnectorError(
+      `outputPath ${abs} must end in .zip: the build writes the connector zip there (default {projectRoot}/.tray/connector.zip)`,
+    );
   }
   const dir = path.resolve(connectorDir);
   for (const [file, root] of [
@@ -56,6 +58,8 @@ export function checkOutputPath(zipPath: string, connectorDir: string): void {
     }
   }
   if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) {
-    throw new TrayConnectorError(`outputPath ${abs} is a folder: give the path of the zip file to write (e.g. ${path.join(abs, 'connector.zip')})`);
+    throw new TrayConnectorError(
+      `outputPath ${abs} is a folder: give the path of the zip file to write (e.g. ${path.join(abs, 'connector.zip')})`,
+    );
   }
 }

@@ -4,7 +4,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir, writeFiles } from './__fixtures__/temp-connector';
 import { TrayConnectorError } from './errors';
-import { collectPackagedFiles, directoryEntries, escapeFileName, isExcludedFileName, listPackagedFiles, writeDeterministicZip, ZIP_ENTRY_DATE } from './package-connector';
+import {
+  collectPackagedFiles,
+  directoryEntries,
+  escapeFileName,
+  isExcludedFileName,
+  listPackagedFiles,
+  writeDeterministicZip,
+  ZIP_ENTRY_DATE,
+} from './package-connector';
 
 describe('listPackagedFiles', () => {
   let dir: string;
@@ -113,16 +121,28 @@ describe('listPackagedFiles', () => {
       fs.symlinkSync(path.relative(path.join(src, 'op'), path.join(outside, 'hostname')), path.join(src, 'op/h2'));
       const message = error().message.split('\n');
       expect(message).toEqual([
-        expect.stringMatching(new RegExp(`^${esc(path.join(src, 'h'))} -> ${esc(path.join(outside, 'hostname'))}: the symlink points outside the connector folder`)),
-        expect.stringMatching(new RegExp(`^${esc(path.join(src, 'op/h2'))} -> ${esc(path.join(outside, 'hostname'))}: the symlink points outside the connector folder`)),
+        expect.stringMatching(
+          new RegExp(
+            `^${esc(path.join(src, 'h'))} -> ${esc(path.join(outside, 'hostname'))}: the symlink points outside the connector folder`,
+          ),
+        ),
+        expect.stringMatching(
+          new RegExp(
+            `^${esc(path.join(src, 'op/h2'))} -> ${esc(path.join(outside, 'hostname'))}: the symlink points outside the connector folder`,
+          ),
+        ),
       ]);
     });
 
     it('into the connector folder but outside src/ is an error (Nx hashes only src/**)', () => {
       fs.symlinkSync('../README.md', path.join(src, 'readme.md'));
       fs.symlinkSync('../extra', path.join(src, 'extra'));
-      expect(error().message).toContain(`${path.join(src, 'extra')} -> ${path.join(connector, 'extra')}: the symlink points outside src/ of the connector`);
-      expect(error().message).toContain(`${path.join(src, 'readme.md')} -> ${path.join(connector, 'README.md')}: the symlink points outside src/`);
+      expect(error().message).toContain(
+        `${path.join(src, 'extra')} -> ${path.join(connector, 'extra')}: the symlink points outside src/ of the connector`,
+      );
+      expect(error().message).toContain(
+        `${path.join(src, 'readme.md')} -> ${path.join(connector, 'README.md')}: the symlink points outside src/`,
+      );
     });
 
     it('into the workspace are reported for the build to check against the vendored libraries', () => {
@@ -134,7 +154,9 @@ describe('listPackagedFiles', () => {
 
     it('dangling: an error naming the link and where it points', () => {
       fs.symlinkSync('../gone.ts', path.join(src, 'op/gone.ts'));
-      expect(error().message).toBe(`${path.join(src, 'op/gone.ts')} -> ../gone.ts: dangling symlink (its target does not exist): remove or fix it`);
+      expect(error().message).toBe(
+        `${path.join(src, 'op/gone.ts')} -> ../gone.ts: dangling symlink (its target does not exist): remove or fix it`,
+      );
     });
 
     it('a loop of links, and a link to a folder that contains it: one-line errors, no ELOOP', () => {
@@ -156,7 +178,9 @@ describe('listPackagedFiles', () => {
     fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/op/`), name]), 'x');
     expect(escapeFileName(name)).toBe('caf\\xE9.ts');
     expect(() => listPackagedFiles(dir)).toThrow(
-      new TrayConnectorError(`${path.join(dir, 'op', 'caf\\xE9.ts')}: the file name is not valid UTF-8; rename it (zip entries and Tray need UTF-8 names)`),
+      new TrayConnectorError(
+        `${path.join(dir, 'op', 'caf\\xE9.ts')}: the file name is not valid UTF-8; rename it (zip entries and Tray need UTF-8 names)`,
+      ),
     );
   });
 });
@@ -199,7 +223,10 @@ describe('writeDeterministicZip', () => {
     const names = ['c/connector.json', 'c/src/Auth.ts', 'c/src/op/input.ts', 'c/src/op/deep/x/y.json', 'c/src/op/output.ts'];
     const dirs = directoryEntries(names, 'c/src');
     expect(dirs.map((d) => d.name)).toEqual(['c/src/op/', 'c/src/op/deep/', 'c/src/op/deep/x/']);
-    const result = await writeDeterministicZip([...names.map((name) => ({ name, data: Buffer.from(name) })), ...dirs], path.join(dir, 'd.zip'));
+    const result = await writeDeterministicZip(
+      [...names.map((name) => ({ name, data: Buffer.from(name) })), ...dirs],
+      path.join(dir, 'd.zip'),
+    );
     const zip = new AdmZip(result.zipPath);
     const dirEntry = zip.getEntry('c/src/op/deep/');
     expect(dirEntry?.isDirectory).toBe(true);
@@ -217,7 +244,9 @@ describe('writeDeterministicZip', () => {
   });
 
   it('refuses duplicate names and leaves no file behind', async () => {
-    await expect(writeDeterministicZip([entries[0], entries[0]], path.join(dir, 'dup.zip'))).rejects.toThrow('duplicate zip entry c/src/b.ts');
+    await expect(writeDeterministicZip([entries[0], entries[0]], path.join(dir, 'dup.zip'))).rejects.toThrow(
+      'duplicate zip entry c/src/b.ts',
+    );
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

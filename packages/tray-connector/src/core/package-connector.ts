@@ -120,20 +120,25 @@ export function collectPackagedFiles(dir: string, options: ListPackagedFilesOpti
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ELOOP') problems.push(`${link} -> ${linkText(link)}: symlink loop (the link resolves to itself): remove or fix it`);
-      else if (code === 'ENOENT' || code === 'ENOTDIR') problems.push(`${link} -> ${linkText(link)}: dangling symlink (its target does not exist): remove or fix it`);
+      else if (code === 'ENOENT' || code === 'ENOTDIR')
+        problems.push(`${link} -> ${linkText(link)}: dangling symlink (its target does not exist): remove or fix it`);
       else problems.push(`${link} -> ${linkText(link)}: cannot be resolved (${code ?? (e as Error).message})`);
       return undefined;
     }
     if (isInside(realRoot, real)) return real;
     if (realConnector && isInside(realConnector, real)) {
-      problems.push(`${link} -> ${real}: the symlink points outside src/ of the connector; Nx hashes only src/** for the build, so link only within src/ (or move the files there)`);
+      problems.push(
+        `${link} -> ${real}: the symlink points outside src/ of the connector; Nx hashes only src/** for the build, so link only within src/ (or move the files there)`,
+      );
       return undefined;
     }
     if (realWorkspace && isInside(realWorkspace, real)) {
       outsideLinks.push({ link, target: real });
       return real;
     }
-    problems.push(`${link} -> ${real}: the symlink points outside the connector folder; only the connector's own files (and workspace libraries it imports) may go into the zip`);
+    problems.push(
+      `${link} -> ${real}: the symlink points outside the connector folder; only the connector's own files (and workspace libraries it imports) may go into the zip`,
+    );
     return undefined;
   };
 
@@ -142,7 +147,9 @@ export function collectPackagedFiles(dir: string, options: ListPackagedFilesOpti
     for (const entry of entries) {
       const name = entry.name.toString('utf8');
       if (!Buffer.from(name, 'utf8').equals(entry.name)) {
-        problems.push(`${path.join(abs, escapeFileName(entry.name))}: the file name is not valid UTF-8; rename it (zip entries and Tray need UTF-8 names)`);
+        problems.push(
+          `${path.join(abs, escapeFileName(entry.name))}: the file name is not valid UTF-8; rename it (zip entries and Tray need UTF-8 names)`,
+        );
         continue;
       }
       const childAbs = path.join(abs, name);

@@ -10,9 +10,15 @@ describe('progress', () => {
   it('formats durations and tables', () => {
     expect([formatDuration(250), formatDuration(1500), formatDuration(125_000)]).toEqual(['250ms', '1.5s', '2m05s']);
     expect([formatDuration(899_700), formatDuration(100_000_000)]).toEqual(['15m00s', '27h46m40s']);
-    expect(formatTable(['Region', 'Status'], [['us', 'Deployed'], ['apac', 'Failed']])).toBe(
-      ['Region  Status', '------  --------', 'us      Deployed', 'apac    Failed'].join('\n'),
-    );
+    expect(
+      formatTable(
+        ['Region', 'Status'],
+        [
+          ['us', 'Deployed'],
+          ['apac', 'Failed'],
+        ],
+      ),
+    ).toBe(['Region  Status', '------  --------', 'us      Deployed', 'apac    Failed'].join('\n'));
   });
 
   it('off a terminal: one timestamped line per event with elapsed time, then the summary', () => {
@@ -57,8 +63,18 @@ describe('progress', () => {
   it('on a terminal, live lines mask the secrets in every encoded form', () => {
     const writes: string[] = [];
     const secret = 'tok-live-5ecret-77';
-    const p = createProgressReporter({ logger: createRecordingLogger(), stream: { isTTY: true, columns: 300, write: (s: string) => writes.push(s) }, tty: true, tickMs: 0, secrets: [secret] });
-    p.event({ type: 'note', region: 'us', message: `echo ${secret} ${encodeURIComponent(secret)} ${Buffer.from(secret).toString('base64')}` });
+    const p = createProgressReporter({
+      logger: createRecordingLogger(),
+      stream: { isTTY: true, columns: 300, write: (s: string) => writes.push(s) },
+      tty: true,
+      tickMs: 0,
+      secrets: [secret],
+    });
+    p.event({
+      type: 'note',
+      region: 'us',
+      message: `echo ${secret} ${encodeURIComponent(secret)} ${Buffer.from(secret).toString('base64')}`,
+    });
     p.finish('done');
     expect(writes.join('')).toContain('echo *** *** ***');
     expect(writes.join('')).not.toContain(Buffer.from(secret).toString('base64'));
@@ -80,13 +96,24 @@ describe('progress', () => {
   it('a failed region shows its reason once, without repeating the region', () => {
     const log = createRecordingLogger();
     const p = createProgressReporter({ logger: log, tty: false, now: () => 0 });
-    p.event({ type: 'done', region: 'eu', ok: false, status: 'HTTP 401', message: 'eu: Tray refused the token from TRAY_API_TOKEN_EU\nmore' });
+    p.event({
+      type: 'done',
+      region: 'eu',
+      ok: false,
+      status: 'HTTP 401',
+      message: 'eu: Tray refused the token from TRAY_API_TOKEN_EU\nmore',
+    });
     expect(log.lines).toEqual(['1970-01-01T00:00:00.000Z eu   HTTP 401: Tray refused the token from TRAY_API_TOKEN_EU [0ms]']);
   });
 
   it('a terminal that reports no width gets 120 columns', () => {
     const writes: string[] = [];
-    const p = createProgressReporter({ logger: createRecordingLogger(), stream: { isTTY: true, columns: 0, write: (s: string) => writes.push(s) }, tty: true, tickMs: 0 });
+    const p = createProgressReporter({
+      logger: createRecordingLogger(),
+      stream: { isTTY: true, columns: 0, write: (s: string) => writes.push(s) },
+      tty: true,
+      tickMs: 0,
+    });
     p.event({ type: 'note', region: 'us', message: 'y'.repeat(300) });
     expect(writes[0].replace('\r\x1b[2K', '').replace('\n', '').length).toBe(119);
   });

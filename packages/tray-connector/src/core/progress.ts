@@ -66,7 +66,11 @@ export function formatDuration(ms: number): string {
 /** A plain-text table: header, rule, rows; columns padded to the widest cell. */
 export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -143,7 +147,8 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       event(event) {
         if (finished) return;
         const s = state(event.region);
-        if (event.type === 'retry') s.retry = `retry ${event.retry}${Number.isFinite(event.retries) ? `/${event.retries}` : ''}: ${event.reason}`;
+        if (event.type === 'retry')
+          s.retry = `retry ${event.retry}${Number.isFinite(event.retries) ? `/${event.retries}` : ''}: ${event.reason}`;
         else {
           s.text = describeEvent(event);
           s.retry = undefined;

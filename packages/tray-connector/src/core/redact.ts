@@ -62,7 +62,10 @@ export function redact(text: string, secrets: readonly (string | undefined)[] = 
 }
 
 /** A copy of headers with Authorization (and any header carrying a secret) masked. */
-export function redactHeaders(headers: Record<string, unknown> | undefined, secrets: readonly (string | undefined)[] = []): Record<string, string> {
+export function redactHeaders(
+  headers: Record<string, unknown> | undefined,
+  secrets: readonly (string | undefined)[] = [],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(headers ?? {})) {
     if (value === undefined || value === null) continue;

@@ -8,7 +8,9 @@ describe('regions', () => {
   });
 
   it('refuses unknown and empty lists', () => {
-    expect(() => parseRegions(['us', 'mars', 'moon'])).toThrow('Unknown regions "mars", "moon" in the "regions" option: use us, eu, apac (any case; aliases us1, eu1, ap1, apac1)');
+    expect(() => parseRegions(['us', 'mars', 'moon'])).toThrow(
+      'Unknown regions "mars", "moon" in the "regions" option: use us, eu, apac (any case; aliases us1, eu1, ap1, apac1)',
+    );
     expect(() => parseRegions([])).toThrow(/No region to use/);
   });
 
@@ -25,7 +27,9 @@ describe('regions', () => {
   });
 
   it("uses Tray's URLs and the per-region token, falling back to TRAY_API_TOKEN", () => {
-    const { endpoints } = resolveRegionEndpoints(['us', 'eu', 'apac'], { env: { TRAY_API_TOKEN_EU: 'e-token', TRAY_API_TOKEN: 'shared-token' } });
+    const { endpoints } = resolveRegionEndpoints(['us', 'eu', 'apac'], {
+      env: { TRAY_API_TOKEN_EU: 'e-token', TRAY_API_TOKEN: 'shared-token' },
+    });
     expect(endpoints).toEqual([
       { region: 'us', baseUrl: 'https://api.tray.io', baseUrlSource: 'default', token: 'shared-token', tokenEnv: 'TRAY_API_TOKEN' },
       { region: 'eu', baseUrl: 'https://api.eu1.tray.io', baseUrlSource: 'default', token: 'e-token', tokenEnv: 'TRAY_API_TOKEN_EU' },
@@ -49,7 +53,9 @@ describe('regions', () => {
       ['https://opt.example.com', 'apiUrls.us option'],
       ['https://eu.example.com', 'TRAY_API_URL_EU'],
     ]);
-    expect(many.warnings).toEqual(['TRAY_API_URL is ignored because 2 regions are deployed; set TRAY_API_URL_US / TRAY_API_URL_EU instead']);
+    expect(many.warnings).toEqual([
+      'TRAY_API_URL is ignored because 2 regions are deployed; set TRAY_API_URL_US / TRAY_API_URL_EU instead',
+    ]);
   });
 
   it('refuses plain http unless loopback, and other schemes', () => {
@@ -64,6 +70,8 @@ describe('regions', () => {
     expect(() => resolveRegionEndpoints(['eu'], { env: { TRAY_API_TOKEN: 'x', TRAY_API_URL_EU: 'http://api.eu1.tray.io' } })).toThrow(
       /eu: the base URL from TRAY_API_URL_EU uses plain http/,
     );
-    expect(() => resolveRegionEndpoints(['eu'], { env: { TRAY_API_TOKEN: 'x' }, apiUrls: { mars: 'https://x' } })).toThrow(/"apiUrls" has a key "mars"/);
+    expect(() => resolveRegionEndpoints(['eu'], { env: { TRAY_API_TOKEN: 'x' }, apiUrls: { mars: 'https://x' } })).toThrow(
+      /"apiUrls" has a key "mars"/,
+    );
   });
 });

@@ -15,7 +15,13 @@ export interface RegionInfo {
 export const REGION_INFO: Readonly<Record<Region, RegionInfo>> = {
   us: { region: 'us', label: 'US', defaultBaseUrl: 'https://api.tray.io', tokenEnv: 'TRAY_API_TOKEN_US', urlEnv: 'TRAY_API_URL_US' },
   eu: { region: 'eu', label: 'EU', defaultBaseUrl: 'https://api.eu1.tray.io', tokenEnv: 'TRAY_API_TOKEN_EU', urlEnv: 'TRAY_API_URL_EU' },
-  apac: { region: 'apac', label: 'APAC', defaultBaseUrl: 'https://api.ap1.tray.io', tokenEnv: 'TRAY_API_TOKEN_APAC', urlEnv: 'TRAY_API_URL_APAC' },
+  apac: {
+    region: 'apac',
+    label: 'APAC',
+    defaultBaseUrl: 'https://api.ap1.tray.io',
+    tokenEnv: 'TRAY_API_TOKEN_APAC',
+    urlEnv: 'TRAY_API_URL_APAC',
+  },
 };
 
 /** The token every region falls back to when its own variable is not set. */
@@ -41,7 +47,10 @@ export function toRegion(name: string): Region | undefined {
 
 /** The names in a region list as given: an array, a comma list, or an array of comma lists (`['us,EU']`), trimmed, empty ones dropped. */
 export function regionNames(input: string | readonly string[] | undefined): string[] {
-  return (typeof input === 'string' ? [input] : [...(input ?? [])]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+  return (typeof input === 'string' ? [input] : [...(input ?? [])])
+    .flatMap((s) => String(s).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -96,7 +105,10 @@ export interface ResolveOptions {
  * Base URL precedence: `apiUrls` option, then `TRAY_API_URL_<REGION>`, then `TRAY_API_URL`
  * (only when a single region is used), then Tray's URL for the region.
  */
-export function resolveRegionEndpoints(regions: readonly Region[], options: ResolveOptions = {}): { endpoints: RegionEndpoint[]; warnings: string[] } {
+export function resolveRegionEndpoints(
+  regions: readonly Region[],
+  options: ResolveOptions = {},
+): { endpoints: RegionEndpoint[]; warnings: string[] } {
   const env = options.env ?? process.env;
   const requireToken = options.requireToken ?? true;
   const problems: string[] = [];
@@ -109,7 +121,9 @@ export function resolveRegionEndpoints(regions: readonly Region[], options: Reso
   }
   const shared = nonEmpty(env[SHARED_URL_ENV]);
   if (shared && regions.length > 1) {
-    warnings.push(`${SHARED_URL_ENV} is ignored because ${regions.length} regions are deployed; set ${regions.map((r) => REGION_INFO[r].urlEnv).join(' / ')} instead`);
+    warnings.push(
+      `${SHARED_URL_ENV} is ignored because ${regions.length} regions are deployed; set ${regions.map((r) => REGION_INFO[r].urlEnv).join(' / ')} instead`,
+    );
   }
   const endpoints: RegionEndpoint[] = [];
   for (const region of regions) {
@@ -135,9 +149,17 @@ export function resolveRegionEndpoints(regions: readonly Region[], options: Reso
       tokenEnv = SHARED_TOKEN_ENV;
     }
     if (!token && requireToken) {
-      problems.push(`${region}: no API token; set ${info.tokenEnv} (or ${SHARED_TOKEN_ENV} for every region) to the ${info.label} API user's token`);
+      problems.push(
+        `${region}: no API token; set ${info.tokenEnv} (or ${SHARED_TOKEN_ENV} for every region) to the ${info.label} API user's token`,
+      );
     }
-    endpoints.push({ region, baseUrl: baseUrl.replace(/\/+$/, ''), baseUrlSource, token: token ?? '', tokenEnv: token ? tokenEnv : info.tokenEnv });
+    endpoints.push({
+      region,
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+      baseUrlSource,
+      token: token ?? '',
+      tokenEnv: token ? tokenEnv : info.tokenEnv,
+    });
   }
   throwIfProblems(problems);
   return { endpoints, warnings };
@@ -155,7 +177,9 @@ export function baseUrlProblem(value: string): string | undefined {
   if (url.search || url.hash) return `must not have a query or fragment: ${value}`;
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
-    return isLoopback(url.hostname) ? undefined : `uses plain http:// to ${url.hostname}; tokens are only sent over https (http is allowed for 127.0.0.1/localhost)`;
+    return isLoopback(url.hostname)
+      ? undefined
+      : `uses plain http:// to ${url.hostname}; tokens are only sent over https (http is allowed for 127.0.0.1/localhost)`;
   }
   return `must start with https:// (got ${url.protocol}//)`;
 }

@@ -59,12 +59,18 @@ describe('retry', () => {
         if (++calls < 2) throw new Error('429');
         return 'ok';
       },
-      { policy: { maxRetryAfterMs: 2000 }, classify: () => ({ retry: true, reason: '429', retryAfterMs: 9000 }), sleep: async (ms) => void waits.push(ms) },
+      {
+        policy: { maxRetryAfterMs: 2000 },
+        classify: () => ({ retry: true, reason: '429', retryAfterMs: 9000 }),
+        sleep: async (ms) => void waits.push(ms),
+      },
     );
     expect(result).toBe('ok');
     expect(waits).toEqual([2000]);
     calls = 0;
-    await expect(withRetry(async () => (calls++, Promise.reject(new Error('401'))), { classify: () => ({ retry: false, reason: '401' }) })).rejects.toThrow('401');
+    await expect(
+      withRetry(async () => (calls++, Promise.reject(new Error('401'))), { classify: () => ({ retry: false, reason: '401' }) }),
+    ).rejects.toThrow('401');
     expect(calls).toBe(1);
   });
 
@@ -77,7 +83,12 @@ describe('retry', () => {
           calls++;
           throw new Error('503');
         },
-        { policy: { retries: Infinity, baseDelayMs: 1, maxDelayMs: 5 }, deadline, operation: 'status', classify: () => ({ retry: true, reason: 'HTTP 503' }) },
+        {
+          policy: { retries: Infinity, baseDelayMs: 1, maxDelayMs: 5 },
+          deadline,
+          operation: 'status',
+          classify: () => ({ retry: true, reason: 'HTTP 503' }),
+        },
       ).catch((e) => e);
       deadline.dispose();
       expect(err).toBeInstanceOf(StoppedError);

@@ -24,7 +24,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, baseDelayMs: 500,
  * The wait before retry number `retry` (1-based): a random value in [d/2, d] where
  * d = min(maxDelayMs, baseDelayMs * 2^(retry-1)), so concurrent clients spread out.
  */
-export function backoffDelay(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+export function backoffDelay(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

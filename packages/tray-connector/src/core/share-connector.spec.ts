@@ -50,7 +50,14 @@ describe('shareConnector', () => {
 
   it('refuses bad input before any request', async () => {
     await expect(
-      shareConnector({ name: 'Acme', version: '1.0', regions: ['us'], emails: ['bad'], env: emulatorEnv(emu), logger: createRecordingLogger() }),
+      shareConnector({
+        name: 'Acme',
+        version: '1.0',
+        regions: ['us'],
+        emails: ['bad'],
+        env: emulatorEnv(emu),
+        logger: createRecordingLogger(),
+      }),
     ).rejects.toThrow(/Nothing was sent to Tray:[\s\S]*kebab-case[\s\S]*Invalid e-mail address in "emails": "bad"/);
     expect(emu.requests).toHaveLength(0);
   });
@@ -59,7 +66,10 @@ describe('shareConnector', () => {
 describe('judgeShare', () => {
   const emails = ['jane@acme.com', 'bob@acme.com'];
   it('takes "N permissions added" for N addresses as complete', () => {
-    expect(judgeShare({ message: '2 permissions added' }, emails)).toMatchObject({ complete: true, addresses: [{ result: 'added' }, { result: 'added' }] });
+    expect(judgeShare({ message: '2 permissions added' }, emails)).toMatchObject({
+      complete: true,
+      addresses: [{ result: 'added' }, { result: 'added' }],
+    });
   });
   it('names the refused addresses a body lists (any case), and the reason', () => {
     const j = judgeShare({ message: '1 permission added', failures: [{ email: 'BOB@acme.com', reason: 'not in org' }] }, emails);
@@ -102,7 +112,16 @@ describe('shareConnector against the emulator: exactly what happened', () => {
     expectNoToken(log.text());
   });
   const share = (over: Partial<ShareConnectorOptions> = {}) =>
-    shareConnector({ name: 'acme-crm', version: '1.0', regions: ['us', 'eu'], emails: ['jane@acme.com', 'bob@other.com'], env: emulatorEnv(emu), retry: { baseDelayMs: 5 }, logger: log, ...over });
+    shareConnector({
+      name: 'acme-crm',
+      version: '1.0',
+      regions: ['us', 'eu'],
+      emails: ['jane@acme.com', 'bob@other.com'],
+      env: emulatorEnv(emu),
+      retry: { baseDelayMs: 5 },
+      logger: log,
+      ...over,
+    });
 
   it('sends each address once whatever its case', async () => {
     const outcome = await share({ regions: ['us'], emails: 'jane@acme.com,JANE@ACME.COM,Jane@Acme.Com' });
@@ -116,7 +135,9 @@ describe('shareConnector against the emulator: exactly what happened', () => {
     expect(outcome.success).toBe(false);
     const eu = outcome.regions.find((r) => r.region === 'eu')!;
     expect(eu).toMatchObject({ ok: false, partial: true });
-    expect(eu.message).toContain('eu: sharing acme-crm 1.0 did not reach every address: Tray answered "1 permission added" for 2 addresses:');
+    expect(eu.message).toContain(
+      'eu: sharing acme-crm 1.0 did not reach every address: Tray answered "1 permission added" for 2 addresses:',
+    );
     expect(eu.message).toContain('    jane@acme.com: added');
     expect(eu.message).toContain('    bob@other.com: refused (User not found in this organization)');
     expect(eu.message).toContain('pass --allowPartial to accept a partial share');
@@ -129,7 +150,10 @@ describe('shareConnector against the emulator: exactly what happened', () => {
     emu.partialShareNext(2, { refuse: 1, listFailures: false });
     const failed = await share({ regions: ['us'] });
     expect(failed.success).toBe(false);
-    expect(failed.regions[0].addresses!.map((a) => `${a.email}:${a.result}`)).toEqual(['jane@acme.com:unconfirmed', 'bob@other.com:unconfirmed']);
+    expect(failed.regions[0].addresses!.map((a) => `${a.email}:${a.result}`)).toEqual([
+      'jane@acme.com:unconfirmed',
+      'bob@other.com:unconfirmed',
+    ]);
     const accepted = await share({ regions: ['us'], allowPartial: true });
     expect(accepted.success).toBe(true);
     expect(accepted.table).toMatch(/us\s+Partly shared\s/);
@@ -140,13 +164,18 @@ describe('shareConnector against the emulator: exactly what happened', () => {
     emu.hangNext(5, { kind: 'share' });
     const outcome = await share({ regions: ['us'], timeoutMs: 1000, idleTimeoutMs: 200 });
     expect(outcome.success).toBe(false);
-    expect(outcome.regions[0].message).toMatch(/^us: sharing acme-crm 1.0 did not finish within \S+ \(timeout "timeoutSeconds" \(1.0s\)\) \(last problem: no data for 200ms \(idle limit\)\)/);
+    expect(outcome.regions[0].message).toMatch(
+      /^us: sharing acme-crm 1.0 did not finish within \S+ \(timeout "timeoutSeconds" \(1.0s\)\) \(last problem: no data for 200ms \(idle limit\)\)/,
+    );
   });
 
   it('follows no redirect: the addresses are never re-posted elsewhere', async () => {
     const elsewhere = await startEmulator({ tokens: TOKENS });
     try {
-      emu.redirectNext(1, `${elsewhere.urlFor('us')}/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails`, { kind: 'share', status: 308 });
+      emu.redirectNext(1, `${elsewhere.urlFor('us')}/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails`, {
+        kind: 'share',
+        status: 308,
+      });
       const outcome = await share({ regions: ['us'] });
       expect(outcome.success).toBe(false);
       expect(outcome.regions[0].message).toContain(`answered HTTP 308 (a redirect to ${elsewhere.url}) while sharing acme-crm 1.0`);

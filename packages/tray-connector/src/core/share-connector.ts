@@ -17,13 +17,18 @@ export const EMAIL_PATTERN = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>".]+$/;
  * Throws when the list is empty or any address is invalid (all invalid ones named).
  */
 export function parseEmails(input: string | readonly string[] | undefined, optionName = 'emails'): string[] {
-  const items = (typeof input === 'string' ? [input] : [...(input ?? [])]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+  const items = (typeof input === 'string' ? [input] : [...(input ?? [])])
+    .flatMap((s) => String(s).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) {
     throw new TrayConnectorError(`No e-mail address given: pass "${optionName}", e.g. --${optionName}=jane@acme.com,john@acme.com`);
   }
   const invalid = items.filter((e) => !EMAIL_PATTERN.test(e));
   if (invalid.length) {
-    throw new TrayConnectorError(`Invalid e-mail address${invalid.length > 1 ? 'es' : ''} in "${optionName}": ${invalid.map((e) => JSON.stringify(e)).join(', ')}`);
+    throw new TrayConnectorError(
+      `Invalid e-mail address${invalid.length > 1 ? 'es' : ''} in "${optionName}": ${invalid.map((e) => JSON.stringify(e)).join(', ')}`,
+    );
   }
   const seen = new Set<string>();
   return items.filter((e) => {
@@ -66,7 +71,11 @@ export function judgeShare(body: unknown, emails: readonly string[], secrets: re
     if (!Array.isArray(list)) continue;
     for (const item of list) {
       const email =
-        typeof item === 'string' ? item : item && typeof item === 'object' ? ((item as any).email ?? (item as any).emailAddress ?? (item as any).address) : undefined;
+        typeof item === 'string'
+          ? item
+          : item && typeof item === 'object'
+            ? ((item as any).email ?? (item as any).emailAddress ?? (item as any).address)
+            : undefined;
       const reason = item && typeof item === 'object' ? ((item as any).reason ?? (item as any).message ?? (item as any).error) : undefined;
       const known = typeof email === 'string' ? emails.find((e) => e.toLowerCase() === email.toLowerCase()) : undefined;
       if (known) refused.set(known.toLowerCase(), typeof reason === 'string' ? redact(reason, secrets) : undefined);
@@ -81,7 +90,11 @@ export function judgeShare(body: unknown, emails: readonly string[], secrets: re
     refused.has(email.toLowerCase())
       ? { email, result: 'refused', reason: refused.get(email.toLowerCase()) }
       : unsure
-        ? { email, result: 'unconfirmed', reason: unmatched.length ? `Tray listed failures it did not tie to an address: ${unmatched.join('; ')}` : undefined }
+        ? {
+            email,
+            result: 'unconfirmed',
+            reason: unmatched.length ? `Tray listed failures it did not tie to an address: ${unmatched.join('; ')}` : undefined,
+          }
         : { email, result: 'added' },
   );
   return { complete: addresses.every((a) => a.result === 'added'), message, addresses };
@@ -107,7 +120,13 @@ export function describeShare(
 }
 
 /** Shares in one region with an existing client (used by deploy's shareWith too), judging Tray's answer per address. */
-export async function shareInRegion(client: TrayClient, name: string, version: string, emails: string[], secrets: readonly string[] = []): Promise<ShareJudgement> {
+export async function shareInRegion(
+  client: TrayClient,
+  name: string,
+  version: string,
+  emails: string[],
+  secrets: readonly string[] = [],
+): Promise<ShareJudgement> {
   const { body } = await client.shareWithEmails(name, version, emails);
   return judgeShare(body, emails, secrets);
 }
@@ -158,10 +177,14 @@ export interface ShareOutcome {
  */
 export async function shareConnector(options: ShareConnectorOptions): Promise<ShareOutcome> {
   const { problems, collect } = problemCollector();
-  problems.push(...[...connectorNameProblems(options.name), ...connectorVersionProblems(options.version)].map((p) => `connector.json: ${p}`));
+  problems.push(
+    ...[...connectorNameProblems(options.name), ...connectorVersionProblems(options.version)].map((p) => `connector.json: ${p}`),
+  );
   const emails = collect(() => parseEmails(options.emails)) ?? [];
   const regions = collect(() => parseRegions(options.regions)) ?? [];
-  const resolved = regions.length ? collect(() => resolveRegionEndpoints(regions, { env: options.env, apiUrls: options.apiUrls })) : undefined;
+  const resolved = regions.length
+    ? collect(() => resolveRegionEndpoints(regions, { env: options.env, apiUrls: options.apiUrls }))
+    : undefined;
   throwIfProblems(problems);
   for (const w of resolved!.warnings) options.logger.warn(w);
   const progress = options.progress ?? silentProgress;
@@ -180,9 +203,22 @@ export async function shareConnector(options: ShareConnectorOptions): Promise<Sh
         idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
         deadline,
         onRetry: (e) =>
-          progress.event({ type: 'retry', region, operation: e.operation, retry: e.retry, retries: e.retries, reason: e.reason, delayMs: e.delayMs, leftMs: e.leftMs }),
+          progress.event({
+            type: 'retry',
+            region,
+            operation: e.operation,
+            retry: e.retry,
+            retries: e.retries,
+            reason: e.reason,
+            delayMs: e.delayMs,
+            leftMs: e.leftMs,
+          }),
       });
-      progress.event({ type: 'start', region, message: `sharing ${options.name} ${options.version} with ${emails.length} address${emails.length > 1 ? 'es' : ''}` });
+      progress.event({
+        type: 'start',
+        region,
+        message: `sharing ${options.name} ${options.version} with ${emails.length} address${emails.length > 1 ? 'es' : ''}`,
+      });
       const done = (r: Omit<ShareRegionOutcome, 'region' | 'durationMs'>, status: string): ShareRegionOutcome => {
         const message = redact(r.message, secrets);
         progress.event({ type: 'done', region, ok: r.ok, status, message: r.ok ? undefined : message });
@@ -199,7 +235,10 @@ export async function shareConnector(options: ShareConnectorOptions): Promise<Sh
         if (judged.complete) return done({ ok: true, message: judged.summary, addresses: judged.addresses }, `shared: ${judged.summary}`);
         if (options.allowPartial) {
           options.logger.warn(redact(judged.message, secrets));
-          return done({ ok: true, partial: true, message: judged.summary, addresses: judged.addresses }, `partly shared: ${judged.summary}`);
+          return done(
+            { ok: true, partial: true, message: judged.summary, addresses: judged.addresses },
+            `partly shared: ${judged.summary}`,
+          );
         }
         return done({ ok: false, partial: true, message: judged.message, addresses: judged.addresses }, 'partly shared');
       } catch (e) {

@@ -17,16 +17,19 @@ describe('streamedSourceBody', () => {
   const dir = tempDir('tray-client-');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it.each([0, 1, 2, 3, 4, 5, 98_303, 98_304, 98_305, 300_001])('encodes a %i-byte file exactly as JSON.stringify of its base64, with the announced length', async (size) => {
-    const file = path.join(dir, `f${size}.bin`);
-    const data = Buffer.alloc(size);
-    for (let i = 0; i < size; i++) data[i] = (i * 7919 + 13) & 0xff;
-    fs.writeFileSync(file, data);
-    const body = streamedSourceBody(file);
-    const sent = await collect(body.stream);
-    expect(sent.toString()).toBe(JSON.stringify({ connectorSourceCode: data.toString('base64') }));
-    expect(sent.length).toBe(body.length);
-  });
+  it.each([0, 1, 2, 3, 4, 5, 98_303, 98_304, 98_305, 300_001])(
+    'encodes a %i-byte file exactly as JSON.stringify of its base64, with the announced length',
+    async (size) => {
+      const file = path.join(dir, `f${size}.bin`);
+      const data = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) data[i] = (i * 7919 + 13) & 0xff;
+      fs.writeFileSync(file, data);
+      const body = streamedSourceBody(file);
+      const sent = await collect(body.stream);
+      expect(sent.toString()).toBe(JSON.stringify({ connectorSourceCode: data.toString('base64') }));
+      expect(sent.length).toBe(body.length);
+    },
+  );
 });
 
 describe('TrayClient', () => {
@@ -68,20 +71,32 @@ describe('TrayClient', () => {
     expect(err.message).toMatch(/^eu: Tray refused the token from TRAY_API_TOKEN_EU \(HTTP 401 Unauthorized\)/);
     expect(JSON.stringify({ ...err, message: err.message, stack: err.stack })).not.toContain('tok-not-valid-1234');
 
-    const missing = await client().getDeployment('acme-crm', '1.0', 'nope').catch((e) => e);
+    const missing = await client()
+      .getDeployment('acme-crm', '1.0', 'nope')
+      .catch((e) => e);
     expect(missing.message).toContain('Tray found no connector acme-crm version 1.0 (HTTP 404)');
 
     // A deploy answered 404 means the endpoint is wrong (deploying needs no existing connector): the message points at the base URL.
     const wrongBase = new TrayClient({
-      endpoint: { region: 'eu', baseUrl: `${emu.urlFor('eu')}/v2`, baseUrlSource: 'TRAY_API_URL_EU', token: TOKENS.eu, tokenEnv: 'TRAY_API_TOKEN_EU' },
+      endpoint: {
+        region: 'eu',
+        baseUrl: `${emu.urlFor('eu')}/v2`,
+        baseUrlSource: 'TRAY_API_URL_EU',
+        token: TOKENS.eu,
+        tokenEnv: 'TRAY_API_TOKEN_EU',
+      },
       retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
     });
     const zip = writeConnectorZip(path.join(dir, 'c404.zip'), { name: 'acme-crm', version: '1.0' });
     const notFound = await wrongBase.deployFromSource('acme-crm', '1.0', zip).catch((e) => e);
-    expect(notFound.message).toContain(`check that the base URL ${emu.urlFor('eu')}/v2 (from TRAY_API_URL_EU) is the API root, e.g. https://api.eu1.tray.io`);
+    expect(notFound.message).toContain(
+      `check that the base URL ${emu.urlFor('eu')}/v2 (from TRAY_API_URL_EU) is the API root, e.g. https://api.eu1.tray.io`,
+    );
 
     emu.failNext(5, 502);
-    const gaveUp = await client(TOKENS.eu, 2).getDeployment('acme-crm', '1.0', 'x').catch((e) => e);
+    const gaveUp = await client(TOKENS.eu, 2)
+      .getDeployment('acme-crm', '1.0', 'x')
+      .catch((e) => e);
     expect(gaveUp.message).toMatch(/Tray failed \(HTTP 502\).*gave up after 3 attempts/);
     emu.reset();
   });
@@ -104,7 +119,10 @@ describe('TrayClient', () => {
     const closed = await startEmulator();
     const url = closed.urlFor('eu');
     await closed.close();
-    const c = new TrayClient({ endpoint: { region: 'eu', baseUrl: url, baseUrlSource: 't', token: 'abcd-token', tokenEnv: 'TRAY_API_TOKEN_EU' }, retry: { retries: 0 } });
+    const c = new TrayClient({
+      endpoint: { region: 'eu', baseUrl: url, baseUrlSource: 't', token: 'abcd-token', tokenEnv: 'TRAY_API_TOKEN_EU' },
+      retry: { retries: 0 },
+    });
     const err = await c.getDeployment('a', '1.0', 'x').catch((e) => e);
     expect(err).toMatchObject({ retryable: true, reason: 'connection refused (ECONNREFUSED)' });
     expect(err.message).toContain(`eu: could not reach ${url}`);
@@ -116,12 +134,24 @@ describe('TrayClient', () => {
       deadlines.splice(0).forEach((d) => d.dispose());
       emu.reset();
     });
-    const euEndpoint = (baseUrl = emu.urlFor('eu')) => ({ region: 'eu' as const, baseUrl, baseUrlSource: 'TRAY_API_URL_EU', token: TOKENS.eu, tokenEnv: 'TRAY_API_TOKEN_EU' });
+    const euEndpoint = (baseUrl = emu.urlFor('eu')) => ({
+      region: 'eu' as const,
+      baseUrl,
+      baseUrlSource: 'TRAY_API_URL_EU',
+      token: TOKENS.eu,
+      tokenEnv: 'TRAY_API_TOKEN_EU',
+    });
     const bounded = (ms: number, over: Partial<ConstructorParameters<typeof TrayClient>[0]> = {}) => {
       const deadline = new Deadline(ms);
       deadlines.push(deadline);
       const events: string[] = [];
-      const c = new TrayClient({ endpoint: euEndpoint(), retry: { baseDelayMs: 5, maxDelayMs: 20 }, deadline, onRetry: (e) => events.push(e.reason), ...over });
+      const c = new TrayClient({
+        endpoint: euEndpoint(),
+        retry: { baseDelayMs: 5, maxDelayMs: 20 },
+        deadline,
+        onRetry: (e) => events.push(e.reason),
+        ...over,
+      });
       return { c, events, deadline };
     };
     const deployed = async () => {
@@ -184,16 +214,24 @@ describe('TrayClient', () => {
       const elsewhere = await startEmulator({ tokens: TOKENS });
       try {
         emu.redirectNext(1, `${elsewhere.urlFor('eu')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/latest`, { kind: 'status' });
-        emu.redirectNext(1, `${elsewhere.urlFor('eu')}/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails`, { kind: 'share', status: 307 });
+        emu.redirectNext(1, `${elsewhere.urlFor('eu')}/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails`, {
+          kind: 'share',
+          status: 307,
+        });
         const { c, events } = bounded(5000);
         const status = await c.getDeployment('acme-crm', '1.0', 'latest', { untilDeadline: true }).catch((e) => e);
         expect(status).toBeInstanceOf(TrayApiError);
         expect(status).toMatchObject({ status: 302, retryable: false });
-        expect(status.message).toContain(`answered HTTP 302 (a redirect to ${elsewhere.url}) while checking the deployment status of acme-crm 1.0`);
+        expect(status.message).toContain(
+          `answered HTTP 302 (a redirect to ${elsewhere.url}) while checking the deployment status of acme-crm 1.0`,
+        );
         expect(status.message).toContain('Redirects are never followed');
         const share = await c.shareWithEmails('acme-crm', '1.0', ['jane@acme.com']).catch((e) => e);
         expect(share.message).toContain(`answered HTTP 307 (a redirect to ${elsewhere.url}) while sharing acme-crm 1.0`);
-        emu.redirectNext(1, `${elsewhere.urlFor('eu')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/deploy-connector-from-source`, { kind: 'deploy', status: 308 });
+        emu.redirectNext(1, `${elsewhere.urlFor('eu')}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/deploy-connector-from-source`, {
+          kind: 'deploy',
+          status: 308,
+        });
         const zip = writeConnectorZip(path.join(dir, 'r.zip'), { name: 'acme-crm', version: '1.0' });
         const deploy = await c.deployFromSource('acme-crm', '1.0', zip).catch((e) => e);
         expect(deploy.message).toContain(`answered HTTP 308 (a redirect to ${elsewhere.url}) while deploying acme-crm 1.0`);
@@ -210,7 +248,11 @@ describe('TrayClient', () => {
 
     it('a TLS failure is not retried and names the host and the TLS error code', async () => {
       const events: string[] = [];
-      const c = new TrayClient({ endpoint: euEndpoint(emu.urlFor('eu').replace('http:', 'https:')), retry: { retries: 3, baseDelayMs: 5 }, onRetry: (e) => events.push(e.reason) });
+      const c = new TrayClient({
+        endpoint: euEndpoint(emu.urlFor('eu').replace('http:', 'https:')),
+        retry: { retries: 3, baseDelayMs: 5 },
+        onRetry: (e) => events.push(e.reason),
+      });
       const err = await c.getDeployment('acme-crm', '1.0', 'x').catch((e) => e);
       expect(err).toMatchObject({ retryable: false, reason: 'TLS EPROTO' });
       expect(err.message).toContain(`eu: TLS with 127.0.0.1:${emu.port} failed (EPROTO`);
@@ -221,7 +263,11 @@ describe('TrayClient', () => {
     it('names certificate errors (e.g. an expired certificate) and how to trust a proxy CA, without retrying', () => {
       const c = client();
       const cause = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
-      const err = c.toApiError('deploy', { name: 'acme-crm', version: '1.0' }, new AxiosError('certificate has expired', 'CERT_HAS_EXPIRED', undefined, undefined, undefined));
+      const err = c.toApiError(
+        'deploy',
+        { name: 'acme-crm', version: '1.0' },
+        new AxiosError('certificate has expired', 'CERT_HAS_EXPIRED', undefined, undefined, undefined),
+      );
       const viaCause = c.toApiError('status', { name: 'acme-crm', version: '1.0' }, Object.assign(new AxiosError('x'), { cause }));
       for (const e of [err, viaCause]) {
         expect(e).toMatchObject({ retryable: false, reason: 'TLS CERT_HAS_EXPIRED' });
@@ -235,13 +281,21 @@ describe('TrayClient', () => {
       const b64 = Buffer.from(token).toString('base64');
       emu.failNext(1, 400, {
         kind: 'status',
-        body: { message: `bad ${encodeURIComponent(token)} ${b64} ${Buffer.from(`Bearer ${token}`).toString('base64')} ?token=abc123 Bearer%20${encodeURIComponent(token)}` },
+        body: {
+          message: `bad ${encodeURIComponent(token)} ${b64} ${Buffer.from(`Bearer ${token}`).toString('base64')} ?token=abc123 Bearer%20${encodeURIComponent(token)}`,
+        },
       });
       // The fault answers before any token check, so any token can be echoed back.
       const c = new TrayClient({ endpoint: { ...euEndpoint(), token }, retry: { retries: 0 } });
       const err = await c.getDeployment('acme-crm', '1.0', 'x').catch((e) => e);
       expect(err.message).toMatch(/^eu: Tray rejected checking the deployment status of acme-crm 1.0 \(HTTP 400\): bad \*\*\* \*\*\* /);
-      for (const form of [token, encodeURIComponent(token), b64, Buffer.from(`Bearer ${token}`).toString('base64').slice(8, 24), 'abc123']) {
+      for (const form of [
+        token,
+        encodeURIComponent(token),
+        b64,
+        Buffer.from(`Bearer ${token}`).toString('base64').slice(8, 24),
+        'abc123',
+      ]) {
         expect(err.message).not.toContain(form);
       }
     });

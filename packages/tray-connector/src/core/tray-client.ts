@@ -58,7 +58,8 @@ export interface TrayClientOptions {
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 /** Codes of TLS and certificate failures: never retried, the same certificate fails again. */
-const TLS_CODE = /^(EPROTO|ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$|INVALID_PURPOSE$|ERR_TLS_CERT_ALTNAME_INVALID$)/;
+const TLS_CODE =
+  /^(EPROTO|ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$|INVALID_PURPOSE$|ERR_TLS_CERT_ALTNAME_INVALID$)/;
 
 /** The request went past the per-request idle limit (not the region's deadline). */
 class IdleTimeout extends Error {
@@ -153,14 +154,22 @@ export class TrayClient {
    */
   async getDeployment(name: string, version: string, id: string, options: { untilDeadline?: boolean } = {}): Promise<DeploymentAnswer> {
     const retries = options.untilDeadline && this.options.deadline ? Infinity : undefined;
-    const data = await this.call('status', { name, version, id }, (config) => this.http.get(this.statusPath(name, version, id), config), retries);
+    const data = await this.call(
+      'status',
+      { name, version, id },
+      (config) => this.http.get(this.statusPath(name, version, id), config),
+      retries,
+    );
     return this.deploymentAnswer('status', data);
   }
 
   /** POST share-with-emails; `body` is Tray's answer as it came (see judgeShare), `message` its message. */
   async shareWithEmails(name: string, version: string, emails: string[]): Promise<{ message: string; body: unknown }> {
     const data = await this.call('share', { name, version }, (config) => this.http.post(this.sharePath(name, version), { emails }, config));
-    const message = data && typeof data === 'object' && typeof (data as any).message === 'string' ? (data as any).message : describeBody(data, [this.endpoint.token]) || 'shared';
+    const message =
+      data && typeof data === 'object' && typeof (data as any).message === 'string'
+        ? (data as any).message
+        : describeBody(data, [this.endpoint.token]) || 'shared';
     return { message, body: data };
   }
 
@@ -217,7 +226,9 @@ export class TrayClient {
           deadline,
           operation,
           classify: (e) =>
-            e instanceof TrayApiError ? { retry: e.retryable, reason: e.reason, retryAfterMs: e.retryAfterMs } : { retry: false, reason: 'error' },
+            e instanceof TrayApiError
+              ? { retry: e.retryable, reason: e.reason, retryAfterMs: e.retryAfterMs }
+              : { retry: false, reason: 'error' },
           onRetry: (event) => this.options.onRetry?.({ ...event, operation }),
         },
       );
@@ -259,7 +270,14 @@ export class TrayClient {
     if (!response && code && TLS_CODE.test(code)) return this.tlsError(operation, doing, subject, code, error);
     if (!response) {
       const reason = connectionReason(error);
-      return new TrayApiError(`${region}: could not reach ${this.endpoint.baseUrl} while ${doing} ${subject}: ${reason}`, region, operation, undefined, true, reason);
+      return new TrayApiError(
+        `${region}: could not reach ${this.endpoint.baseUrl} while ${doing} ${subject}: ${reason}`,
+        region,
+        operation,
+        undefined,
+        true,
+        reason,
+      );
     }
     const status = response.status;
     const body = describeBody(response.data, secrets);
@@ -293,7 +311,14 @@ export class TrayClient {
       );
     }
     if (status === 400) {
-      return new TrayApiError(`${region}: Tray rejected ${doing} ${subject} (HTTP 400): ${apiMessage || '(no message)'}`, region, operation, status, false, 'HTTP 400');
+      return new TrayApiError(
+        `${region}: Tray rejected ${doing} ${subject} (HTTP 400): ${apiMessage || '(no message)'}`,
+        region,
+        operation,
+        status,
+        false,
+        'HTTP 400',
+      );
     }
     if (status === 404) {
       const hint =
@@ -314,12 +339,34 @@ export class TrayClient {
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
       const reason = `HTTP 429 rate limited${retryAfterMs !== undefined ? `, Retry-After ${Math.round(retryAfterMs / 100) / 10}s` : ''}`;
-      return new TrayApiError(`${region}: Tray's rate limit was hit while ${doing} ${subject} (${reason}).${withBody}`, region, operation, status, true, reason, retryAfterMs);
+      return new TrayApiError(
+        `${region}: Tray's rate limit was hit while ${doing} ${subject} (${reason}).${withBody}`,
+        region,
+        operation,
+        status,
+        true,
+        reason,
+        retryAfterMs,
+      );
     }
     if (status >= 500) {
-      return new TrayApiError(`${region}: Tray failed (HTTP ${status}) while ${doing} ${subject}.${withBody}`, region, operation, status, true, `HTTP ${status}`);
+      return new TrayApiError(
+        `${region}: Tray failed (HTTP ${status}) while ${doing} ${subject}.${withBody}`,
+        region,
+        operation,
+        status,
+        true,
+        `HTTP ${status}`,
+      );
     }
-    return new TrayApiError(`${region}: unexpected HTTP ${status} while ${doing} ${subject}.${withBody}`, region, operation, status, false, `HTTP ${status}`);
+    return new TrayApiError(
+      `${region}: unexpected HTTP ${status} while ${doing} ${subject}.${withBody}`,
+      region,
+      operation,
+      status,
+      false,
+      `HTTP ${status}`,
+    );
   }
 
   private tlsError(operation: TrayOperation, doing: string, subject: string, code: string, error: AxiosError): TrayApiError {

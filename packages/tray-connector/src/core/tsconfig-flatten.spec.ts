@@ -63,7 +63,7 @@ describe('flattenTsconfig', () => {
     });
   });
 
-  it('drops paths of the connector\'s own config that point outside it, keeps those inside', () => {
+  it("drops paths of the connector's own config that point outside it, keeps those inside", () => {
     writeFiles(ws, {
       'base.json': JSON.stringify({ compilerOptions: { strict: true } }),
       'connectors/acme/tsconfig.json': JSON.stringify({
@@ -77,7 +77,11 @@ describe('flattenTsconfig', () => {
   it('drops workspace paths from a tsconfig.json without extends too', () => {
     writeFiles(connector(), {
       'tsconfig.json': JSON.stringify({
-        compilerOptions: { strict: true, baseUrl: '../..', paths: { '@acme/shared': ['libs/shared/src/index.ts'], '~/*': ['connectors/acme/src/*'] } },
+        compilerOptions: {
+          strict: true,
+          baseUrl: '../..',
+          paths: { '@acme/shared': ['libs/shared/src/index.ts'], '~/*': ['connectors/acme/src/*'] },
+        },
       }),
     });
     expect(flat()).toEqual({ compilerOptions: { strict: true, paths: { '~/*': ['./src/*'] } } });
@@ -87,7 +91,9 @@ describe('flattenTsconfig', () => {
 
   it('names the file for a missing or circular extends', () => {
     writeFiles(ws, { 'connectors/acme/tsconfig.json': JSON.stringify({ extends: '../../nope.json' }) });
-    expect(() => flattenTsconfig(connector())).toThrow(`${path.join(connector(), 'tsconfig.json')}: "extends": "../../nope.json" not found`);
+    expect(() => flattenTsconfig(connector())).toThrow(
+      `${path.join(connector(), 'tsconfig.json')}: "extends": "../../nope.json" not found`,
+    );
     writeFiles(ws, {
       'connectors/acme/tsconfig.json': JSON.stringify({ extends: '../../loop.json' }),
       'loop.json': JSON.stringify({ extends: './connectors/acme/tsconfig.json' }),

@@ -15,7 +15,8 @@ const INHERITED_KEYS = ['compilerOptions', 'files', 'include', 'exclude', 'watch
 function readJsonc(file: string): Json {
   const { config, error } = ts.readConfigFile(file, ts.sys.readFile);
   if (error) throw new TrayConnectorError(`${file}: ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`);
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new TrayConnectorError(`${file}: must be a JSON object`);
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new TrayConnectorError(`${file}: must be a JSON object`);
   return config as Json;
 }
 
@@ -85,7 +86,9 @@ function resolveConfig(file: string, toDir: string, rootDir: string, seen: strin
   if (fromDir !== toDir) {
     for (const key of ['files', 'include', 'exclude']) {
       if (Array.isArray(own[key])) {
-        const kept = (own[key] as unknown[]).map((v) => (typeof v === 'string' ? rebase(v, fromDir, toDir, rootDir) : v)).filter((v) => v !== undefined);
+        const kept = (own[key] as unknown[])
+          .map((v) => (typeof v === 'string' ? rebase(v, fromDir, toDir, rootDir) : v))
+          .filter((v) => v !== undefined);
         // Nothing of it applies inside the connector: leave TypeScript's default instead of an empty list.
         if (kept.length || (own[key] as unknown[]).length === 0) own[key] = kept;
         else delete own[key];
@@ -131,7 +134,7 @@ function dropEscapingPaths(config: Json, connectorDir: string): void {
   for (const [alias, targets] of Object.entries(paths)) {
     const inside = (Array.isArray(targets) ? targets : [])
       .filter((t): t is string => typeof t === 'string' && isInside(connectorDir, path.resolve(base, t)))
-      .map((t) => (baseEscapes ? rebase(t, base, connectorDir, connectorDir) as string : t));
+      .map((t) => (baseEscapes ? (rebase(t, base, connectorDir, connectorDir) as string) : t));
     if (inside.length) kept[alias] = inside;
   }
   if (Object.keys(kept).length) options.paths = kept;

@@ -32,7 +32,8 @@ function createWorkspace(ws: string): void {
     'libs/shared/project.json': '{"name":"shared"}',
     'libs/shared/package.json': JSON.stringify({ name: '@acme/shared', dependencies: { 'date-fns': '3.6.0', '@trayio/cdk-dsl': '9.9.9' } }),
     'libs/shared/src/index.ts': "export * from './lib/types';\nexport { formatName } from './lib/format';\n",
-    'libs/shared/src/lib/types.ts': 'export type Contact = {\n  id: string;\n  name: string;\n  /** @advanced true */\n  email?: string;\n};\n',
+    'libs/shared/src/lib/types.ts':
+      'export type Contact = {\n  id: string;\n  name: string;\n  /** @advanced true */\n  email?: string;\n};\n',
     'libs/shared/src/lib/format.ts': "import { upper } from '@acme/util';\n\nexport const formatName = (n: string): string => upper(n);\n",
     'libs/shared/src/lib/format.spec.ts': "import { formatName } from './format';\nformatName('x');\n",
     'libs/util/project.json': '{"name":"util"}',
@@ -89,7 +90,9 @@ describe('workspace libraries', () => {
     expect(plan.vendored.get('src/__workspace__/libs/shared/src/lib/format.ts')?.toString()).toBe(
       "import { upper } from '../../../util/src/index';\n\nexport const formatName = (n: string): string => upper(n);\n",
     );
-    expect(plan.rewritten.get('src/get_thing/input.ts')?.toString()).toContain("import type { Contact } from '../__workspace__/libs/shared/src/index';");
+    expect(plan.rewritten.get('src/get_thing/input.ts')?.toString()).toContain(
+      "import type { Contact } from '../__workspace__/libs/shared/src/index';",
+    );
     expect(plan.rewritten.get('src/get_thing/handler.ts')?.toString()).toBe(
       "import { formatName } from '../__workspace__/libs/shared/src/index';\nimport { double } from \"../__workspace__/libs/wild/src/math\";\nimport { client } from '../__workspace__/libs/http/src/index';\n\nexport const run = () => [formatName('a'), double(2), client()];\n",
     );
@@ -100,15 +103,22 @@ describe('workspace libraries', () => {
   it('plans nothing without path aliases', () => {
     fs.rmSync(path.join(ws, 'tsconfig.base.json'));
     expect(readWorkspaceAliases(ws)).toBeUndefined();
-    const plan = planWorkspaceLibraries({ connectorDir: connectorDir(), workspaceRoot: ws, files: ['src/get_thing/handler.ts'], aliases: undefined });
+    const plan = planWorkspaceLibraries({
+      connectorDir: connectorDir(),
+      workspaceRoot: ws,
+      files: ['src/get_thing/handler.ts'],
+      aliases: undefined,
+    });
     expect(plan.vendored.size + plan.rewritten.size + plan.libraries.length).toBe(0);
   });
 
-  it('merges dependencies into package.json, the connector\'s own versions winning', () => {
+  it("merges dependencies into package.json, the connector's own versions winning", () => {
     const own = Buffer.from('{\n  "name": "acme",\n  "dependencies": { "@trayio/cdk-dsl": "4.65.0" }\n}\n');
     expect(mergeDependencies(own, {}, 'package.json')).toBe(own);
     expect(mergeDependencies(own, { '@trayio/cdk-dsl': '1.0.0' }, 'package.json')).toBe(own);
-    expect(JSON.parse(mergeDependencies(own, { zod: '3.0.0', '@trayio/cdk-dsl': '1.0.0', axios: '1.0.0' }, 'package.json').toString())).toEqual({
+    expect(
+      JSON.parse(mergeDependencies(own, { zod: '3.0.0', '@trayio/cdk-dsl': '1.0.0', axios: '1.0.0' }, 'package.json').toString()),
+    ).toEqual({
       name: 'acme',
       dependencies: { '@trayio/cdk-dsl': '4.65.0', axios: '1.0.0', zod: '3.0.0' },
     });
@@ -162,7 +172,9 @@ describe('workspace libraries', () => {
     try {
       zip.extractAllTo(out, true);
       const root = path.join(out, 'acme');
-      const files = ['src/get_thing/input.ts', 'src/get_thing/output.ts', 'src/__workspace__/libs/shared/src/lib/format.ts'].map((f) => path.join(root, f));
+      const files = ['src/get_thing/input.ts', 'src/get_thing/output.ts', 'src/__workspace__/libs/shared/src/lib/format.ts'].map((f) =>
+        path.join(root, f),
+      );
       const { options } = ts.convertCompilerOptionsFromJson({ ...tsconfig.compilerOptions, noEmit: true, types: [] }, root);
       const program = ts.createProgram(files, options);
       const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));

@@ -196,7 +196,10 @@ export function planWorkspaceLibraries(input: {
   // version the workspace root declares (Nx workspaces often keep a single root package.json).
   const rootPkgFile = path.join(workspaceRoot, 'package.json');
   if (externals.size && fs.existsSync(rootPkgFile)) {
-    const rootPkg = JSON.parse(fs.readFileSync(rootPkgFile, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    const rootPkg = JSON.parse(fs.readFileSync(rootPkgFile, 'utf8')) as {
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
     for (const name of [...externals].sort()) {
       const range = rootPkg.dependencies?.[name] ?? rootPkg.devDependencies?.[name];
       if (range && !(name in plan.dependencies)) plan.dependencies[name] = range;
@@ -230,6 +233,10 @@ export function mergeDependencies(packageJson: Buffer, dependencies: Record<stri
   if (added.length === 0) return packageJson;
   const merged: Record<string, string> = { ...own };
   for (const name of added) merged[name] = dependencies[name];
-  pkg.dependencies = Object.fromEntries(Object.keys(merged).sort().map((n) => [n, merged[n]]));
+  pkg.dependencies = Object.fromEntries(
+    Object.keys(merged)
+      .sort()
+      .map((n) => [n, merged[n]]),
+  );
   return Buffer.from(`${JSON.stringify(pkg, null, 2)}\n`);
 }

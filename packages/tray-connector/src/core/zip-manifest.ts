@@ -17,7 +17,9 @@ export interface ZipManifest {
  */
 export function readZipManifest(zipPath: string): ZipManifest {
   if (!fs.existsSync(zipPath)) {
-    throw new TrayConnectorError(`The connector zip ${zipPath} does not exist: build it first (nx run <project>:build), or set the "zipPath" option`);
+    throw new TrayConnectorError(
+      `The connector zip ${zipPath} does not exist: build it first (nx run <project>:build), or set the "zipPath" option`,
+    );
   }
   if (!fs.statSync(zipPath).isFile()) throw new TrayConnectorError(`The connector zip ${zipPath} is not a file`);
   let names: string[];
@@ -30,7 +32,9 @@ export function readZipManifest(zipPath: string): ZipManifest {
   }
   const tops = [...new Set(names.map((n) => n.split('/')[0]))];
   if (tops.length !== 1 || !names.some((n) => n.includes('/'))) {
-    throw new TrayConnectorError(`${zipPath} must hold a single top folder named after the connector; found ${tops.slice(0, 5).join(', ') || 'nothing'}: rebuild it`);
+    throw new TrayConnectorError(
+      `${zipPath} must hold a single top folder named after the connector; found ${tops.slice(0, 5).join(', ') || 'nothing'}: rebuild it`,
+    );
   }
   const entry = zip.getEntry(`${tops[0]}/connector.json`);
   if (!entry) throw new TrayConnectorError(`${zipPath} has no ${tops[0]}/connector.json: rebuild it`);

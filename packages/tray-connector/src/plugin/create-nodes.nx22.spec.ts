@@ -7,7 +7,8 @@ import * as path from 'path';
 // (The plugin once imported hashObject from it, and every nx command on Nx 22 failed.)
 jest.mock('@nx/devkit/internal', () => {
   const actual = jest.requireActual('@nx/devkit/internal');
-  const { signalToCode, createProjectRootMappingsFromProjectConfigurations, PluginCache, safeExecFileSync, safeSpawn, safeWriteFileCache } = actual;
+  const { signalToCode, createProjectRootMappingsFromProjectConfigurations, PluginCache, safeExecFileSync, safeSpawn, safeWriteFileCache } =
+    actual;
   return { signalToCode, createProjectRootMappingsFromProjectConfigurations, PluginCache, safeExecFileSync, safeSpawn, safeWriteFileCache };
 });
 
@@ -38,7 +39,14 @@ describe('createNodes on Nx 22 (@nx/devkit/internal without calculateHashesForCr
       for (const [, result] of results) Object.assign(projects, result.projects);
       expect(projects['connectors/acme'].name).toBe('acme');
       expect(Object.keys(projects['connectors/acme'].targets ?? {})).toEqual(
-        Object.keys(connectorTargets(options ? ['eu'] : ['us'], { build: 'build', test: 'test', deploy: options ? 'ship' : 'deploy', share: 'share' })),
+        Object.keys(
+          connectorTargets(options ? ['eu'] : ['us'], {
+            build: 'build',
+            test: 'test',
+            deploy: options ? 'ship' : 'deploy',
+            share: 'share',
+          }),
+        ),
       );
     }
     expect(fs.existsSync(path.join(root, '.nx'))).toBe(false);

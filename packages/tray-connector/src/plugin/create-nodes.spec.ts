@@ -104,13 +104,16 @@ describe('createNodes (inferred connector projects)', () => {
   });
 
   it("leaves another plugin's target and a target that runs something alone", async () => {
-    write('c/one/project.json', JSON.stringify({
-      targets: {
-        deploy: { options: { regions: ['eu'] }, executor: 'other:deploy' },
-        release: { options: { regions: ['mars'] } },
-        publish: { dependsOn: ['build'], options: { regions: ['eu'] } },
-      },
-    }));
+    write(
+      'c/one/project.json',
+      JSON.stringify({
+        targets: {
+          deploy: { options: { regions: ['eu'] }, executor: 'other:deploy' },
+          release: { options: { regions: ['mars'] } },
+          publish: { dependsOn: ['build'], options: { regions: ['eu'] } },
+        },
+      }),
+    );
     const { projects } = await run([connector('c/one')], { deployTargetName: 'tray-deploy' });
     expect(projects['c/one'].targets?.['tray-deploy'].options).toEqual({ regions: ['us'] });
   });

@@ -83,7 +83,9 @@ export async function createConnectorNodes(
   const files = configFiles.filter((file) => !isExcluded(file));
   const roots = files.map((file) => dirname(file));
   const hashes =
-    cache && support ? await support.calculateHashesForCreateNodes(roots, { ...normalized, pluginVersion: pluginVersion() }, context) : undefined;
+    cache && support
+      ? await support.calculateHashesForCreateNodes(roots, { ...normalized, pluginVersion: pluginVersion() }, context)
+      : undefined;
   return createNodesFromFiles<NormalizedOptions>(
     (file, _opts, ctx, idx) => {
       const root = dirname(file);
@@ -105,7 +107,8 @@ export async function createConnectorNodes(
 function inferProject(root: string, options: NormalizedOptions, workspaceRoot: string): InferredProject {
   const connectorFile = join(root, 'connector.json');
   const connector = readJson(workspaceRoot, connectorFile);
-  const name = typeof connector.name === 'string' && connector.name.trim() ? connector.name.trim() : basename(root === '.' ? workspaceRoot : root);
+  const name =
+    typeof connector.name === 'string' && connector.name.trim() ? connector.name.trim() : basename(root === '.' ? workspaceRoot : root);
   const title = typeof connector.title === 'string' ? connector.title : undefined;
   const regions = regionsLeftUnderAnOldName(root, options, workspaceRoot) ?? options.defaultRegions;
   return {
@@ -184,8 +187,14 @@ export function normalizePluginOptions(options: TrayConnectorPluginOptions | und
   }
   let defaultRegions = ['us'];
   if (o.defaultRegions !== undefined) {
-    if (!Array.isArray(o.defaultRegions) || o.defaultRegions.length === 0 || o.defaultRegions.some((r) => typeof r !== 'string' || !r.trim())) {
-      throw new Error(`tray-connector plugin option "defaultRegions" in nx.json must be a non-empty list of regions (us, eu, apac); got ${JSON.stringify(o.defaultRegions)}`);
+    if (
+      !Array.isArray(o.defaultRegions) ||
+      o.defaultRegions.length === 0 ||
+      o.defaultRegions.some((r) => typeof r !== 'string' || !r.trim())
+    ) {
+      throw new Error(
+        `tray-connector plugin option "defaultRegions" in nx.json must be a non-empty list of regions (us, eu, apac); got ${JSON.stringify(o.defaultRegions)}`,
+      );
     }
     try {
       defaultRegions = parseRegions(o.defaultRegions, 'defaultRegions');
@@ -199,7 +208,9 @@ export function normalizePluginOptions(options: TrayConnectorPluginOptions | und
 function targetName(value: unknown, fallback: string, option: string): string {
   if (value === undefined || value === null || value === '') return fallback;
   if (typeof value !== 'string' || !/^[A-Za-z0-9][\w:-]*$/.test(value)) {
-    throw new Error(`tray-connector plugin option "${option}" in nx.json must be a target name such as "${fallback}"; got ${JSON.stringify(value)}`);
+    throw new Error(
+      `tray-connector plugin option "${option}" in nx.json must be a target name such as "${fallback}"; got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

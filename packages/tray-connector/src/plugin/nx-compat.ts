@@ -19,7 +19,11 @@ type DevkitInternal = Partial<Pick<typeof devkitInternal, keyof PluginCacheSuppo
 /** The cache helpers of the installed Nx, or undefined when it lacks one of them (Nx 22). */
 export function pluginCacheSupport(internal: DevkitInternal = devkitInternal): PluginCacheSupport | undefined {
   const { PluginCache, calculateHashesForCreateNodes, workspaceDataDirectory } = internal;
-  if (typeof PluginCache !== 'function' || typeof calculateHashesForCreateNodes !== 'function' || typeof workspaceDataDirectory !== 'string') {
+  if (
+    typeof PluginCache !== 'function' ||
+    typeof calculateHashesForCreateNodes !== 'function' ||
+    typeof workspaceDataDirectory !== 'string'
+  ) {
     return undefined;
   }
   return { PluginCache, calculateHashesForCreateNodes, workspaceDataDirectory };

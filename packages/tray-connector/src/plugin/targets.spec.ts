@@ -1,4 +1,14 @@
-import { BUILD_INPUTS, buildTarget, connectorTargets, DEFAULT_TARGET_NAMES, DEPLOY_ENV_INPUTS, deployTarget, shareTarget, statusTarget, testTarget } from './targets';
+import {
+  BUILD_INPUTS,
+  buildTarget,
+  connectorTargets,
+  DEFAULT_TARGET_NAMES,
+  DEPLOY_ENV_INPUTS,
+  deployTarget,
+  shareTarget,
+  statusTarget,
+  testTarget,
+} from './targets';
 
 describe('connector targets', () => {
   it('build is cached, writes .tray/connector.zip, and takes as inputs what goes into the zip and nothing that must not', () => {
@@ -27,7 +37,16 @@ describe('connector targets', () => {
     expect(deploy.options).toEqual({ regions: ['us', 'eu'] });
     expect(deploy.inputs).toEqual([{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))]);
     expect([...DEPLOY_ENV_INPUTS].sort()).toEqual(
-      ['TRAY_API_TOKEN', 'TRAY_API_TOKEN_US', 'TRAY_API_TOKEN_EU', 'TRAY_API_TOKEN_APAC', 'TRAY_API_URL', 'TRAY_API_URL_US', 'TRAY_API_URL_EU', 'TRAY_API_URL_APAC'].sort(),
+      [
+        'TRAY_API_TOKEN',
+        'TRAY_API_TOKEN_US',
+        'TRAY_API_TOKEN_EU',
+        'TRAY_API_TOKEN_APAC',
+        'TRAY_API_URL',
+        'TRAY_API_URL_US',
+        'TRAY_API_URL_EU',
+        'TRAY_API_URL_APAC',
+      ].sort(),
     );
     expect(deploy.metadata?.description).toMatch(/never replayed from the cache/);
     expect(deploy.metadata?.description).toMatch(/deploy-result\.json/);

@@ -8,31 +8,59 @@ function doc(extra: Record<string, unknown> = {}): OpenApiDocument {
     info: { title: 'Acme CRM', version: '1', description: 'First paragraph\nof text.\n\nSecond paragraph.' },
     paths: {
       '/contacts': { get: { operationId: 'listContacts', responses: ok }, head: { operationId: 'headContacts', responses: ok } },
-      '/contacts/{id}': { get: { operationId: 'getContact', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: ok } },
+      '/contacts/{id}': {
+        get: {
+          operationId: 'getContact',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: ok,
+        },
+      },
     },
     ...extra,
   } as OpenApiDocument;
 }
-const schemes = (securitySchemes: Record<string, unknown>, security?: unknown[]) => doc({ components: { securitySchemes }, ...(security ? { security } : {}) });
+const schemes = (securitySchemes: Record<string, unknown>, security?: unknown[]) =>
+  doc({ components: { securitySchemes }, ...(security ? { security } : {}) });
 
 describe('chooseAuth', () => {
   it('maps securitySchemes to the auth kinds of `new`', () => {
     expect(chooseAuth(doc())).toEqual({ kind: 'none', via: 'none', notes: [] });
     expect(chooseAuth(schemes({ b: { type: 'http', scheme: 'bearer' } }))).toMatchObject({ kind: 'token', via: 'bearer', scheme: 'b' });
-    expect(chooseAuth(schemes({ k: { type: 'apiKey', in: 'header', name: 'X-API-Key' } }))).toMatchObject({ kind: 'token', via: 'header', parameter: 'X-API-Key' });
-    expect(chooseAuth(schemes({ k: { type: 'apiKey', in: 'query', name: 'api_key' } }))).toMatchObject({ kind: 'token', via: 'query', parameter: 'api_key' });
-    expect(chooseAuth(schemes({ k: { type: 'apiKey', in: 'cookie', name: 'sid' } }))).toMatchObject({ kind: 'token', via: 'cookie', parameter: 'sid' });
+    expect(chooseAuth(schemes({ k: { type: 'apiKey', in: 'header', name: 'X-API-Key' } }))).toMatchObject({
+      kind: 'token',
+      via: 'header',
+      parameter: 'X-API-Key',
+    });
+    expect(chooseAuth(schemes({ k: { type: 'apiKey', in: 'query', name: 'api_key' } }))).toMatchObject({
+      kind: 'token',
+      via: 'query',
+      parameter: 'api_key',
+    });
+    expect(chooseAuth(schemes({ k: { type: 'apiKey', in: 'cookie', name: 'sid' } }))).toMatchObject({
+      kind: 'token',
+      via: 'cookie',
+      parameter: 'sid',
+    });
     expect(chooseAuth(schemes({ u: { type: 'http', scheme: 'basic' } }))).toMatchObject({ kind: 'token', via: 'basic' });
     expect(chooseAuth(schemes({ o: { type: 'oauth2', flows: {} } }))).toMatchObject({ kind: 'oauth2', via: 'bearer' });
-    expect(chooseAuth(schemes({ o: { type: 'openIdConnect', openIdConnectUrl: 'https://x' } }))).toMatchObject({ kind: 'oauth2', via: 'bearer' });
+    expect(chooseAuth(schemes({ o: { type: 'openIdConnect', openIdConnectUrl: 'https://x' } }))).toMatchObject({
+      kind: 'oauth2',
+      via: 'bearer',
+    });
   });
   it('prefers the global security requirement and notes the schemes it leaves out', () => {
-    const auth = chooseAuth(schemes({ key: { type: 'apiKey', in: 'query', name: 'k' }, oauth: { type: 'oauth2', flows: {} } }, [{ oauth: [] }]));
+    const auth = chooseAuth(
+      schemes({ key: { type: 'apiKey', in: 'query', name: 'k' }, oauth: { type: 'oauth2', flows: {} } }, [{ oauth: [] }]),
+    );
     expect(auth).toMatchObject({ kind: 'oauth2', scheme: 'oauth' });
     expect(auth.notes).toEqual(['security schemes not used (a Tray connector has one auth): key']);
   });
   it('says why a scheme cannot be used', () => {
-    expect(chooseAuth(schemes({ m: { type: 'mutualTLS' } }))).toEqual({ kind: 'none', via: 'none', notes: ["security scheme m (mutualTLS) cannot be expressed by a Tray connector's auth"] });
+    expect(chooseAuth(schemes({ m: { type: 'mutualTLS' } }))).toEqual({
+      kind: 'none',
+      via: 'none',
+      notes: ["security scheme m (mutualTLS) cannot be expressed by a Tray connector's auth"],
+    });
   });
 });
 
@@ -51,22 +79,34 @@ describe('chooseServer', () => {
     expect(chooseServer(servers, 'https://other.acme.com', 'acme').url).toBe('https://other.acme.com');
   });
   it('keeps a relative URL under a placeholder host, with a note; no servers: a placeholder', () => {
-    expect(chooseServer(servers, '2', 'acme')).toEqual({ url: 'https://api.acme.example.com/relative', notes: [expect.stringContaining('the server URL /relative is relative')] });
-    expect(chooseServer(doc(), undefined, 'acme')).toEqual({ url: 'https://api.acme.example.com', notes: [expect.stringContaining('the document lists no servers')] });
+    expect(chooseServer(servers, '2', 'acme')).toEqual({
+      url: 'https://api.acme.example.com/relative',
+      notes: [expect.stringContaining('the server URL /relative is relative')],
+    });
+    expect(chooseServer(doc(), undefined, 'acme')).toEqual({
+      url: 'https://api.acme.example.com',
+      notes: [expect.stringContaining('the document lists no servers')],
+    });
   });
   it('refuses a --server that matches nothing, listing the entries', () => {
-    expect(() => chooseServer(servers, '7', 'acme')).toThrow(/--server "7" matches no entry of the document's servers \(0: https:\/\/\{region\}\.acme\.com\/v1 \(Production\); 1: /);
+    expect(() => chooseServer(servers, '7', 'acme')).toThrow(
+      /--server "7" matches no entry of the document's servers \(0: https:\/\/\{region\}\.acme\.com\/v1 \(Production\); 1: /,
+    );
   });
 });
 
 describe('renderGlobalConfig', () => {
   it('sends the credential the way the scheme says', () => {
     const base = { kind: 'token' as const, scheme: 's', notes: [] };
-    expect(renderGlobalConfig('A', 'https://x', 'X_BASE_URL', { ...base, via: 'bearer' })).toContain(".withBearerToken((ctx) => ctx.auth?.user.access_token ?? '')");
+    expect(renderGlobalConfig('A', 'https://x', 'X_BASE_URL', { ...base, via: 'bearer' })).toContain(
+      ".withBearerToken((ctx) => ctx.auth?.user.access_token ?? '')",
+    );
     expect(renderGlobalConfig('A', 'https://x', 'X_BASE_URL', { ...base, via: 'header', parameter: 'X-Key' })).toContain(
       ".addHeader((ctx) => ({ name: 'X-Key', value: ctx.auth?.user.access_token ?? '' }))",
     );
-    expect(renderGlobalConfig('A', 'https://x', 'X_BASE_URL', { ...base, via: 'basic' })).toContain("name: 'Authorization',\n\t\tvalue: `Basic ${Buffer.from(");
+    expect(renderGlobalConfig('A', 'https://x', 'X_BASE_URL', { ...base, via: 'basic' })).toContain(
+      "name: 'Authorization',\n\t\tvalue: `Basic ${Buffer.from(",
+    );
     const none = renderGlobalConfig('A', 'https://x', 'X_BASE_URL', { kind: 'none', via: 'none', notes: [] });
     expect(none).toContain("export const API_BASE_URL = 'https://x';");
     expect(none).toContain("export const BASE_URL_ENV = 'X_BASE_URL';");
@@ -79,7 +119,13 @@ describe('planImport', () => {
   it('plans every operation, lists what cannot be imported, takes title and first paragraph of the description', () => {
     const plan = planImport(doc(), options);
     expect(plan.operations.map((o) => o.name)).toEqual(['list_contacts', 'get_contact']);
-    expect(Object.keys(plan.operations[0].files).sort()).toEqual(['handler.test.ts', 'handler.ts', 'input.ts', 'operation.json', 'output.ts']);
+    expect(Object.keys(plan.operations[0].files).sort()).toEqual([
+      'handler.test.ts',
+      'handler.ts',
+      'input.ts',
+      'operation.json',
+      'output.ts',
+    ]);
     expect(plan.skipped).toEqual([expect.objectContaining({ method: 'HEAD', path: '/contacts' })]);
     expect([plan.title, plan.description]).toEqual(['Acme CRM', 'First paragraph of text.']);
     expect(Object.keys(plan.connectorFiles)).toEqual(['src/GlobalConfig.ts']);

@@ -36,12 +36,15 @@ export function chooseAuth(doc: OpenApiDocument): ImportedAuth {
     const s = schemes[name] ?? {};
     const others = names.filter((n) => n !== name);
     const rest = others.length ? [`security schemes not used (a Tray connector has one auth): ${others.join(', ')}`] : [];
-    if (s.type === 'http' && /^bearer$/i.test(s.scheme ?? '')) return { kind: 'token', via: 'bearer', scheme: name, notes: [...notes, ...rest] };
-    if (s.type === 'http' && /^basic$/i.test(s.scheme ?? '')) return { kind: 'token', via: 'basic', scheme: name, notes: [...notes, ...rest] };
+    if (s.type === 'http' && /^bearer$/i.test(s.scheme ?? ''))
+      return { kind: 'token', via: 'bearer', scheme: name, notes: [...notes, ...rest] };
+    if (s.type === 'http' && /^basic$/i.test(s.scheme ?? ''))
+      return { kind: 'token', via: 'basic', scheme: name, notes: [...notes, ...rest] };
     if (s.type === 'apiKey' && ['header', 'query', 'cookie'].includes(s.in) && typeof s.name === 'string') {
       return { kind: 'token', via: s.in, scheme: name, parameter: s.name, notes: [...notes, ...rest] };
     }
-    if (s.type === 'oauth2' || s.type === 'openIdConnect') return { kind: 'oauth2', via: 'bearer', scheme: name, notes: [...notes, ...rest] };
+    if (s.type === 'oauth2' || s.type === 'openIdConnect')
+      return { kind: 'oauth2', via: 'bearer', scheme: name, notes: [...notes, ...rest] };
     notes.push(`security scheme ${name} (${s.type}${s.scheme ? ` ${s.scheme}` : ''}) cannot be expressed by a Tray connector's auth`);
   }
   return { kind: 'none', via: 'none', notes };
@@ -52,7 +55,9 @@ export function chooseAuth(doc: OpenApiDocument): ImportedAuth {
  * server variables take their defaults. A relative URL keeps its path under a placeholder host.
  */
 export function chooseServer(doc: OpenApiDocument, server: string | undefined, connectorName: string): { url: string; notes: string[] } {
-  const servers: Array<{ url?: string; description?: string; variables?: Record<string, { default?: string }> }> = Array.isArray(doc.servers)
+  const servers: Array<{ url?: string; description?: string; variables?: Record<string, { default?: string }> }> = Array.isArray(
+    doc.servers,
+  )
     ? doc.servers.filter((s: any) => s && typeof s.url === 'string')
     : [];
   const placeholder = `https://api.${connectorName}.example.com`;
@@ -64,7 +69,9 @@ export function chooseServer(doc: OpenApiDocument, server: string | undefined, c
     if (!chosen) {
       if (/^https?:\/\//.test(wanted)) return { url: wanted.replace(/\/+$/, ''), notes };
       const list = servers.map((s, i) => `${i}: ${s.url}${s.description ? ` (${s.description})` : ''}`).join('; ') || 'none';
-      throw new TrayConnectorError(`--server ${JSON.stringify(wanted)} matches no entry of the document's servers (${list}): give an index, a listed URL or an https:// URL`);
+      throw new TrayConnectorError(
+        `--server ${JSON.stringify(wanted)} matches no entry of the document's servers (${list}): give an index, a listed URL or an https:// URL`,
+      );
     }
   }
   if (!chosen) {
@@ -74,10 +81,13 @@ export function chooseServer(doc: OpenApiDocument, server: string | undefined, c
   let url = chosen.url!.replace(/\{([^}]+)\}/g, (whole, name: string) => chosen!.variables?.[name]?.default ?? whole);
   if (!/^https?:\/\//i.test(url)) {
     const relative = url.startsWith('/') ? url : `/${url}`;
-    notes.push(`the server URL ${chosen.url} is relative: API_BASE_URL in src/GlobalConfig.ts is ${placeholder}${relative}; set the real host there`);
+    notes.push(
+      `the server URL ${chosen.url} is relative: API_BASE_URL in src/GlobalConfig.ts is ${placeholder}${relative}; set the real host there`,
+    );
     url = `${placeholder}${relative}`;
   }
-  if (servers.length > 1 && (server === undefined || server === '')) notes.push(`base URL from servers[0] (${url}); --server picks another of the ${servers.length} entries`);
+  if (servers.length > 1 && (server === undefined || server === ''))
+    notes.push(`base URL from servers[0] (${url}); --server picks another of the ${servers.length} entries`);
   return { url: url.replace(/\/+$/, ''), notes };
 }
 
@@ -138,13 +148,23 @@ export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): Im
   if (options.newConnector) {
     connectorFiles['src/GlobalConfig.ts'] = renderGlobalConfig(options.authType, server.url, options.baseUrlEnv, auth);
     if (auth.via === 'basic') {
-      connectorFiles[`src/${options.authType}.ts`] = renderBasicAuth(options.authType, typeof info.title === 'string' ? info.title : options.connectorName);
-      connectorFiles['src/test.ctx.json'] = `${JSON.stringify({ auth: { authType: 'TOKEN', authId: 'local-test', user: { username: '', password: '' }, app: {} } }, null, '\t')}\n`;
+      connectorFiles[`src/${options.authType}.ts`] = renderBasicAuth(
+        options.authType,
+        typeof info.title === 'string' ? info.title : options.connectorName,
+      );
+      connectorFiles['src/test.ctx.json'] =
+        `${JSON.stringify({ auth: { authType: 'TOKEN', authId: 'local-test', user: { username: '', password: '' }, app: {} } }, null, '\t')}\n`;
     }
   }
   return {
     title: typeof info.title === 'string' && info.title.trim() ? info.title.trim() : '',
-    description: typeof info.description === 'string' ? info.description.trim().split(/\n\s*\n/)[0].replace(/\s+/g, ' ') : '',
+    description:
+      typeof info.description === 'string'
+        ? info.description
+            .trim()
+            .split(/\n\s*\n/)[0]
+            .replace(/\s+/g, ' ')
+        : '',
     auth,
     baseUrl: server.url,
     connectorFiles,
@@ -160,9 +180,12 @@ export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): Im
 export function renderGlobalConfig(authType: string, baseUrl: string, baseUrlEnv: string, auth: ImportedAuth): string {
   const chain = [`.withBaseUrl(() => process.env[BASE_URL_ENV] ?? API_BASE_URL)`];
   if (auth.via === 'bearer') chain.push(`.withBearerToken((ctx) => ctx.auth?.user.access_token ?? '')`);
-  if (auth.via === 'header') chain.push(`.addHeader((ctx) => ({ name: ${quote(auth.parameter!)}, value: ctx.auth?.user.access_token ?? '' }))`);
+  if (auth.via === 'header')
+    chain.push(`.addHeader((ctx) => ({ name: ${quote(auth.parameter!)}, value: ctx.auth?.user.access_token ?? '' }))`);
   if (auth.via === 'cookie') {
-    chain.push(`.addHeader((ctx) => ({ name: 'Cookie', value: \`${auth.parameter}=\${encodeURIComponent(ctx.auth?.user.access_token ?? '')}\` }))`);
+    chain.push(
+      `.addHeader((ctx) => ({ name: 'Cookie', value: \`${auth.parameter}=\${encodeURIComponent(ctx.auth?.user.access_token ?? '')}\` }))`,
+    );
   }
   if (auth.via === 'basic') {
     chain.push(
@@ -174,7 +197,7 @@ export function renderGlobalConfig(authType: string, baseUrl: string, baseUrlEnv
       ? ''
       : auth.via === 'query'
         ? `\n *\n * Authentication (${auth.scheme}): every handler adds the user's access_token as the query parameter ${auth.parameter}.`
-        : `\n *\n * Authentication (${auth.scheme}): ${auth.via === 'bearer' ? 'the user\'s access_token as a bearer token' : auth.via === 'basic' ? 'HTTP basic with the user\'s username and password' : `the user's access_token in the ${auth.via} ${auth.parameter}`}.`;
+        : `\n *\n * Authentication (${auth.scheme}): ${auth.via === 'bearer' ? "the user's access_token as a bearer token" : auth.via === 'basic' ? "HTTP basic with the user's username and password" : `the user's access_token in the ${auth.via} ${auth.parameter}`}.`;
   return `import { OperationGlobalConfigHttp } from '@trayio/cdk-dsl/connector/operation/OperationGlobalConfig';
 import { ${authType} } from './${authType}';
 

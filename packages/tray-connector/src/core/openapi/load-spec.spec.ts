@@ -24,11 +24,17 @@ describe('loadOpenApi', () => {
     expect(op.responses['200'].content['application/json'].schema.properties.label).toEqual({ type: ['string', 'null'] });
   });
   it('refuses Swagger 2.0, saying how to convert it', async () => {
-    await expect(loadOpenApi(path.join(FIXTURES, 'swagger2.json'))).rejects.toThrow(/is Swagger 2\.0, not OpenAPI 3.*npx swagger2openapi swagger2\.json -o openapi\.json/);
+    await expect(loadOpenApi(path.join(FIXTURES, 'swagger2.json'))).rejects.toThrow(
+      /is Swagger 2\.0, not OpenAPI 3.*npx swagger2openapi swagger2\.json -o openapi\.json/,
+    );
   });
   it('refuses another openapi version, a missing file and an unresolvable $ref, naming the file', async () => {
-    await expect(loadOpenApi(path.join(FIXTURES, 'not-openapi.json'))).rejects.toThrow(/not-openapi\.json could not be read as an OpenAPI document: Unsupported OpenAPI version: 2\.5\.0/);
-    await expect(loadOpenApi(path.join(FIXTURES, 'not-yaml.yaml'))).rejects.toThrow(/not-yaml\.yaml could not be read as an OpenAPI document: Error parsing /);
+    await expect(loadOpenApi(path.join(FIXTURES, 'not-openapi.json'))).rejects.toThrow(
+      /not-openapi\.json could not be read as an OpenAPI document: Unsupported OpenAPI version: 2\.5\.0/,
+    );
+    await expect(loadOpenApi(path.join(FIXTURES, 'not-yaml.yaml'))).rejects.toThrow(
+      /not-yaml\.yaml could not be read as an OpenAPI document: Error parsing /,
+    );
     await expect(loadOpenApi(path.join(FIXTURES, 'nope.yaml'))).rejects.toThrow(/nope\.yaml does not exist/);
     await expect(loadOpenApi(path.join(FIXTURES, 'broken-ref.yaml'))).rejects.toThrow(/broken-ref\.yaml: a \$ref could not be resolved/);
   });

@@ -28,7 +28,8 @@ export function specPath(spec: string, cwd: string): string {
  * including `$ref`s to other local files. Swagger 2.0 is refused with the way to convert it.
  */
 export async function loadOpenApi(file: string): Promise<OpenApiDocument> {
-  if (!fs.existsSync(file)) throw new TrayConnectorError(`--spec ${file} does not exist: give the path of an OpenAPI 3.0/3.1 document (.json, .yaml or .yml)`);
+  if (!fs.existsSync(file))
+    throw new TrayConnectorError(`--spec ${file} does not exist: give the path of an OpenAPI 3.0/3.1 document (.json, .yaml or .yml)`);
   if (!fs.statSync(file).isFile()) throw new TrayConnectorError(`--spec ${file} is not a file`);
   // Loaded lazily: only the import generator needs it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

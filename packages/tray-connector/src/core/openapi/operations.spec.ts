@@ -37,7 +37,10 @@ describe('collectOperations', () => {
 
   it('filters by globs on operationId, name or path, and by tag', () => {
     const d = doc({
-      '/pets': { get: { operationId: 'listPets', tags: ['pets'], responses: ok }, post: { operationId: 'createPet', tags: ['pets'], responses: ok } },
+      '/pets': {
+        get: { operationId: 'listPets', tags: ['pets'], responses: ok },
+        post: { operationId: 'createPet', tags: ['pets'], responses: ok },
+      },
       '/store/orders/{id}': { get: { operationId: 'getOrder', tags: ['store'], responses: ok } },
     });
     expect(collectOperations(d, { operations: ['list*'] }).operations.map((o) => o.name)).toEqual(['list_pets']);
@@ -83,11 +86,31 @@ describe('collectOperations', () => {
 
   it('takes a JSON body, else form or text, and lists multipart and binary operations as skipped with the reason', () => {
     const d = doc({
-      '/json': { post: { operationId: 'json', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } }, 'application/xml': {} } }, responses: ok } },
-      '/vnd': { post: { operationId: 'vnd', requestBody: { content: { 'application/vnd.api+json': { schema: { type: 'object' } } } }, responses: ok } },
-      '/form': { post: { operationId: 'form', requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } }, responses: ok } },
+      '/json': {
+        post: {
+          operationId: 'json',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } }, 'application/xml': {} } },
+          responses: ok,
+        },
+      },
+      '/vnd': {
+        post: {
+          operationId: 'vnd',
+          requestBody: { content: { 'application/vnd.api+json': { schema: { type: 'object' } } } },
+          responses: ok,
+        },
+      },
+      '/form': {
+        post: {
+          operationId: 'form',
+          requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
+          responses: ok,
+        },
+      },
       '/text': { put: { operationId: 'text', requestBody: { content: { 'text/plain': { schema: { type: 'string' } } } }, responses: ok } },
-      '/upload': { post: { operationId: 'upload', requestBody: { content: { 'multipart/form-data': { schema: { type: 'object' } } } }, responses: ok } },
+      '/upload': {
+        post: { operationId: 'upload', requestBody: { content: { 'multipart/form-data': { schema: { type: 'object' } } } }, responses: ok },
+      },
       '/raw': { post: { operationId: 'raw', requestBody: { content: { 'application/octet-stream': {} } }, responses: ok } },
     });
     const { operations, skipped } = collectOperations(d);
@@ -97,16 +120,37 @@ describe('collectOperations', () => {
       ['form', 'form', false],
       ['text', 'text', false],
     ]);
-    expect(operations[0].notes).toEqual(['request body sent as application/json; also accepted by the API but not offered: application/xml']);
+    expect(operations[0].notes).toEqual([
+      'request body sent as application/json; also accepted by the API but not offered: application/xml',
+    ]);
     expect(skipped).toEqual([
-      { method: 'POST', path: '/upload', operationId: 'upload', reason: expect.stringMatching(/^request body multipart\/form-data is not supported by the importer .*FileReference/) },
-      { method: 'POST', path: '/raw', operationId: 'raw', reason: expect.stringMatching(/^request body application\/octet-stream is not supported/) },
+      {
+        method: 'POST',
+        path: '/upload',
+        operationId: 'upload',
+        reason: expect.stringMatching(/^request body multipart\/form-data is not supported by the importer .*FileReference/),
+      },
+      {
+        method: 'POST',
+        path: '/raw',
+        operationId: 'raw',
+        reason: expect.stringMatching(/^request body application\/octet-stream is not supported/),
+      },
     ]);
   });
 
   it('takes the first 2xx response; empty, text and file responses', () => {
     const d = doc({
-      '/a': { get: { operationId: 'a', responses: { '201': { description: 'c', ...json({ type: 'string' }) }, '200': { description: 'o', ...json({ type: 'object' }) }, default: {} } } },
+      '/a': {
+        get: {
+          operationId: 'a',
+          responses: {
+            '201': { description: 'c', ...json({ type: 'string' }) },
+            '200': { description: 'o', ...json({ type: 'object' }) },
+            default: {},
+          },
+        },
+      },
       '/b': { delete: { operationId: 'b', responses: { '204': { description: 'gone' } } } },
       '/c': { get: { operationId: 'c', responses: { '200': { description: 't', content: { 'text/csv': {} } } } } },
       '/d': { get: { operationId: 'd', responses: { '200': { description: 'f', content: { 'application/pdf': {} } } } } },
@@ -119,13 +163,19 @@ describe('collectOperations', () => {
       ['c', 'text', '200'],
       ['e', 'none', 'none'],
     ]);
-    expect(skipped).toEqual([{ method: 'GET', path: '/d', operationId: 'd', reason: expect.stringContaining('the 200 response is application/pdf') }]);
+    expect(skipped).toEqual([
+      { method: 'GET', path: '/d', operationId: 'd', reason: expect.stringContaining('the 200 response is application/pdf') },
+    ]);
   });
 
   it("lists methods Tray's http DSL cannot send, and notes callbacks", () => {
-    const d = doc({ '/a': { head: { operationId: 'headA', responses: ok }, post: { operationId: 'sub', callbacks: { onEvent: {} }, responses: ok } } });
+    const d = doc({
+      '/a': { head: { operationId: 'headA', responses: ok }, post: { operationId: 'sub', callbacks: { onEvent: {} }, responses: ok } },
+    });
     const { operations, skipped } = collectOperations(d);
-    expect(skipped).toEqual([{ method: 'HEAD', path: '/a', operationId: 'headA', reason: expect.stringContaining("not a method Tray's http DSL can send") }]);
+    expect(skipped).toEqual([
+      { method: 'HEAD', path: '/a', operationId: 'headA', reason: expect.stringContaining("not a method Tray's http DSL can send") },
+    ]);
     expect(operations[0].notes).toEqual(['callbacks (onEvent) are not imported: a Tray operation makes one request']);
   });
 });

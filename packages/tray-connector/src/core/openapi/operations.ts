@@ -92,7 +92,10 @@ export function collectOperations(doc: OpenApiDocument, selection: OperationSele
         continue;
       }
       const notes: string[] = [];
-      const parameters = collectParameters([...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(op.parameters) ? op.parameters : [])], notes);
+      const parameters = collectParameters(
+        [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(op.parameters) ? op.parameters : [])],
+        notes,
+      );
       const body = requestBody(op.requestBody, notes);
       if (typeof body === 'string') {
         skip(body);
@@ -111,7 +114,8 @@ export function collectOperations(doc: OpenApiDocument, selection: OperationSele
         const keys = new Set(parameters.map((p) => p.key));
         body.key = ['body', 'request_body', 'request_body_json'].find((k) => !keys.has(k)) ?? 'body_';
       }
-      if (op.callbacks && Object.keys(op.callbacks).length) notes.push(`callbacks (${Object.keys(op.callbacks).join(', ')}) are not imported: a Tray operation makes one request`);
+      if (op.callbacks && Object.keys(op.callbacks).length)
+        notes.push(`callbacks (${Object.keys(op.callbacks).join(', ')}) are not imported: a Tray operation makes one request`);
       taken.add(name);
       operations.push({
         name,

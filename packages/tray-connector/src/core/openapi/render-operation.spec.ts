@@ -7,7 +7,16 @@ import type { ImportedOperation, ImportedParameter } from './operations';
 import { dslPath, outputWrapper, renderOperation } from './render-operation';
 
 function param(name: string, location: ImportedParameter['in'], schema: object, extra: Partial<ImportedParameter> = {}): ImportedParameter {
-  return { name, in: location, key: name, required: location === 'path', schema, explode: location === 'query', style: location === 'query' ? 'form' : 'simple', ...extra };
+  return {
+    name,
+    in: location,
+    key: name,
+    required: location === 'path',
+    schema,
+    explode: location === 'query',
+    style: location === 'query' ? 'form' : 'simple',
+    ...extra,
+  };
 }
 
 function operation(extra: Partial<ImportedOperation> = {}): ImportedOperation {
@@ -34,9 +43,18 @@ function operation(extra: Partial<ImportedOperation> = {}): ImportedOperation {
       mediaType: 'application/json',
       required: true,
       key: 'body',
-      schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', description: 'Its name.' }, status: { type: 'string', enum: ['available', 'sold'] } } },
+      schema: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string', description: 'Its name.' }, status: { type: 'string', enum: ['available', 'sold'] } },
+      },
     },
-    response: { kind: 'json', status: '200', mediaType: 'application/json', schema: { type: 'object', properties: { id: { type: 'integer' } } } },
+    response: {
+      kind: 'json',
+      status: '200',
+      mediaType: 'application/json',
+      schema: { type: 'object', properties: { id: { type: 'integer' } } },
+    },
     notes: [],
     ...extra,
   };
@@ -54,23 +72,31 @@ describe('renderOperation', () => {
     expect(handler).toContain(".put('/pets/:petId/owners/:petId_type')");
     expect(handler.indexOf("addPathParameter('petId_type'")).toBeLessThan(handler.indexOf("addPathParameter('petId'"));
     expect(handler).toContain("r = r.addQueryString('tags', list(input.tags));");
-    expect(handler).toContain("if (input.limit !== undefined && input.limit !== null) {\n\t\t\t\t\tr = r.addQueryString('limit', text(input.limit));");
+    expect(handler).toContain(
+      "if (input.limit !== undefined && input.limit !== null) {\n\t\t\t\t\tr = r.addQueryString('limit', text(input.limit));",
+    );
     expect(handler).toContain("r = r.addQueryString('ids', list(input.ids).join(','));");
     expect(handler).toContain('r = r.addQueryString(`filter[${key}]`, text(item));');
     expect(handler).toContain("r = r.addHeader('X-Request-ID', text(input['X-Request-ID']));");
     expect(handler).toContain("if (cookies.length) r = r.addHeader('Cookie', cookies.join('; '));");
     expect(handler).toContain('return r.withBodyAsJson(json(input.body));');
-    expect(handler).toContain('OperationHandlerError.apiError(`PUT /pets/{petId}/owners/{petId_type} failed with HTTP ${response.getStatusCode()}`');
+    expect(handler).toContain(
+      'OperationHandlerError.apiError(`PUT /pets/{petId}/owners/{petId_type} failed with HTTP ${response.getStatusCode()}`',
+    );
     expect(handler).toContain('.parseWithBodyAsJson()');
   });
 
   it('sends optional, form and text bodies and no body', () => {
     const body = { kind: 'json' as const, mediaType: 'application/json', required: false, key: 'body', schema: { type: 'object' } };
-    expect(renderOperation(operation({ body }), 'A').files['handler.ts']).toContain('input.body === undefined ? r.withoutBody() : r.withBodyAsJson(json(input.body))');
-    expect(renderOperation(operation({ body: { ...body, kind: 'form', required: true } }), 'A').files['handler.ts']).toContain('r.withBodyAsFormUrlEncoded(json(input.body))');
-    expect(renderOperation(operation({ body: { ...body, kind: 'text', required: true, schema: { type: 'string' } } }), 'A').files['handler.ts']).toContain(
-      'r.withBodyAsText(input.body)',
+    expect(renderOperation(operation({ body }), 'A').files['handler.ts']).toContain(
+      'input.body === undefined ? r.withoutBody() : r.withBodyAsJson(json(input.body))',
     );
+    expect(renderOperation(operation({ body: { ...body, kind: 'form', required: true } }), 'A').files['handler.ts']).toContain(
+      'r.withBodyAsFormUrlEncoded(json(input.body))',
+    );
+    expect(
+      renderOperation(operation({ body: { ...body, kind: 'text', required: true, schema: { type: 'string' } } }), 'A').files['handler.ts'],
+    ).toContain('r.withBodyAsText(input.body)');
     const plain = renderOperation(operation({ parameters: [], body: undefined, path: '/pets' }), 'A').files['handler.ts'];
     expect(plain).toContain('.handleRequest((_ctx, _input, request) => request.withoutBody())');
   });
@@ -91,9 +117,13 @@ describe('renderOperation', () => {
     const list = operation({ response: { kind: 'json', status: '200', schema: { type: 'array', items: { type: 'string' } } } });
     expect(outputWrapper(list)).toBe('items');
     expect(renderOperation(list, 'A').files['output.ts']).toContain('items: Array<string>;');
-    expect(renderOperation(list, 'A').files['handler.ts']).toContain("OperationHandlerResult.success({ items: body as unknown as UpdatePetOutput['items'] })");
+    expect(renderOperation(list, 'A').files['handler.ts']).toContain(
+      "OperationHandlerResult.success({ items: body as unknown as UpdatePetOutput['items'] })",
+    );
     expect(outputWrapper(operation({ response: { kind: 'json', status: '200', schema: {} } }))).toBe('value');
-    expect(outputWrapper(operation({ response: { kind: 'json', status: '200', schema: { allOf: [{ type: 'object' }, { properties: {} }] } } }))).toBeUndefined();
+    expect(
+      outputWrapper(operation({ response: { kind: 'json', status: '200', schema: { allOf: [{ type: 'object' }, { properties: {} }] } } })),
+    ).toBeUndefined();
     const text = renderOperation(operation({ response: { kind: 'text', status: '200', mediaType: 'text/csv' } }), 'A').files;
     expect(text['output.ts']).toContain('text: string;');
     expect(text['handler.ts']).toContain('.parseWithBodyAsText((text) => OperationHandlerResult.success({ text }))');

@@ -1,7 +1,12 @@
 import { jsDoc, propertyKey, sampleValue, schemaToType, type Schema, type TypeWalk } from './schema-to-typescript';
 
 const input = (): TypeWalk => ({ mode: 'input', notes: [] });
-const flat = (t: string) => t.replace(/\s+/g, ' ').replace(/\/\*\*.*?\*\//g, '').replace(/\s+/g, ' ').trim();
+const flat = (t: string) =>
+  t
+    .replace(/\s+/g, ' ')
+    .replace(/\/\*\*.*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 describe('schemaToType', () => {
   it('maps scalar types and formats', () => {
@@ -50,11 +55,16 @@ describe('schemaToType', () => {
     expect(flat(schemaToType({ oneOf: [a, b] }, input()))).toBe('{ a: string; } | { b?: number; }');
     expect(flat(schemaToType({ anyOf: [{ type: 'string' }, { type: 'integer' }] }, input()))).toBe('string | number');
     expect(flat(schemaToType({ allOf: [a, b] }, input()))).toBe('{ a: string; } & { b?: number; }');
-    expect(flat(schemaToType({ oneOf: [{ type: 'string' }, { type: 'number' }], nullable: true }, input()))).toBe('(string | number) | null');
+    expect(flat(schemaToType({ oneOf: [{ type: 'string' }, { type: 'number' }], nullable: true }, input()))).toBe(
+      '(string | number) | null',
+    );
   });
 
   it('leaves readOnly properties out of inputs and writeOnly ones out of outputs', () => {
-    const schema = { type: 'object', properties: { id: { type: 'string', readOnly: true }, password: { type: 'string', writeOnly: true } } };
+    const schema = {
+      type: 'object',
+      properties: { id: { type: 'string', readOnly: true }, password: { type: 'string', writeOnly: true } },
+    };
     expect(flat(schemaToType(schema, input()))).toBe('{ password?: string; }');
     expect(flat(schemaToType(schema, { mode: 'output', notes: [] }))).toBe('{ id?: string; }');
   });
@@ -69,10 +79,15 @@ describe('schemaToType', () => {
 
   it('writes descriptions and keywords as JSDoc that typescript-json-schema reads', () => {
     const text = schemaToType(
-      { type: 'object', properties: { when: { type: 'string', format: 'date-time', description: 'When it happened.\nIn UTC.', default: 'now' } } },
+      {
+        type: 'object',
+        properties: { when: { type: 'string', format: 'date-time', description: 'When it happened.\nIn UTC.', default: 'now' } },
+      },
       input(),
     );
-    expect(text).toContain('\t/**\n\t * When it happened.\n\t * In UTC.\n\t * @format date-time\n\t * @default "now"\n\t */\n\twhen?: string;');
+    expect(text).toContain(
+      '\t/**\n\t * When it happened.\n\t * In UTC.\n\t * @format date-time\n\t * @default "now"\n\t */\n\twhen?: string;',
+    );
     expect(jsDoc({ description: 'ends */ early' }, '')).toBe('/**\n * ends *\\/ early\n */\n');
     expect(jsDoc({ description: '@mention at line start' }, '')).toContain(' * ＠mention');
     expect(jsDoc({}, '')).toBe('');
@@ -92,7 +107,12 @@ describe('sampleValue', () => {
       properties: {
         status: { type: 'string', enum: ['sold', 'available'] },
         kind: { oneOf: [{ type: 'integer' }, { type: 'string' }] },
-        both: { allOf: [{ type: 'object', required: ['a'], properties: { a: { type: 'string' } } }, { type: 'object', required: ['b'], properties: { b: { type: 'boolean' } } }] },
+        both: {
+          allOf: [
+            { type: 'object', required: ['a'], properties: { a: { type: 'string' } } },
+            { type: 'object', required: ['b'], properties: { b: { type: 'boolean' } } },
+          ],
+        },
         when: { type: 'string', format: 'date' },
         n: { type: 'integer', minimum: 5 },
         optional: { type: 'string' },

@@ -29,7 +29,13 @@ export function propertyKey(name: string): string {
 
 /** A single-quoted TypeScript string literal. */
 export function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
+  return `'${value
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "\\'")
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')}'`;
 }
 
 /** `/** ... *\/` lines (indented) documenting a schema, or '' when there is nothing to say. */
@@ -37,14 +43,21 @@ export function jsDoc(schema: Schema | undefined, indent: string, extraDescripti
   const lines: string[] = [];
   const description = [extraDescription, schema?.description].find((d) => typeof d === 'string' && d.trim());
   // A line starting with @ would be read as a JSDoc tag: the description keeps it as a full-width ＠.
-  if (description) lines.push(...String(description).trim().split(/\r?\n/).map((l) => l.replace(/^(\s*)@/, '$1＠')));
+  if (description)
+    lines.push(
+      ...String(description)
+        .trim()
+        .split(/\r?\n/)
+        .map((l) => l.replace(/^(\s*)@/, '$1＠')),
+    );
   if (schema && typeof schema === 'object') {
     if (typeof schema.title === 'string' && schema.title.trim()) lines.push(`@title ${oneLine(schema.title)}`);
     if (typeof schema.format === 'string' && /^[\w.-]+$/.test(schema.format)) lines.push(`@format ${schema.format}`);
     for (const key of ['minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems'] as const) {
       if (typeof schema[key] === 'number' && Number.isFinite(schema[key])) lines.push(`@${key} ${schema[key]}`);
     }
-    if (typeof schema.pattern === 'string' && !/[\r\n@]/.test(schema.pattern) && !schema.pattern.includes('*/')) lines.push(`@pattern ${schema.pattern}`);
+    if (typeof schema.pattern === 'string' && !/[\r\n@]/.test(schema.pattern) && !schema.pattern.includes('*/'))
+      lines.push(`@pattern ${schema.pattern}`);
     if (['string', 'number', 'boolean'].includes(typeof schema.default)) lines.push(`@default ${JSON.stringify(schema.default)}`);
     if (schema.deprecated === true) lines.push('@deprecated');
   }
@@ -77,7 +90,9 @@ export function schemaToType(schema: Schema | undefined, walk: TypeWalk, indent 
   if (Array.isArray(schema.allOf) && schema.allOf.length) {
     parts.push(schema.allOf.map((s: Schema) => paren(schemaToType(s, walk, indent, inner))).join(' & '));
   }
-  const union = (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ?? (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
+  const union =
+    (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ??
+    (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
   if (union) parts.push(uniq(union.map((s: Schema) => paren(schemaToType(s, walk, indent, inner)))).join(' | '));
   const own = ownType(schema, walk, indent, inner);
   if (own !== undefined) parts.push(own);
@@ -111,15 +126,19 @@ function objectType(schema: Schema, walk: TypeWalk, indent: string, stack: objec
   const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
   const nested = `${indent}\t`;
   const lines = props.map(
-    ([name, prop]) => `${jsDoc(prop, nested)}${nested}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${schemaToType(prop, walk, nested, stack)};`,
+    ([name, prop]) =>
+      `${jsDoc(prop, nested)}${nested}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${schemaToType(prop, walk, nested, stack)};`,
   );
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
 
 /** The properties a request (or response) carries, in document order. */
 export function visibleProperties(schema: Schema, mode: SchemaMode): Array<[string, Schema]> {
-  const props = schema.properties && typeof schema.properties === 'object' ? (Object.entries(schema.properties) as Array<[string, Schema]>) : [];
-  return props.filter(([, p]) => !(p && typeof p === 'object' && ((mode === 'input' && p.readOnly === true) || (mode === 'output' && p.writeOnly === true))));
+  const props =
+    schema.properties && typeof schema.properties === 'object' ? (Object.entries(schema.properties) as Array<[string, Schema]>) : [];
+  return props.filter(
+    ([, p]) => !(p && typeof p === 'object' && ((mode === 'input' && p.readOnly === true) || (mode === 'output' && p.writeOnly === true))),
+  );
 }
 
 /**
@@ -134,7 +153,9 @@ export function sampleValue(schema: Schema | undefined, mode: SchemaMode, hint =
   if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum.find((v: unknown) => v !== null) ?? schema.enum[0];
   let value: unknown = undefined;
   const own = ownSample(schema, mode, hint, inner);
-  const union = (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ?? (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
+  const union =
+    (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ??
+    (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
   const pieces: unknown[] = [];
   if (Array.isArray(schema.allOf)) pieces.push(...schema.allOf.map((s: Schema) => sampleValue(s, mode, hint, inner)));
   if (union) pieces.push(sampleValue(union[0], mode, hint, inner));
@@ -155,7 +176,12 @@ function ownSample(schema: Schema, mode: SchemaMode, hint: string, stack: object
       return sampleString(schema, hint);
     case 'integer':
     case 'number': {
-      const min = typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : undefined;
+      const min =
+        typeof schema.minimum === 'number'
+          ? schema.minimum
+          : typeof schema.exclusiveMinimum === 'number'
+            ? schema.exclusiveMinimum + 1
+            : undefined;
       return min !== undefined && min > 1 ? (first === 'integer' ? Math.ceil(min) : min) : 1;
     }
     case 'boolean':

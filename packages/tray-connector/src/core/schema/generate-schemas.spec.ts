@@ -111,12 +111,19 @@ describe('generateSchemas conformance with @trayio/cdk-build 2.19.0', () => {
   it("zips the same layout as tray-cdk's build (plus response.json, minus every *.ctx.json), with the same schemas from the type-checked program", async () => {
     const ourZip = path.join(copy, 'ours.zip');
     // The fixture's .gitignore ignores *.ctx.json, as a connector's workspace does: they are neither zipped nor refused.
-    await buildConnector({ connectorDir: FIXTURE, workspaceRoot: path.dirname(FIXTURE), outputPath: ourZip, logger: createRecordingLogger() });
+    await buildConnector({
+      connectorDir: FIXTURE,
+      workspaceRoot: path.dirname(FIXTURE),
+      outputPath: ourZip,
+      logger: createRecordingLogger(),
+    });
     const zip = new AdmZip(ourZip);
     for (const [file, json] of ours) expect(zip.readAsText(`conformance-fixture/${file}`)).toBe(json);
     for (const kind of ['input', 'output']) {
       for (const op of ['get_contact', 'list_files', 'search_items', 'update-deal']) {
-        expect(zip.readAsText(`conformance-fixture/src/${op}/${kind}.json`)).toBe(fs.readFileSync(path.join(copy, `src/${op}/${kind}.json`), 'utf8'));
+        expect(zip.readAsText(`conformance-fixture/src/${op}/${kind}.json`)).toBe(
+          fs.readFileSync(path.join(copy, `src/${op}/${kind}.json`), 'utf8'),
+        );
       }
     }
     const theirs = new AdmZip(path.join(copy, 'dist/connector.zip')).getEntries().map((e) => e.entryName);
@@ -156,7 +163,9 @@ describe('generateSchemas errors', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(TrayConnectorError);
-    expect((error as Error).message).toContain(`${path.join(dir, 'src/get_thing/input.ts')}:3:10 - error TS2304: Cannot find name 'Missing'.`);
+    expect((error as Error).message).toContain(
+      `${path.join(dir, 'src/get_thing/input.ts')}:3:10 - error TS2304: Cannot find name 'Missing'.`,
+    );
   });
 
   it('fails when the file does not export the type Tray expects', () => {
@@ -169,10 +178,12 @@ describe('generateSchemas errors', () => {
   it('explains a type that is exported under an alias only', () => {
     write('src/get_thing/types.ts', 'export type Thing = { id: string };\n');
     write('src/get_thing/input.ts', "export { Thing as GetThingInput } from './types';\n");
-    expect(() => generateSchemas(findOperations(dir))).toThrow(`${path.join(dir, 'src/get_thing/input.ts')}: no schema for GetThingInput (type GetThingInput not found)`);
+    expect(() => generateSchemas(findOperations(dir))).toThrow(
+      `${path.join(dir, 'src/get_thing/input.ts')}: no schema for GetThingInput (type GetThingInput not found)`,
+    );
   });
 
-  it('falls back to Tray\'s full compiler setup when a type needs the DOM lib', () => {
+  it("falls back to Tray's full compiler setup when a type needs the DOM lib", () => {
     write('src/get_thing/input.ts', 'export type GetThingInput = { kind: DocumentReadyState };\n');
     const [input] = generateSchemas(findOperations(dir));
     expect(JSON.parse(input.json).properties.kind.enum).toEqual(['complete', 'interactive', 'loading']);

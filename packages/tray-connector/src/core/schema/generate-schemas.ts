@@ -76,7 +76,11 @@ function checkedProgram(files: string[], options: GenerateSchemasOptions): ts.Pr
   const full = createProgram(files, options, true);
   const diagnostics = ts.getPreEmitDiagnostics(full);
   if (diagnostics.length === 0) return full;
-  throw new TrayConnectorError(`TypeScript errors in the operation types:\n${formatDiagnostics(diagnostics).map((l) => `  ${l}`).join('\n')}`);
+  throw new TrayConnectorError(
+    `TypeScript errors in the operation types:\n${formatDiagnostics(diagnostics)
+      .map((l) => `  ${l}`)
+      .join('\n')}`,
+  );
 }
 
 /**
@@ -112,11 +116,18 @@ function createGenerator(program: ts.Program): TJS.JsonSchemaGenerator {
     // Declarations of npm packages (node_modules) are never looked up by name either: their types
     // are reached through the checker from the operation types that use them. Walking them (a
     // whole-connector program holds @types/node, the DSL, jest...) would only cost time.
-    if (!sourceFile.hasNoDefaultLib && !program.isSourceFileFromExternalLibrary(sourceFile) && !/[\\/]node_modules[\\/]/.test(sourceFile.fileName)) {
+    if (
+      !sourceFile.hasNoDefaultLib &&
+      !program.isSourceFileFromExternalLibrary(sourceFile) &&
+      !/[\\/]node_modules[\\/]/.test(sourceFile.fileName)
+    ) {
       visit(sourceFile);
     }
   }
-  return new TJS.JsonSchemaGenerator(symbols, allSymbols, userSymbols, inheritingTypes, checker, { ...TJS.getDefaultArgs(), ...TRAY_TJS_SETTINGS });
+  return new TJS.JsonSchemaGenerator(symbols, allSymbols, userSymbols, inheritingTypes, checker, {
+    ...TJS.getDefaultArgs(),
+    ...TRAY_TJS_SETTINGS,
+  });
 }
 
 /** Names a source file declares at its top level, or exports when it is a module. */
@@ -124,7 +135,10 @@ function declaredTypeNames(checker: ts.TypeChecker, sourceFile: ts.SourceFile): 
   const moduleSymbol = checker.getSymbolAtLocation(sourceFile);
   if (moduleSymbol) return checker.getExportsOfModule(moduleSymbol).map((s) => s.getName());
   return sourceFile.statements
-    .filter((s): s is ts.DeclarationStatement => ts.isTypeAliasDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isEnumDeclaration(s) || ts.isClassDeclaration(s))
+    .filter(
+      (s): s is ts.DeclarationStatement =>
+        ts.isTypeAliasDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isEnumDeclaration(s) || ts.isClassDeclaration(s),
+    )
     .map((s) => s.name?.getText(sourceFile) ?? '');
 }
 

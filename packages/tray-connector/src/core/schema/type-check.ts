@@ -40,7 +40,10 @@ export interface ConnectorCompilerOptions {
  * `types` in the tsconfig, only the @types packages the connector's package.json declares are
  * global (not every @types folder of the workspace).
  */
-export function connectorCompilerOptions(connectorDir: string, aliases?: { paths: Record<string, string[]>; baseUrl: string }): ConnectorCompilerOptions {
+export function connectorCompilerOptions(
+  connectorDir: string,
+  aliases?: { paths: Record<string, string[]>; baseUrl: string },
+): ConnectorCompilerOptions {
   const file = path.join(connectorDir, 'tsconfig.json');
   const configDiagnostics: ts.Diagnostic[] = [];
   const host: ts.ParseConfigFileHost = {
@@ -50,7 +53,21 @@ export function connectorCompilerOptions(connectorDir: string, aliases?: { paths
   const parsed = ts.getParsedCommandLineOfConfigFile(file, { noEmit: true }, host);
   if (parsed) configDiagnostics.push(...parsed.errors.filter((d) => !IGNORED_CONFIG_CODES.has(d.code)));
   const options: ts.CompilerOptions = { ...(parsed?.options ?? {}) };
-  for (const key of ['rootDir', 'outDir', 'outFile', 'declarationDir', 'tsBuildInfoFile', 'composite', 'incremental', 'declaration', 'declarationMap', 'emitDeclarationOnly', 'sourceMap', 'inlineSourceMap', 'build']) {
+  for (const key of [
+    'rootDir',
+    'outDir',
+    'outFile',
+    'declarationDir',
+    'tsBuildInfoFile',
+    'composite',
+    'incremental',
+    'declaration',
+    'declarationMap',
+    'emitDeclarationOnly',
+    'sourceMap',
+    'inlineSourceMap',
+    'build',
+  ]) {
     delete options[key];
   }
   options.noEmit = true;
@@ -60,7 +77,10 @@ export function connectorCompilerOptions(connectorDir: string, aliases?: { paths
     // Without `types`, TypeScript would take every @types folder of the workspace's node_modules
     // (jest's, babel's, ... whatever the monorepo installed), which Tray does not have: the check
     // takes the @types packages the connector declares, as Tray installs them from its package.json.
-    options.types = [...declaredPackages(connectorDir)].filter((n) => n.startsWith('@types/')).map((n) => n.slice('@types/'.length)).sort();
+    options.types = [...declaredPackages(connectorDir)]
+      .filter((n) => n.startsWith('@types/'))
+      .map((n) => n.slice('@types/'.length))
+      .sort();
   }
   if (!options.paths && aliases) {
     options.paths = aliases.paths;
@@ -92,7 +112,8 @@ export function createConnectorProgram(files: string[], options: ts.CompilerOpti
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile;
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) => {
-    const settings = typeof languageVersionOrOptions === 'object' ? languageVersionOrOptions : { languageVersion: languageVersionOrOptions };
+    const settings =
+      typeof languageVersionOrOptions === 'object' ? languageVersionOrOptions : { languageVersion: languageVersionOrOptions };
     const jsDocParsingMode = SKIP_JSDOC.test(fileName) ? ts.JSDocParsingMode.ParseForTypeErrors : settings.jsDocParsingMode;
     return getSourceFile.call(host, fileName, { ...settings, jsDocParsingMode }, onError, shouldCreateNewSourceFile);
   };

@@ -29,7 +29,12 @@ describe('build executor', () => {
   let error: jest.SpyInstance;
   beforeEach(() => {
     ws = tempDir('tc-build-executor-');
-    writeFiles(ws, Object.fromEntries(Object.entries(minimalConnector('acme-crm', ['list_contacts', 'get_contact'])).map(([k, v]) => [`connectors/acme-crm/${k}`, v])));
+    writeFiles(
+      ws,
+      Object.fromEntries(
+        Object.entries(minimalConnector('acme-crm', ['list_contacts', 'get_contact'])).map(([k, v]) => [`connectors/acme-crm/${k}`, v]),
+      ),
+    );
     info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     error = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
   });
@@ -44,14 +49,20 @@ describe('build executor', () => {
     const zip = path.join(ws, 'connectors/acme-crm/.tray/connector.zip');
     expect(new AdmZip(zip).getEntries().map((e) => e.entryName)).toContain('acme-crm/src/list_contacts/input.json');
     expect(info).toHaveBeenCalledTimes(1);
-    expect(info.mock.calls[0][0]).toMatch(/^acme-crm 1\.0: 2 operations, .* \(\d+ bytes\), sha256 [0-9a-f]{64} -> connectors\/acme-crm\/\.tray\/connector\.zip$/);
+    expect(info.mock.calls[0][0]).toMatch(
+      /^acme-crm 1\.0: 2 operations, .* \(\d+ bytes\), sha256 [0-9a-f]{64} -> connectors\/acme-crm\/\.tray\/connector\.zip$/,
+    );
     expect(error).not.toHaveBeenCalled();
   });
 
   it('replaces tokens Nx left and resolves relative paths against the workspace root', async () => {
-    expect(await runExecutor({ outputPath: '{workspaceRoot}/out/{projectRoot}/c.zip' }, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({ success: true });
+    expect(
+      await runExecutor({ outputPath: '{workspaceRoot}/out/{projectRoot}/c.zip' }, contextFor(ws, 'acme-crm', 'connectors/acme-crm')),
+    ).toEqual({ success: true });
     expect(fs.existsSync(path.join(ws, 'out/connectors/acme-crm/c.zip'))).toBe(true);
-    expect(await runExecutor({ outputPath: 'dist/acme.zip' }, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({ success: true });
+    expect(await runExecutor({ outputPath: 'dist/acme.zip' }, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({
+      success: true,
+    });
     expect(fs.existsSync(path.join(ws, 'dist/acme.zip'))).toBe(true);
     expect(resolveProjectPath(DEFAULT_ZIP_PATH, '/ws', 'c/x')).toBe(path.resolve('/ws/c/x/.tray/connector.zip'));
     expect(resolveProjectPath('/abs/x.zip', '/ws', 'c/x')).toBe(path.resolve('/abs/x.zip'));
@@ -59,7 +70,10 @@ describe('build executor', () => {
 
   it('fails with a logged error naming the file, no stack trace, and leaves the previous zip as it was', async () => {
     const zip = path.join(ws, 'connectors/acme-crm/.tray/connector.zip');
-    writeFiles(ws, { 'connectors/acme-crm/.tray/connector.zip': 'previous', 'connectors/acme-crm/connector.json': '{"name":"Acme","version":"1.0","title":"A"}' });
+    writeFiles(ws, {
+      'connectors/acme-crm/.tray/connector.zip': 'previous',
+      'connectors/acme-crm/connector.json': '{"name":"Acme","version":"1.0","title":"A"}',
+    });
     expect(await runExecutor({}, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({ success: false });
     expect(error).toHaveBeenCalledTimes(1);
     const message = error.mock.calls[0][0] as string;
@@ -73,16 +87,25 @@ describe('build executor', () => {
   it('refuses an outputPath that would overwrite a source (package.json) and leaves it intact', async () => {
     const pkg = path.join(ws, 'connectors/acme-crm/package.json');
     const before = fs.readFileSync(pkg, 'utf8');
-    expect(await runExecutor({ outputPath: '{projectRoot}/package.json' }, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({ success: false });
-    expect(error.mock.calls[0][0]).toBe(`acme-crm: build failed\noutputPath ${pkg} must end in .zip: the build writes the connector zip there (default {projectRoot}/.tray/connector.zip)`);
+    expect(await runExecutor({ outputPath: '{projectRoot}/package.json' }, contextFor(ws, 'acme-crm', 'connectors/acme-crm'))).toEqual({
+      success: false,
+    });
+    expect(error.mock.calls[0][0]).toBe(
+      `acme-crm: build failed\noutputPath ${pkg} must end in .zip: the build writes the connector zip there (default {projectRoot}/.tray/connector.zip)`,
+    );
     expect(fs.readFileSync(pkg, 'utf8')).toBe(before);
   });
 
   it('passes typeCheck and allowFiles to the build', async () => {
-    writeFiles(ws, { 'connectors/acme-crm/src/list_contacts/handler.ts': 'export const handler: number = "not a number";\n', 'connectors/acme-crm/src/keys/test.pem': 'CERT' });
+    writeFiles(ws, {
+      'connectors/acme-crm/src/list_contacts/handler.ts': 'export const handler: number = "not a number";\n',
+      'connectors/acme-crm/src/keys/test.pem': 'CERT',
+    });
     const context = contextFor(ws, 'acme-crm', 'connectors/acme-crm');
     expect(await runExecutor({}, context)).toEqual({ success: false });
-    expect(error.mock.calls[0][0]).toContain(`${path.join(ws, 'connectors/acme-crm/src/keys/test.pem')}: a *.pem/*.key key or certificate file`);
+    expect(error.mock.calls[0][0]).toContain(
+      `${path.join(ws, 'connectors/acme-crm/src/keys/test.pem')}: a *.pem/*.key key or certificate file`,
+    );
     expect(await runExecutor({ allowFiles: ['src/keys/*.pem'] }, context)).toEqual({ success: false });
     expect(error.mock.calls[1][0]).toContain('1 TypeScript error in the connector');
     expect(await runExecutor({ allowFiles: ['src/keys/*.pem'], typeCheck: false }, context)).toEqual({ success: true });

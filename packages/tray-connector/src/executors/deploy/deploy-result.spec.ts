@@ -48,7 +48,13 @@ describe('tray-connector:deploy executor: deploy result and step summary', () =>
   it('records a failed region and a failure before any request', async () => {
     emu.failDeployments(1, { region: 'eu' });
     await expect(deployExecutor({ regions: ['us', 'eu'], pollIntervalSeconds: 0.02 }, ws.context)).resolves.toEqual({ success: false });
-    expect(readResult()).toMatchObject({ success: false, regions: [{ region: 'us', ok: true }, { region: 'eu', ok: false, status: 'Failed' }] });
+    expect(readResult()).toMatchObject({
+      success: false,
+      regions: [
+        { region: 'us', ok: true },
+        { region: 'eu', ok: false, status: 'Failed' },
+      ],
+    });
     expect(fs.readFileSync(summary, 'utf8')).toContain('### ❌ Deploy of acme-crm 1.0 (acme-crm): 1/2 regions ok');
 
     fs.rmSync(path.join(ws.root, ROOT, '.tray/connector.zip'));

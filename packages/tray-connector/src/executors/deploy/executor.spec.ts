@@ -1,7 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
-import { TOKENS, captureOutput, emulatorEnv, expectNoToken, useTrayEnv, tempDir, writeConnectorZip } from '../../core/__fixtures__/deploy-kit';
+import {
+  TOKENS,
+  captureOutput,
+  emulatorEnv,
+  expectNoToken,
+  useTrayEnv,
+  tempDir,
+  writeConnectorZip,
+} from '../../core/__fixtures__/deploy-kit';
 import { connectorWorkspace, PROJECT, ROOT } from '../shared/__fixtures__/connector-workspace';
 import deployExecutor from './executor';
 import type { DeployExecutorSchema } from './schema';
@@ -47,7 +55,11 @@ describe('tray-connector:deploy executor', () => {
 
   it('takes the zip from the build target outputPath', async () => {
     ws = workspace(undefined, 'dist/{projectRoot}/connector.zip');
-    writeConnectorZip(path.join(ws.root, 'dist', ROOT, 'connector.zip'), { name: 'acme-crm', version: '1.0', extra: { 'src/marker.ts': 'm' } });
+    writeConnectorZip(path.join(ws.root, 'dist', ROOT, 'connector.zip'), {
+      name: 'acme-crm',
+      version: '1.0',
+      extra: { 'src/marker.ts': 'm' },
+    });
     await expect(run({ regions: ['eu'] })).resolves.toEqual({ success: true });
     expect(emu.deployments[0].zip.equals(fs.readFileSync(path.join(ws.root, 'dist', ROOT, 'connector.zip')))).toBe(true);
   });
@@ -62,7 +74,9 @@ describe('tray-connector:deploy executor', () => {
     const older = writeConnectorZip(path.join(ws.root, 'older.zip'), { name: 'acme-crm', version: '1.0', extra: { 'src/old.ts': 'old' } });
     await expect(run({ regions: ['us'], zipPath: older, wait: false })).resolves.toEqual({ success: true });
     await expect(run({ regions: ['us'] })).resolves.toEqual({ success: true });
-    expect(output.text()).toMatch(/repeatDeployment: another deployment of acme-crm 1.0 \(\S+\) is in progress and Tray did NOT take this source/);
+    expect(output.text()).toMatch(
+      /repeatDeployment: another deployment of acme-crm 1.0 \(\S+\) is in progress and Tray did NOT take this source/,
+    );
     const last = emu.deployments[emu.deployments.length - 1];
     expect(last.zip.equals(fs.readFileSync(zipPath))).toBe(true);
     expect(last.status).toBe('Deployed');
@@ -103,7 +117,9 @@ describe('tray-connector:deploy executor', () => {
     await expect(run()).resolves.toEqual({ success: true });
     expect(emu.requests.filter((r) => r.region === 'apac' && r.fault === 'drop')).toHaveLength(1);
     // polling retries until the deadline, not a fixed number of times
-    expect(output.text()).toMatch(/apac\s+status request failed \((connection reset \(ECONNRESET\)|connection closed while sending \(EPIPE\))\); retry 1 in \S+, retrying until the deadline \(\S+ left\)/);
+    expect(output.text()).toMatch(
+      /apac\s+status request failed \((connection reset \(ECONNRESET\)|connection closed while sending \(EPIPE\))\); retry 1 in \S+, retrying until the deadline \(\S+ left\)/,
+    );
   });
 
   it('a 401 in one region: non-zero, others still deployed, the variable named', async () => {
@@ -152,7 +168,9 @@ describe('tray-connector:deploy executor', () => {
     await expect(run({ dryRun: true })).resolves.toEqual({ success: true });
     expect(emu.requests).toHaveLength(0);
     for (const r of ['us', 'eu', 'apac'] as const) {
-      expect(output.text()).toContain(`[dry run] ${r}: POST ${emu.urlFor(r)}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/deploy-connector-from-source`);
+      expect(output.text()).toContain(
+        `[dry run] ${r}: POST ${emu.urlFor(r)}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/deploy-connector-from-source`,
+      );
     }
     expect(output.text()).toMatch(/payload \d+ bytes \(zip \d+ bytes, sha256 [0-9a-f]{64}\)/);
   });
@@ -182,7 +200,9 @@ describe('tray-connector:deploy executor', () => {
     await expect(run({ shareWith: 'jane@acme.com,bob@other.com' })).resolves.toEqual({ success: false });
     const text = output.text();
     expect(text).toContain('apac: sharing acme-crm 1.0 did not reach every address');
-    expect(text).toContain(`Deployed, but not shared everywhere: nx run ${PROJECT}:share --regions=apac --emails=jane@acme.com,bob@other.com`);
+    expect(text).toContain(
+      `Deployed, but not shared everywhere: nx run ${PROJECT}:share --regions=apac --emails=jane@acme.com,bob@other.com`,
+    );
     expect(text).not.toContain('Re-deploy only');
   });
 
@@ -215,13 +235,19 @@ describe('tray-connector:deploy executor', () => {
     emu.failNext(1, 400, {
       region: 'us',
       kind: 'deploy',
-      body: { message: `bad ${encodeURIComponent(token)} ${Buffer.from(token).toString('base64')} ${Buffer.from(`Bearer ${token}`).toString('base64')}` },
+      body: {
+        message: `bad ${encodeURIComponent(token)} ${Buffer.from(token).toString('base64')} ${Buffer.from(`Bearer ${token}`).toString('base64')}`,
+      },
     });
     ws.context.isVerbose = true;
     await expect(run({ regions: ['us'] })).resolves.toEqual({ success: false });
     const text = output.text();
     expect(text).toContain('Tray rejected deploying acme-crm 1.0 (HTTP 400): bad ***');
-    for (const form of [encodeURIComponent(token), Buffer.from(token).toString('base64'), Buffer.from(`Bearer ${token}`).toString('base64').slice(8, 24)]) {
+    for (const form of [
+      encodeURIComponent(token),
+      Buffer.from(token).toString('base64'),
+      Buffer.from(`Bearer ${token}`).toString('base64').slice(8, 24),
+    ]) {
       expect(text).not.toContain(form);
     }
   });

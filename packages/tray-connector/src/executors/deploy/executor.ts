@@ -16,11 +16,18 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
   const secrets = tokensInEnv();
   const log = nxLogger(context.isVerbose, secrets);
   const startedAt = new Date();
-  let result: Omit<DeployResultInput, 'finishedAt' | 'regions'> & { absRoot: string } | undefined;
+  let result: (Omit<DeployResultInput, 'finishedAt' | 'regions'> & { absRoot: string }) | undefined;
   try {
     const project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
-    result = { absRoot: project.absRoot, project: project.name, connector: connector.name, version: connector.version, dryRun: options.dryRun ?? false, startedAt };
+    result = {
+      absRoot: project.absRoot,
+      project: project.name,
+      connector: connector.name,
+      version: connector.version,
+      dryRun: options.dryRun ?? false,
+      startedAt,
+    };
     const build = findTarget(project.targets, 'tray-connector:build', 'build');
     const zipOption = options.zipPath ?? (build?.options?.outputPath as string | undefined) ?? DEFAULT_ZIP_PATH;
     const zipPath = resolveProjectPath(zipOption, context.root, project.root);
@@ -55,7 +62,8 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
           logger: log,
           progress,
         }),
-      (name) => log.warn(`${name} received: stopping; deployments already sent keep running at Tray (each is listed below with the URL to check).`),
+      (name) =>
+        log.warn(`${name} received: stopping; deployments already sent keep running at Tray (each is listed below with the URL to check).`),
     );
     if (interruptedBy) {
       const inFlight = outcome.regions.filter((r) => r.interrupted);
@@ -76,19 +84,24 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
       const target = `${project.name}:${context.targetName ?? 'deploy'}`;
       const redeploy = failed.filter((r) => !r.status.startsWith('Deployed')).map((r) => r.region);
       const reshare = failed.filter((r) => r.status.startsWith('Deployed')).map((r) => r.region);
-      if (redeploy.length) log.error(`Re-deploy only the failed region${redeploy.length > 1 ? 's' : ''}: nx run ${target} --regions=${redeploy.join(',')}`);
+      if (redeploy.length)
+        log.error(`Re-deploy only the failed region${redeploy.length > 1 ? 's' : ''}: nx run ${target} --regions=${redeploy.join(',')}`);
       if (reshare.length) {
         const share = Object.entries(project.targets).find(([, t]) => t.executor === 'tray-connector:share')?.[0] ?? 'share';
         log.error(
           `Deployed, but not shared everywhere: nx run ${project.name}:${share} --regions=${reshare.join(',')} --emails=${shareWith.join(',')}` +
-            (outcome.regions.some((r) => r.status === 'Deployed, share partial') ? ' (or --allowPartialShare to accept a partial share)' : ''),
+            (outcome.regions.some((r) => r.status === 'Deployed, share partial')
+              ? ' (or --allowPartialShare to accept a partial share)'
+              : ''),
         );
       }
     }
     recordResult(result, outcome.regions, log);
     return { success: outcome.success };
   } catch (e) {
-    const message = isTrayConnectorError(e) ? redact(e.message, secrets) : `tray-connector:deploy failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`;
+    const message = isTrayConnectorError(e)
+      ? redact(e.message, secrets)
+      : `tray-connector:deploy failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`;
     log.error(message);
     recordResult(result, [], log, message);
     return { success: false };
@@ -108,6 +121,8 @@ function recordResult(
     writeDeployResult(base.absRoot, result);
     appendStepSummary(result);
   } catch (e) {
-    log.warn(`Could not write the deploy result (.tray/deploy-result.json or GITHUB_STEP_SUMMARY): ${e instanceof Error ? e.message : String(e)}`);
+    log.warn(
+      `Could not write the deploy result (.tray/deploy-result.json or GITHUB_STEP_SUMMARY): ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }

@@ -1,7 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
-import { TOKENS, captureOutput, emulatorEnv, expectNoToken, useTrayEnv, tempDir, writeConnectorZip } from '../../core/__fixtures__/deploy-kit';
+import {
+  TOKENS,
+  captureOutput,
+  emulatorEnv,
+  expectNoToken,
+  useTrayEnv,
+  tempDir,
+  writeConnectorZip,
+} from '../../core/__fixtures__/deploy-kit';
 import deployExecutor from '../deploy/executor';
 import { connectorWorkspace, ROOT } from '../shared/__fixtures__/connector-workspace';
 import shareExecutor from './executor';
@@ -61,7 +69,9 @@ describe('tray-connector:share executor', () => {
 
   it('fails in a region where the connector is not deployed, naming it', async () => {
     await expect(shareExecutor({ emails: ['jane@acme.com'], regions: ['us', 'apac'] }, ws.context)).resolves.toEqual({ success: false });
-    expect(output.text()).toContain('apac: Tray found no connector acme-crm version 1.0 (HTTP 404) while sharing it. Deploy acme-crm 1.0 to apac with this token before sharing it.');
+    expect(output.text()).toContain(
+      'apac: Tray found no connector acme-crm version 1.0 (HTTP 404) while sharing it. Deploy acme-crm 1.0 to apac with this token before sharing it.',
+    );
     expect(emu.shares.map((s) => s.region)).toEqual(['us']);
   });
 
@@ -87,7 +97,8 @@ describe('tray-connector:share executor', () => {
     };
     it('an empty list', () => refused({ emails: [] }, /No e-mail address given: pass "emails", e.g. --emails=/));
     it('no emails option at all', () => refused({}, /No e-mail address given/));
-    it('invalid addresses, all named', () => refused({ emails: 'jane@acme.com,not-mail,bob@' }, /Invalid e-mail addresses in "emails": "not-mail", "bob@"/));
+    it('invalid addresses, all named', () =>
+      refused({ emails: 'jane@acme.com,not-mail,bob@' }, /Invalid e-mail addresses in "emails": "not-mail", "bob@"/));
     it('a missing token', async () => {
       delete process.env.TRAY_API_TOKEN_EU;
       await refused({ emails: ['jane@acme.com'] }, /eu: no API token; set TRAY_API_TOKEN_EU/);
@@ -100,15 +111,21 @@ describe('tray-connector:share executor', () => {
     await expect(shareExecutor({ emails: 'jane@acme.com,bob@other.com' }, ws.context)).resolves.toEqual({ success: false });
     expect(output.text()).toContain('bob@other.com: refused (User not found in this organization)');
     emu.partialShareNext(1, { region: 'eu', refuse: 1, listFailures: false });
-    await expect(shareExecutor({ emails: 'jane@acme.com,bob@other.com', allowPartial: true }, ws.context)).resolves.toEqual({ success: true });
+    await expect(shareExecutor({ emails: 'jane@acme.com,bob@other.com', allowPartial: true }, ws.context)).resolves.toEqual({
+      success: true,
+    });
     expect(output.text()).toContain('Accepted because of "allowPartial"');
   });
 
   it('timeoutSeconds bounds the share; requestIdleSeconds retries a request that went silent', async () => {
     emu.hangNext(20, { kind: 'share', region: 'us' });
-    await expect(shareExecutor({ emails: 'jane@acme.com', regions: ['us'], timeoutSeconds: 1.2, requestIdleSeconds: 0.2 }, ws.context)).resolves.toEqual({
+    await expect(
+      shareExecutor({ emails: 'jane@acme.com', regions: ['us'], timeoutSeconds: 1.2, requestIdleSeconds: 0.2 }, ws.context),
+    ).resolves.toEqual({
       success: false,
     });
-    expect(output.text()).toMatch(/us: sharing acme-crm 1.0 did not finish within \S+ \(timeout "timeoutSeconds" \(1.2s\)\) \(last problem: no data for 200ms \(idle limit\)\)/);
+    expect(output.text()).toMatch(
+      /us: sharing acme-crm 1.0 did not finish within \S+ \(timeout "timeoutSeconds" \(1.2s\)\) \(last problem: no data for 200ms \(idle limit\)\)/,
+    );
   });
 });

@@ -18,7 +18,8 @@ export default async function shareExecutor(options: ShareExecutorSchema, contex
     const project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
     const deploy = findTarget(project.targets, 'tray-connector:deploy', 'deploy');
-    const regions = listOption(options.regions) ?? listOption(deploy?.options?.regions as string[] | undefined) ?? (deploy ? DEPLOY_DEFAULT_REGIONS : []);
+    const regions =
+      listOption(options.regions) ?? listOption(deploy?.options?.regions as string[] | undefined) ?? (deploy ? DEPLOY_DEFAULT_REGIONS : []);
     const apiUrls = options.apiUrls ?? (deploy?.options?.apiUrls as ShareExecutorSchema['apiUrls']);
     let regionNames: Region[] = [];
     try {

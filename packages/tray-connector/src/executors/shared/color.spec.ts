@@ -3,11 +3,23 @@ import { colorWanted, stripAnsi } from './color';
 import { nxLogger } from './executor-context';
 
 describe('colours only when the output reaches a terminal', () => {
-  const underNx = (pid: number | string, extra: NodeJS.ProcessEnv = {}) => ({ FORCE_COLOR: 'true', NX_INVOCATION_ANCESTOR_PIDS: `${pid},999999`, ...extra });
+  const underNx = (pid: number | string, extra: NodeJS.ProcessEnv = {}) => ({
+    FORCE_COLOR: 'true',
+    NX_INVOCATION_ANCESTOR_PIDS: `${pid},999999`,
+    ...extra,
+  });
 
   it("follows the outermost nx process's stdout: a terminal yes, a pipe or a file no", () => {
-    const links: Record<string, string> = { '/proc/11/fd/1': '/dev/pts/3', '/proc/12/fd/1': 'pipe:[4711]', '/proc/13/fd/1': '/home/me/build.log' };
-    const linkOf = (p: string) => links[p] ?? (() => { throw new Error('ENOENT'); })();
+    const links: Record<string, string> = {
+      '/proc/11/fd/1': '/dev/pts/3',
+      '/proc/12/fd/1': 'pipe:[4711]',
+      '/proc/13/fd/1': '/home/me/build.log',
+    };
+    const linkOf = (p: string) =>
+      links[p] ??
+      (() => {
+        throw new Error('ENOENT');
+      })();
     expect(colorWanted(underNx(11), linkOf)).toBe(true);
     expect(colorWanted(underNx(12), linkOf)).toBe(false);
     expect(colorWanted(underNx(13), linkOf)).toBe(false);

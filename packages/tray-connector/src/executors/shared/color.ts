@@ -12,7 +12,10 @@ import { readlinkSync } from 'fs';
 export function colorWanted(env: NodeJS.ProcessEnv = process.env, linkOf: (path: string) => string = readlinkSync): boolean {
   if (env.NO_COLOR) return false;
   if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
-  const outermost = (env.NX_INVOCATION_ANCESTOR_PIDS ?? '').split(',').map(Number).find((pid) => Number.isInteger(pid) && pid > 0);
+  const outermost = (env.NX_INVOCATION_ANCESTOR_PIDS ?? '')
+    .split(',')
+    .map(Number)
+    .find((pid) => Number.isInteger(pid) && pid > 0);
   if (outermost === undefined) return true;
   let target: string;
   try {

@@ -7,7 +7,12 @@ import { redact } from '../../core/redact';
 import { colorWanted, stripAnsi } from './color';
 
 /** The project an executor runs for: its name, root (relative and absolute) and targets. */
-export function projectOf(context: ExecutorContext): { name: string; root: string; absRoot: string; targets: Record<string, TargetConfiguration> } {
+export function projectOf(context: ExecutorContext): {
+  name: string;
+  root: string;
+  absRoot: string;
+  targets: Record<string, TargetConfiguration>;
+} {
   const name = context.projectName;
   if (!name) throw new TrayConnectorError('This executor must run for a project (nx run <project>:<target>)');
   const config = context.projectsConfigurations?.projects?.[name] ?? context.projectGraph?.nodes?.[name]?.data;
@@ -16,7 +21,11 @@ export function projectOf(context: ExecutorContext): { name: string; root: strin
 }
 
 /** The first target of the project run by `executor` (or named `fallbackName`). */
-export function findTarget(targets: Record<string, TargetConfiguration>, executor: string, fallbackName: string): TargetConfiguration | undefined {
+export function findTarget(
+  targets: Record<string, TargetConfiguration>,
+  executor: string,
+  fallbackName: string,
+): TargetConfiguration | undefined {
   return Object.values(targets).find((t) => t.executor === executor) ?? targets[fallbackName];
 }
 
@@ -29,7 +38,10 @@ export function resolveProjectPath(value: string, workspaceRoot: string, project
 /** A list option given as an array or a comma list. */
 export function listOption(value: string | readonly string[] | undefined): string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  return (typeof value === 'string' ? [value] : [...value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  return (typeof value === 'string' ? [value] : [...value])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** Every Tray token in the environment: masked in anything an executor prints. */

@@ -41,8 +41,17 @@ describe('tray-connector:status executor', () => {
     await deployExecutor({ regions: ['us'], pollIntervalSeconds: 0.01 }, ws.context);
     const id = emu.deployments[0].id;
     await expect(statusExecutor({ regions: 'us', deploymentId: id, json: true }, ws.context)).resolves.toEqual({ success: true });
-    const line = output.text().split('\n').find((l) => l.startsWith('{"success"'))!;
-    expect(JSON.parse(line)).toMatchObject({ success: true, name: 'acme-crm', version: '1.0', deploymentId: id, regions: [{ region: 'us', ok: true, deploymentId: id, status: 'Deployed' }] });
+    const line = output
+      .text()
+      .split('\n')
+      .find((l) => l.startsWith('{"success"'))!;
+    expect(JSON.parse(line)).toMatchObject({
+      success: true,
+      name: 'acme-crm',
+      version: '1.0',
+      deploymentId: id,
+      regions: [{ region: 'us', ok: true, deploymentId: id, status: 'Deployed' }],
+    });
     expect(emu.requests.at(-1)!.path).toBe(`/us/cdk/v1/deployments/connectors/acme-crm/versions/1.0/${id}`);
   });
 

@@ -17,7 +17,8 @@ export default async function statusExecutor(options: StatusExecutorSchema, cont
     const project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
     const deploy = findTarget(project.targets, 'tray-connector:deploy', 'deploy');
-    const regions = listOption(options.regions) ?? listOption(deploy?.options?.regions as string[] | undefined) ?? (deploy ? DEPLOY_DEFAULT_REGIONS : []);
+    const regions =
+      listOption(options.regions) ?? listOption(deploy?.options?.regions as string[] | undefined) ?? (deploy ? DEPLOY_DEFAULT_REGIONS : []);
     const result = await getDeploymentStatus({
       name: connector.name,
       version: connector.version,

@@ -35,14 +35,16 @@ describe('ci-workflow generator', () => {
     return { file, text: tree.read(file, 'utf-8')! };
   };
 
-  it('writes .github/workflows/<name>.yml that GitHub\'s own parser accepts', async () => {
+  it("writes .github/workflows/<name>.yml that GitHub's own parser accepts", async () => {
     const { file, text } = await github();
     expect(file).toBe('.github/workflows/tray-connectors.yml');
     expect(validateWithGithubParser(text, file)).toEqual({ errors: [], jobs: ['pull-request', 'deploy'] });
   });
 
-  it('the validation is real: GitHub\'s parser reports a broken workflow', () => {
-    const broken = validateWithGithubParser('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n        bogus: 1\n');
+  it("the validation is real: GitHub's parser reports a broken workflow", () => {
+    const broken = validateWithGithubParser(
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n        bogus: 1\n',
+    );
     expect(broken.errors.join('\n')).toMatch(/Unexpected value 'bogus'/);
     expect(validateWithGithubParser('on: push\njobs:\n  a:\n    steps: []\n').errors.join('\n')).toMatch(/runs-on/);
   });
@@ -85,7 +87,9 @@ describe('ci-workflow generator', () => {
     const setShas = steps.find((s) => s.uses === 'nrwl/nx-set-shas@v4')!;
     expect(setShas.with).toEqual({ 'main-branch-name': 'main' });
     const last = steps[steps.length - 1];
-    expect(last.run!.split('\n')[1]).toBe('npx nx affected -t deploy --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}');
+    expect(last.run!.split('\n')[1]).toBe(
+      'npx nx affected -t deploy --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}',
+    );
     expect(last.env).toEqual({
       TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_TOKEN_US }}',
       TRAY_API_TOKEN_EU: '${{ secrets.TRAY_API_TOKEN_EU }}',
@@ -96,7 +100,7 @@ describe('ci-workflow generator', () => {
     expect(steps.findIndex((s) => s.run?.includes('-t build test'))).toBeLessThan(steps.length - 1);
   });
 
-  it('--name, --mainBranch, --regions with Tray\'s secret names, and the variable names', async () => {
+  it("--name, --mainBranch, --regions with Tray's secret names, and the variable names", async () => {
     const { file, text } = await github({
       name: 'Deploy Connectors',
       mainBranch: 'trunk',
@@ -123,19 +127,26 @@ describe('ci-workflow generator', () => {
     expect(parse((await github()).text).on.push.branches).toEqual(['develop']);
   });
 
-  it('uses the workspace\'s package manager', async () => {
+  it("uses the workspace's package manager", async () => {
     tree.write('pnpm-lock.yaml', 'lockfileVersion: 9.0\n');
     tree.delete('package-lock.json');
     const { text } = await github();
     expect(validateWithGithubParser(text).errors).toEqual([]);
     const steps: Step[] = parse(text).jobs.deploy.steps;
-    expect(steps.map((s) => s.uses).filter(Boolean)).toEqual(['actions/checkout@v4', 'pnpm/action-setup@v4', 'actions/setup-node@v4', 'nrwl/nx-set-shas@v4']);
+    expect(steps.map((s) => s.uses).filter(Boolean)).toEqual([
+      'actions/checkout@v4',
+      'pnpm/action-setup@v4',
+      'actions/setup-node@v4',
+      'nrwl/nx-set-shas@v4',
+    ]);
     expect(steps.find((s) => s.name === 'Install')!.run).toMatch(/^pnpm install --frozen-lockfile/);
     expect(steps[steps.length - 1].run).toMatch(/\npnpm exec nx affected -t deploy/);
   });
 
   it('refuses unknown providers, regions and bad names, naming the option', async () => {
-    await expect(ciWorkflowGenerator(tree, { provider: 'jenkins' as never })).rejects.toThrow('Unknown --provider "jenkins": use github or gitlab');
+    await expect(ciWorkflowGenerator(tree, { provider: 'jenkins' as never })).rejects.toThrow(
+      'Unknown --provider "jenkins": use github or gitlab',
+    );
     await expect(github({ regions: 'us,mars' })).rejects.toThrow('Unknown region "mars" in --regions');
     await expect(github({ regions: 'us=bad-name' })).rejects.toThrow('Invalid secret name in --regions "us=bad-name"');
     await expect(github({ regions: 'us,us1' })).rejects.toThrow('Region us is given twice in --regions');
@@ -150,7 +161,9 @@ describe('ci-workflow generator', () => {
       'eu:TRAY_API_TOKEN_EU<-TRAY_API_TOKEN_EU',
       'apac:TRAY_API_TOKEN_APAC<-TRAY_API_TOKEN_APAC',
     ]);
-    expect(parseRegionSecrets(['ap1=TRAY_API_KEY_APAC'])).toEqual([{ region: 'apac', env: 'TRAY_API_TOKEN_APAC', secret: 'TRAY_API_KEY_APAC' }]);
+    expect(parseRegionSecrets(['ap1=TRAY_API_KEY_APAC'])).toEqual([
+      { region: 'apac', env: 'TRAY_API_TOKEN_APAC', secret: 'TRAY_API_KEY_APAC' },
+    ]);
   });
 
   describe('gitlab', () => {
@@ -177,7 +190,9 @@ describe('ci-workflow generator', () => {
       expect(deploy.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == "main" && $CI_PIPELINE_SOURCE == "push"' }]);
       expect(deploy.resource_group).toBe('tray-connectors-deploy-main');
       expect(deploy.variables).toEqual({ TRAY_API_TOKEN_US: '$TRAY_API_KEY_US', GIT_DEPTH: 0 });
-      expect(deploy.script[deploy.script.length - 1]).toBe('npx nx affected -t deploy --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}');
+      expect(deploy.script[deploy.script.length - 1]).toBe(
+        'npx nx affected -t deploy --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}',
+      );
     });
 
     it('leaves an existing .gitlab-ci.yml alone', async () => {
@@ -202,7 +217,8 @@ describe('ci-workflow generator', () => {
       git('add', '-A');
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const run = (env: NodeJS.ProcessEnv) => spawnSync('bash', ['-e', '-c', testContextScript('TRAY_TEST_CTX')], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' });
+    const run = (env: NodeJS.ProcessEnv) =>
+      spawnSync('bash', ['-e', '-c', testContextScript('TRAY_TEST_CTX')], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' });
     const ctx = (name: string) => fs.readFileSync(path.join(dir, 'connectors', name, 'src/test.ctx.json'), 'utf8');
 
     it('secret entry, else committed sample, else {}; an existing file is kept; the secret is never printed', () => {
@@ -251,7 +267,11 @@ describe('ci-workflow generator', () => {
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
     const run = () => {
-      const r = spawnSync('bash', ['-e', '-c', affectedFilesScript()], { cwd: dir, env: { ...process.env, NX_BASE: git('rev-parse', 'HEAD~1'), NX_HEAD: 'HEAD' }, encoding: 'utf8' });
+      const r = spawnSync('bash', ['-e', '-c', affectedFilesScript()], {
+        cwd: dir,
+        env: { ...process.env, NX_BASE: git('rev-parse', 'HEAD~1'), NX_HEAD: 'HEAD' },
+        encoding: 'utf8',
+      });
       expect(r.status).toBe(0);
       return { files: r.stdout ? r.stdout.split(',').sort() : [], log: r.stderr };
     };
@@ -273,11 +293,19 @@ describe('ci-workflow generator', () => {
       expect(run().files).toEqual([]);
       git('mv', 'connectors/beta', 'connectors/beta-moved');
       git('commit', '-qm', 'move');
-      expect(run().files).toEqual(['connectors/beta-moved/connector.json', 'connectors/beta-moved/project.json', 'connectors/beta-moved/src/op/operation.json']);
+      expect(run().files).toEqual([
+        'connectors/beta-moved/connector.json',
+        'connectors/beta-moved/project.json',
+        'connectors/beta-moved/src/op/operation.json',
+      ]);
     });
 
     it('without NX_BASE it fails, naming it', () => {
-      const r = spawnSync('bash', ['-e', '-c', affectedFilesScript()], { cwd: dir, env: { ...process.env, NX_BASE: '' }, encoding: 'utf8' });
+      const r = spawnSync('bash', ['-e', '-c', affectedFilesScript()], {
+        cwd: dir,
+        env: { ...process.env, NX_BASE: '' },
+        encoding: 'utf8',
+      });
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain('NX_BASE is not set');
     });

@@ -38,11 +38,14 @@ export function parseRegionSecrets(value: string | string[] | undefined): Region
   for (const item of items.length ? items : ['us', 'eu', 'apac']) {
     const [regionName, secretName, ...rest] = item.split('=').map((s) => s.trim());
     const region = toRegion(regionName);
-    if (!region) throw new TrayConnectorError(`Unknown region "${regionName}" in --regions: use us, eu or apac, optionally as region=SECRET_NAME`);
+    if (!region)
+      throw new TrayConnectorError(`Unknown region "${regionName}" in --regions: use us, eu or apac, optionally as region=SECRET_NAME`);
     const env = REGION_INFO[region].tokenEnv;
     const secret = secretName || env;
     if (rest.length || !SECRET_NAME.test(secret)) {
-      throw new TrayConnectorError(`Invalid secret name in --regions "${item}": use region=SECRET_NAME with letters, digits and underscores`);
+      throw new TrayConnectorError(
+        `Invalid secret name in --regions "${item}": use region=SECRET_NAME with letters, digits and underscores`,
+      );
     }
     if (result.some((r) => r.region === region)) throw new TrayConnectorError(`Region ${region} is given twice in --regions`);
     result.push({ region, env, secret });
@@ -63,10 +66,12 @@ export function normalizeCiWorkflowOptions(tree: Tree, schema: CiWorkflowGenerat
     ['--shareWithVariable', schema.shareWithVariable],
     ['--testContextSecret', schema.testContextSecret],
   ] as const) {
-    if (value !== undefined && !SECRET_NAME.test(value)) throw new TrayConnectorError(`${option} "${value}" is not a valid variable name (letters, digits, underscores)`);
+    if (value !== undefined && !SECRET_NAME.test(value))
+      throw new TrayConnectorError(`${option} "${value}" is not a valid variable name (letters, digits, underscores)`);
   }
   const nodeVersion = String(schema.nodeVersion ?? '20').trim();
-  if (!/^[0-9][0-9.x]*$|^lts\/\*$/.test(nodeVersion)) throw new TrayConnectorError(`--nodeVersion "${nodeVersion}" is not a Node.js version (e.g. 20, 22.11)`);
+  if (!/^[0-9][0-9.x]*$|^lts\/\*$/.test(nodeVersion))
+    throw new TrayConnectorError(`--nodeVersion "${nodeVersion}" is not a Node.js version (e.g. 20, 22.11)`);
   const packageManager = packageManagerOf(tree);
   const pm = getPackageManagerCommand(packageManager, tree.root);
   return {
@@ -178,7 +183,8 @@ function indent(text: string, spaces: number): string {
 export async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflowGeneratorSchema): Promise<void> {
   const options = normalizeCiWorkflowOptions(tree, schema);
   const workflowDir = options.provider === 'github' ? '.github/workflows' : '.gitlab/ci';
-  const file = options.provider === 'github' ? `${workflowDir}/${options.fileName}.yml` : `${workflowDir}/${options.fileName}.gitlab-ci.yml`;
+  const file =
+    options.provider === 'github' ? `${workflowDir}/${options.fileName}.yml` : `${workflowDir}/${options.fileName}.gitlab-ci.yml`;
   if (tree.exists(file)) logger.warn(`${file} exists: it is replaced (git shows what changed).`);
   generateFiles(tree, path.join(__dirname, 'files', options.provider), '.', {
     ...options,

@@ -15,10 +15,27 @@ const SPEC = {
   components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   paths: {
     '/contacts': {
-      get: { operationId: 'listContacts', tags: ['contacts'], responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } } } } },
-      post: { operationId: 'uploadContacts', requestBody: { content: { 'multipart/form-data': { schema: { type: 'object' } } } }, responses: { '201': { description: 'ok' } } },
+      get: {
+        operationId: 'listContacts',
+        tags: ['contacts'],
+        responses: {
+          '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } } },
+        },
+      },
+      post: {
+        operationId: 'uploadContacts',
+        requestBody: { content: { 'multipart/form-data': { schema: { type: 'object' } } } },
+        responses: { '201': { description: 'ok' } },
+      },
     },
-    '/deals/{id}': { get: { operationId: 'getDeal', tags: ['deals'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } },
+    '/deals/{id}': {
+      get: {
+        operationId: 'getDeal',
+        tags: ['deals'],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'ok' } },
+      },
+    },
   },
 };
 
@@ -88,10 +105,20 @@ describe('import generator', () => {
 
   it('takes the name from info.title and filters by --tags / --operations', async () => {
     await importGenerator(tree, { spec, tags: 'deals', skipInstall: true });
-    expect(tree.children(`${ROOT}/src`).filter((c) => !c.includes('.')).sort()).toEqual(['get_deal']);
+    expect(
+      tree
+        .children(`${ROOT}/src`)
+        .filter((c) => !c.includes('.'))
+        .sort(),
+    ).toEqual(['get_deal']);
     tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
     await importGenerator(tree, { spec, name: 'other', operations: 'list*', skipInstall: true });
-    expect(tree.children('connectors/other/src').filter((c) => !c.includes('.')).sort()).toEqual(['list_contacts']);
+    expect(
+      tree
+        .children('connectors/other/src')
+        .filter((c) => !c.includes('.'))
+        .sort(),
+    ).toEqual(['list_contacts']);
   });
 
   it('is deterministic: the same document gives the same files', async () => {
@@ -117,10 +144,16 @@ describe('import generator', () => {
   });
 
   it('refuses what it cannot do, writing nothing', async () => {
-    await expect(importGenerator(tree, { spec: path.join(dir, 'missing.yaml'), name: 'x' })).rejects.toThrow(/missing\.yaml does not exist/);
+    await expect(importGenerator(tree, { spec: path.join(dir, 'missing.yaml'), name: 'x' })).rejects.toThrow(
+      /missing\.yaml does not exist/,
+    );
     await expect(importGenerator(tree, { spec, connector: 'nope' })).rejects.toThrow('Cannot find project "nope" (--connector)');
-    await expect(importGenerator(tree, { spec, connector: 'acme-crm', name: 'x' })).rejects.toThrow('--connector adds operations to an existing connector');
-    await expect(importGenerator(tree, { spec, name: 'x', operations: 'nothing*' })).rejects.toThrow(/no operation can be imported \(--operations\/--tags left out 3\); nothing was written/);
+    await expect(importGenerator(tree, { spec, connector: 'acme-crm', name: 'x' })).rejects.toThrow(
+      '--connector adds operations to an existing connector',
+    );
+    await expect(importGenerator(tree, { spec, name: 'x', operations: 'nothing*' })).rejects.toThrow(
+      /no operation can be imported \(--operations\/--tags left out 3\); nothing was written/,
+    );
     await expect(importGenerator(tree, { spec, name: 'Bad_Name' })).rejects.toThrow(/Invalid connector name/);
     expect(tree.exists('connectors')).toBe(false);
   });

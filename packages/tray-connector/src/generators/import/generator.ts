@@ -47,14 +47,21 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
 
   if (schema.connector) {
     if (schema.name || schema.directory || schema.regions) {
-      throw new TrayConnectorError('--connector adds operations to an existing connector: leave out --name, --directory and --regions (they are for a new connector)');
+      throw new TrayConnectorError(
+        '--connector adds operations to an existing connector: leave out --name, --directory and --regions (they are for a new connector)',
+      );
     }
     const project = getProjects(tree).get(schema.connector);
-    if (!project) throw new TrayConnectorError(`Cannot find project ${JSON.stringify(schema.connector)} (--connector): run \`nx show projects\` to list the workspace's projects`);
+    if (!project)
+      throw new TrayConnectorError(
+        `Cannot find project ${JSON.stringify(schema.connector)} (--connector): run \`nx show projects\` to list the workspace's projects`,
+      );
     connectorRoot = project.root;
     const connectorJson = joinPathFragments(connectorRoot, CONNECTOR_FILE);
     if (!tree.exists(connectorJson)) {
-      throw new TrayConnectorError(`Project ${JSON.stringify(schema.connector)} is not a Tray connector: ${connectorJson} does not exist (import into a new one with --name)`);
+      throw new TrayConnectorError(
+        `Project ${JSON.stringify(schema.connector)} is not a Tray connector: ${connectorJson} does not exist (import into a new one with --name)`,
+      );
     }
     const config = readJson<{ name?: string }>(tree, connectorJson);
     connectorName = typeof config.name === 'string' && config.name ? config.name : schema.connector;
@@ -78,7 +85,10 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
   } else {
     const title = typeof doc.info?.title === 'string' ? doc.info.title.trim() : '';
     connectorName = (schema.name ?? '').trim() || toKebabCase(title);
-    if (!connectorName) throw new TrayConnectorError('Give the new connector a name: --name=<kebab-case name> (the document has no info.title to take it from)');
+    if (!connectorName)
+      throw new TrayConnectorError(
+        'Give the new connector a name: --name=<kebab-case name> (the document has no info.title to take it from)',
+      );
     const auth = chooseAuth(doc);
     plan = planImport(doc, {
       connectorName,
@@ -90,7 +100,9 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
     });
     if (!plan.operations.length) {
       const why = plan.filteredOut ? ` (--operations/--tags left out ${plan.filteredOut})` : '';
-      throw new TrayConnectorError(`${file}: no operation can be imported${why}; nothing was written.${plan.skipped.length ? `\n${importReport(plan, connectorName).join('\n')}` : ''}`);
+      throw new TrayConnectorError(
+        `${file}: no operation can be imported${why}; nothing was written.${plan.skipped.length ? `\n${importReport(plan, connectorName).join('\n')}` : ''}`,
+      );
     }
     callback = await newGenerator(tree, {
       name: connectorName,

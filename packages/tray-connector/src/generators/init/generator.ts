@@ -38,8 +38,7 @@ export function addMissingDependencies(tree: Tree): GeneratorCallback {
   if (!tree.exists('package.json')) return () => undefined;
   const pkg = readJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(tree, 'package.json');
   const present = (name: string) => Boolean(pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
-  const missing = (wanted: Record<string, string>) =>
-    Object.fromEntries(Object.entries(wanted).filter(([name]) => !present(name)));
+  const missing = (wanted: Record<string, string>) => Object.fromEntries(Object.entries(wanted).filter(([name]) => !present(name)));
   const dependencies = missing(CONNECTOR_DEPENDENCIES);
   const devDependencies = missing(CONNECTOR_DEV_DEPENDENCIES);
   if (Object.keys(dependencies).length === 0 && Object.keys(devDependencies).length === 0) return () => undefined;

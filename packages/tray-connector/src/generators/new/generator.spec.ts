@@ -62,7 +62,13 @@ describe('new generator', () => {
   });
 
   it('takes title, description and service from the options', async () => {
-    await newGenerator(tree, { name: 'acme-crm', title: 'ACME CRM', description: 'Contacts and deals', service: 'acme', skipInstall: true });
+    await newGenerator(tree, {
+      name: 'acme-crm',
+      title: 'ACME CRM',
+      description: 'Contacts and deals',
+      service: 'acme',
+      skipInstall: true,
+    });
     expect(readJson(tree, `${ROOT}/connector.json`)).toMatchObject({
       title: 'ACME CRM',
       description: 'Contacts and deals',
@@ -179,7 +185,11 @@ describe('new generator', () => {
     expect(project.tags).toEqual(['tray-connector']);
     expect(project.targets).toEqual(connectorTargets(['us', 'eu']));
     expect(project.targets!.build.executor).toBe('tray-connector:build');
-    expect(project.targets!.deploy).toMatchObject({ executor: 'tray-connector:deploy', dependsOn: ['build'], options: { regions: ['us', 'eu'] } });
+    expect(project.targets!.deploy).toMatchObject({
+      executor: 'tray-connector:deploy',
+      dependsOn: ['build'],
+      options: { regions: ['us', 'eu'] },
+    });
     expect(project.targets!.share.executor).toBe('tray-connector:share');
     expect(project.targets!.test.options.cwd).toBe('{projectRoot}');
   });
@@ -233,7 +243,9 @@ describe('new generator', () => {
 
   it('shapes the auth type and the test context by --auth, with no secret in any file', async () => {
     await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
-    expect(tree.read(`${ROOT}/src/AcmeCrmAuth.ts`, 'utf-8')).toBe('/** Acme Crm needs no authentication. */\nexport type AcmeCrmAuth = never;\n');
+    expect(tree.read(`${ROOT}/src/AcmeCrmAuth.ts`, 'utf-8')).toBe(
+      '/** Acme Crm needs no authentication. */\nexport type AcmeCrmAuth = never;\n',
+    );
     expect(readJson(tree, `${ROOT}/src/test.ctx.json`)).toEqual({});
     expect(tree.read(`${ROOT}/src/GlobalConfig.ts`, 'utf-8')).not.toContain('withBearerToken');
 
@@ -283,12 +295,18 @@ describe('new generator', () => {
     });
 
     it('an unknown region', async () => {
-      await refuse({ name: 'acme-crm', regions: 'us,mars' }, 'Unknown region "mars" in --regions: use us, eu, apac (any case; aliases us1, eu1, ap1, apac1), e.g. --regions=us,eu');
+      await refuse(
+        { name: 'acme-crm', regions: 'us,mars' },
+        'Unknown region "mars" in --regions: use us, eu, apac (any case; aliases us1, eu1, ap1, apac1), e.g. --regions=us,eu',
+      );
     });
 
     it('an existing project of that name', async () => {
       await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
-      await refuse({ name: 'acme-crm', directory: 'elsewhere/acme-crm' }, 'A project named "acme-crm" already exists (connectors/acme-crm)');
+      await refuse(
+        { name: 'acme-crm', directory: 'elsewhere/acme-crm' },
+        'A project named "acme-crm" already exists (connectors/acme-crm)',
+      );
     });
 
     it('an existing directory', async () => {

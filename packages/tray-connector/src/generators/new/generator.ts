@@ -31,7 +31,11 @@ export const AUTH_KINDS: ConnectorAuthKind[] = ['none', 'token', 'oauth2'];
 /** The sample operation a new connector gets, per kind. */
 export const SAMPLE_OPERATIONS: Record<OperationKind, { name: string; title: string; description: string }> = {
   http: { name: 'get_record', title: 'Get record', description: 'Gets one record by its ID (a sample operation: adapt or replace it)' },
-  composite: { name: 'count_words', title: 'Count words', description: 'Counts the words of a text (a sample operation: adapt or replace it)' },
+  composite: {
+    name: 'count_words',
+    title: 'Count words',
+    description: 'Counts the words of a text (a sample operation: adapt or replace it)',
+  },
 };
 
 export interface NormalizedNewOptions {
@@ -75,10 +79,14 @@ export function normalizeNewOptions(tree: Tree, schema: NewGeneratorSchema): Nor
 
   const directory = normalizePath(schema.directory?.trim() || joinPathFragments('connectors', name)).replace(/^\.?\/+|\/+$/g, '');
   if (!directory || directory.split('/').includes('..')) {
-    throw new TrayConnectorError(`--directory ${JSON.stringify(schema.directory)} must be a folder inside the workspace, e.g. connectors/${name}`);
+    throw new TrayConnectorError(
+      `--directory ${JSON.stringify(schema.directory)} must be a folder inside the workspace, e.g. connectors/${name}`,
+    );
   }
   if (getProjects(tree).has(name)) {
-    throw new TrayConnectorError(`A project named ${JSON.stringify(name)} already exists (${getProjects(tree).get(name)!.root}): pick another connector name`);
+    throw new TrayConnectorError(
+      `A project named ${JSON.stringify(name)} already exists (${getProjects(tree).get(name)!.root}): pick another connector name`,
+    );
   }
   if (tree.exists(directory) && (tree.isFile(directory) || tree.children(directory).length > 0)) {
     throw new TrayConnectorError(`${directory} already exists: choose another --directory (or remove that folder first)`);
@@ -142,7 +150,8 @@ export function connectorProjectConfiguration(options: NormalizedNewOptions, plu
   if (extraTags.length) project.tags = extraTags;
   const regions = options.regions;
   const sameRegions = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r));
-  project.targets = regions && !sameRegions(regions, plugin.defaultRegions) ? { [plugin.targetNames.deploy]: { options: { regions } } } : {};
+  project.targets =
+    regions && !sameRegions(regions, plugin.defaultRegions) ? { [plugin.targetNames.deploy]: { options: { regions } } } : {};
   return project;
 }
 
@@ -189,7 +198,12 @@ export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Prom
     auth: options.auth,
     authType: options.authType,
   });
-  addGlobalConfig(tree, { connectorRoot: root, connectorName: options.name, authType: options.authType, bearerToken: options.auth !== 'none' });
+  addGlobalConfig(tree, {
+    connectorRoot: root,
+    connectorName: options.name,
+    authType: options.authType,
+    bearerToken: options.auth !== 'none',
+  });
   const sample = SAMPLE_OPERATIONS[options.operationKind];
   addOperationFiles(tree, { connectorRoot: root, kind: options.operationKind, authType: options.authType, ...sample });
 

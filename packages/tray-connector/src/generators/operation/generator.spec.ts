@@ -24,8 +24,18 @@ describe('operation generator', () => {
 
   it('adds src/<name>/ with operation.json, input.ts, output.ts, handler.ts and handler.test.ts', async () => {
     await operationGenerator(tree, { name: 'list_contacts', project: 'acme-crm' });
-    expect(tree.children(`${SRC}/list_contacts`).sort()).toEqual(['handler.test.ts', 'handler.ts', 'input.ts', 'operation.json', 'output.ts']);
-    expect(readJson(tree, `${SRC}/list_contacts/operation.json`)).toEqual({ name: 'list_contacts', title: 'List contacts', description: '' });
+    expect(tree.children(`${SRC}/list_contacts`).sort()).toEqual([
+      'handler.test.ts',
+      'handler.ts',
+      'input.ts',
+      'operation.json',
+      'output.ts',
+    ]);
+    expect(readJson(tree, `${SRC}/list_contacts/operation.json`)).toEqual({
+      name: 'list_contacts',
+      title: 'List contacts',
+      description: '',
+    });
     expect(infos).toEqual([]);
   });
 
@@ -38,7 +48,9 @@ describe('operation generator', () => {
     expect(handler).toContain("import { ListContactsV2Input } from './input';");
     expect(handler).toContain("import { ListContactsV2Output } from './output';");
     expect(handler).toContain("import { AcmeCrmAuth } from '../AcmeCrmAuth';");
-    expect(handler).toContain('export const listContactsV2Handler = OperationHandlerSetup.configureHandler<\n\tAcmeCrmAuth,\n\tListContactsV2Input,\n\tListContactsV2Output\n>');
+    expect(handler).toContain(
+      'export const listContactsV2Handler = OperationHandlerSetup.configureHandler<\n\tAcmeCrmAuth,\n\tListContactsV2Input,\n\tListContactsV2Output\n>',
+    );
     expect(tree.read(`${dir}/handler.test.ts`, 'utf-8')).toContain('configureHandlerTest(listContactsV2Handler,');
   });
 
@@ -64,7 +76,12 @@ describe('operation generator', () => {
   });
 
   it('takes title and description', async () => {
-    await operationGenerator(tree, { name: 'list_contacts', project: 'acme-crm', title: 'List all contacts', description: 'Every contact, paged' });
+    await operationGenerator(tree, {
+      name: 'list_contacts',
+      project: 'acme-crm',
+      title: 'List all contacts',
+      description: 'Every contact, paged',
+    });
     expect(readJson(tree, `${SRC}/list_contacts/operation.json`)).toEqual({
       name: 'list_contacts',
       title: 'List all contacts',
@@ -120,12 +137,18 @@ describe('operation generator', () => {
     };
 
     it('an existing operation', async () => {
-      await refuse({ name: 'get_record', project: 'acme-crm' }, `Connector "acme-crm" already has an operation "get_record" (${SRC}/get_record): pick another name`);
+      await refuse(
+        { name: 'get_record', project: 'acme-crm' },
+        `Connector "acme-crm" already has an operation "get_record" (${SRC}/get_record): pick another name`,
+      );
     });
 
     it('a project that is not a connector', async () => {
       addProjectConfiguration(tree, 'web', { root: 'apps/web', targets: {} });
-      await refuse({ name: 'list_contacts', project: 'web' }, 'Project "web" is not a Tray connector: apps/web/connector.json does not exist');
+      await refuse(
+        { name: 'list_contacts', project: 'web' },
+        'Project "web" is not a Tray connector: apps/web/connector.json does not exist',
+      );
     });
 
     it('a project that does not exist', async () => {
@@ -138,7 +161,10 @@ describe('operation generator', () => {
     });
 
     it('an unknown kind', async () => {
-      await refuse({ name: 'list_contacts', project: 'acme-crm', kind: 'soap' as never }, 'Unknown operation kind "soap": use http or composite');
+      await refuse(
+        { name: 'list_contacts', project: 'acme-crm', kind: 'soap' as never },
+        'Unknown operation kind "soap": use http or composite',
+      );
     });
 
     it('a connector without an auth type file', async () => {

@@ -1,13 +1,4 @@
-import {
-  formatFiles,
-  generateFiles,
-  getProjects,
-  joinPathFragments,
-  logger,
-  readJson,
-  type Tree,
-  writeJson,
-} from '@nx/devkit';
+import { formatFiles, generateFiles, getProjects, joinPathFragments, logger, readJson, type Tree, writeJson } from '@nx/devkit';
 import * as path from 'path';
 import { CONNECTOR_FILE } from '../../core/connector-config';
 import { TrayConnectorError } from '../../core/errors';
@@ -93,7 +84,9 @@ export function findAuthType(tree: Tree, connectorRoot: string, connectorName: s
       `${src} has no <Name>Auth.ts: a Tray connector declares the type of its authentication there (e.g. src/${expected}.ts with \`export type ${expected} = never;\`)`,
     );
   }
-  throw new TrayConnectorError(`${src} has several *Auth.ts files (${candidates.join(', ')}) and none is ${expected}.ts: keep the connector's one auth type`);
+  throw new TrayConnectorError(
+    `${src} has several *Auth.ts files (${candidates.join(', ')}) and none is ${expected}.ts: keep the connector's one auth type`,
+  );
 }
 
 export async function operationGenerator(tree: Tree, schema: OperationGeneratorSchema): Promise<void> {
@@ -105,7 +98,9 @@ export async function operationGenerator(tree: Tree, schema: OperationGeneratorS
 
   const project = getProjects(tree).get(schema.project);
   if (!project) {
-    throw new TrayConnectorError(`Cannot find project ${JSON.stringify(schema.project)}: run \`nx show projects\` to list the workspace's projects`);
+    throw new TrayConnectorError(
+      `Cannot find project ${JSON.stringify(schema.project)}: run \`nx show projects\` to list the workspace's projects`,
+    );
   }
   const connectorRoot = project.root;
   const connectorJsonPath = joinPathFragments(connectorRoot, CONNECTOR_FILE);
@@ -119,7 +114,9 @@ export async function operationGenerator(tree: Tree, schema: OperationGeneratorS
 
   const folder = joinPathFragments(connectorRoot, 'src', name);
   if (tree.exists(folder)) {
-    throw new TrayConnectorError(`Connector ${JSON.stringify(connectorName)} already has an operation ${JSON.stringify(name)} (${folder}): pick another name`);
+    throw new TrayConnectorError(
+      `Connector ${JSON.stringify(connectorName)} already has an operation ${JSON.stringify(name)} (${folder}): pick another name`,
+    );
   }
 
   const authType = findAuthType(tree, connectorRoot, connectorName);
@@ -131,7 +128,9 @@ export async function operationGenerator(tree: Tree, schema: OperationGeneratorS
     } else {
       const text = tree.read(globalConfig, 'utf-8') ?? '';
       if (!text.includes('globalConfigHttp') || !text.includes('BASE_URL_ENV')) {
-        logger.warn(`${globalConfig} does not export globalConfigHttp and BASE_URL_ENV, which the new handler and its test import: add them or adjust ${folder}/handler.ts`);
+        logger.warn(
+          `${globalConfig} does not export globalConfigHttp and BASE_URL_ENV, which the new handler and its test import: add them or adjust ${folder}/handler.ts`,
+        );
       }
     }
   }

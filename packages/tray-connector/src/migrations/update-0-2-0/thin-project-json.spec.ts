@@ -91,7 +91,10 @@ describe('migration 0.2.0: thin the project.json files 0.1.0 wrote', () => {
   });
 
   it('moves what is left to the target names the plugin options give now (no second deploy target with other regions)', async () => {
-    workspace((p) => (p.targets.build.options.outputPath = '{projectRoot}/out/c.zip'), renamePlugin({ buildTargetName: 'tray-build', deployTargetName: 'tray-deploy' }));
+    workspace(
+      (p) => (p.targets.build.options.outputPath = '{projectRoot}/out/c.zip'),
+      renamePlugin({ buildTargetName: 'tray-build', deployTargetName: 'tray-deploy' }),
+    );
     await thinProjectJson(tree);
     expect(project().targets).toEqual({
       'tray-build': { options: { outputPath: '{projectRoot}/out/c.zip' } },
@@ -131,7 +134,10 @@ describe('migration 0.2.0: thin the project.json files 0.1.0 wrote', () => {
 
   it("keeps the connector's package.json scripts from replacing the targets project.json no longer defines", async () => {
     workspace((p) => (p.targets.test.options.command = 'jest --ci'));
-    writeJson(tree, `${ROOT}/package.json`, { name: 'acme', scripts: { test: 'jest --config ./jest.config.js', build: 'tray-cdk connector build', lint: 'eslint .' } });
+    writeJson(tree, `${ROOT}/package.json`, {
+      name: 'acme',
+      scripts: { test: 'jest --config ./jest.config.js', build: 'tray-cdk connector build', lint: 'eslint .' },
+    });
     await thinProjectJson(tree);
     // test stays in project.json (edited): its script cannot shadow it; build and share were removed
     expect(readJson(tree, `${ROOT}/package.json`).nx).toEqual({ includedScripts: ['test', 'lint'] });
@@ -150,6 +156,9 @@ describe('migration 0.2.0: thin the project.json files 0.1.0 wrote', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(pkgRoot, 'package.json'), 'utf8'));
     const migrations = JSON.parse(fs.readFileSync(path.join(pkgRoot, pkg['nx-migrations'].migrations), 'utf8'));
     expect(pkg.version).toBe('0.2.0');
-    expect(migrations.generators['thin-project-json']).toMatchObject({ version: '0.2.0', implementation: './src/migrations/update-0-2-0/thin-project-json' });
+    expect(migrations.generators['thin-project-json']).toMatchObject({
+      version: '0.2.0',
+      implementation: './src/migrations/update-0-2-0/thin-project-json',
+    });
   });
 });

@@ -23,9 +23,16 @@ const BUILD_INPUTS_0_1_0 = [
 ];
 const DEPLOY_INPUTS_0_1_0 = [
   { dependentTasksOutputFiles: '**/*.zip' },
-  ...['TRAY_API_TOKEN', 'TRAY_API_TOKEN_US', 'TRAY_API_TOKEN_EU', 'TRAY_API_TOKEN_APAC', 'TRAY_API_URL', 'TRAY_API_URL_US', 'TRAY_API_URL_EU', 'TRAY_API_URL_APAC'].map(
-    (env) => ({ env }),
-  ),
+  ...[
+    'TRAY_API_TOKEN',
+    'TRAY_API_TOKEN_US',
+    'TRAY_API_TOKEN_EU',
+    'TRAY_API_TOKEN_APAC',
+    'TRAY_API_URL',
+    'TRAY_API_URL_US',
+    'TRAY_API_URL_EU',
+    'TRAY_API_URL_APAC',
+  ].map((env) => ({ env })),
 ];
 type Target = Record<string, unknown>;
 /** The four targets 0.1.0 wrote (status came later). */
@@ -37,7 +44,9 @@ const TARGETS_0_1_0: Record<TargetKind, Target> = {
     inputs: BUILD_INPUTS_0_1_0,
     outputs: ['{options.outputPath}'],
     options: { outputPath: '{projectRoot}/.tray/connector.zip' },
-    metadata: { description: "Build the deterministic .tray/connector.zip (schemas generated as Tray's builder does) for Tray's deployment API" },
+    metadata: {
+      description: "Build the deterministic .tray/connector.zip (schemas generated as Tray's builder does) for Tray's deployment API",
+    },
   },
   test: {
     executor: 'nx:run-commands',
@@ -62,7 +71,9 @@ const TARGETS_0_1_0: Record<TargetKind, Target> = {
     executor: 'tray-connector:share',
     cache: false,
     options: {},
-    metadata: { description: "Share the deployed connector with Tray users by e-mail (--emails=a@b.com,c@d.com), in the deploy target's regions" },
+    metadata: {
+      description: "Share the deployed connector with Tray users by e-mail (--emails=a@b.com,c@d.com), in the deploy target's regions",
+    },
   },
 };
 const TARGET_DEFAULTS_0_1_0: Record<string, Target> = {
@@ -128,7 +139,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'undefined';
 }
@@ -153,7 +167,9 @@ function keepScriptsFromShadowing(tree: Tree, root: string, before: Record<strin
 }
 
 function isSingleBuildName(dependsOn: unknown, names: TargetNames): boolean {
-  return Array.isArray(dependsOn) && dependsOn.length === 1 && (dependsOn[0] === DEFAULT_TARGET_NAMES.build || dependsOn[0] === names.build);
+  return (
+    Array.isArray(dependsOn) && dependsOn.length === 1 && (dependsOn[0] === DEFAULT_TARGET_NAMES.build || dependsOn[0] === names.build)
+  );
 }
 
 /** A 0.1.0 project.json without what 0.1.0 wrote and the plugin now infers (a new object; `json` is left as it is). */
