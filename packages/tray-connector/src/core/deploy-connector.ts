@@ -3,7 +3,7 @@ import { connectorNameProblems, connectorVersionProblems } from './connector-con
 import { Deadline } from './deadline';
 import { problemCollector, throwIfProblems, StoppedError, TrayConnectorError } from './errors';
 import type { Logger } from './logger';
-import { formatDuration, formatTable, silentProgress, type ProgressReporter } from './progress';
+import { formatDuration, formatTable, reportRetries, silentProgress, type ProgressReporter } from './progress';
 import { parseRegions, resolveRegionEndpoints, type Region, type RegionEndpoint } from './regions';
 import { describeBody, redact } from './redact';
 import type { RetryPolicy } from './retry';
@@ -184,17 +184,7 @@ async function deployRegion(
     retry: options.retry,
     idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
     deadline,
-    onRetry: (e) =>
-      progress.event({
-        type: 'retry',
-        region,
-        operation: e.operation,
-        retry: e.retry,
-        retries: e.retries,
-        reason: e.reason,
-        delayMs: e.delayMs,
-        leftMs: e.leftMs,
-      }),
+    onRetry: reportRetries(progress, region),
   });
   const outcome: RegionOutcome = { region, ok: false, status: 'Error', durationMs: 0, repeats: 0 };
   /** What is going on, for a message when the region is stopped. */

@@ -21,6 +21,24 @@ export interface ProgressReporter {
   finish(summary: string): void;
 }
 
+/** A TrayClient `onRetry` for `region`: each retry becomes that region's `retry` progress event. */
+export function reportRetries(
+  progress: ProgressReporter,
+  region: Region,
+): (e: Omit<Extract<ProgressEvent, { type: 'retry' }>, 'type' | 'region'>) => void {
+  return (e) =>
+    progress.event({
+      type: 'retry',
+      region,
+      operation: e.operation,
+      retry: e.retry,
+      retries: e.retries,
+      reason: e.reason,
+      delayMs: e.delayMs,
+      leftMs: e.leftMs,
+    });
+}
+
 /** A reporter that ignores everything (the core's default). */
 export const silentProgress: ProgressReporter = { event: () => undefined, finish: () => undefined };
 

@@ -2,7 +2,7 @@ import { connectorNameProblems, connectorVersionProblems } from './connector-con
 import { Deadline } from './deadline';
 import { problemCollector, throwIfProblems, StoppedError, TrayConnectorError } from './errors';
 import type { Logger } from './logger';
-import { formatDuration, formatTable, silentProgress, type ProgressReporter } from './progress';
+import { formatDuration, formatTable, reportRetries, silentProgress, type ProgressReporter } from './progress';
 import { parseRegions, resolveRegionEndpoints, type Region } from './regions';
 import { describeBody, redact } from './redact';
 import type { RetryPolicy } from './retry';
@@ -202,17 +202,7 @@ export async function shareConnector(options: ShareConnectorOptions): Promise<Sh
         retry: options.retry,
         idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
         deadline,
-        onRetry: (e) =>
-          progress.event({
-            type: 'retry',
-            region,
-            operation: e.operation,
-            retry: e.retry,
-            retries: e.retries,
-            reason: e.reason,
-            delayMs: e.delayMs,
-            leftMs: e.leftMs,
-          }),
+        onRetry: reportRetries(progress, region),
       });
       progress.event({
         type: 'start',
