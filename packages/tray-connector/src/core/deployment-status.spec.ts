@@ -127,4 +127,23 @@ describe('getDeploymentStatus', () => {
     ).rejects.toThrow('us: no API token; set TRAY_API_TOKEN_US (or TRAY_API_TOKEN for every region)');
     expect(emu.requests).toHaveLength(0);
   });
+
+  it('a region that never answers ends at its deadline with a message naming timeoutSeconds; the others still answer', async () => {
+    await deploy(['us', 'eu']);
+    emu.hangNext(1, { region: 'eu' });
+    const result = await getDeploymentStatus({
+      name: 'acme-crm',
+      version: '1.0',
+      regions: ['us', 'eu'],
+      env: emulatorEnv(emu),
+      timeoutMs: 1500,
+      idleTimeoutMs: 60_000,
+      logger: createRecordingLogger(),
+    });
+    expect(result.success).toBe(false);
+    const eu = result.regions.find((r) => r.region === 'eu')!;
+    expect(eu.ok).toBe(false);
+    expect(eu.message).toMatch(/^eu: no answer within "timeoutSeconds" \(1\.5s\)/);
+    expect(result.regions.find((r) => r.region === 'us')).toMatchObject({ ok: true, status: 'Deployed' });
+  });
 });

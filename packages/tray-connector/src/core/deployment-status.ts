@@ -1,7 +1,8 @@
 import { connectorNameProblems, connectorVersionProblems } from './connector-config';
-import { problemCollector, throwIfProblems } from './errors';
+import { Deadline } from './deadline';
+import { problemCollector, StoppedError, throwIfProblems } from './errors';
 import type { Logger } from './logger';
-import { formatTable } from './progress';
+import { formatDuration, formatTable } from './progress';
 import { parseRegions, resolveRegionEndpoints, type Region } from './regions';
 import { redact } from './redact';
 import type { RetryPolicy } from './retry';
@@ -9,6 +10,9 @@ import { TrayApiError, TrayClient } from './tray-client';
 
 /** The id Tray's status endpoint takes for "the most recent deployment of this version". */
 export const LATEST_DEPLOYMENT = 'latest';
+
+/** Default bound of one region's status read (its requests, retries and waits). */
+export const DEFAULT_STATUS_TIMEOUT_MS = 60_000;
 
 export interface DeploymentStatusOptions {
   name: string;
@@ -19,6 +23,11 @@ export interface DeploymentStatusOptions {
   env?: NodeJS.ProcessEnv;
   apiUrls?: Record<string, string | undefined>;
   retry?: Partial<RetryPolicy>;
+  /** Per region, every request, retry and Retry-After wait included; default 60 s. */
+  timeoutMs?: number;
+  /** Longest silence of one request (connect, headers, each body chunk); default the client's (60 s). */
+  idleTimeoutMs?: number;
+  /** Older name of idleTimeoutMs. */
   requestTimeoutMs?: number;
   /** Progress lines (retries); the result itself is returned, not logged. */
   logger: Logger;
@@ -69,10 +78,13 @@ export async function getDeploymentStatus(options: DeploymentStatusOptions): Pro
   const secrets = resolved!.endpoints.map((e) => e.token);
   const results = await Promise.all(
     resolved!.endpoints.map(async (endpoint): Promise<RegionStatus> => {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS;
+      const deadline = new Deadline(timeoutMs);
       const client = new TrayClient({
         endpoint,
         retry: options.retry,
-        requestTimeoutMs: options.requestTimeoutMs,
+        idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
+        deadline,
         onRetry: (e) =>
           options.logger.info(`${endpoint.region}: status request failed (${e.reason}); retry ${e.retry}/${e.retries} in ${e.delayMs}ms`),
       });
@@ -91,8 +103,15 @@ export async function getDeploymentStatus(options: DeploymentStatusOptions): Pro
             url,
           };
         }
-        const message = e instanceof Error ? e.message : String(e);
+        const message =
+          e instanceof StoppedError
+            ? `${endpoint.region}: no answer within "timeoutSeconds" (${formatDuration(timeoutMs)})${e.detail.lastReason ? ` (last problem: ${e.detail.lastReason})` : ''}; try again, or raise "timeoutSeconds".`
+            : e instanceof Error
+              ? e.message
+              : String(e);
         return { region: endpoint.region, ok: false, message: redact(message, secrets), url };
+      } finally {
+        deadline.dispose();
       }
     }),
   );

@@ -24,6 +24,8 @@ export default async function statusExecutor(options: StatusExecutorSchema, cont
       version: connector.version,
       regions,
       deploymentId: options.deploymentId,
+      timeoutMs: options.timeoutSeconds === undefined ? undefined : Math.round(options.timeoutSeconds * 1000),
+      idleTimeoutMs: options.requestIdleSeconds === undefined ? undefined : Math.round(options.requestIdleSeconds * 1000),
       apiUrls: options.apiUrls ?? (deploy?.options?.apiUrls as StatusExecutorSchema['apiUrls']),
       logger: log,
     });
