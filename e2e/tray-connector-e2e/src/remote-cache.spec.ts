@@ -73,7 +73,7 @@ describe('remote cache across two clones', () => {
     emu = await startEmulator({ deployDelayMs: 30 });
     cache = await startRemoteCacheServer();
     seed = createTestWorkspace('remote-cache-seed', {
-      extraDevDependencies: { '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0', typescript: '5.9.3' },
+      extraDevDependencies: { '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0', '@types/jest': '30.0.0', typescript: '5.9.3' },
     });
     seed.mustRun('npx nx g tray-connector:init --skipInstall --no-interactive');
     for (const c of CONNECTORS) seed.mustRun(`npx nx g tray-connector:new ${c.name} --regions=${c.regions} --skipInstall --no-interactive`);
