@@ -56,13 +56,33 @@ function writeAlpha(ws: TestWorkspace, inputFields: string): void {
     `${DIR}/project.json`,
     JSON.stringify({ name: 'alpha', targets: { deploy: { options: { regions: ['us', 'eu'] } } } }, null, 2) + '\n',
   );
-  ws.write(`${DIR}/src/AlphaAuth.ts`, 'export type AlphaAuth = { access_token: string };\n');
+  // The build type-checks the handler: the auth type must be one the DSL takes.
+  ws.write(
+    `${DIR}/src/AlphaAuth.ts`,
+    "import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\n" +
+      'export type AlphaAuth = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n',
+  );
   ws.write(
     `${DIR}/src/list_contacts/operation.json`,
     JSON.stringify({ name: 'list_contacts', title: 'List contacts', description: 'List contacts' }, null, 2) + '\n',
   );
   ws.write(`${DIR}/src/list_contacts/input.ts`, `export type ListContactsInput = {\n${inputFields}};\n`);
   ws.write(`${DIR}/src/list_contacts/output.ts`, 'export type ListContactsOutput = {\n  items: { id: string }[];\n};\n');
+  ws.write(
+    `${DIR}/src/list_contacts/handler.ts`,
+    [
+      "import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';",
+      "import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';",
+      "import { AlphaAuth } from '../AlphaAuth';",
+      "import { ListContactsInput } from './input';",
+      "import { ListContactsOutput } from './output';",
+      '',
+      'export const listContactsHandler = OperationHandlerSetup.configureHandler<AlphaAuth, ListContactsInput, ListContactsOutput>((handler) =>',
+      '  handler.usingComposite(async (_ctx, input) => OperationHandlerResult.success({ items: [{ id: input.query }] })),',
+      ');',
+      '',
+    ].join('\n'),
+  );
 }
 
 const A = '  query: string;\n';
