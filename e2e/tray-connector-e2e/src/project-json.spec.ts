@@ -106,8 +106,9 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
     const input = 'connectors/plain-crm/src/get_record/input.ts';
     const good = ws.read(input);
     ws.write(input, 'export type GetRecordInput = { id: NoSuchType };\n');
-    // FORCE_COLOR unset, as in a user's shell: Nx then forces colours in the task
-    const failed = ws.nx('build plain-crm', { env: { FORCE_COLOR: undefined } });
+    // FORCE_COLOR and CI unset, as in a user's shell: Nx then forces colours in the task (with CI set, Nx colours
+    // its own lines too, which a CI log shows as colours)
+    const failed = ws.nx('build plain-crm', { env: { FORCE_COLOR: undefined, CI: undefined } });
     ws.write(input, good);
     expect(failed.code).not.toBe(0);
     expect(failed.output).toContain('plain-crm: build failed');
