@@ -4,11 +4,8 @@ import { isTrayConnectorError } from '../../core/errors';
 import { createProgressReporter } from '../../core/progress';
 import { parseRegions, type Region } from '../../core/regions';
 import { shareConnector } from '../../core/share-connector';
-import { findTarget, listOption, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';
+import { deployPlaces, listOption, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';
 import type { ShareExecutorSchema } from './schema';
-
-/** What deploy uses when its target names no regions (its schema default), so share goes to the same place. */
-const DEPLOY_DEFAULT_REGIONS: string[] = require('../deploy/schema.json').properties.regions.default;
 
 /** `tray-connector:share`: shares the deployed connector version with Tray users, in every region. */
 export default async function shareExecutor(options: ShareExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -17,10 +14,7 @@ export default async function shareExecutor(options: ShareExecutorSchema, contex
   try {
     const project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
-    const deploy = findTarget(project.targets, 'tray-connector:deploy', 'deploy');
-    const regions =
-      listOption(options.regions) ?? listOption(deploy?.options?.regions as string[] | undefined) ?? (deploy ? DEPLOY_DEFAULT_REGIONS : []);
-    const apiUrls = options.apiUrls ?? (deploy?.options?.apiUrls as ShareExecutorSchema['apiUrls']);
+    const { regions, apiUrls } = deployPlaces<ShareExecutorSchema['apiUrls']>(project.targets, options);
     let regionNames: Region[] = [];
     try {
       regionNames = parseRegions(regions);

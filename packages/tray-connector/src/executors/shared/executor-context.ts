@@ -66,3 +66,21 @@ export function nxLogger(verbose: boolean, secrets: string[], color: boolean = c
     },
   };
 }
+
+/** What deploy uses when its target names no regions (its schema default). */
+const DEPLOY_DEFAULT_REGIONS: string[] = require('../deploy/schema.json').properties.regions.default;
+
+/**
+ * The regions and base URLs of the project's deploy target, which share and status default to so that
+ * they go where deploy went: `regions` given wins, then the deploy target's, then deploy's schema default
+ * (when the project has a deploy target at all).
+ */
+export function deployPlaces<A>(
+  targets: Record<string, TargetConfiguration>,
+  options: { regions?: string | readonly string[]; apiUrls?: A },
+): { regions: string[]; apiUrls: A | undefined } {
+  const deploy = findTarget(targets, 'tray-connector:deploy', 'deploy');
+  const regions =
+    listOption(options.regions) ?? listOption(deploy?.options?.regions as string[] | undefined) ?? (deploy ? DEPLOY_DEFAULT_REGIONS : []);
+  return { regions, apiUrls: options.apiUrls ?? (deploy?.options?.apiUrls as A | undefined) };
+}

@@ -3,11 +3,8 @@ import { readConnectorConfig } from '../../core/connector-config';
 import { formatDeploymentStatus, getDeploymentStatus } from '../../core/deployment-status';
 import { isTrayConnectorError } from '../../core/errors';
 import { redact } from '../../core/redact';
-import { findTarget, listOption, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';
+import { deployPlaces, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';
 import type { StatusExecutorSchema } from './schema';
-
-/** What deploy uses when its target names no regions (its schema default), so status asks the same places. */
-const DEPLOY_DEFAULT_REGIONS: string[] = require('../deploy/schema.json').properties.regions.default;
 
 /** `tray-connector:status`: the latest (or a given) deployment of the connector, per region. */
 export default async function statusExecutor(options: StatusExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -16,9 +13,7 @@ export default async function statusExecutor(options: StatusExecutorSchema, cont
   try {
     const project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
-    const deploy = findTarget(project.targets, 'tray-connector:deploy', 'deploy');
-    const regions =
-      listOption(options.regions) ?? listOption(deploy?.options?.regions as string[] | undefined) ?? (deploy ? DEPLOY_DEFAULT_REGIONS : []);
+    const { regions, apiUrls } = deployPlaces<StatusExecutorSchema['apiUrls']>(project.targets, options);
     const result = await getDeploymentStatus({
       name: connector.name,
       version: connector.version,
@@ -26,7 +21,7 @@ export default async function statusExecutor(options: StatusExecutorSchema, cont
       deploymentId: options.deploymentId,
       timeoutMs: options.timeoutSeconds === undefined ? undefined : Math.round(options.timeoutSeconds * 1000),
       idleTimeoutMs: options.requestIdleSeconds === undefined ? undefined : Math.round(options.requestIdleSeconds * 1000),
-      apiUrls: options.apiUrls ?? (deploy?.options?.apiUrls as StatusExecutorSchema['apiUrls']),
+      apiUrls,
       logger: log,
     });
     if (options.json) process.stdout.write(`${redact(JSON.stringify(result), secrets)}\n`);
