@@ -70,8 +70,8 @@ describe('ci-workflow generator', () => {
       'if [ -z "$TRAY_AFFECTED_FILES" ]; then echo "No changed file (besides deleted connectors): nothing to deploy."; exit 0; fi',
     ]);
     expect(steps[5].run).toContain('echo "TRAY_AFFECTED_FILES=$files" >> "$GITHUB_ENV"');
-    expect(steps[6].run).toContain('npx nx affected -t build test --files="$TRAY_AFFECTED_FILES" --output-style=stream');
-    expect(steps[7].run).toContain('npx nx affected -t deploy --dryRun --files="$TRAY_AFFECTED_FILES" --output-style=stream');
+    expect(steps[6].run).toContain('npx nx affected -t build test --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream');
+    expect(steps[7].run).toContain('npx nx affected -t deploy --dryRun --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream');
     expect(steps[0].with).toEqual({ 'fetch-depth': 0 });
     expect(steps[4].env).toEqual({ TRAY_TEST_CTX: '${{ secrets.TRAY_TEST_CTX }}' });
     // No token reaches a pull request's job.
@@ -88,7 +88,7 @@ describe('ci-workflow generator', () => {
     expect(setShas.with).toEqual({ 'main-branch-name': 'main' });
     const last = steps[steps.length - 1];
     expect(last.run!.split('\n')[1]).toBe(
-      'npx nx affected -t deploy --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}',
+      'npx nx affected -t deploy --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}',
     );
     expect(last.env).toEqual({
       TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_TOKEN_US }}',
@@ -184,14 +184,14 @@ describe('ci-workflow generator', () => {
       expect(mr.extends).toBe('.tray-connectors-setup');
       expect(mr.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
       expect(mr.script.join('\n')).toContain('git merge-base FETCH_HEAD HEAD');
-      expect(mr.script).toContain('npx nx affected -t deploy --dryRun --files="$TRAY_AFFECTED_FILES" --output-style=stream');
+      expect(mr.script).toContain('npx nx affected -t deploy --dryRun --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream');
       expect(ci['.tray-connectors-files'].script[0]).toContain("node - <<'NODE'");
       const deploy = ci['tray-connectors:deploy'];
       expect(deploy.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == "main" && $CI_PIPELINE_SOURCE == "push"' }]);
       expect(deploy.resource_group).toBe('tray-connectors-deploy-main');
       expect(deploy.variables).toEqual({ TRAY_API_TOKEN_US: '$TRAY_API_KEY_US', GIT_DEPTH: 0 });
       expect(deploy.script[deploy.script.length - 1]).toBe(
-        'npx nx affected -t deploy --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}',
+        'npx nx affected -t deploy --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}',
       );
     });
 
