@@ -75,6 +75,7 @@ export async function deployTask(options: DeployExecutorSchema, context: Executo
       timeoutMs: Math.round((options.timeoutSeconds ?? 900) * 1000),
       idleTimeoutMs: Math.round((options.requestIdleSeconds ?? 60) * 1000),
       pollIntervalMs: Math.round((options.pollIntervalSeconds ?? 5) * 1000),
+      firstPollMs: Math.round((options.firstPollSeconds ?? 1) * 1000),
       maxRequestsPerSecond: options.maxRequestsPerSecond,
       maxConcurrentUploads: options.maxConcurrentUploads,
       dryRun: options.dryRun ?? false,

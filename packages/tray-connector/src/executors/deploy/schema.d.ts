@@ -11,6 +11,8 @@ export interface DeployExecutorSchema {
   requestIdleSeconds?: number;
   /** Longest wait between status requests (the first after 1 s, growing by half); default 5. */
   pollIntervalSeconds?: number;
+  /** Wait before the first status request; default 1. */
+  firstPollSeconds?: number;
   /** Requests per second to one region with one token, shared by every deploy of the process; default 20. */
   maxRequestsPerSecond?: number;
   /** Zip uploads in flight at once to one region with one token, for the whole process; default 8. */
