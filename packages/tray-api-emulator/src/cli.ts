@@ -4,12 +4,16 @@ import { startEmulator, EMULATOR_REGIONS, type EmulatorOptions } from './emulato
 
 const USAGE = `usage: tray-api-emulator [--port 4010] [--host 127.0.0.1]
                          [--token-us X] [--token-eu Y] [--token-apac Z]
-                         [--deploy-delay-ms N] [--building-after-ms N] [--record FILE]
+                         [--deploy-delay-ms N] [--building-after-ms N] [--rate-limit N]
+                         [--record FILE]
 
 Serves Tray's CDK deployment API for every region under one URL:
   <url>/us  <url>/eu  <url>/apac   (a path without a region prefix counts as us)
 GET <url>/__emulator/requests returns the record (requests, deployments, shares) as JSON;
-with --record FILE the record is also written to FILE on SIGTERM/SIGINT.`;
+its "rates" give the most requests seen in any second, per region and overall.
+--deploy-delay-ms N: how long a deployment runs before it ends Deployed (default 200).
+--rate-limit N: answer 429 with Retry-After past N requests in any second, per region.
+With --record FILE the record is also written to FILE on SIGTERM/SIGINT.`;
 
 export function parseArgs(argv: string[]): EmulatorOptions & { record?: string; help?: boolean } {
   const out: EmulatorOptions & { record?: string; help?: boolean } = { tokens: {} };
@@ -39,6 +43,9 @@ export function parseArgs(argv: string[]): EmulatorOptions & { record?: string; 
         break;
       case '--building-after-ms':
         out.buildingAfterMs = toInt(key, value());
+        break;
+      case '--rate-limit':
+        out.rateLimit = { perSecond: toInt(key, value()) };
         break;
       case '--record':
         out.record = value();

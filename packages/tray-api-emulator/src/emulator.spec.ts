@@ -4,6 +4,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseArgs } from './cli';
 import { startEmulator, type Emulator } from './emulator';
 
 function connectorZip(name: string, version: string, top = name): Buffer {
@@ -256,12 +257,75 @@ describe('tray-api-emulator', () => {
   });
 });
 
+describe('tray-api-emulator requests per second', () => {
+  let emu: Emulator;
+  afterEach(() => emu.close());
+  const status = (region: 'us' | 'eu' | 'apac') =>
+    http.get(`${emu.urlFor(region)}${base}/x/versions/1.0/latest`, { headers: { Authorization: `Bearer ${emu.tokens[region]}` } });
+
+  it('measures the most requests in any 1-second window and the total, per region and overall', async () => {
+    emu = await startEmulator();
+    await Promise.all([status('us'), status('us'), status('us'), status('eu')]);
+    const rates = emu.rates();
+    expect(rates.regions.us).toEqual({ total: 3, maxPerSecond: 3, rateLimited: 0 });
+    expect(rates.regions.eu).toEqual({ total: 1, maxPerSecond: 1, rateLimited: 0 });
+    expect(rates.regions.apac).toEqual({ total: 0, maxPerSecond: 0, rateLimited: 0 });
+    expect(rates.overall).toEqual({ total: 4, maxPerSecond: 4, rateLimited: 0 });
+    expect(rates.limitPerSecond).toBeNull();
+    // the record API carries them too
+    const res = await http.get(`${emu.url}/__emulator/requests`);
+    expect(res.data.rates.overall.total).toBe(4);
+  });
+
+  it('enforces a limit per region with 429 and Retry-After, and counts those answers', async () => {
+    emu = await startEmulator({ rateLimit: { perSecond: 2 } });
+    const answers = await Promise.all([status('us'), status('us'), status('us'), status('eu')]);
+    expect(answers.map((a) => a.status).sort()).toEqual([404, 404, 404, 429]);
+    const limited = answers.find((a) => a.status === 429)!;
+    expect(limited.headers['retry-after']).toBe('1');
+    expect(limited.data).toEqual({ message: 'Limit exceeded' });
+    expect(emu.requests.filter((r) => r.fault === 'rate limit')).toEqual([expect.objectContaining({ region: 'us', status: 429 })]);
+    expect(emu.rates()).toMatchObject({ limitPerSecond: 2, regions: { us: { total: 3, rateLimited: 1 }, eu: { rateLimited: 0 } } });
+    emu.setRateLimit(undefined);
+    expect((await status('us')).status).toBe(404);
+    expect(emu.rates().limitPerSecond).toBeNull();
+  });
+
+  it('lets requests through again once the second has passed', async () => {
+    emu = await startEmulator({ rateLimit: { perSecond: 1 } });
+    expect((await status('us')).status).toBe(404);
+    expect((await status('us')).status).toBe(429);
+    await new Promise((r) => setTimeout(r, 1050));
+    expect((await status('us')).status).toBe(404);
+  });
+});
+
 describe('tray-api-emulator CLI', () => {
+  it('takes the deployment duration and a rate limit', () => {
+    expect(parseArgs(['--deploy-delay-ms', '2000', '--rate-limit=25'])).toMatchObject({
+      deployDelayMs: 2000,
+      rateLimit: { perSecond: 25 },
+    });
+    expect(() => parseArgs(['--rate-limit', 'x'])).toThrow('--rate-limit must be a whole number >= 0, got x');
+  });
+
   it('prints its URLs, serves, and writes its record on SIGTERM', async () => {
     const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'emu-cli-')), 'record.json');
     const child = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'cli.ts'), '--port', '0', '--token-us', 'cli-tok', '--record', record],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        path.join(__dirname, 'cli.ts'),
+        '--port',
+        '0',
+        '--token-us',
+        'cli-tok',
+        '--rate-limit',
+        '1',
+        '--record',
+        record,
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         cwd: path.join(__dirname, '..'),
@@ -279,10 +343,18 @@ describe('tray-api-emulator CLI', () => {
     expect(out).toContain(`us   ${url}/us`);
     const res = await http.get(`${url}/us${base}/x/versions/1.0/latest`, { headers: { Authorization: 'Bearer cli-tok' } });
     expect(res.status).toBe(404);
+    const limited = await http.get(`${url}/us${base}/x/versions/1.0/latest`, { headers: { Authorization: 'Bearer cli-tok' } });
+    expect(limited.status).toBe(429);
+    const live = await http.get(`${url}/__emulator/requests`);
+    expect(live.data.rates).toMatchObject({ limitPerSecond: 1, overall: { total: 2, maxPerSecond: 2, rateLimited: 1 } });
     child.kill('SIGTERM');
     await new Promise((r) => child.on('exit', r));
     const saved = JSON.parse(fs.readFileSync(record, 'utf8'));
-    expect(saved.requests).toEqual([expect.objectContaining({ kind: 'status', status: 404, connectorName: 'x' })]);
+    expect(saved.requests).toEqual([
+      expect.objectContaining({ kind: 'status', status: 404, connectorName: 'x' }),
+      expect.objectContaining({ kind: 'status', status: 429, fault: 'rate limit' }),
+    ]);
+    expect(saved.rates.regions.us).toEqual({ total: 2, maxPerSecond: 2, rateLimited: 1 });
     expect(fs.readFileSync(record, 'utf8')).not.toContain('cli-tok');
   }, 20000);
 });

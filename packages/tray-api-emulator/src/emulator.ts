@@ -16,6 +16,7 @@ import {
   type PartialShare,
   type RequestFault,
 } from './faults';
+import { measureRates, RateGate, type EmulatorRates, type RateLimitOptions } from './rate';
 import { classify, matchConnector, route, splitRegion, type OutcomeFaults } from './routes';
 import { createState } from './state';
 import {
@@ -32,6 +33,7 @@ import {
 } from './types';
 
 export * from './types';
+export type { EmulatorRates, RateLimitOptions, RequestRate } from './rate';
 export type { PartialShare } from './faults';
 
 /**
@@ -57,6 +59,8 @@ export interface EmulatorOptions {
   buildingAfterMs?: number;
   /** Largest request body accepted, in bytes; default 64 MiB (413 above). */
   maxBodyBytes?: number;
+  /** Enforce Tray's rate limit: past `perSecond` requests in any second (per region), 429 with Retry-After. Default none. */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface Emulator {
@@ -96,6 +100,10 @@ export interface Emulator {
   /** The next `count` shares (in `region`) add permissions for some addresses only (see PartialShare). */
   partialShareNext(count: number, options?: PartialShare & { region?: EmulatorRegion }): void;
   setDeployDelayMs(ms: number): void;
+  /** Enforce `perSecond` requests per region from now on (undefined: no limit). */
+  setRateLimit(limit: RateLimitOptions | undefined): void;
+  /** Requests per second seen (the most in any 1-second window) and total, per region and overall; 429s of the limit. */
+  rates(): EmulatorRates;
   /** Forget requests, deployments, shares and pending faults. */
   reset(): void;
   /** The record as plain JSON (zips summarised, not embedded). */
@@ -107,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokens: Record<EmulatorRegion, string> = { ...DEFAULT_TOKENS, ...stripUndefined(options.tokens ?? {}) };
   const state = createState({ tokens, deployDelayMs: options.deployDelayMs ?? 200, buildingAfterMs: options.buildingAfterMs });
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+  let rateGate = options.rateLimit ? new RateGate(options.rateLimit.perSecond) : undefined;
   const requestFaults = new FaultQueue<RequestFault, RecordedRequest>();
   const outcomeFaults: OutcomeFaults = {
     deployments: new FaultQueue<DeploymentOutcome, DeploymentMatch>(),
@@ -119,9 +128,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (apiPath.startsWith('/__emulator/')) return control(req, res, apiPath);
     const kind = classify(req.method ?? 'GET', apiPath);
     const match = matchConnector(kind, apiPath);
+    const arrived = Date.now();
     const record: RecordedRequest = {
       seq: state.nextSeq(),
-      time: new Date().toISOString(),
+      time: new Date(arrived).toISOString(),
+      at: arrived,
       method: req.method ?? 'GET',
       path: fullPath,
       region,
@@ -134,7 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     state.requests.push(record);
 
-    const fault = requestFaults.take(record);
+    const fault = rateGate?.check(record, arrived) ?? requestFaults.take(record);
     if (fault) record.fault = fault.label;
     if (fault?.arrive) return fault.arrive(req, res);
 
@@ -239,13 +250,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setDeployDelayMs: (ms) => {
       state.deployDelayMs = ms;
     },
+    setRateLimit: (limit) => {
+      rateGate = limit ? new RateGate(limit.perSecond) : undefined;
+    },
+    rates: () => measureRates(state.requests, rateGate?.perSecond ?? null),
     reset: () => {
       state.reset();
+      rateGate?.reset();
       requestFaults.clear();
       outcomeFaults.deployments.clear();
       outcomeFaults.shares.clear();
     },
-    snapshot: () => state.snapshot(url, regionUrls()),
+    snapshot: () => state.snapshot(url, regionUrls(), emulator.rates()),
     close: async () => {
       state.stopTimers();
       server.closeAllConnections();

@@ -14,4 +14,7 @@ export type {
   RecordedRequest,
   RequestKind,
   DeploymentStatus,
+  EmulatorRates,
+  RateLimitOptions,
+  RequestRate,
 } from './emulator';

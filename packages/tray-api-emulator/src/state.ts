@@ -31,7 +31,7 @@ export interface EmulatorState {
   /** Runs fn after ms unless the emulator closes first. */
   later(ms: number, fn: () => void): void;
   reset(): void;
-  snapshot(url: string, regions: Record<EmulatorRegion, string>): EmulatorSnapshot;
+  snapshot(url: string, regions: Record<EmulatorRegion, string>, rates: EmulatorSnapshot['rates']): EmulatorSnapshot;
   stopTimers(): void;
 }
 
@@ -97,9 +97,10 @@ export function createState(options: {
       state.deployments.length = 0;
       state.shares.length = 0;
     },
-    snapshot: (url, regions) => ({
+    snapshot: (url, regions, rates) => ({
       url,
       regions,
+      rates,
       requests: state.requests.map((r) => ({ ...r })),
       deployments: state.deployments.map(({ zip, ...d }) => ({ ...d, zipBytes: zip.length, zipEntries: zipEntries(zip) })),
       shares: state.shares.map((s) => ({ ...s })),

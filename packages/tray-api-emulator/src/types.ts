@@ -1,4 +1,5 @@
 /** The shapes the emulator records and exposes (its public types). */
+import type { EmulatorRates } from './rate';
 
 export type EmulatorRegion = 'us' | 'eu' | 'apac';
 export const EMULATOR_REGIONS: readonly EmulatorRegion[] = ['us', 'eu', 'apac'];
@@ -34,6 +35,8 @@ export interface PayloadSummary {
 export interface RecordedRequest {
   seq: number;
   time: string;
+  /** When it arrived, in ms since the epoch (what requests per second are measured from). */
+  at: number;
   method: string;
   /** The full path, region prefix included. */
   path: string;
@@ -92,6 +95,8 @@ export interface EmulatorSnapshot {
   requests: RecordedRequest[];
   deployments: Array<Omit<EmulatorDeployment, 'zip'> & { zipBytes: number; zipEntries: string[] }>;
   shares: EmulatorShare[];
+  /** Requests per second seen, per region and overall, and the enforced limit (see rate.ts). */
+  rates: EmulatorRates;
 }
 
 /** An HTTP answer: status, JSON body, extra headers. */

@@ -291,6 +291,18 @@ describe('deployConnector against the emulator', () => {
       );
     });
 
+    it('polls first after firstPollMs, then each wait half longer up to pollIntervalMs', async () => {
+      emu.setDeployDelayMs(700);
+      const outcome = await deployConnector(options({ regions: ['us'], firstPollMs: 200, pollIntervalMs: 250 }));
+      expect(outcome.success).toBe(true);
+      const times = emu.requests.map((r) => r.at);
+      expect(emu.requests.map((r) => r.kind).slice(0, 4)).toEqual(['deploy', 'status', 'status', 'status']);
+      // waits are never shorter than the schedule: 200 ms, then min(250, 300) ms, then 250 ms
+      expect(times[1] - times[0]).toBeGreaterThanOrEqual(200);
+      expect(times[2] - times[1]).toBeGreaterThanOrEqual(250);
+      expect(times[3] - times[2]).toBeGreaterThanOrEqual(250);
+    });
+
     it('the POST keeps its bounded retries', async () => {
       emu.dropNext(5, { kind: 'deploy' });
       const outcome = await deployConnector(options({ regions: ['us'], retry: { ...FAST_RETRY, retries: 2 } }));

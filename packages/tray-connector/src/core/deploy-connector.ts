@@ -10,6 +10,8 @@ import type { RetryPolicy } from './retry';
 import { describeShare, parseEmails, shareInRegion, type AddressResult } from './share-connector';
 import { TrayApiError, TrayClient, streamedSourceBody, type DeploymentAnswer } from './tray-client';
 import { readZipManifest, sha256File } from './zip-manifest';
+import { nextPollDelay, type PollSchedule } from './poll-schedule';
+import { pacerFor } from './tray-pacer';
 
 export interface DeployConnectorOptions {
   /** From the project's connector.json. */
@@ -23,10 +25,14 @@ export interface DeployConnectorOptions {
   wait?: boolean;
   /** Per region, from the first request to the final status (and the share after it): bounds every request, retry and wait. Default 900 s. */
   timeoutMs?: number;
-  /** First wait between status requests; grows by half each time up to maxPollIntervalMs. Default 5 s. */
+  /** Longest wait between status requests (the first comes after firstPollMs, each next one half longer, up to this). Default 5 s. */
   pollIntervalMs?: number;
-  /** Default: 6 x pollIntervalMs, at most 30 s. */
-  maxPollIntervalMs?: number;
+  /** Wait before the first status request; default 1 s (never more than pollIntervalMs). */
+  firstPollMs?: number;
+  /** Requests per second to one region with one token, shared by every deploy of the process; default 20. */
+  maxRequestsPerSecond?: number;
+  /** Deploy requests (zip uploads) in flight at once to one region with one token, for the whole process; default 8. */
+  maxConcurrentUploads?: number;
   dryRun?: boolean;
   /** E-mails to share the connector with in each region once it is Deployed there. */
   shareWith?: string | readonly string[];
@@ -176,8 +182,7 @@ async function deployRegion(
   const timeoutMs = options.timeoutMs ?? 900_000;
   const timeoutOption = options.timeoutOption ?? 'timeoutSeconds';
   const deadline = new Deadline(timeoutMs, { interrupt: options.signal });
-  const pollMs = Math.max(1, options.pollIntervalMs ?? 5000);
-  const maxPollMs = Math.max(pollMs, options.maxPollIntervalMs ?? Math.min(30_000, pollMs * 6));
+  const schedule: PollSchedule = { firstMs: options.firstPollMs, maxMs: Math.max(1, options.pollIntervalMs ?? 5000) };
   const maxRepeats = options.maxRepeats ?? 5;
   const client = new TrayClient({
     endpoint,
@@ -185,6 +190,10 @@ async function deployRegion(
     idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
     deadline,
     onRetry: reportRetries(progress, region),
+    pacer: pacerFor(endpoint.baseUrl, endpoint.token, {
+      maxRequestsPerSecond: options.maxRequestsPerSecond,
+      maxConcurrentUploads: options.maxConcurrentUploads,
+    }),
   });
   const outcome: RegionOutcome = { region, ok: false, status: 'Error', durationMs: 0, repeats: 0 };
   /** What is going on, for a message when the region is stopped. */
@@ -201,11 +210,10 @@ async function deployRegion(
   /** Polls until a final status (transient failures retried until the deadline); returns the final answer. */
   const waitFor = async (id: string, initial: DeploymentAnswer): Promise<DeploymentAnswer> => {
     let answer = initial;
-    let interval = pollMs;
+    let polls = 0;
     lastStatus = answer.deploymentStatus;
     while (KEEP_WAITING.has(answer.deploymentStatus)) {
-      await deadline.sleep(Math.min(interval, Math.max(1, deadline.left())), { operation: 'status' });
-      interval = Math.min(maxPollMs, Math.round(interval * 1.5));
+      await deadline.sleep(nextPollDelay(polls++, schedule, deadline.left()), { operation: 'status' });
       const next = await client.getDeployment(name, version, id, { untilDeadline: true });
       if (next.deploymentStatus !== answer.deploymentStatus && KEEP_WAITING.has(next.deploymentStatus)) {
         progress.event({ type: 'status', region, deploymentId: id, status: next.deploymentStatus });

@@ -7,6 +7,7 @@ import { parseRegions, resolveRegionEndpoints, type Region } from './regions';
 import { redact } from './redact';
 import type { RetryPolicy } from './retry';
 import { TrayApiError, TrayClient } from './tray-client';
+import { pacerFor } from './tray-pacer';
 
 /** The id Tray's status endpoint takes for "the most recent deployment of this version". */
 export const LATEST_DEPLOYMENT = 'latest';
@@ -85,6 +86,7 @@ export async function getDeploymentStatus(options: DeploymentStatusOptions): Pro
         retry: options.retry,
         idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
         deadline,
+        pacer: pacerFor(endpoint.baseUrl, endpoint.token),
         onRetry: (e) =>
           options.logger.info(`${endpoint.region}: status request failed (${e.reason}); retry ${e.retry}/${e.retries} in ${e.delayMs}ms`),
       });

@@ -7,6 +7,7 @@ import { parseRegions, resolveRegionEndpoints, type Region } from './regions';
 import { describeBody, redact } from './redact';
 import type { RetryPolicy } from './retry';
 import { TrayClient } from './tray-client';
+import { pacerFor } from './tray-pacer';
 
 /** A plain address check: something@domain.tld, no spaces or commas. Tray checks the rest. */
 export const EMAIL_PATTERN = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>".]+$/;
@@ -147,6 +148,8 @@ export interface ShareConnectorOptions {
   requestTimeoutMs?: number;
   /** Accept an answer that confirms only some addresses (reported per address, as a warning). */
   allowPartial?: boolean;
+  /** Requests per second to one region with one token, shared with every deploy and share of the process; default 20. */
+  maxRequestsPerSecond?: number;
   /** Aborts every region (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   logger: Logger;
@@ -203,6 +206,7 @@ export async function shareConnector(options: ShareConnectorOptions): Promise<Sh
         idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
         deadline,
         onRetry: reportRetries(progress, region),
+        pacer: pacerFor(endpoint.baseUrl, endpoint.token, { maxRequestsPerSecond: options.maxRequestsPerSecond }),
       });
       progress.event({
         type: 'start',

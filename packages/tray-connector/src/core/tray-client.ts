@@ -7,6 +7,7 @@ import { formatDuration } from './progress';
 import { REGION_INFO, isLoopback, type Region, type RegionEndpoint } from './regions';
 import { describeBody, redact } from './redact';
 import { parseRetryAfter, withRetry, DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy } from './retry';
+import type { TrayPacer } from './tray-pacer';
 
 /** What the deploy and status endpoints answer. */
 export interface DeploymentAnswer {
@@ -53,9 +54,17 @@ export interface TrayClientOptions {
   /** Bounds every request, retry and wait of this client (the region's deadline, and interrupts). */
   deadline?: Deadline;
   onRetry?(event: RetryEvent & { operation: TrayOperation }): void;
+  /**
+   * Paces the requests with every other client of the same region and token (see tray-pacer.ts):
+   * each request waits for the rate limiter, each deploy POST for a place in the upload pool, and a
+   * 429 pauses them all. Without it, requests go out at once.
+   */
+  pacer?: TrayPacer;
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/** How long a 429 without Retry-After pauses the region's requests. */
+export const RATE_LIMIT_PAUSE_MS = 1000;
 
 /** Codes of TLS and certificate failures: never retried, the same certificate fails again. */
 const TLS_CODE =
@@ -202,24 +211,27 @@ export class TrayClient {
         async () => {
           attempts++;
           if (deadline?.stopped) throw deadline.error({ operation, lastReason });
-          const idleMs = this.idleTimeoutMs;
-          const idle = new AbortController();
-          let timer: NodeJS.Timeout = setTimeout(() => idle.abort(new IdleTimeout(idleMs)), idleMs);
-          const touch = () => {
-            clearTimeout(timer);
-            timer = setTimeout(() => idle.abort(new IdleTimeout(idleMs)), idleMs);
-          };
-          const signal = deadline ? AbortSignal.any([deadline.signal, idle.signal]) : idle.signal;
-          try {
-            return (await send({ signal, onUploadProgress: touch, onDownloadProgress: touch })).data;
-          } catch (error) {
-            if (deadline?.stopped) throw deadline.error({ operation, lastReason });
-            const apiError = idle.signal.aborted ? this.idleError(operation, what, idleMs) : this.toApiError(operation, what, error);
-            lastReason = apiError.reason;
-            throw apiError;
-          } finally {
-            clearTimeout(timer);
-          }
+          return this.paced(operation, lastReason, async () => {
+            const idleMs = this.idleTimeoutMs;
+            const idle = new AbortController();
+            let timer: NodeJS.Timeout = setTimeout(() => idle.abort(new IdleTimeout(idleMs)), idleMs);
+            const touch = () => {
+              clearTimeout(timer);
+              timer = setTimeout(() => idle.abort(new IdleTimeout(idleMs)), idleMs);
+            };
+            const signal = deadline ? AbortSignal.any([deadline.signal, idle.signal]) : idle.signal;
+            try {
+              return (await send({ signal, onUploadProgress: touch, onDownloadProgress: touch })).data;
+            } catch (error) {
+              if (deadline?.stopped) throw deadline.error({ operation, lastReason });
+              const apiError = idle.signal.aborted ? this.idleError(operation, what, idleMs) : this.toApiError(operation, what, error);
+              lastReason = apiError.reason;
+              if (apiError.status === 429) this.options.pacer?.limiter.pause(apiError.retryAfterMs ?? RATE_LIMIT_PAUSE_MS);
+              throw apiError;
+            } finally {
+              clearTimeout(timer);
+            }
+          });
         },
         {
           policy: retries === undefined ? this.policy : { ...this.policy, retries },
@@ -237,6 +249,24 @@ export class TrayClient {
       if (e instanceof TrayApiError && e.retryable && attempts > 1) {
         throw new TrayApiError(`${e.message} (gave up after ${attempts} attempts)`, e.region, e.operation, e.status, true, e.reason);
       }
+      throw e;
+    }
+  }
+
+  /** Runs one attempt once the pacer lets it go (a place in the upload pool for a deploy, then the rate limiter). */
+  private async paced<T>(operation: TrayOperation, lastReason: string | undefined, send: () => Promise<T>): Promise<T> {
+    const { pacer, deadline } = this.options;
+    if (!pacer) return send();
+    const signal = deadline?.signal;
+    const go = async () => {
+      await pacer.limiter.acquire(signal);
+      return send();
+    };
+    try {
+      return operation === 'deploy' ? await pacer.uploads.run(go, signal) : await go();
+    } catch (e) {
+      // A wait ended by the deadline or an interrupt rejects with the signal's reason, not an error.
+      if (deadline?.stopped && !(e instanceof Error)) throw deadline.error({ operation, lastReason });
       throw e;
     }
   }

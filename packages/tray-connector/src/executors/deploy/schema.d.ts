@@ -9,8 +9,14 @@ export interface DeployExecutorSchema {
   timeoutSeconds?: number;
   /** Longest time one request may go without data before it is retried; default 60. */
   requestIdleSeconds?: number;
-  /** First wait between status requests (grows with backoff); default 5. */
+  /** Longest wait between status requests (the first after 1 s, growing by half); default 5. */
   pollIntervalSeconds?: number;
+  /** Wait before the first status request; default 1. */
+  firstPollSeconds?: number;
+  /** Requests per second to one region with one token, shared by every deploy of the process; default 20. */
+  maxRequestsPerSecond?: number;
+  /** Zip uploads in flight at once to one region with one token, for the whole process; default 8. */
+  maxConcurrentUploads?: number;
   /** Print what would be sent, send nothing; default false. */
   dryRun?: boolean;
   /** E-mails to share with after a successful deploy. A comma list from the command line. */

@@ -30,6 +30,7 @@ export default async function shareExecutor(options: ShareExecutorSchema, contex
       timeoutMs: Math.round((options.timeoutSeconds ?? 300) * 1000),
       idleTimeoutMs: Math.round((options.requestIdleSeconds ?? 60) * 1000),
       allowPartial: options.allowPartial ?? false,
+      maxRequestsPerSecond: options.maxRequestsPerSecond,
       logger: log,
       progress: createProgressReporter({ logger: log, regions: regionNames, secrets }),
     });

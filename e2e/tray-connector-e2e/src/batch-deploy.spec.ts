@@ -1,0 +1,154 @@
+import { startEmulator, type Emulator } from 'tray-api-emulator';
+import { createTestWorkspace, type TestWorkspace } from './support/workspace';
+
+/**
+ * Issue 14, point 3: `nx run-many -t deploy --batch` in a fresh workspace with the packed plugin.
+ * Five connectors with varied regions deploy at once through one process, paced under the
+ * emulator's enforced rate limit; one connector's deployment fails at Tray and fails only its own
+ * task, with Tray's reason in its own output; the others succeed and write their deploy-result.json.
+ */
+
+jest.setTimeout(15 * 60 * 1000);
+
+const CONNECTORS: Array<{ name: string; regions: string[] }> = [
+  { name: 'alpha', regions: ['us', 'eu'] },
+  { name: 'beta', regions: ['us'] },
+  { name: 'gamma', regions: ['us', 'apac'] },
+  { name: 'delta', regions: ['eu', 'apac'] },
+  { name: 'epsilon', regions: ['us', 'eu', 'apac'] },
+];
+const FAILING = 'gamma';
+const LIMIT = 25;
+const TRAY_REASON = 'Operation list_items failed its tests at Tray';
+
+function writeConnector(ws: TestWorkspace, name: string, regions: string[]): void {
+  const dir = `connectors/${name}`;
+  const title = name[0].toUpperCase() + name.slice(1);
+  ws.write(
+    `${dir}/connector.json`,
+    JSON.stringify(
+      {
+        name,
+        version: '1.0',
+        title,
+        description: `${title} connector`,
+        service: { name, version: '1' },
+        tags: ['service'],
+        isTrigger: false,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  ws.write(
+    `${dir}/package.json`,
+    JSON.stringify({ name, version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n',
+  );
+  ws.write(
+    `${dir}/tsconfig.json`,
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2021',
+          module: 'commonjs',
+          rootDir: './src',
+          outDir: './dist',
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+        },
+        include: ['src/**/*.ts'],
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  ws.write(
+    `${dir}/project.json`,
+    JSON.stringify({ name, targets: { deploy: { options: { regions, pollIntervalSeconds: 1 } } } }, null, 2) + '\n',
+  );
+  ws.write(
+    `${dir}/src/${title}Auth.ts`,
+    "import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\n" +
+      `export type ${title}Auth = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`,
+  );
+  ws.write(
+    `${dir}/src/list_items/operation.json`,
+    JSON.stringify({ name: 'list_items', title: 'List items', description: 'List items' }, null, 2) + '\n',
+  );
+  ws.write(`${dir}/src/list_items/input.ts`, 'export type ListItemsInput = {\n  query: string;\n};\n');
+  ws.write(`${dir}/src/list_items/output.ts`, 'export type ListItemsOutput = {\n  items: { id: string }[];\n};\n');
+  ws.write(
+    `${dir}/src/list_items/handler.ts`,
+    [
+      "import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';",
+      "import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';",
+      `import { ${title}Auth } from '../${title}Auth';`,
+      "import { ListItemsInput } from './input';",
+      "import { ListItemsOutput } from './output';",
+      '',
+      `export const listItemsHandler = OperationHandlerSetup.configureHandler<${title}Auth, ListItemsInput, ListItemsOutput>((handler) =>`,
+      '  handler.usingComposite(async (_ctx, input) => OperationHandlerResult.success({ items: [{ id: input.query }] })),',
+      ');',
+      '',
+    ].join('\n'),
+  );
+}
+
+describe('nx run-many -t deploy --batch: every connector at once, paced, each task its own result', () => {
+  let ws: TestWorkspace;
+  let emu: Emulator;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    emu = await startEmulator({ deployDelayMs: 1500, rateLimit: { perSecond: LIMIT } });
+    env = { ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined, GITHUB_STEP_SUMMARY: undefined };
+    ws = createTestWorkspace('batch-deploy', { extraDevDependencies: { '@trayio/cdk-dsl': '4.65.0' } });
+    ws.mustRun('npx nx g tray-connector:init --skipPackageJson --no-interactive', { env });
+    for (const c of CONNECTORS) writeConnector(ws, c.name, c.regions);
+    ws.commit('five connectors');
+  });
+  afterAll(async () => {
+    await emu?.close();
+    ws?.cleanup();
+  });
+
+  it('fails only the failing connector’s task, with Tray’s reason; the others deploy once per region, never over the limit', async () => {
+    // Built first (as CI does): the deploy tasks' builds are then cache hits, done at once, and Nx gives
+    // every deploy task to one batch (a deploy whose build is still running would join a later batch).
+    const built = await ws.nxAsync('run-many -t build --outputStyle=static', { env });
+    expect(built.code).toBe(0);
+    emu.failDeployments(1, { name: FAILING, reason: { message: TRAY_REASON } });
+    const r = await ws.nxAsync('run-many -t deploy --batch --outputStyle=static', {
+      env: { ...env, GITHUB_STEP_SUMMARY: `${ws.root}/summary.md` },
+    });
+    expect(r.code).not.toBe(0);
+
+    // the failing task: Tray's words and its own re-deploy command, in its own output
+    expect(r.output).toContain(`Tray reports deployment`);
+    expect(r.output).toContain(`of ${FAILING} 1.0 Failed. Tray says: message: ${TRAY_REASON}.`);
+    expect(r.output).toContain(`Deploy of ${FAILING} 1.0 failed in us (1 of 2 regions ok).`);
+    expect(r.output).toContain(`Re-deploy only the failed region: nx run ${FAILING}:deploy --regions=us`);
+    expect(r.output).toMatch(new RegExp(`Failed tasks:[\\s\\S]*${FAILING}:deploy`));
+    expect(r.output).not.toMatch(/Failed tasks:[\s\S]*(alpha|beta|delta|epsilon):deploy/);
+
+    for (const c of CONNECTORS) {
+      const result = JSON.parse(ws.read(`connectors/${c.name}/.tray/deploy-result.json`));
+      expect(result).toMatchObject({ project: c.name, connector: c.name, success: c.name !== FAILING });
+      expect(result.regions.map((x: { region: string }) => x.region)).toEqual(c.regions);
+      if (c.name !== FAILING) expect(r.output).toContain(`Deploy of ${c.name} 1.0: ${c.regions.length}/${c.regions.length} region`);
+    }
+    const summary = ws.read('summary.md');
+    for (const c of CONNECTORS) expect(summary).toContain(`${c.name} 1.0 (${c.name})`);
+
+    // one deploy per connector per region, all accepted; never over the emulator's limit
+    const deploys = emu.requests.filter((q) => q.kind === 'deploy').map((q) => `${q.connectorName}:${q.region}`);
+    expect(deploys.sort()).toEqual(CONNECTORS.flatMap((c) => c.regions.map((region) => `${c.name}:${region}`)).sort());
+    const rates = emu.rates();
+    expect(rates.overall.rateLimited).toBe(0);
+    for (const region of ['us', 'eu', 'apac'] as const) expect(rates.regions[region].maxPerSecond).toBeLessThanOrEqual(LIMIT);
+    // one batch, all at once: every deploy request arrived before the first status request
+    const firstStatus = emu.requests.findIndex((q) => q.kind === 'status');
+    expect(emu.requests.slice(0, firstStatus).filter((q) => q.kind === 'deploy')).toHaveLength(deploys.length);
+  });
+});

@@ -1,0 +1,98 @@
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import type { Logger } from '../../core/logger';
+import { redact } from '../../core/redact';
+import type { DeployExecutorSchema } from './schema';
+import { deployTask, type DeployTaskResult } from './deploy-task';
+import { tokensInEnv } from '../shared/executor-context';
+import { whileInterruptible } from '../shared/interrupt';
+
+/** What Nx's batch runner takes for each task (TaskResult of Nx 22.7, 23.3 and 24). */
+export interface BatchTaskResult {
+  task: string;
+  result: { success: boolean; terminalOutput: string };
+}
+
+/**
+ * `tray-connector:deploy` in batch mode (`nx run-many -t deploy --batch`): every task of the batch
+ * deploys at once in this one process, so `--parallel` no longer caps how many deployments wait for
+ * Tray together; their requests share one rate limiter and one upload pool per region and token
+ * (core/tray-pacer.ts). Each task keeps its own output (its regions' lines, its table, its failures in
+ * Tray's words), its own .tray/deploy-result.json and step-summary section, and its own result:
+ * a failing connector fails only its task. Results are yielded as tasks finish.
+ */
+export default async function* deployBatch(
+  taskGraph: TaskGraph,
+  inputs: Record<string, DeployExecutorSchema>,
+  _overrides: unknown,
+  context: ExecutorContext,
+): AsyncGenerator<BatchTaskResult> {
+  const secrets = tokensInEnv();
+  const ids = Object.keys(taskGraph.tasks);
+  const finished: BatchTaskResult[] = [];
+  let wake: (() => void) | undefined;
+  const interrupted: Array<{ id: string; result: DeployTaskResult }> = [];
+
+  const run = whileInterruptible(
+    (signal) =>
+      Promise.all(
+        ids.map(async (id) => {
+          const task = taskGraph.tasks[id];
+          const output = taskOutput(secrets);
+          const taskContext: ExecutorContext = {
+            ...context,
+            projectName: task.target.project,
+            targetName: task.target.target,
+            configurationName: task.target.configuration,
+          };
+          const result = await deployTask(inputs[id] ?? {}, taskContext, { log: output.log, secrets, signal, tty: false });
+          if (result.interrupted) interrupted.push({ id, result });
+          finished.push({ task: id, result: { success: result.success, terminalOutput: output.text() } });
+          wake?.();
+        }),
+      ),
+    (name) =>
+      process.stderr.write(
+        `${name} received: stopping every deploy of the batch; deployments already sent keep running at Tray (each is listed below with the URL to check).\n`,
+      ),
+  );
+  let done = false;
+  const all = run.then(
+    (r) => {
+      done = true;
+      wake?.();
+      return r;
+    },
+    (e) => {
+      done = true;
+      wake?.();
+      throw e;
+    },
+  );
+
+  let yielded = 0;
+  while (yielded < ids.length) {
+    if (yielded < finished.length) {
+      yield finished[yielded++];
+      continue;
+    }
+    if (done) break;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+  }
+  const { interruptedBy } = await all;
+  if (interruptedBy) {
+    const lines = interrupted.flatMap(({ result }) => result.inFlight ?? []);
+    process.stderr.write(
+      `Batch deploy interrupted (${interruptedBy})` +
+        (lines.length ? `; in flight at Tray:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : '; nothing was in flight.\n'),
+    );
+    process.exitCode = interruptedBy === 'SIGINT' ? 130 : 143;
+  }
+}
+
+/** A task's own output: every line kept (redacted, plain) for its terminalOutput. */
+function taskOutput(secrets: string[]): { log: Logger; text(): string } {
+  const lines: string[] = [];
+  const keep = (m: string) => void lines.push(redact(m, secrets));
+  return { log: { info: keep, warn: keep, error: keep, debug: () => undefined }, text: () => lines.join('\n') + '\n' };
+}
