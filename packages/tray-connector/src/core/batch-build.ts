@@ -91,15 +91,17 @@ export async function* buildConnectorsEach(
       const compilerOptions = group[0].prepared.check?.compilerOptions as ts.CompilerOptions;
       options.progress?.info(`tray-connector: type-checking ${group.length} connectors in one TypeScript program`);
       const files = [...new Set(group.flatMap((m) => m.prepared.check?.files ?? []))];
-      const program = createConnectorProgram(files, compilerOptions, sourceFiles);
-      const plan = planSharedProgram(
-        program,
+      const shared = sharedProgram(
+        files,
+        compilerOptions,
+        sourceFiles,
         group.map((m) => m.prepared.check?.files ?? []),
       );
-      if (!plan) {
+      if (!shared) {
         alone.push(...group);
         continue;
       }
+      const { program, plan } = shared;
       if (plan.partitions.length > 1 || plan.isolated.length) {
         // Programs without the connectors that would change the others' globals.
         alone.push(...plan.isolated.map((i) => group[i]));
@@ -149,6 +151,22 @@ export async function buildConnectors(list: BuildConnectorOptions[], options: Ba
   const outcomes: BatchBuildOutcome[] = [];
   for await (const outcome of buildConnectorsEach(list, options)) outcomes[outcome.index] = outcome;
   return outcomes;
+}
+
+/** The program of a group and its plan; undefined when it cannot be trusted (or fails to build at all: then each connector's own build says why best). */
+function sharedProgram(
+  files: string[],
+  compilerOptions: ts.CompilerOptions,
+  sourceFiles: Map<string, ts.SourceFile>,
+  memberFiles: string[][],
+): { program: ts.Program; plan: SharedProgramPlan } | undefined {
+  try {
+    const program = createConnectorProgram(files, compilerOptions, sourceFiles);
+    const plan = planSharedProgram(program, memberFiles);
+    return plan && { program, plan };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
