@@ -305,7 +305,22 @@ async function coldCacheState(sh) {
  * connectors (the workspace gets the connectors it lacks), each after `nx reset`, each followed by its
  * warm runs (100% hits or the bench fails), and the zips of both compared byte for byte.
  */
-async function batchComparison(sh, root, connectors, log) {
+async function batchComparison(shPiped, root, connectors, log) {
+  // Nx's output goes to a file, not a pipe: read through a pipe, Nx 24.0.6 intermittently loses the tail
+  // of a 200-task run-many's output (task lines and summary; exit code 0), with and without --batch:
+  // 2 of 6 runs here, against 0 of 5 into a file. The cache counts need every line.
+  const sh = async (command, extraEnv) => {
+    const file = path.join(os.tmpdir(), `tc-bench-out-${process.pid}-${Date.now()}`);
+    try {
+      const result = await shPiped(`${command} > ${file} 2>&1`, extraEnv);
+      return { ...result, output: fs.readFileSync(file, 'utf8') };
+    } catch (e) {
+      e.message += fs.existsSync(file) ? `\n${fs.readFileSync(file, 'utf8').slice(-4000)}` : '';
+      throw e;
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  };
   for (let i = connectors.length; i < BATCH_CONNECTORS; i++) connectors.push(writeConnector(root, i));
   await sh('git add -A && git commit -qm "more connectors" --allow-empty');
   const selected = connectors.slice(0, BATCH_CONNECTORS).map((c) => c.name);
