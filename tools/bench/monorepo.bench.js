@@ -2,6 +2,9 @@
 // Measures cold `nx run-many -t build` (empty Nx cache), warm run-many (everything cached), the
 // project graph with a cold and a warm plugin cache, and `nx affected -t deploy` after changing one
 // connector, against the emulator (built code from dist/), with the number of deploy requests.
+// Then, side by side on BENCH_BATCH_CONNECTORS connectors (default 200; BENCH_BATCH=0 skips it): cold
+// `nx run-many -t build` and cold `nx run-many -t build --batch` (wall, CPU, peak memory), each with
+// its warm runs (100% cache hits or the bench fails), and their zips compared byte for byte.
 // Measures only; asserts nothing about timings.
 const { execFileSync, spawn } = require('child_process');
 const { diffDetails } = require('./task-hashes');
@@ -149,19 +152,87 @@ function makeRunner(root, baseEnv) {
       delete env.NX_SKIP_NX_CACHE;
       const started = process.hrtime.bigint();
       const child = spawn('bash', ['-c', command], { cwd: root, env });
+      const memory = treeMemorySampler(child.pid);
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
       child.on('error', reject);
       child.on('close', (code) => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const peakTreeRss = memory.stop();
         if (code !== 0) reject(new Error(`\`${command}\` exited ${code} in ${root}\n${output.slice(-4000)}`));
-        else resolve({ seconds, output });
+        else resolve({ seconds, output, peakTreeRss });
       });
     });
 }
 
+/**
+ * Peak memory of a command: the sum of the resident set sizes of the process and every descendant
+ * (the nx CLI, its task workers or batch worker, tsc...), sampled from /proc every 100 ms (Linux;
+ * elsewhere 0). Sampling can miss a short peak: a lower bound.
+ */
+function treeMemorySampler(rootPid) {
+  let peak = 0;
+  const pageSize = 4096;
+  const sample = () => {
+    let entries;
+    try {
+      entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+    } catch {
+      return;
+    }
+    const children = new Map();
+    const rss = new Map();
+    for (const pid of entries) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const ppid = Number(fields[1]);
+        rss.set(Number(pid), Number(fields[21]) * pageSize);
+        children.set(ppid, [...(children.get(ppid) ?? []), Number(pid)]);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    let total = 0;
+    const queue = [rootPid];
+    while (queue.length) {
+      const pid = queue.pop();
+      total += rss.get(pid) ?? 0;
+      queue.push(...(children.get(pid) ?? []));
+    }
+    peak = Math.max(peak, total);
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+const mb = (bytes) => `${Math.round(bytes / 2 ** 20)} MB`;
+
+/** Wall time, CPU time (user + system of the whole process tree, GNU time), the largest single process and the process tree's peak memory of a command. */
+async function measured(sh, command) {
+  const timeFile = path.join(os.tmpdir(), `tc-bench-time-${process.pid}-${Date.now()}`);
+  const hasTime = fs.existsSync('/usr/bin/time');
+  const result = await sh(hasTime ? `/usr/bin/time -f '%U %S %M' -o ${timeFile} ${command}` : command);
+  let cpuSeconds;
+  let maxProcessRss;
+  if (hasTime) {
+    const [user, system, maxKb] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    fs.rmSync(timeFile, { force: true });
+    cpuSeconds = user + system;
+    maxProcessRss = maxKb * 1024;
+  }
+  return { ...result, cpuSeconds, maxProcessRss };
+}
+
 const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS || 3);
+/** Connectors of the side-by-side cold build with and without `--batch` (issue 14's goal: at least 10x at 200). */
+const BATCH_CONNECTORS = Number(process.env.BENCH_BATCH_CONNECTORS || 200);
 
 /**
  * Each task of a static-style run and what Nx says of it: its `> nx run <project>:<target>` line ends
@@ -191,6 +262,121 @@ function cacheReport(output, target, expected) {
 async function taskHashes(sh) {
   return JSON.parse((await sh(`node ${JSON.stringify(path.join(__dirname, 'task-hashes.js'))} build`)).output);
 }
+/**
+ * WARM_RUNS warm runs of `command` (a run-many of every build): each must be 100% cache hits, or the
+ * bench fails, saying which builds ran again and which of their inputs Nx hashed differently since the
+ * cold run. The wall times of the runs.
+ */
+async function warmRuns(sh, command, expected, coldHashes, notCached, root) {
+  const warms = [];
+  for (let i = 1; i <= WARM_RUNS; i++) {
+    const warm = await sh(command);
+    const report = cacheReport(warm.output, 'build', expected);
+    if (report.hits !== expected || notCached.length) {
+      const now = await taskHashes(sh);
+      const why = [...new Set([...report.ran, ...notCached])]
+        .slice(0, 20)
+        .map(
+          (id) =>
+            `  ${id}: ${diffDetails(coldHashes[id], now[id]).join(', ') || `hash unchanged (${now[id]?.hash}) yet ${notCached.includes(id) ? 'not in the cache after the cold run' : 'not found in the cache'}`}`,
+        );
+      throw new Error(
+        `monorepo bench: warm run ${i} of ${WARM_RUNS} of \`${command}\` was ${report.hits}/${expected} cache hits, not ${expected}/${expected}; ` +
+          `builds that ran again and the inputs Nx hashed differently since the cold run:\n${why.join('\n')}\n(workspace: ${root}; BENCH_KEEP=1 keeps it)`,
+      );
+    }
+    warms.push(warm.seconds);
+  }
+  return warms;
+}
+
+/** Nx's hash of every build after a cold run, and the builds whose hash is not in the cache (each must be). */
+async function coldCacheState(sh) {
+  const coldHashes = await taskHashes(sh);
+  const cacheDir = (await sh(`node -e "process.stdout.write(require('nx/src/utils/cache-directory').cacheDir)"`)).output.trim();
+  const notCached = Object.entries(coldHashes)
+    .filter(([, h]) => !fs.existsSync(path.join(cacheDir, h.hash)))
+    .map(([id]) => id);
+  return { coldHashes, notCached };
+}
+
+/**
+ * Cold `nx run-many -t build` against cold `nx run-many -t build --batch` over the same BATCH_CONNECTORS
+ * connectors (the workspace gets the connectors it lacks), each after `nx reset`, each followed by its
+ * warm runs (100% hits or the bench fails), and the zips of both compared byte for byte.
+ */
+async function batchComparison(shPiped, root, connectors, log) {
+  // Nx's output goes to a file, not a pipe: read through a pipe, Nx 24.0.6 intermittently loses the tail
+  // of a 200-task run-many's output (task lines and summary; exit code 0), with and without --batch:
+  // 2 of 6 runs here, against 0 of 5 into a file. The cache counts need every line.
+  const sh = async (command, extraEnv) => {
+    const file = path.join(os.tmpdir(), `tc-bench-out-${process.pid}-${Date.now()}`);
+    try {
+      const result = await shPiped(`${command} > ${file} 2>&1`, extraEnv);
+      return { ...result, output: fs.readFileSync(file, 'utf8') };
+    } catch (e) {
+      e.message += fs.existsSync(file) ? `\n${fs.readFileSync(file, 'utf8').slice(-4000)}` : '';
+      throw e;
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  };
+  for (let i = connectors.length; i < BATCH_CONNECTORS; i++) connectors.push(writeConnector(root, i));
+  await sh('git add -A && git commit -qm "more connectors" --allow-empty');
+  const selected = connectors.slice(0, BATCH_CONNECTORS).map((c) => c.name);
+  const projects = `--projects=${selected.join(',')}`;
+  const zipsOf = () =>
+    Object.fromEntries(
+      connectors.slice(0, BATCH_CONNECTORS).map((c) => [c.name, fs.readFileSync(path.join(root, c.dir, '.tray/connector.zip'))]),
+    );
+  const runs = {};
+  for (const [label, flags] of [
+    ['without --batch', ''],
+    ['with --batch', ' --batch'],
+  ]) {
+    log(`cold run-many -t build${flags} (${BATCH_CONNECTORS} connectors)`);
+    await sh('npx nx reset');
+    for (const c of connectors) fs.rmSync(path.join(root, c.dir, '.tray'), { recursive: true, force: true });
+    const command = `npx nx run-many -t build ${projects} --outputStyle=static${flags}`;
+    const cold = await measured(sh, command);
+    const report = cacheReport(cold.output, 'build', BATCH_CONNECTORS);
+    const { coldHashes, notCached } = await coldCacheState(sh);
+    log(`warm run-many -t build${flags} (${WARM_RUNS} runs)`);
+    const warms = await warmRuns(sh, command, BATCH_CONNECTORS, coldHashes, notCached, root);
+    runs[label] = { cold, ran: report.ran.length, warm: median(warms), zips: zipsOf() };
+  }
+  const a = runs['without --batch'];
+  const b = runs['with --batch'];
+  const differing = Object.keys(a.zips).filter((n) => !a.zips[n].equals(b.zips[n]));
+  const cpu = (r) => (r.cold.cpuSeconds === undefined ? 'n/a' : s(r.cold.cpuSeconds));
+  return [
+    [
+      `cold \`nx run-many -t build\`, ${BATCH_CONNECTORS} connectors: wall (CPU)`,
+      `${s(a.cold.seconds)} (${cpu(a)}), ${a.ran}/${BATCH_CONNECTORS} ran`,
+    ],
+    [
+      `cold \`nx run-many -t build --batch\`, ${BATCH_CONNECTORS} connectors: wall (CPU)`,
+      `${s(b.cold.seconds)} (${cpu(b)}), ${b.ran}/${BATCH_CONNECTORS} ran`,
+    ],
+    [
+      'without / with --batch (wall; CPU)',
+      `${(a.cold.seconds / b.cold.seconds).toFixed(1)}x; ${a.cold.cpuSeconds && b.cold.cpuSeconds ? `${(a.cold.cpuSeconds / b.cold.cpuSeconds).toFixed(1)}x` : 'n/a'} (goal: at least 10x)`,
+    ],
+    [
+      'peak memory, without / with --batch: sum of RSS over the nx process tree (sampled /proc, 100 ms); largest single process (max RSS)',
+      `${mb(a.cold.peakTreeRss)} / ${mb(b.cold.peakTreeRss)}; ${a.cold.maxProcessRss ? mb(a.cold.maxProcessRss) : 'n/a'} / ${b.cold.maxProcessRss ? mb(b.cold.maxProcessRss) : 'n/a'}`,
+    ],
+    [
+      `warm run-many, without / with --batch (${WARM_RUNS} runs each, median)`,
+      `${s(a.warm)} / ${s(b.warm)}: ${BATCH_CONNECTORS}/${BATCH_CONNECTORS} cache hits in every run (the bench fails otherwise)`,
+    ],
+    [
+      'zips of the batch build identical to the single builds',
+      differing.length ? `NO: ${differing.slice(0, 5).join(', ')}` : `yes (${BATCH_CONNECTORS}/${BATCH_CONNECTORS})`,
+    ],
+  ];
+}
+
 const s = (x) => `${x.toFixed(2)} s`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -271,32 +457,9 @@ async function run({ log }) {
     const zip0 = path.join(root, connectors[0].dir, '.tray/connector.zip');
     const zipMtime = fs.statSync(zip0).mtimeMs;
     // Nx's hash of every build with nothing changed since the cold run: what each warm run must find in the cache.
-    const coldHashes = await taskHashes(sh);
-    const cacheDir = (await sh(`node -e "process.stdout.write(require('nx/src/utils/cache-directory').cacheDir)"`)).output.trim();
-    const notCached = Object.entries(coldHashes)
-      .filter(([, h]) => !fs.existsSync(path.join(cacheDir, h.hash)))
-      .map(([id]) => id);
-    const warms = [];
-    for (let i = 1; i <= WARM_RUNS; i++) {
-      log(`warm run-many -t build (${i} of ${WARM_RUNS})`);
-      const warm = await sh('npx nx run-many -t build --outputStyle=static');
-      const report = cacheReport(warm.output, 'build', CONNECTORS);
-      if (report.hits !== CONNECTORS || notCached.length) {
-        // Every warm build must be a hit: say which ran again and which of its inputs Nx hashed differently.
-        const now = await taskHashes(sh);
-        const why = [...new Set([...report.ran, ...notCached])]
-          .slice(0, 20)
-          .map(
-            (id) =>
-              `  ${id}: ${diffDetails(coldHashes[id], now[id]).join(', ') || `hash unchanged (${now[id]?.hash}) yet ${notCached.includes(id) ? 'not in the cache after the cold run' : 'not found in the cache'}`}`,
-          );
-        throw new Error(
-          `monorepo bench: warm run ${i} of ${WARM_RUNS} was ${report.hits}/${CONNECTORS} cache hits, not ${CONNECTORS}/${CONNECTORS}; ` +
-            `builds that ran again and the inputs Nx hashed differently since the cold run:\n${why.join('\n')}\n(workspace: ${root}; BENCH_KEEP=1 keeps it)`,
-        );
-      }
-      warms.push(warm.seconds);
-    }
+    const { coldHashes, notCached } = await coldCacheState(sh);
+    log(`warm run-many -t build (${WARM_RUNS} runs)`);
+    const warms = await warmRuns(sh, 'npx nx run-many -t build --outputStyle=static', CONNECTORS, coldHashes, notCached, root);
     const warm = { seconds: median(warms) };
     const warmHits = CONNECTORS;
     const zipUntouched = fs.statSync(zip0).mtimeMs === zipMtime;
@@ -329,6 +492,8 @@ async function run({ log }) {
     const idleRunMany = await sh('npx nx run-many -t deploy --outputStyle=static');
     const idleRequests = emu.requests.slice(before2).filter((r) => r.kind === 'deploy').length;
 
+    const batchRows = process.env.BENCH_BATCH === '0' ? [] : await batchComparison(sh, root, connectors, log);
+
     const rows = [
       ['Connectors in the graph', `${projectCount} (+ 1 shared library)`],
       ['`nx show projects`, tray-connector plugin cache removed (median of 3)', s(median(graphCold))],
@@ -352,6 +517,7 @@ async function run({ log }) {
         'no change: `nx affected -t deploy` + `nx run-many -t deploy`',
         `${s(idleAffected.seconds)} + ${s(idleRunMany.seconds)}: ${idleRequests} deploy requests`,
       ],
+      ...batchRows,
     ];
     const markdown = [
       `A generated workspace of ${CONNECTORS} connectors (${OPERATIONS} operations each, one in three importing a shared library; regions us / us,eu / eu,apac), the plugin installed from its packed tarball, daemon off, Nx ${nxVersion}, ${os.cpus().length} CPUs. Deploys go to the local emulator.`,

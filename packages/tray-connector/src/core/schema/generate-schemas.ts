@@ -39,6 +39,13 @@ export interface GenerateSchemasOptions {
    * connector's whole-program check): the schemas come from it instead of a program of their own.
    */
   program?: ts.Program;
+  /**
+   * With `program`: the source files whose declarations are looked up by name (Tray's rule). A
+   * program shared by many connectors (the batch build) holds their same-named types; each
+   * connector's schemas must see only its own files (and the library files it vendors), as its
+   * own program would. Default: every file of the program (node_modules and lib files never count).
+   */
+  sourceFileFilter?: (sourceFile: ts.SourceFile) => boolean;
 }
 
 /** `file:line:column - error TS1234: message` lines for compiler diagnostics. */
@@ -88,7 +95,7 @@ function checkedProgram(files: string[], options: GenerateSchemasOptions): ts.Pr
  * would make, except that TypeScript's own lib files (thousands of DOM declarations no
  * connector type is named after) and npm packages' declaration files are not walked. Types are looked up by name, as Tray's builder does.
  */
-function createGenerator(program: ts.Program): TJS.JsonSchemaGenerator {
+function createGenerator(program: ts.Program, sourceFileFilter?: (sourceFile: ts.SourceFile) => boolean): TJS.JsonSchemaGenerator {
   const checker = program.getTypeChecker();
   const symbols: TJS.SymbolRef[] = [];
   const allSymbols: Record<string, ts.Type> = {};
@@ -119,7 +126,8 @@ function createGenerator(program: ts.Program): TJS.JsonSchemaGenerator {
     if (
       !sourceFile.hasNoDefaultLib &&
       !program.isSourceFileFromExternalLibrary(sourceFile) &&
-      !/[\\/]node_modules[\\/]/.test(sourceFile.fileName)
+      !/[\\/]node_modules[\\/]/.test(sourceFile.fileName) &&
+      (!sourceFileFilter || sourceFileFilter(sourceFile))
     ) {
       visit(sourceFile);
     }
@@ -173,7 +181,7 @@ export function generateSchemas(operations: ConnectorOperation[], options: Gener
   }
   if (problems.length) throw new TrayConnectorError(problems.join('\n'));
 
-  const generator = createGenerator(program);
+  const generator = createGenerator(program, options.program ? options.sourceFileFilter : undefined);
   return sources.map((source) => {
     // A type name declared in more than one file cannot be looked up by name in the shared
     // program: give that one type a program of its own, as Tray's builder does for all of them.

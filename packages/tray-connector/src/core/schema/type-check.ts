@@ -108,14 +108,21 @@ const SKIP_JSDOC = /[\\/]node_modules[\\/]@types[\\/]/;
  * operation type takes a description from them. Everything else keeps its doc comments, which the
  * schemas need (@lookupOperation, @advanced, descriptions).
  */
-export function createConnectorProgram(files: string[], options: ts.CompilerOptions): ts.Program {
+export function createConnectorProgram(files: string[], options: ts.CompilerOptions, sourceFiles?: Map<string, ts.SourceFile>): ts.Program {
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile;
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreateNewSourceFile) => {
     const settings =
       typeof languageVersionOrOptions === 'object' ? languageVersionOrOptions : { languageVersion: languageVersionOrOptions };
     const jsDocParsingMode = SKIP_JSDOC.test(fileName) ? ts.JSDocParsingMode.ParseForTypeErrors : settings.jsDocParsingMode;
-    return getSourceFile.call(host, fileName, { ...settings, jsDocParsingMode }, onError, shouldCreateNewSourceFile);
+    // `sourceFiles`: parsed files shared by programs of the same compiler options (the batch build's
+    // programs of one group), each file parsed once.
+    const key = `${fileName}\0${settings.languageVersion}\0${settings.impliedNodeFormat ?? ''}`;
+    const cached = shouldCreateNewSourceFile ? undefined : sourceFiles?.get(key);
+    if (cached) return cached;
+    const sourceFile = getSourceFile.call(host, fileName, { ...settings, jsDocParsingMode }, onError, shouldCreateNewSourceFile);
+    if (sourceFile && sourceFiles) sourceFiles.set(key, sourceFile);
+    return sourceFile;
   };
   return ts.createProgram({ rootNames: [...files].sort(), options, host });
 }
