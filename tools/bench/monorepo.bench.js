@@ -235,27 +235,46 @@ const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS || 3);
 const BATCH_CONNECTORS = Number(process.env.BENCH_BATCH_CONNECTORS || 200);
 
 /**
- * Each task of a static-style run and what Nx says of it: its `> nx run <project>:<target>` line ends
- * with `[local cache]`, `[existing outputs match the cache, left as is]` or `[remote cache]` when Nx
- * took it from the cache, with nothing when the task ran. Checked against Nx's own count in the
- * summary ("... from the cache instead of running the command for X out of Y tasks"), so a change
- * of Nx's wording fails the bench instead of miscounting.
+ * What each task of the last `nx run-many -t <target>` did, from Nx's own record of the run:
+ * `<cache directory>/run.json`, which Nx 22-24 write at the end of every run with each task's
+ * `cacheStatus` (local-cache-hit, remote-cache-hit or cache-miss). The bench once counted the
+ * `> nx run <task> [local cache]` lines of the output instead, and reported 186/200 hits on a warm
+ * run: through a pipe, Nx 24.0.6 intermittently loses the tail of a long run-many's output (task
+ * lines and summary, exit code 0), so the missing lines were counted as builds that ran. The record
+ * does not depend on the terminal. It must be this command's (it names the command and started
+ * after `since`) and hold every expected task, or the bench fails rather than miscount.
  */
-function cacheReport(output, target, expected) {
-  const statuses = new Map();
-  for (const m of output.matchAll(new RegExp(`^> nx run (\\S+:${target})(?:\\s+\\[([^\\]]+)\\])?\\s*$`, 'gm')))
-    statuses.set(m[1], m[2] ?? 'ran');
-  const ran = [...statuses].filter(([, status]) => status === 'ran').map(([id]) => id);
-  const hits = statuses.size - ran.length;
-  const summary = output.match(/from the cache instead of running the command for (\d+) out of (\d+) tasks/);
-  const nxHits = summary ? Number(summary[1]) : ran.length === 0 ? statuses.size : 0;
-  if (statuses.size !== expected || (summary && Number(summary[2]) !== expected) || nxHits !== hits) {
+function cacheReport(root, command, target, expected, since) {
+  const file = path.join(root, '.nx', 'cache', 'run.json'); // NX_CACHE_DIRECTORY (makeRunner)
+  let record;
+  try {
+    record = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`monorepo bench: cannot read Nx's run record ${file} after \`${command}\`: ${e.message}`);
+  }
+  const started = Date.parse(record.run?.startTime ?? '');
+  if (!(started >= since - 1000) || !String(record.run?.command ?? '').includes(`run-many -t ${target}`)) {
     throw new Error(
-      `monorepo bench: cannot count the cache hits of \`nx run-many -t ${target}\`: ${statuses.size} task lines for ${expected} tasks, ` +
-        `${hits} marked as from the cache, Nx's summary: ${summary ? summary[0] : 'none'}\n${output.slice(-3000)}`,
+      `monorepo bench: ${file} is not the record of \`${command}\` (it records \`${record.run?.command}\` at ${record.run?.startTime})`,
     );
   }
-  return { hits, ran };
+  const tasks = (record.tasks ?? []).filter((t) => t.target === target);
+  const ran = tasks.filter((t) => t.cacheStatus === 'cache-miss').map((t) => t.taskId);
+  const failed = tasks.filter((t) => t.status !== 0).map((t) => t.taskId);
+  if (tasks.length !== expected || failed.length) {
+    throw new Error(
+      `monorepo bench: Nx's run record of \`${command}\` holds ${tasks.length} ${target} tasks for ${expected} expected` +
+        (failed.length ? `, ${failed.length} failed (${failed.slice(0, 5).join(', ')})` : ''),
+    );
+  }
+  return { hits: tasks.length - ran.length, ran };
+}
+
+/** Runs a `nx run-many` command and reads what each of its tasks did from Nx's run record (cacheReport). */
+async function runMany(sh, root, command, target, expected) {
+  const since = Date.now();
+  const result = await sh(command);
+  return { ...result, report: cacheReport(root, command, target, expected, since) };
 }
 
 /** Nx's hash of every build task and its parts (tools/bench/task-hashes.js, run in the workspace). */
@@ -270,8 +289,8 @@ async function taskHashes(sh) {
 async function warmRuns(sh, command, expected, coldHashes, notCached, root) {
   const warms = [];
   for (let i = 1; i <= WARM_RUNS; i++) {
-    const warm = await sh(command);
-    const report = cacheReport(warm.output, 'build', expected);
+    const warm = await runMany(sh, root, command, 'build', expected);
+    const report = warm.report;
     if (report.hits !== expected || notCached.length) {
       const now = await taskHashes(sh);
       const why = [...new Set([...report.ran, ...notCached])]
@@ -306,9 +325,10 @@ async function coldCacheState(sh) {
  * warm runs (100% hits or the bench fails), and the zips of both compared byte for byte.
  */
 async function batchComparison(shPiped, root, connectors, log) {
-  // Nx's output goes to a file, not a pipe: read through a pipe, Nx 24.0.6 intermittently loses the tail
-  // of a 200-task run-many's output (task lines and summary; exit code 0), with and without --batch:
-  // 2 of 6 runs here, against 0 of 5 into a file. The cache counts need every line.
+  // Nx's output goes to a file, not a pipe: through a pipe, Nx 24.0.6 intermittently loses the tail of
+  // a 200-task run-many's output (task lines and summary; exit code 0), with and without --batch: 2 of
+  // 6 runs here, against 0 of 5 into a file. The counts come from Nx's run record (cacheReport); the
+  // file keeps the whole output for an error message.
   const sh = async (command, extraEnv) => {
     const file = path.join(os.tmpdir(), `tc-bench-out-${process.pid}-${Date.now()}`);
     try {
@@ -338,8 +358,9 @@ async function batchComparison(shPiped, root, connectors, log) {
     await sh('npx nx reset');
     for (const c of connectors) fs.rmSync(path.join(root, c.dir, '.tray'), { recursive: true, force: true });
     const command = `npx nx run-many -t build ${projects} --outputStyle=static${flags}`;
+    const since = Date.now();
     const cold = await measured(sh, command);
-    const report = cacheReport(cold.output, 'build', BATCH_CONNECTORS);
+    const report = cacheReport(root, command, 'build', BATCH_CONNECTORS, since);
     const { coldHashes, notCached } = await coldCacheState(sh);
     log(`warm run-many -t build${flags} (${WARM_RUNS} runs)`);
     const warms = await warmRuns(sh, command, BATCH_CONNECTORS, coldHashes, notCached, root);
@@ -452,8 +473,8 @@ async function run({ log }) {
 
     log('cold run-many -t build');
     await sh('npx nx reset');
-    const cold = await sh('npx nx run-many -t build --outputStyle=static');
-    const coldReport = cacheReport(cold.output, 'build', CONNECTORS);
+    const cold = await runMany(sh, root, 'npx nx run-many -t build --outputStyle=static', 'build', CONNECTORS);
+    const coldReport = cold.report;
     const zip0 = path.join(root, connectors[0].dir, '.tray/connector.zip');
     const zipMtime = fs.statSync(zip0).mtimeMs;
     // Nx's hash of every build with nothing changed since the cold run: what each warm run must find in the cache.
@@ -499,7 +520,7 @@ async function run({ log }) {
       ['`nx show projects`, tray-connector plugin cache removed (median of 3)', s(median(graphCold))],
       ['`nx show projects`, plugin cache warm (median of 3)', s(median(graphWarm))],
       ['cold `nx run-many -t build` (empty cache)', s(cold.seconds)],
-      ['cold builds that ran (Nx summary)', `${coldReport.ran.length}/${CONNECTORS}`],
+      ["cold builds that ran (Nx's run record)", `${coldReport.ran.length}/${CONNECTORS}`],
       [
         `warm \`nx run-many -t build\` (no change), ${WARM_RUNS} runs (median)`,
         `${s(warm.seconds)}: ${warmHits}/${CONNECTORS} cache hits in every run (the bench fails otherwise), zips ${zipUntouched ? 'not rewritten' : 'REWRITTEN'}`,
