@@ -6,37 +6,66 @@ describe('RateLimiter', () => {
     return { now: () => t, advance: (ms: number) => (t += ms) };
   };
 
-  it('lets a burst go at once, then one request every 1/perSecond', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ perSecond: 20, burst: 3, now: c.now });
-    const waits = Array.from({ length: 6 }, () => limiter.reserve());
-    expect(waits).toEqual([0, 0, 0, 50, 100, 150]);
-  });
-
-  it('never lets more than perSecond + burst start in any second', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ perSecond: 20, burst: 3, now: c.now });
-    const starts = Array.from({ length: 200 }, () => c.now() + limiter.reserve());
+  /** The most starts (ms) in any window of `windowMs` (as the emulator measures them). */
+  const mostInWindow = (starts: number[], windowMs = 1000) => {
     let most = 0;
     for (let i = 0, j = 0; i < starts.length; i++) {
-      while (starts[i] - starts[j] >= 1000) j++;
+      while (starts[i] - starts[j] >= windowMs) j++;
       most = Math.max(most, i - j + 1);
     }
-    expect(most).toBeLessThanOrEqual(23);
-    expect(most).toBeGreaterThanOrEqual(20);
+    return most;
+  };
+
+  it('lets perSecond requests go at once, then the next when the first leaves the window (one second and the guard)', () => {
+    const c = clock();
+    const limiter = new RateLimiter({ perSecond: 3, guardMs: 100, now: c.now });
+    expect(Array.from({ length: 7 }, () => limiter.reserve())).toEqual([0, 0, 0, 1100, 1100, 1100, 2200]);
   });
 
-  it('fills again after a quiet spell, up to the burst only', () => {
+  it('in any 1 s window at most perSecond acquisitions complete, whatever the arrival pattern', () => {
+    for (const [perSecond, guardMs] of [
+      [20, 100],
+      [20, 0],
+      [24, 100],
+      [7, 0],
+    ]) {
+      let t = 5_000_000;
+      const limiter = new RateLimiter({ perSecond, guardMs, now: () => t });
+      const done: number[] = [];
+      // Callers arrive in bursts and trickles; each acquisition completes at now + its wait.
+      let seed = perSecond;
+      const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+      for (let i = 0; i < 500; i++) {
+        t += random() < 0.3 ? 0 : Math.floor(random() * 120);
+        if (i % 97 === 0) t += 3000;
+        done.push(t + limiter.reserve());
+      }
+      expect(mostInWindow(done)).toBe(perSecond);
+      expect([...done].sort((a, b) => a - b)).toEqual(done);
+    }
+  });
+
+  it('the real acquire() keeps the bound: 15 callers at once, at most 10 complete in any second', async () => {
+    const limiter = new RateLimiter({ perSecond: 10, guardMs: 20 });
+    const done: number[] = [];
+    await Promise.all(Array.from({ length: 15 }, () => limiter.acquire().then(() => done.push(Date.now()))));
+    done.sort((a, b) => a - b);
+    // timers never fire early, so the completions are at least as far apart as the reserved starts
+    expect(mostInWindow(done)).toBeLessThanOrEqual(10);
+    expect(done).toHaveLength(15);
+  });
+
+  it('after a quiet spell the window is empty again', () => {
     const c = clock();
-    const limiter = new RateLimiter({ perSecond: 10, burst: 2, now: c.now });
+    const limiter = new RateLimiter({ perSecond: 2, guardMs: 0, now: c.now });
     for (let i = 0; i < 5; i++) limiter.reserve();
     c.advance(10_000);
-    expect([limiter.reserve(), limiter.reserve(), limiter.reserve()]).toEqual([0, 0, 100]);
+    expect([limiter.reserve(), limiter.reserve(), limiter.reserve()]).toEqual([0, 0, 1000]);
   });
 
   it('a 429 pauses every request of the bucket until its Retry-After has passed', () => {
     const c = clock();
-    const limiter = new RateLimiter({ perSecond: 20, burst: 3, now: c.now });
+    const limiter = new RateLimiter({ perSecond: 20, now: c.now });
     limiter.pause(2000);
     expect(limiter.pausedUntil).toBe(c.now() + 2000);
     expect(limiter.reserve()).toBe(2000);
@@ -48,8 +77,7 @@ describe('RateLimiter', () => {
   });
 
   it('acquire waits out a pause that starts while it waits', async () => {
-    const limiter = new RateLimiter({ perSecond: 1000, burst: 1 });
-    limiter.reserve();
+    const limiter = new RateLimiter({ perSecond: 1000 });
     const started = Date.now();
     const waiting = limiter.acquire();
     limiter.pause(80);

@@ -1,20 +1,22 @@
 /**
- * A token bucket for the requests to one Tray API (one region and token): at most `perSecond`
- * requests a second on average, `burst` at once, first come first served. A 429 from any request
- * pauses every caller of the bucket until its Retry-After has passed. Every wait ends early, with
- * the signal's reason, when the caller's AbortSignal (its deadline, an interrupt) fires.
+ * A sliding-window limit for the requests to one Tray API (one region and token): at most
+ * `perSecond` requests start in ANY window of one second (plus a small guard, so a request that
+ * reaches Tray a little later than its neighbour does not make Tray count one more), first come
+ * first served. A 429 from any request pauses every caller until its Retry-After has passed. Every
+ * wait ends early, with the signal's reason, when the caller's AbortSignal (its deadline, an
+ * interrupt) fires.
  */
 
 export interface RateLimiterOptions {
-  /** Requests per second on average; default 20 (Tray allows about 30). */
+  /** Requests in any one-second window; default 20 (Tray allows about 30). */
   perSecond?: number;
-  /** Requests that may start at once after a quiet spell; default 3. */
-  burst?: number;
+  /** Added to the one-second window, for the jitter between sending and Tray receiving; default 100 ms. */
+  guardMs?: number;
   now?: () => number;
 }
 
 export const DEFAULT_REQUESTS_PER_SECOND = 20;
-export const DEFAULT_BURST = 3;
+export const DEFAULT_WINDOW_GUARD_MS = 100;
 
 /** Waits `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -35,17 +37,18 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 
 export class RateLimiter {
   readonly perSecond: number;
-  readonly burst: number;
-  private readonly intervalMs: number;
+  /** The window in which at most perSecond requests start: one second and the guard. */
+  readonly windowMs: number;
+  private readonly limit: number;
   private readonly now: () => number;
-  /** When the next request would be due if the bucket were empty (GCRA's theoretical arrival time). */
-  private tat = 0;
+  /** When the last `limit` reserved requests start (ascending). */
+  private readonly starts: number[] = [];
   private pausedUntilMs = 0;
 
   constructor(options: RateLimiterOptions = {}) {
     this.perSecond = positive(options.perSecond ?? DEFAULT_REQUESTS_PER_SECOND, 'maxRequestsPerSecond');
-    this.burst = Math.max(1, Math.floor(options.burst ?? DEFAULT_BURST));
-    this.intervalMs = 1000 / this.perSecond;
+    this.limit = Math.max(1, Math.floor(this.perSecond));
+    this.windowMs = 1000 + Math.max(0, options.guardMs ?? DEFAULT_WINDOW_GUARD_MS);
     this.now = options.now ?? Date.now;
   }
 
@@ -55,13 +58,18 @@ export class RateLimiter {
   }
 
   /**
-   * The wait before a request may start if it were asked for now, and reserves that slot. Exposed
-   * for tests; callers use acquire().
+   * The wait before a request may start if it were asked for now, and reserves that start: the
+   * earliest time at which it is at most the `perSecond`-th start in its window. Starts never go
+   * backwards, so every window of windowMs holds at most perSecond of them. Exposed for tests;
+   * callers use acquire().
    */
   reserve(): number {
     const now = this.now();
-    const start = Math.max(now, this.pausedUntilMs, this.tat - (this.burst - 1) * this.intervalMs);
-    this.tat = Math.max(this.tat, start) + this.intervalMs;
+    const last = this.starts.length ? this.starts[this.starts.length - 1] : -Infinity;
+    const windowFull = this.starts.length >= this.limit ? this.starts[this.starts.length - this.limit] + this.windowMs : -Infinity;
+    const start = Math.max(now, this.pausedUntilMs, last, windowFull);
+    this.starts.push(start);
+    if (this.starts.length > this.limit) this.starts.splice(0, this.starts.length - this.limit);
     return start - now;
   }
 
@@ -74,16 +82,15 @@ export class RateLimiter {
         continue;
       }
       await abortableSleep(this.reserve(), signal);
-      // A 429 that arrived meanwhile pauses this request too.
+      // A 429 that arrived meanwhile pauses this request too (its reserved start stays counted).
       if (this.pausedUntilMs <= this.now()) return;
     }
   }
 
-  /** A 429: no request of this bucket starts for `ms`; the bucket restarts empty after it. */
+  /** A 429: no request of this limiter starts for `ms`. */
   pause(ms: number): void {
     const until = this.now() + Math.max(0, ms);
     if (until > this.pausedUntilMs) this.pausedUntilMs = until;
-    this.tat = Math.max(this.tat, this.pausedUntilMs);
   }
 }
 
