@@ -1,88 +1,122 @@
 import { RateLimiter, abortableSleep } from './rate-limiter';
 
+/** The most times (ms) in any window of `windowMs` (as the emulator measures them). */
+function mostInWindow(times: number[], windowMs = 1000): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+/** Acquisitions on jest's fake clock: the (fake) times, from the start, at which each was let go. */
+async function letGo(limiter: RateLimiter, arrivals: { at: number; priority?: boolean; label?: string }[]) {
+  const done: { at: number; label?: string }[] = [];
+  const start = Date.now();
+  const waiting: Promise<unknown>[] = [];
+  for (const a of arrivals) {
+    const wait = start + a.at - Date.now();
+    if (wait > 0) await jest.advanceTimersByTimeAsync(wait);
+    waiting.push(limiter.acquire(undefined, a.priority).then(() => done.push({ at: Date.now() - start, label: a.label })));
+  }
+  while (done.length < arrivals.length) await jest.advanceTimersByTimeAsync(10);
+  await Promise.all(waiting);
+  return done;
+}
+
 describe('RateLimiter', () => {
-  const clock = () => {
-    let t = 1_000_000;
-    return { now: () => t, advance: (ms: number) => (t += ms) };
-  };
+  describe('on a fake clock', () => {
+    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+    afterEach(() => jest.useRealTimers());
 
-  /** The most starts (ms) in any window of `windowMs` (as the emulator measures them). */
-  const mostInWindow = (starts: number[], windowMs = 1000) => {
-    let most = 0;
-    for (let i = 0, j = 0; i < starts.length; i++) {
-      while (starts[i] - starts[j] >= windowMs) j++;
-      most = Math.max(most, i - j + 1);
-    }
-    return most;
-  };
+    it('lets perSecond requests go at once, then the next when the first leaves the window (one second and the guard)', async () => {
+      const limiter = new RateLimiter({ perSecond: 3, guardMs: 100 });
+      const done = await letGo(
+        limiter,
+        Array.from({ length: 7 }, () => ({ at: 0 })),
+      );
+      expect(done.map((d) => d.at)).toEqual([0, 0, 0, 1100, 1100, 1100, 2200]);
+    });
 
-  it('lets perSecond requests go at once, then the next when the first leaves the window (one second and the guard)', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ perSecond: 3, guardMs: 100, now: c.now });
-    expect(Array.from({ length: 7 }, () => limiter.reserve())).toEqual([0, 0, 0, 1100, 1100, 1100, 2200]);
-  });
-
-  it('in any 1 s window at most perSecond acquisitions complete, whatever the arrival pattern', () => {
-    for (const [perSecond, guardMs] of [
-      [20, 100],
-      [20, 0],
-      [24, 100],
-      [7, 0],
-    ]) {
-      let t = 5_000_000;
-      const limiter = new RateLimiter({ perSecond, guardMs, now: () => t });
-      const done: number[] = [];
-      // Callers arrive in bursts and trickles; each acquisition completes at now + its wait.
-      let seed = perSecond;
-      const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-      for (let i = 0; i < 500; i++) {
-        t += random() < 0.3 ? 0 : Math.floor(random() * 120);
-        if (i % 97 === 0) t += 3000;
-        done.push(t + limiter.reserve());
+    it('in any 1 s window at most perSecond acquisitions complete, whatever the arrival pattern', async () => {
+      for (const [perSecond, guardMs] of [
+        [20, 100],
+        [20, 0],
+        [7, 0],
+      ]) {
+        const limiter = new RateLimiter({ perSecond, guardMs });
+        let seed = perSecond;
+        const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+        let at = 0;
+        const arrivals = Array.from({ length: 300 }, (_, i) => {
+          at += random() < 0.3 ? 0 : Math.floor(random() * 120) + (i % 97 === 0 ? 3000 : 0);
+          return { at, priority: random() < 0.3 };
+        });
+        const done = (await letGo(limiter, arrivals)).map((d) => d.at);
+        expect(done).toHaveLength(300);
+        expect(mostInWindow(done)).toBe(perSecond);
       }
-      expect(mostInWindow(done)).toBe(perSecond);
-      expect([...done].sort((a, b) => a - b)).toEqual(done);
-    }
+    });
+
+    it('uploads (priority) go before the polls that wait with them', async () => {
+      const limiter = new RateLimiter({ perSecond: 2, guardMs: 0 });
+      const done = await letGo(limiter, [
+        { at: 0, label: 'poll 1' },
+        { at: 0, label: 'poll 2' },
+        { at: 0, label: 'poll 3' },
+        { at: 0, label: 'poll 4' },
+        { at: 10, label: 'upload 1', priority: true },
+        { at: 10, label: 'upload 2', priority: true },
+      ]);
+      expect(done).toEqual([
+        { at: 0, label: 'poll 1' },
+        { at: 0, label: 'poll 2' },
+        { at: 1000, label: 'upload 1' },
+        { at: 1000, label: 'upload 2' },
+        { at: 2000, label: 'poll 3' },
+        { at: 2000, label: 'poll 4' },
+      ]);
+    });
+
+    it('after a quiet spell the window is empty again', async () => {
+      const limiter = new RateLimiter({ perSecond: 2, guardMs: 0 });
+      const done = await letGo(limiter, [{ at: 0 }, { at: 0 }, { at: 0 }, { at: 10_000 }, { at: 10_000 }, { at: 10_000 }]);
+      expect(done.map((d) => d.at)).toEqual([0, 0, 1000, 10_000, 10_000, 11_000]);
+    });
+
+    it('a 429 pauses every request of the limiter until its Retry-After has passed', async () => {
+      const limiter = new RateLimiter({ perSecond: 20 });
+      limiter.pause(2000);
+      expect(limiter.pausedUntil).toBe(Date.now() + 2000);
+      // a shorter pause does not shorten it
+      limiter.pause(500);
+      expect(limiter.pausedUntil).toBe(Date.now() + 2000);
+      const done = await letGo(limiter, [{ at: 0 }, { at: 100 }]);
+      expect(done.map((d) => d.at)).toEqual([2000, 2000]);
+      expect(limiter.pausedUntil).toBe(0);
+    });
+
+    it('a 429 that arrives while a request waits for the window pauses it too', async () => {
+      const limiter = new RateLimiter({ perSecond: 1, guardMs: 0 });
+      const start = Date.now();
+      const times: number[] = [];
+      const both = [limiter.acquire(), limiter.acquire()].map((p) => p.then(() => times.push(Date.now() - start)));
+      await jest.advanceTimersByTimeAsync(500);
+      limiter.pause(3000);
+      await jest.advanceTimersByTimeAsync(4000);
+      await Promise.all(both);
+      expect(times).toEqual([0, 3500]);
+    });
   });
 
-  it('the real acquire() keeps the bound: 15 callers at once, at most 10 complete in any second', async () => {
+  it('the real acquire() keeps the bound: 15 callers at once, at most 10 let go in any second', async () => {
     const limiter = new RateLimiter({ perSecond: 10, guardMs: 20 });
     const done: number[] = [];
     await Promise.all(Array.from({ length: 15 }, () => limiter.acquire().then(() => done.push(Date.now()))));
-    done.sort((a, b) => a - b);
-    // timers never fire early, so the completions are at least as far apart as the reserved starts
-    expect(mostInWindow(done)).toBeLessThanOrEqual(10);
     expect(done).toHaveLength(15);
-  });
-
-  it('after a quiet spell the window is empty again', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ perSecond: 2, guardMs: 0, now: c.now });
-    for (let i = 0; i < 5; i++) limiter.reserve();
-    c.advance(10_000);
-    expect([limiter.reserve(), limiter.reserve(), limiter.reserve()]).toEqual([0, 0, 1000]);
-  });
-
-  it('a 429 pauses every request of the bucket until its Retry-After has passed', () => {
-    const c = clock();
-    const limiter = new RateLimiter({ perSecond: 20, now: c.now });
-    limiter.pause(2000);
-    expect(limiter.pausedUntil).toBe(c.now() + 2000);
-    expect(limiter.reserve()).toBe(2000);
-    // a shorter pause does not shorten it
-    limiter.pause(500);
-    expect(limiter.pausedUntil).toBe(c.now() + 2000);
-    c.advance(2500);
-    expect(limiter.pausedUntil).toBe(0);
-  });
-
-  it('acquire waits out a pause that starts while it waits', async () => {
-    const limiter = new RateLimiter({ perSecond: 1000 });
-    const started = Date.now();
-    const waiting = limiter.acquire();
-    limiter.pause(80);
-    await waiting;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+    expect(mostInWindow(done)).toBeLessThanOrEqual(10);
   });
 
   it('a wait ends with the reason of the caller’s signal', async () => {
@@ -92,6 +126,8 @@ describe('RateLimiter', () => {
     const waiting = limiter.acquire(controller.signal);
     controller.abort('deadline');
     await expect(waiting).rejects.toBe('deadline');
+    expect(limiter.waiting).toBe(0);
+    await expect(limiter.acquire(controller.signal)).rejects.toBe('deadline');
     await expect(abortableSleep(10, controller.signal)).rejects.toBe('deadline');
   });
 

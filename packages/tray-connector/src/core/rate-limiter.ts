@@ -1,8 +1,8 @@
 /**
  * A sliding-window limit for the requests to one Tray API (one region and token): at most
- * `perSecond` requests start in ANY window of one second (plus a small guard, so a request that
- * reaches Tray a little later than its neighbour does not make Tray count one more), first come
- * first served. A 429 from any request pauses every caller until its Retry-After has passed. Every
+ * `perSecond` requests are let go in ANY window of one second (plus a small guard, so a request
+ * that reaches Tray a little later than its neighbour does not make Tray count one more), first
+ * come first served, uploads before the others. A 429 from any request pauses every caller until its Retry-After has passed. Every
  * wait ends early, with the signal's reason, when the caller's AbortSignal (its deadline, an
  * interrupt) fires.
  */
@@ -35,14 +35,25 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
 export class RateLimiter {
   readonly perSecond: number;
   /** The window in which at most perSecond requests start: one second and the guard. */
   readonly windowMs: number;
   private readonly limit: number;
   private readonly now: () => number;
-  /** When the last `limit` reserved requests start (ascending). */
-  private readonly starts: number[] = [];
+  /** When the last `limit` requests were let go (ascending): the times they really went, not planned ones. */
+  private readonly grants: number[] = [];
+  /** Waiting callers, first come first served; `first` (uploads) go before `others` (polls, shares). */
+  private readonly first: Waiter[] = [];
+  private readonly others: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
   private pausedUntilMs = 0;
 
   constructor(options: RateLimiterOptions = {}) {
@@ -57,40 +68,73 @@ export class RateLimiter {
     return this.pausedUntilMs > this.now() ? this.pausedUntilMs : 0;
   }
 
-  /**
-   * The wait before a request may start if it were asked for now, and reserves that start: the
-   * earliest time at which it is at most the `perSecond`-th start in its window. Starts never go
-   * backwards, so every window of windowMs holds at most perSecond of them. Exposed for tests;
-   * callers use acquire().
-   */
-  reserve(): number {
-    const now = this.now();
-    const last = this.starts.length ? this.starts[this.starts.length - 1] : -Infinity;
-    const windowFull = this.starts.length >= this.limit ? this.starts[this.starts.length - this.limit] + this.windowMs : -Infinity;
-    const start = Math.max(now, this.pausedUntilMs, last, windowFull);
-    this.starts.push(start);
-    if (this.starts.length > this.limit) this.starts.splice(0, this.starts.length - this.limit);
-    return start - now;
+  /** Callers waiting for a place. */
+  get waiting(): number {
+    return this.first.length + this.others.length;
   }
 
-  /** Resolves when one request may be sent; rejects with the signal's reason when it aborts first. */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const pausedFor = this.pausedUntilMs - this.now();
-      if (pausedFor > 0) {
-        await abortableSleep(pausedFor, signal);
-        continue;
+  /**
+   * Resolves when one request may be sent: when fewer than perSecond requests were let go in the
+   * window before that moment (measured when the caller is let go, so a late timer never lets two
+   * windows' worth through at once) and no 429 pause is on. `priority` callers (uploads) go before
+   * the others. Rejects with the signal's reason when it aborts first.
+   */
+  acquire(signal?: AbortSignal, priority = false): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal };
+      const queue = priority ? this.first : this.others;
+      if (signal) {
+        waiter.onAbort = () => {
+          const at = queue.indexOf(waiter);
+          if (at >= 0) queue.splice(at, 1);
+          if (!this.waiting && this.timer) {
+            clearTimeout(this.timer);
+            this.timer = undefined;
+          }
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
-      await abortableSleep(this.reserve(), signal);
-      // A 429 that arrived meanwhile pauses this request too (its reserved start stays counted).
-      if (this.pausedUntilMs <= this.now()) return;
-    }
+      queue.push(waiter);
+      this.pump();
+    });
   }
 
   /** A 429: no request of this limiter starts for `ms`. */
   pause(ms: number): void {
     const until = this.now() + Math.max(0, ms);
     if (until > this.pausedUntilMs) this.pausedUntilMs = until;
+    this.pump();
+  }
+
+  /** When the next request may go, measured from the requests let go so far (`now` if at once). */
+  private nextAt(now: number): number {
+    const windowFull = this.grants.length >= this.limit ? this.grants[this.grants.length - this.limit] + this.windowMs : -Infinity;
+    return Math.max(now, this.pausedUntilMs, windowFull);
+  }
+
+  private pump(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    while (this.waiting) {
+      const now = this.now();
+      const at = this.nextAt(now);
+      if (at > now) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, at - now);
+        return;
+      }
+      const waiter = (this.first.length ? this.first : this.others).shift()!;
+      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+      this.grants.push(now);
+      if (this.grants.length > this.limit) this.grants.splice(0, this.grants.length - this.limit);
+      waiter.resolve();
+    }
   }
 }
 

@@ -259,7 +259,7 @@ export class TrayClient {
     if (!pacer) return send();
     const signal = deadline?.signal;
     const go = async () => {
-      await pacer.limiter.acquire(signal);
+      await pacer.limiter.acquire(signal, operation === 'deploy');
       return send();
     };
     try {
