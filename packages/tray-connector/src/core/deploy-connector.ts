@@ -228,7 +228,11 @@ async function deployRegion(
         for (;;) {
           const ageMs = Date.now() - accepted;
           const estimate = learn ? pacer.durations.estimate() : undefined;
-          const due = nextPollAge({ ageMs, pollAges, olderInFlight: tracked?.olderInFlight() }, schedule, estimate);
+          const due = nextPollAge(
+            { ageMs, pollAges, olderInFlight: tracked?.olderInFlight(), youngerInFlight: tracked?.youngerInFlight() },
+            schedule,
+            estimate,
+          );
           if (due <= ageMs) break;
           await deadline.sleep(Math.max(1, Math.min(due - ageMs, RECHECK_MS, deadline.left())), { operation: 'status' });
         }

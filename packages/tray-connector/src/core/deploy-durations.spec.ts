@@ -85,6 +85,16 @@ describe('nextPollAge', () => {
     // the oldest one polls on the plain schedule
     expect(nextPollAge({ ...held, olderInFlight: false }, schedule)).toBe(1000);
   });
+
+  it('the oldest, while younger ones wait for it, polls every tenth of its age after its first poll (at least 250 ms, at most the interval)', () => {
+    const probe = (pollAges: number[]) => nextPollAge({ ageMs: pollAges.at(-1) ?? 0, pollAges, youngerInFlight: true }, schedule);
+    expect(probe([])).toBe(1000);
+    expect(probe([1000])).toBe(1250);
+    expect(probe([4000])).toBe(4400);
+    expect(probe([60_000])).toBe(65_000);
+    // alone, the plain schedule
+    expect(nextPollAge({ ageMs: 1000, pollAges: [1000] }, schedule)).toBe(2500);
+  });
 });
 
 describe('DeployDurations', () => {
@@ -93,6 +103,7 @@ describe('DeployDurations', () => {
     const first = durations.track();
     const second = durations.track();
     expect([first.olderInFlight(), second.olderInFlight()]).toEqual([false, true]);
+    expect([first.youngerInFlight(), second.youngerInFlight()]).toEqual([true, false]);
     first.done();
     expect(second.olderInFlight()).toBe(false);
     second.done();

@@ -8,8 +8,8 @@
  * when the estimate says it is nearly done, then back off as the plain schedule does. With no
  * completed deployment yet, the plain schedule (poll-schedule.ts) is kept, except that while an
  * older deployment of the same region is still in flight a younger one leaves the polling to it
- * (up to the poll interval): one deployment learns what Tray takes, instead of every deployment
- * asking at 1 s.
+ * (up to the poll interval) and the oldest polls more closely (every tenth of its age): one
+ * deployment learns what Tray takes, instead of every deployment asking at 1 s.
  */
 import { pollDelay, type PollSchedule } from './poll-schedule';
 
@@ -52,6 +52,8 @@ export interface PollState {
   pollAges: readonly number[];
   /** An older deployment of the same region and token is in flight and nothing is known yet. */
   olderInFlight?: boolean;
+  /** Younger deployments of the same region and token are in flight (and wait for what this one shows). */
+  youngerInFlight?: boolean;
 }
 
 /**
@@ -66,6 +68,11 @@ export function nextPollAge(state: PollState, schedule: PollSchedule, estimate?:
   if (!estimate) {
     // Leave the asking to the older deployment until the poll interval has passed.
     if (state.olderInFlight && polls === 0 && state.ageMs < maxMs) return maxMs;
+    // The oldest, with younger ones waiting for it, finds the duration closely: after its first
+    // poll, every tenth of its age (at least a quarter of firstPollSeconds, at most the interval).
+    if (state.youngerInFlight && !state.olderInFlight && polls > 0) {
+      return lastAge + Math.min(maxMs, Math.max(Math.round(firstMs / 4), Math.round(lastAge / 10)));
+    }
     return lastAge + pollDelay(polls, schedule);
   }
   const doneBy = Math.min(maxMs, Math.max(firstMs, estimate.doneByMs));
@@ -93,12 +100,13 @@ export class DeployDurations {
   }
 
   /** A deployment Tray has accepted; `done()` when it is final or no longer waited for. */
-  track(): { olderInFlight: () => boolean; done: () => void } {
+  track(): { olderInFlight: () => boolean; youngerInFlight: () => boolean; done: () => void } {
     const id = this.nextId++;
     this.inFlight.add(id);
     return {
       // ids grow, and a Set keeps insertion order: the first one in flight is the oldest
       olderInFlight: () => (this.inFlight.values().next().value ?? id) < id,
+      youngerInFlight: () => [...this.inFlight].some((other) => other > id),
       done: () => this.inFlight.delete(id),
     };
   }

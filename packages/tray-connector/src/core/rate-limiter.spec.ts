@@ -19,7 +19,12 @@ async function letGo(limiter: RateLimiter, arrivals: { at: number; priority?: bo
   for (const a of arrivals) {
     const wait = start + a.at - Date.now();
     if (wait > 0) await jest.advanceTimersByTimeAsync(wait);
-    waiting.push(limiter.acquire(undefined, a.priority).then(() => done.push({ at: Date.now() - start, label: a.label })));
+    waiting.push(
+      limiter.acquire(undefined, a.priority).then((release) => {
+        done.push({ at: Date.now() - start, label: a.label });
+        release();
+      }),
+    );
   }
   while (done.length < arrivals.length) await jest.advanceTimersByTimeAsync(10);
   await Promise.all(waiting);
@@ -33,6 +38,7 @@ describe('RateLimiter', () => {
 
     it('lets perSecond requests go at once, then the next when the first leaves the window (one second and the guard)', async () => {
       const limiter = new RateLimiter({ perSecond: 3, guardMs: 100 });
+      // (each released as soon as it is let go)
       const done = await letGo(
         limiter,
         Array.from({ length: 7 }, () => ({ at: 0 })),
@@ -98,11 +104,34 @@ describe('RateLimiter', () => {
       expect(limiter.pausedUntil).toBe(0);
     });
 
+    it('a request in flight holds its place until its answer is back, then for the window after it', async () => {
+      const limiter = new RateLimiter({ perSecond: 2 });
+      const start = Date.now();
+      const times: number[] = [];
+      const releases: (() => void)[] = [];
+      const all = [0, 1, 2].map(() =>
+        limiter.acquire().then((release) => {
+          times.push(Date.now() - start);
+          releases.push(release);
+        }),
+      );
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(times).toEqual([0, 0]);
+      // the first answer comes back at 5 s: Tray may have seen it just then, so the third waits a window more
+      releases[0]();
+      await jest.advanceTimersByTimeAsync(999);
+      expect(times).toEqual([0, 0]);
+      await jest.advanceTimersByTimeAsync(1);
+      await Promise.all(all);
+      expect(times).toEqual([0, 0, 6000]);
+      releases.forEach((r) => r());
+    });
+
     it('a 429 that arrives while a request waits for the window pauses it too', async () => {
       const limiter = new RateLimiter({ perSecond: 1, guardMs: 0 });
       const start = Date.now();
       const times: number[] = [];
-      const both = [limiter.acquire(), limiter.acquire()].map((p) => p.then(() => times.push(Date.now() - start)));
+      const both = [limiter.acquire(), limiter.acquire()].map((p) => p.then((release) => (times.push(Date.now() - start), release())));
       await jest.advanceTimersByTimeAsync(500);
       limiter.pause(3000);
       await jest.advanceTimersByTimeAsync(4000);
@@ -114,7 +143,7 @@ describe('RateLimiter', () => {
   it('the real acquire() keeps the bound: 15 callers at once, at most 10 let go in any second', async () => {
     const limiter = new RateLimiter({ perSecond: 10, guardMs: 20 });
     const done: number[] = [];
-    await Promise.all(Array.from({ length: 15 }, () => limiter.acquire().then(() => done.push(Date.now()))));
+    await Promise.all(Array.from({ length: 15 }, () => limiter.acquire().then((release) => (done.push(Date.now()), release()))));
     expect(done).toHaveLength(15);
     expect(mostInWindow(done)).toBeLessThanOrEqual(10);
   });

@@ -1,8 +1,7 @@
 /**
  * A sliding-window limit for the requests to one Tray API (one region and token): at most
- * `perSecond` requests are let go in ANY window of one second (plus a small guard, so a request
- * that reaches Tray a little later than its neighbour does not make Tray count one more), first
- * come first served, uploads before the others. A 429 from any request pauses every caller until its Retry-After has passed. Every
+ * `perSecond` requests reach Tray in ANY window of one second (see acquire), first come first
+ * served, uploads before the others. A 429 from any request pauses every caller until its Retry-After has passed. Every
  * wait ends early, with the signal's reason, when the caller's AbortSignal (its deadline, an
  * interrupt) fires.
  */
@@ -10,13 +9,13 @@
 export interface RateLimiterOptions {
   /** Requests in any one-second window; default 20 (Tray allows about 30). */
   perSecond?: number;
-  /** Added to the one-second window, for the jitter between sending and Tray receiving; default 100 ms. */
+  /** Added to the one-second window (for a server whose clock or count is coarser); default 0. */
   guardMs?: number;
   now?: () => number;
 }
 
 export const DEFAULT_REQUESTS_PER_SECOND = 20;
-export const DEFAULT_WINDOW_GUARD_MS = 100;
+export const DEFAULT_WINDOW_GUARD_MS = 0;
 
 /** Waits `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -36,7 +35,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 }
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (done: () => void) => void;
   reject: (reason: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -48,8 +47,11 @@ export class RateLimiter {
   readonly windowMs: number;
   private readonly limit: number;
   private readonly now: () => number;
-  /** When the last `limit` requests were let go (ascending): the times they really went, not planned ones. */
-  private readonly grants: number[] = [];
+  /**
+   * The requests let go that may still count in a window: each until its answer is back (Infinity
+   * while in flight), the latest time Tray can have seen it.
+   */
+  private readonly sent: { latest: number }[] = [];
   /** Waiting callers, first come first served; `first` (uploads) go before `others` (polls, shares). */
   private readonly first: Waiter[] = [];
   private readonly others: Waiter[] = [];
@@ -74,14 +76,17 @@ export class RateLimiter {
   }
 
   /**
-   * Resolves when one request may be sent: when fewer than perSecond requests were let go in the
-   * window before that moment (measured when the caller is let go, so a late timer never lets two
-   * windows' worth through at once) and no 429 pause is on. `priority` callers (uploads) go before
-   * the others. Rejects with the signal's reason when it aborts first.
+   * Resolves when one request may be sent, with `done` to call when its answer is back (or it
+   * failed). A request may go when fewer than perSecond others can have reached Tray in the window
+   * before it: those let go whose answer came back less than windowMs ago, and those still in flight
+   * (Tray sees a request at some moment between its send and its answer, so this holds at Tray's
+   * end, whatever the network, a busy event loop or a slow upload did in between). No request goes
+   * during a 429 pause. `priority` callers (uploads) go before the others. Rejects with the signal's
+   * reason when it aborts first.
    */
-  acquire(signal?: AbortSignal, priority = false): Promise<void> {
+  acquire(signal?: AbortSignal, priority = false): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<() => void>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal };
       const queue = priority ? this.first : this.others;
       if (signal) {
@@ -108,10 +113,16 @@ export class RateLimiter {
     this.pump();
   }
 
-  /** When the next request may go, measured from the requests let go so far (`now` if at once). */
+  /** When the next request may go (`now` if at once; Infinity until an answer in flight is back). */
   private nextAt(now: number): number {
-    const windowFull = this.grants.length >= this.limit ? this.grants[this.grants.length - this.limit] + this.windowMs : -Infinity;
-    return Math.max(now, this.pausedUntilMs, windowFull);
+    const from = now - this.windowMs;
+    for (let i = this.sent.length - 1; i >= 0; i--) if (this.sent[i].latest <= from) this.sent.splice(i, 1);
+    let at = Math.max(now, this.pausedUntilMs);
+    if (this.sent.length >= this.limit) {
+      const latest = this.sent.map((s) => s.latest).sort((a, b) => a - b);
+      at = Math.max(at, latest[this.sent.length - this.limit] + this.windowMs);
+    }
+    return at;
   }
 
   private pump(): void {
@@ -123,17 +134,26 @@ export class RateLimiter {
       const now = this.now();
       const at = this.nextAt(now);
       if (at > now) {
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          this.pump();
-        }, at - now);
+        // Infinity: an answer in flight frees the place (done() pumps again).
+        if (Number.isFinite(at)) {
+          this.timer = setTimeout(() => {
+            this.timer = undefined;
+            this.pump();
+          }, at - now);
+        }
         return;
       }
       const waiter = (this.first.length ? this.first : this.others).shift()!;
       if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
-      this.grants.push(now);
-      if (this.grants.length > this.limit) this.grants.splice(0, this.grants.length - this.limit);
-      waiter.resolve();
+      const entry = { latest: Infinity };
+      this.sent.push(entry);
+      let finished = false;
+      waiter.resolve(() => {
+        if (finished) return;
+        finished = true;
+        entry.latest = this.now();
+        this.pump();
+      });
     }
   }
 }
