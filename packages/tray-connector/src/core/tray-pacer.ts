@@ -6,8 +6,9 @@ import { RateLimiter } from './rate-limiter';
 /**
  * How the requests to one Tray API (a region's base URL and one token) are paced, shared by every
  * deploy, share and status check of the process: one rate limiter for all requests (a 429 to any of
- * them pauses all), what its deployments showed about how long Tray takes, and one pool bounding the uploads (the deploy POSTs carrying a zip), so any
- * number of deployments can wait for Tray at once while few zips are in flight.
+ * them pauses all), what its deployments showed about how long Tray takes, and one pool bounding the
+ * uploads (the deploy POSTs carrying a zip), so any number of deployments can wait for Tray at once
+ * while few zips are in flight.
  */
 export interface TrayPacer {
   limiter: RateLimiter;
