@@ -143,7 +143,8 @@ export class RateLimiter {
         }
         return;
       }
-      const waiter = (this.first.length ? this.first : this.others).shift()!;
+      const waiter = (this.first.length ? this.first : this.others).shift();
+      if (!waiter) return;
       if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
       const entry = { latest: Infinity };
       this.sent.push(entry);
