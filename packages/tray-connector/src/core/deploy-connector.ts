@@ -30,7 +30,7 @@ export interface DeployConnectorOptions {
   pollIntervalMs?: number;
   /** Wait before the first status request; default 1 s (never more than pollIntervalMs). */
   firstPollMs?: number;
-  /** Requests per second to one region with one token, shared by every deploy of the process; default 20. */
+  /** Requests in any one-second window to one region with one token, shared by every deploy of the process; default 20. */
   maxRequestsPerSecond?: number;
   /** Deploy requests (zip uploads) in flight at once to one region with one token, for the whole process; default 8. */
   maxConcurrentUploads?: number;

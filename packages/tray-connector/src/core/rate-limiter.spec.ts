@@ -160,6 +160,11 @@ describe('RateLimiter', () => {
     await expect(abortableSleep(10, controller.signal)).rejects.toBe('deadline');
   });
 
+  it('below one request a second, one request in a longer window', () => {
+    expect(new RateLimiter({ perSecond: 0.5 }).windowMs).toBe(2000);
+    expect(new RateLimiter({ perSecond: 20.5 }).windowMs).toBe(1000);
+  });
+
   it('names the option when the rate is not a positive number', () => {
     expect(() => new RateLimiter({ perSecond: 0 })).toThrow('"maxRequestsPerSecond" must be a number above 0, got 0');
   });

@@ -43,7 +43,7 @@ interface Waiter {
 
 export class RateLimiter {
   readonly perSecond: number;
-  /** The window in which at most perSecond requests start: one second and the guard. */
+  /** The window in which at most perSecond requests count: one second (longer below 1/s) and the guard. */
   readonly windowMs: number;
   private readonly limit: number;
   private readonly now: () => number;
@@ -61,7 +61,9 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions = {}) {
     this.perSecond = positive(options.perSecond ?? DEFAULT_REQUESTS_PER_SECOND, 'maxRequestsPerSecond');
     this.limit = Math.max(1, Math.floor(this.perSecond));
-    this.windowMs = 1000 + Math.max(0, options.guardMs ?? DEFAULT_WINDOW_GUARD_MS);
+    // Below 1/s (e.g. 0.5): one request in a longer window (2 s); above, whole requests a second.
+    this.windowMs =
+      Math.max(1000, Math.round((1000 * this.limit) / this.perSecond)) + Math.max(0, options.guardMs ?? DEFAULT_WINDOW_GUARD_MS);
     this.now = options.now ?? Date.now;
   }
 

@@ -18,7 +18,7 @@ export interface TrayPacer {
 }
 
 export interface PacingOptions {
-  /** Requests per second to one region with one token; default 20 (Tray allows about 30). */
+  /** Requests in any one-second window to one region with one token; default 20 (Tray allows about 30). */
   maxRequestsPerSecond?: number;
   /** Deploy requests (zip uploads) in flight at once to one region with one token; default 8. */
   maxConcurrentUploads?: number;
