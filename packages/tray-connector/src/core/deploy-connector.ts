@@ -10,7 +10,8 @@ import type { RetryPolicy } from './retry';
 import { describeShare, parseEmails, shareInRegion, type AddressResult } from './share-connector';
 import { TrayApiError, TrayClient, streamedSourceBody, type DeploymentAnswer } from './tray-client';
 import { readZipManifest, sha256File } from './zip-manifest';
-import { nextPollDelay, type PollSchedule } from './poll-schedule';
+import { nextPollAge } from './deploy-durations';
+import { type PollSchedule } from './poll-schedule';
 import { pacerFor } from './tray-pacer';
 
 export interface DeployConnectorOptions {
@@ -29,7 +30,7 @@ export interface DeployConnectorOptions {
   pollIntervalMs?: number;
   /** Wait before the first status request; default 1 s (never more than pollIntervalMs). */
   firstPollMs?: number;
-  /** Requests per second to one region with one token, shared by every deploy of the process; default 20. */
+  /** Requests in any one-second window to one region with one token, shared by every deploy of the process; default 20. */
   maxRequestsPerSecond?: number;
   /** Deploy requests (zip uploads) in flight at once to one region with one token, for the whole process; default 8. */
   maxConcurrentUploads?: number;
@@ -80,6 +81,8 @@ export interface DeployOutcome {
 }
 
 const KEEP_WAITING = new Set(['Deploying', 'Building']);
+/** Longest sleep before a wait for the next poll is planned again. */
+const RECHECK_MS = 100;
 /** Fields of a status body that hold Tray's own words about a deployment. */
 const TRAY_WORDS = ['message', 'error', 'errorMessage', 'reason', 'details', 'errors'];
 const TRAY_WORDS_MAX = 1000;
@@ -184,16 +187,17 @@ async function deployRegion(
   const deadline = new Deadline(timeoutMs, { interrupt: options.signal });
   const schedule: PollSchedule = { firstMs: options.firstPollMs, maxMs: Math.max(1, options.pollIntervalMs ?? 5000) };
   const maxRepeats = options.maxRepeats ?? 5;
+  const pacer = pacerFor(endpoint.baseUrl, endpoint.token, {
+    maxRequestsPerSecond: options.maxRequestsPerSecond,
+    maxConcurrentUploads: options.maxConcurrentUploads,
+  });
   const client = new TrayClient({
     endpoint,
     retry: options.retry,
     idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
     deadline,
     onRetry: reportRetries(progress, region),
-    pacer: pacerFor(endpoint.baseUrl, endpoint.token, {
-      maxRequestsPerSecond: options.maxRequestsPerSecond,
-      maxConcurrentUploads: options.maxConcurrentUploads,
-    }),
+    pacer,
   });
   const outcome: RegionOutcome = { region, ok: false, status: 'Error', durationMs: 0, repeats: 0 };
   /** What is going on, for a message when the region is stopped. */
@@ -207,21 +211,45 @@ async function deployRegion(
   const latestUrl = client.url(client.statusPath(name, version, 'latest'));
   const check = () => `check GET ${outcome.statusUrl ?? latestUrl} (with the ${endpoint.tokenEnv} token)`;
 
-  /** Polls until a final status (transient failures retried until the deadline); returns the final answer. */
-  const waitFor = async (id: string, initial: DeploymentAnswer): Promise<DeploymentAnswer> => {
+  /**
+   * Polls until a final status (transient failures retried until the deadline); returns the final
+   * answer. For this source's own deployment (`learn`), the polls follow what the region's earlier
+   * deployments showed about Tray's duration, and its own bounds are kept for the next ones.
+   */
+  const waitFor = async (id: string, initial: DeploymentAnswer, learn: boolean): Promise<DeploymentAnswer> => {
     let answer = initial;
-    let polls = 0;
+    const accepted = Date.now();
+    const pollAges: number[] = [];
+    const tracked = learn ? pacer.durations.track() : undefined;
     lastStatus = answer.deploymentStatus;
-    while (KEEP_WAITING.has(answer.deploymentStatus)) {
-      await deadline.sleep(nextPollDelay(polls++, schedule, deadline.left()), { operation: 'status' });
-      const next = await client.getDeployment(name, version, id, { untilDeadline: true });
-      if (next.deploymentStatus !== answer.deploymentStatus && KEEP_WAITING.has(next.deploymentStatus)) {
-        progress.event({ type: 'status', region, deploymentId: id, status: next.deploymentStatus });
+    try {
+      while (KEEP_WAITING.has(answer.deploymentStatus)) {
+        // Re-planned every RECHECK_MS: an estimate may arrive (or the older deployment end) meanwhile.
+        for (;;) {
+          const ageMs = Date.now() - accepted;
+          const estimate = learn ? pacer.durations.estimate() : undefined;
+          const due = nextPollAge(
+            { ageMs, pollAges, olderInFlight: tracked?.olderInFlight(), youngerInFlight: tracked?.youngerInFlight() },
+            schedule,
+            estimate,
+          );
+          if (due <= ageMs) break;
+          await deadline.sleep(Math.max(1, Math.min(due - ageMs, RECHECK_MS, deadline.left())), { operation: 'status' });
+        }
+        const next = await client.getDeployment(name, version, id, { untilDeadline: true });
+        const ageMs = Date.now() - accepted;
+        if (next.deploymentStatus !== answer.deploymentStatus && KEEP_WAITING.has(next.deploymentStatus)) {
+          progress.event({ type: 'status', region, deploymentId: id, status: next.deploymentStatus });
+        }
+        answer = next;
+        lastStatus = answer.deploymentStatus;
+        if (KEEP_WAITING.has(answer.deploymentStatus)) pollAges.push(ageMs);
+        else if (learn) pacer.durations.record({ notFinalMs: pollAges.at(-1) ?? 0, finalMs: ageMs });
       }
-      answer = next;
-      lastStatus = answer.deploymentStatus;
+      return answer;
+    } finally {
+      tracked?.done();
     }
-    return answer;
   };
 
   /** The outcome of a region stopped by its deadline, an interrupt, or a Retry-After longer than the time left. */
@@ -286,7 +314,7 @@ async function deployRegion(
           message: `repeatDeployment: another deployment of ${name} ${version} (${answer.id}) is in progress and Tray did NOT take this source; waiting for it to finish, then deploying again`,
         });
         phase = 'waiting-other';
-        const other = await waitFor(answer.id, answer);
+        const other = await waitFor(answer.id, answer, false);
         progress.event({
           type: 'note',
           region,
@@ -299,7 +327,7 @@ async function deployRegion(
         return finish({ ok: true, status: `${answer.deploymentStatus} (not waited for)` });
       }
       phase = 'waiting';
-      const final = await waitFor(answer.id, answer);
+      const final = await waitFor(answer.id, answer, true);
       const words = trayWords(final, secrets);
       if (final.deploymentStatus === 'Deployed') {
         if (prepared.emails.length) {

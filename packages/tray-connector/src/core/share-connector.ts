@@ -148,7 +148,7 @@ export interface ShareConnectorOptions {
   requestTimeoutMs?: number;
   /** Accept an answer that confirms only some addresses (reported per address, as a warning). */
   allowPartial?: boolean;
-  /** Requests per second to one region with one token, shared with every deploy and share of the process; default 20. */
+  /** Requests in any one-second window to one region with one token, shared with every deploy and share of the process; default 20. */
   maxRequestsPerSecond?: number;
   /** Aborts every region (SIGINT/SIGTERM). */
   signal?: AbortSignal;

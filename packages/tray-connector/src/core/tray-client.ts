@@ -259,8 +259,14 @@ export class TrayClient {
     if (!pacer) return send();
     const signal = deadline?.signal;
     const go = async () => {
-      await pacer.limiter.acquire(signal);
-      return send();
+      // The request holds its place in the limiter's window until its answer is back (when Tray
+      // saw it is known only to be before that).
+      const done = await pacer.limiter.acquire(signal, operation === 'deploy');
+      try {
+        return await send();
+      } finally {
+        done();
+      }
     };
     try {
       return operation === 'deploy' ? await pacer.uploads.run(go, signal) : await go();

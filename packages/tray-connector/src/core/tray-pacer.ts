@@ -1,20 +1,24 @@
 import { createHash } from 'crypto';
 import { ConcurrencyPool } from './concurrency-pool';
+import { DeployDurations } from './deploy-durations';
 import { RateLimiter } from './rate-limiter';
 
 /**
  * How the requests to one Tray API (a region's base URL and one token) are paced, shared by every
  * deploy, share and status check of the process: one rate limiter for all requests (a 429 to any of
- * them pauses all), and one pool bounding the uploads (the deploy POSTs carrying a zip), so any
- * number of deployments can wait for Tray at once while few zips are in flight.
+ * them pauses all), what its deployments showed about how long Tray takes, and one pool bounding the
+ * uploads (the deploy POSTs carrying a zip), so any number of deployments can wait for Tray at once
+ * while few zips are in flight.
  */
 export interface TrayPacer {
   limiter: RateLimiter;
   uploads: ConcurrencyPool;
+  /** What the deployments to this API have shown about how long Tray takes (when to poll). */
+  durations: DeployDurations;
 }
 
 export interface PacingOptions {
-  /** Requests per second to one region with one token; default 20 (Tray allows about 30). */
+  /** Requests in any one-second window to one region with one token; default 20 (Tray allows about 30). */
   maxRequestsPerSecond?: number;
   /** Deploy requests (zip uploads) in flight at once to one region with one token; default 8. */
   maxConcurrentUploads?: number;
@@ -44,6 +48,7 @@ export function pacerFor(baseUrl: string, token: string, options: PacingOptions 
   const pacer: TrayPacer = {
     limiter: new RateLimiter({ perSecond }),
     uploads: existing && uploads >= existing.uploads.size ? existing.uploads : new ConcurrencyPool(uploads),
+    durations: existing?.durations ?? new DeployDurations(),
   };
   if (existing?.limiter.pausedUntil) pacer.limiter.pause(existing.limiter.pausedUntil - Date.now());
   pacers.set(key, pacer);

@@ -13,7 +13,7 @@ export interface DeployExecutorSchema {
   pollIntervalSeconds?: number;
   /** Wait before the first status request; default 1. */
   firstPollSeconds?: number;
-  /** Requests per second to one region with one token, shared by every deploy of the process; default 20. */
+  /** Requests in any one-second window to one region with one token, shared by every deploy of the process; default 20. */
   maxRequestsPerSecond?: number;
   /** Zip uploads in flight at once to one region with one token, for the whole process; default 8. */
   maxConcurrentUploads?: number;

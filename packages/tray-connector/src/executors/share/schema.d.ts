@@ -9,7 +9,7 @@ export interface ShareExecutorSchema {
   requestIdleSeconds?: number;
   /** Succeed when only some addresses are confirmed; default false. */
   allowPartial?: boolean;
-  /** Requests per second to one region with one token, shared with every deploy of the process; default 20. */
+  /** Requests in any one-second window to one region with one token, shared with every deploy of the process; default 20. */
   maxRequestsPerSecond?: number;
   /** Base URL per region (overrides TRAY_API_URL_<REGION>). */
   apiUrls?: { us?: string; eu?: string; apac?: string; [region: string]: string | undefined };
