@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeConnectorFiles } from './support/connector-files';
 import { createTestWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
@@ -13,71 +14,13 @@ import { createTestWorkspace, type TestWorkspace } from './support/workspace';
 jest.setTimeout(15 * 60 * 1000);
 
 const GOOD = ['alpha', 'beta', 'gamma', 'delta'];
-const pascal = (s: string) => s.replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
 
+/** A connector with an operation per entry (name → the input type's fields); `importsLibrary`: each input imports @acme/shared. */
 function writeConnector(ws: TestWorkspace, name: string, operations: Record<string, string>, importsLibrary = false): void {
-  const dir = `connectors/${name}`;
-  const auth = `${pascal(name)}Auth`;
-  ws.write(
-    `${dir}/connector.json`,
-    JSON.stringify(
-      { name, version: '1.0', title: name, description: name, service: { name, version: '1' }, tags: ['service'], isTrigger: false },
-      null,
-      2,
-    ) + '\n',
-  );
-  ws.write(
-    `${dir}/package.json`,
-    JSON.stringify({ name, version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n',
-  );
-  ws.write(
-    `${dir}/tsconfig.json`,
-    JSON.stringify(
-      {
-        compilerOptions: {
-          target: 'ES2021',
-          module: 'commonjs',
-          rootDir: './src',
-          outDir: './dist',
-          strict: true,
-          esModuleInterop: true,
-          skipLibCheck: true,
-        },
-        include: ['src/**/*.ts'],
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  ws.write(
-    `${dir}/src/${auth}.ts`,
-    "import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\n" +
-      `export type ${auth} = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`,
-  );
-  for (const [op, fields] of Object.entries(operations)) {
-    const P = pascal(op);
-    ws.write(`${dir}/src/${op}/operation.json`, JSON.stringify({ name: op, title: P, description: op }, null, 2) + '\n');
-    ws.write(
-      `${dir}/src/${op}/input.ts`,
-      `${importsLibrary ? "import { PageSize } from '@acme/shared';\n" : ''}export type ${P}Input = {\n${fields}};\n`,
-    );
-    ws.write(`${dir}/src/${op}/output.ts`, `export type ${P}Output = {\n  items: { id: string }[];\n};\n`);
-    ws.write(
-      `${dir}/src/${op}/handler.ts`,
-      [
-        "import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';",
-        "import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';",
-        `import { ${auth} } from '../${auth}';`,
-        `import { ${P}Input } from './input';`,
-        `import { ${P}Output } from './output';`,
-        '',
-        `export const ${op}Handler = OperationHandlerSetup.configureHandler<${auth}, ${P}Input, ${P}Output>((handler) =>`,
-        '  handler.usingComposite(async () => OperationHandlerResult.success({ items: [] })),',
-        ');',
-        '',
-      ].join('\n'),
-    );
-  }
+  const inputPrelude = importsLibrary ? "import { PageSize } from '@acme/shared';\n" : '';
+  writeConnectorFiles(ws, name, {
+    operations: Object.fromEntries(Object.entries(operations).map(([op, inputFields]) => [op, { inputFields, inputPrelude }])),
+  });
 }
 
 describe('nx run-many -t build --batch', () => {

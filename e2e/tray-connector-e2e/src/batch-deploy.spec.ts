@@ -1,4 +1,5 @@
 import { startEmulator, type Emulator } from 'tray-api-emulator';
+import { writeConnectorFiles } from './support/connector-files';
 import { createTestWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
@@ -22,77 +23,10 @@ const LIMIT = 25;
 const TRAY_REASON = 'Operation list_items failed its tests at Tray';
 
 function writeConnector(ws: TestWorkspace, name: string, regions: string[]): void {
-  const dir = `connectors/${name}`;
-  const title = name[0].toUpperCase() + name.slice(1);
-  ws.write(
-    `${dir}/connector.json`,
-    JSON.stringify(
-      {
-        name,
-        version: '1.0',
-        title,
-        description: `${title} connector`,
-        service: { name, version: '1' },
-        tags: ['service'],
-        isTrigger: false,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  ws.write(
-    `${dir}/package.json`,
-    JSON.stringify({ name, version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n',
-  );
-  ws.write(
-    `${dir}/tsconfig.json`,
-    JSON.stringify(
-      {
-        compilerOptions: {
-          target: 'ES2021',
-          module: 'commonjs',
-          rootDir: './src',
-          outDir: './dist',
-          strict: true,
-          esModuleInterop: true,
-          skipLibCheck: true,
-        },
-        include: ['src/**/*.ts'],
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  ws.write(
-    `${dir}/project.json`,
-    JSON.stringify({ name, targets: { deploy: { options: { regions, pollIntervalSeconds: 1 } } } }, null, 2) + '\n',
-  );
-  ws.write(
-    `${dir}/src/${title}Auth.ts`,
-    "import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\n" +
-      `export type ${title}Auth = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`,
-  );
-  ws.write(
-    `${dir}/src/list_items/operation.json`,
-    JSON.stringify({ name: 'list_items', title: 'List items', description: 'List items' }, null, 2) + '\n',
-  );
-  ws.write(`${dir}/src/list_items/input.ts`, 'export type ListItemsInput = {\n  query: string;\n};\n');
-  ws.write(`${dir}/src/list_items/output.ts`, 'export type ListItemsOutput = {\n  items: { id: string }[];\n};\n');
-  ws.write(
-    `${dir}/src/list_items/handler.ts`,
-    [
-      "import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';",
-      "import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';",
-      `import { ${title}Auth } from '../${title}Auth';`,
-      "import { ListItemsInput } from './input';",
-      "import { ListItemsOutput } from './output';",
-      '',
-      `export const listItemsHandler = OperationHandlerSetup.configureHandler<${title}Auth, ListItemsInput, ListItemsOutput>((handler) =>`,
-      '  handler.usingComposite(async (_ctx, input) => OperationHandlerResult.success({ items: [{ id: input.query }] })),',
-      ');',
-      '',
-    ].join('\n'),
-  );
+  writeConnectorFiles(ws, name, {
+    deployOptions: { regions, pollIntervalSeconds: 1 },
+    operations: { list_items: { inputFields: '  query: string;\n', result: '{ items: [{ id: input.query }] }', title: 'List items' } },
+  });
 }
 
 describe('nx run-many -t deploy --batch: every connector at once, paced, each task its own result', () => {
