@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { startEmulator, type Emulator, type EmulatorDeployment } from 'tray-api-emulator';
 import { selectedNxLines } from './support/nx-versions';
 import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
@@ -5,7 +7,8 @@ import { createTestWorkspace, type RunResult, type TestWorkspace } from './suppo
 /**
  * Issue 11.2: the plugin on the newest Nx 22, 23 and 24 (packed tarball, as a user installs it), one
  * workspace per major installed once: init, new, a connector with no project.json (inferred only),
- * build, deploy to the emulator, and nx affected after a change. `E2E_NX_MAJORS` picks majors.
+ * build, deploy to the emulator, nx affected after a change, and batch mode (`--batch`) for build and
+ * deploy. `E2E_NX_MAJORS` picks majors.
  */
 
 /** What init adds, installed up front with the same versions so init itself installs nothing (one npm install per major). */
@@ -108,5 +111,17 @@ describe.each(selectedNxLines())('the plugin on Nx $major ($nx)', ({ major, nx: 
     expect(deployed(deployments)).toEqual(['beta@us']);
     expect(r.output).toMatch(/beta:deploy/);
     expect(r.output).not.toMatch(/acme:deploy/);
+  });
+
+  it('--batch: one process builds both (the same zips) and deploys both, each task its own result', async () => {
+    const zipBytes = () => ['acme', 'beta'].map((n) => fs.readFileSync(path.join(ws.root, 'connectors', n, '.tray/connector.zip')));
+    const zips = zipBytes();
+    const built = await nx('run-many -t build --batch --skip-nx-cache --outputStyle=static');
+    expect(built.output).toContain('tray-connector: type-checking 2 connectors in one TypeScript program');
+    expect(zipBytes().every((zip, i) => zip.equals(zips[i]))).toBe(true);
+    const { r, deployments } = await deploysDuring('run-many -t deploy --batch');
+    expect(deployed(deployments)).toEqual(['acme@eu', 'acme@us', 'beta@us']);
+    expect(deployments.every((d) => d.status === 'Deployed')).toBe(true);
+    expect(r.output).toMatch(/Successfully ran target deploy for 2 projects/);
   });
 });
