@@ -1,5 +1,6 @@
 // tray-api-emulator: a local stand-in for Tray.ai's CDK deployment API.
 export { startEmulator, DEFAULT_TOKENS, EMULATOR_REGIONS, maskAuthorization } from './emulator';
+export { maxInWindow } from './rate';
 export type {
   Emulator,
   EmulatorOptions,

@@ -1,15 +1,5 @@
+import { maxInWindow } from 'tray-api-emulator';
 import { RateLimiter, abortableSleep } from './rate-limiter';
-
-/** The most times (ms) in any window of `windowMs` (as the emulator measures them). */
-function mostInWindow(times: number[], windowMs = 1000): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i] - sorted[j] >= windowMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 /** Acquisitions on jest's fake clock: the (fake) times, from the start, at which each was let go. */
 async function letGo(limiter: RateLimiter, arrivals: { at: number; priority?: boolean; label?: string }[]) {
@@ -62,7 +52,7 @@ describe('RateLimiter', () => {
         });
         const done = (await letGo(limiter, arrivals)).map((d) => d.at);
         expect(done).toHaveLength(300);
-        expect(mostInWindow(done)).toBe(perSecond);
+        expect(maxInWindow(done)).toBe(perSecond);
       }
     });
 
@@ -145,7 +135,7 @@ describe('RateLimiter', () => {
     const done: number[] = [];
     await Promise.all(Array.from({ length: 15 }, () => limiter.acquire().then((release) => (done.push(Date.now()), release()))));
     expect(done).toHaveLength(15);
-    expect(mostInWindow(done)).toBeLessThanOrEqual(10);
+    expect(maxInWindow(done)).toBeLessThanOrEqual(10);
   });
 
   it('a wait ends with the reason of the caller’s signal', async () => {
