@@ -39,7 +39,7 @@ export default [
   },
   {
     // Identifier splitting matches control characters on purpose.
-    files: ['packages/tray-connector/src/core/schema/text-case.ts'],
+    files: ['packages/tray-connector/src/core/text-case.ts'],
     rules: { 'no-control-regex': 'off' },
   },
   {

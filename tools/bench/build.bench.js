@@ -8,7 +8,7 @@ const os = require('os');
 const path = require('path');
 
 const REPO = path.resolve(__dirname, '../..');
-const DIST_BUILD = path.join(REPO, 'dist/packages/tray-connector/src/core/build-connector.js');
+const DIST_BUILD = path.join(REPO, 'dist/packages/tray-connector/src/core/build/build-connector.js');
 const TRAY_BUILDER = require.resolve('@trayio/cdk-build/connector/ConnectorBuilder', { paths: [REPO] });
 const OPERATIONS = 20;
 const RUNS = Number(process.env.BENCH_BUILD_RUNS || 3);

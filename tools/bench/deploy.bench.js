@@ -11,7 +11,7 @@ const os = require('os');
 const path = require('path');
 
 const REPO = path.resolve(__dirname, '../..');
-const DIST_DEPLOY = path.join(REPO, 'dist/packages/tray-connector/src/core/deploy-connector.js');
+const DIST_DEPLOY = path.join(REPO, 'dist/packages/tray-connector/src/core/deploy/deploy-connector.js');
 const EMULATOR_CLI = path.join(REPO, 'dist/packages/tray-api-emulator/src/cli.js');
 const SIZES_MB = (process.env.BENCH_DEPLOY_SIZES_MB || '4,16,32').split(',').map(Number);
 const TOKENS = { us: 'bench-us', eu: 'bench-eu', apac: 'bench-apac' };

@@ -42,7 +42,7 @@ describe('the test run', () => {
     });
     const tests = [
       test('e2e/tray-connector-e2e/src/affected.spec.ts', 'e2e'),
-      test('packages/tray-connector/src/core/regions.spec.ts', 'tray-connector'),
+      test('packages/tray-connector/src/core/tray-api/regions.spec.ts', 'tray-connector'),
       test('e2e/tray-connector-e2e/src/generators.spec.ts', 'e2e'),
       test('packages/tray-api-emulator/src/emulator.spec.ts', 'tray-api-emulator'),
     ];

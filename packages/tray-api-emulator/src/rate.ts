@@ -1,5 +1,7 @@
 import { rateLimitFault, type RequestFault } from './faults';
-import { EMULATOR_REGIONS, type EmulatorRegion, type RecordedRequest } from './types';
+import { EMULATOR_REGIONS, type EmulatorRates, type EmulatorRegion, type RecordedRequest, type RequestRate } from './types';
+
+export type { EmulatorRates, RequestRate } from './types';
 
 /**
  * Requests per second: what the emulator measured (from the record) and the limit it can enforce
@@ -10,22 +12,6 @@ import { EMULATOR_REGIONS, type EmulatorRegion, type RecordedRequest } from './t
 export interface RateLimitOptions {
   /** Requests a region answers in any 1-second window; the next get 429 with Retry-After. */
   perSecond: number;
-}
-
-export interface RequestRate {
-  /** Requests received. */
-  total: number;
-  /** The most requests received in any 1-second window. */
-  maxPerSecond: number;
-  /** Requests answered 429 by the enforced limit. */
-  rateLimited: number;
-}
-
-export interface EmulatorRates {
-  overall: RequestRate;
-  regions: Record<EmulatorRegion, RequestRate>;
-  /** The enforced limit per region, when there is one. */
-  limitPerSecond: number | null;
 }
 
 export const RATE_LIMIT_LABEL = 'rate limit';

@@ -1,5 +1,4 @@
 /** The shapes the emulator records and exposes (its public types). */
-import type { EmulatorRates } from './rate';
 
 export type EmulatorRegion = 'us' | 'eu' | 'apac';
 export const EMULATOR_REGIONS: readonly EmulatorRegion[] = ['us', 'eu', 'apac'];
@@ -87,6 +86,22 @@ export interface EmulatorShare {
   /** Addresses asked for and refused by a partial-share fault. */
   refused?: string[];
   time: string;
+}
+
+export interface RequestRate {
+  /** Requests received. */
+  total: number;
+  /** The most requests received in any 1-second window. */
+  maxPerSecond: number;
+  /** Requests answered 429 by the enforced limit. */
+  rateLimited: number;
+}
+
+export interface EmulatorRates {
+  overall: RequestRate;
+  regions: Record<EmulatorRegion, RequestRate>;
+  /** The enforced limit per region, when there is one. */
+  limitPerSecond: number | null;
 }
 
 export interface EmulatorSnapshot {

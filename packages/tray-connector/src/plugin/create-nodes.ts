@@ -8,7 +8,7 @@ import {
 import type { PluginCache } from '@nx/devkit/internal';
 import { existsSync, readFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
-import { parseRegions } from '../core/regions';
+import { parseRegions } from '../core/tray-api/regions';
 import { hashJson, pluginCacheSupport, type PluginCacheSupport } from './nx-compat';
 import { CONNECTOR_TAG, connectorTargets, DEFAULT_TARGET_NAMES, PLUGIN_NAME, type TargetNames } from './targets';
 

@@ -1,5 +1,5 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import { type Region, REGION_INFO, REGIONS, SHARED_TOKEN_ENV, SHARED_URL_ENV } from '../core/regions';
+import { type Region, REGION_INFO, REGIONS, SHARED_TOKEN_ENV, SHARED_URL_ENV } from '../core/tray-api/regions';
 
 /**
  * The one definition of the targets a connector project gets, shared by the

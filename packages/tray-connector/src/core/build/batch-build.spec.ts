@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONFORMANCE_FIXTURE, copyInOrder, tempDir, WORKSPACE_NODE_MODULES, writeFiles } from './__fixtures__/temp-connector';
+import { CONFORMANCE_FIXTURE, copyInOrder, tempDir, WORKSPACE_NODE_MODULES, writeFiles } from '../__fixtures__/temp-connector';
 import { buildConnectors } from './batch-build';
 import { buildConnector, BuildConnectorOptions } from './build-connector';
-import { createRecordingLogger, Logger } from './logger';
+import { createRecordingLogger, Logger } from '../logger';
 
 // Builds compile TypeScript: give them room on a busy CI machine (timings are benchmarked, not asserted).
 jest.setTimeout(300_000);
@@ -48,8 +48,8 @@ function connector(name: string, operations: Record<string, string>, extra: Reco
       "import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';",
       "import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';",
       `import { ${auth} } from '../${auth}';`,
-      `import { ${P}Input } from './input';`,
-      `import { ${P}Output } from './output';`,
+      `import { ${P}Input } from '../input';`,
+      `import { ${P}Output } from '../output';`,
       '',
       `export const handler = OperationHandlerSetup.configureHandler<${auth}, ${P}Input, ${P}Output>((handler) =>`,
       `  handler.usingComposite(async () => OperationHandlerResult.success({ items: [] })),`,

@@ -9,7 +9,7 @@ import {
   prepareConnector,
   writeConnectorZip,
 } from './build-connector';
-import { Logger } from './logger';
+import { Logger } from '../logger';
 import { createConnectorProgram, schemaCompatible, typeCheckErrors } from './schema/type-check';
 
 /**

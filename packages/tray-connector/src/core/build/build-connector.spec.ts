@@ -9,11 +9,11 @@ import {
   tempDir,
   WORKSPACE_NODE_MODULES,
   writeFiles,
-} from './__fixtures__/temp-connector';
+} from '../__fixtures__/temp-connector';
 import { buildConnector, formatBuildSummary } from './build-connector';
-import { findOperations } from './connector-operations';
-import { TrayConnectorError, ValidationError } from './errors';
-import { createRecordingLogger } from './logger';
+import { findOperations } from '../connector/connector-operations';
+import { TrayConnectorError, ValidationError } from '../errors';
+import { createRecordingLogger } from '../logger';
 import { generateSchemas } from './schema/generate-schemas';
 
 // Builds compile TypeScript: give them room on a busy CI machine (timings are benchmarked, not asserted).
@@ -245,7 +245,7 @@ describe('buildConnector', () => {
     it('TypeScript error in a handler or a helper: file:line:col - message, and how to turn the check off', async () => {
       writeFiles(dir, {
         'src/get_thing/handler.ts':
-          "import { GetThingInput } from './input';\nexport const handler = (input: GetThingInput): number => input.id;\n",
+          "import { GetThingInput } from '../input';\nexport const handler = (input: GetThingInput): number => input.id;\n",
         'src/util/format.ts': 'export const format = (n: number): string => n.toFixed(zzzUnknown);\n',
       });
       keep();

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConnectorConfig, readConnectorConfig } from './connector-config';
-import { ConnectorOperation, findOperations } from './connector-operations';
-import { TrayConnectorError } from './errors';
-import { Logger } from './logger';
+import { ConnectorConfig, readConnectorConfig } from '../connector/connector-config';
+import { ConnectorOperation, findOperations } from '../connector/connector-operations';
+import { TrayConnectorError } from '../errors';
+import { Logger } from '../logger';
 import * as ts from 'typescript';
-import { refuseCredentialFiles } from './credential-files';
-import { GitIgnore } from './git-ignore';
-import { checkOutputPath } from './output-path';
+import { refuseCredentialFiles } from '../connector/credential-files';
+import { GitIgnore } from '../connector/git-ignore';
+import { checkOutputPath } from '../connector/output-path';
 import { collectPackagedFiles, directoryEntries, OutsideLink, writeDeterministicZip, ZipEntry } from './package-connector';
 import { GeneratedSchema, generateSchemas } from './schema/generate-schemas';
 import {
@@ -19,8 +19,8 @@ import {
   typeCheckError,
   typeCheckErrors,
 } from './schema/type-check';
-import { flattenTsconfig } from './tsconfig-flatten';
-import { LibraryPlan, mergeDependencies, planWorkspaceLibraries, readWorkspaceAliases, VENDOR_DIR } from './workspace-libraries';
+import { flattenTsconfig } from '../connector/tsconfig-flatten';
+import { LibraryPlan, mergeDependencies, planWorkspaceLibraries, readWorkspaceAliases, VENDOR_DIR } from '../connector/workspace-libraries';
 
 export interface BuildConnectorOptions {
   /** The connector folder (holding connector.json). */

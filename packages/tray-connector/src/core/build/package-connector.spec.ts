@@ -2,8 +2,8 @@ import AdmZip from 'adm-zip';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempDir, writeFiles } from './__fixtures__/temp-connector';
-import { TrayConnectorError } from './errors';
+import { tempDir, writeFiles } from '../__fixtures__/temp-connector';
+import { TrayConnectorError } from '../errors';
 import {
   collectPackagedFiles,
   directoryEntries,

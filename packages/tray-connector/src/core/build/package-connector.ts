@@ -2,8 +2,8 @@ import * as archiver from 'archiver';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { TrayConnectorError } from './errors';
-import { GitIgnore } from './git-ignore';
+import { TrayConnectorError } from '../errors';
+import { GitIgnore } from '../connector/git-ignore';
 
 /** One entry of the zip: a posix path inside the archive and its bytes; a name ending in "/" is a directory (empty data). */
 export interface ZipEntry {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readConnectorConfig, toKebabCase, validateConnectorConfig } from './connector-config';
-import { ValidationError } from './errors';
+import { ValidationError } from '../errors';
 
 describe('validateConnectorConfig', () => {
   const valid = { name: 'acme-crm', version: '1.0', title: 'Acme CRM' };

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { TrayConnectorError, ValidationError } from './errors';
+import { TrayConnectorError, ValidationError } from '../errors';
 
 /** The fields of `connector.json` this plugin reads (Tray's file may carry more; they are kept). */
 export interface ConnectorConfig {

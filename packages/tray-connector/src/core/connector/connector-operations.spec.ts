@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { findOperations, operationSchemaSources } from './connector-operations';
-import { TrayConnectorError, ValidationError } from './errors';
+import { TrayConnectorError, ValidationError } from '../errors';
 
 describe('findOperations', () => {
   let dir: string;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { TrayConnectorError, ValidationError } from './errors';
-import { pascalCase } from './schema/text-case';
+import { TrayConnectorError, ValidationError } from '../errors';
+import { pascalCase } from '../text-case';
 
 /** The parts of one operation that schema generation needs (absolute paths). */
 export interface ConnectorOperation {

@@ -1,5 +1,5 @@
 import { credentialNameReason, findCredentialFiles, hasPrivateKeyBlock, refuseCredentialFiles } from './credential-files';
-import { TrayConnectorError } from './errors';
+import { TrayConnectorError } from '../errors';
 
 const file = (rel: string, text = '') => ({ rel, display: `/ws/c/${rel}`, data: () => Buffer.from(text) });
 

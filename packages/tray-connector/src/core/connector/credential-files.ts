@@ -1,5 +1,5 @@
 import ignore from 'ignore';
-import { TrayConnectorError } from './errors';
+import { TrayConnectorError } from '../errors';
 
 /**
  * Files that very likely hold credentials. The zip is uploaded to Tray, so the build refuses

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempDir, writeFiles } from './__fixtures__/temp-connector';
+import { tempDir, writeFiles } from '../__fixtures__/temp-connector';
 import { checkOutputPath } from './output-path';
 
 describe('checkOutputPath', () => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { TrayConnectorError } from './errors';
+import { TrayConnectorError } from '../errors';
 
 /**
  * Where a build may write its zip. The build writes a temporary file beside `outputPath` and

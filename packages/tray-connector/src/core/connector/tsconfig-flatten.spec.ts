@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempDir, writeFiles } from './__fixtures__/temp-connector';
-import { TrayConnectorError } from './errors';
+import { tempDir, writeFiles } from '../__fixtures__/temp-connector';
+import { TrayConnectorError } from '../errors';
 import { flattenTsconfig } from './tsconfig-flatten';
 
 describe('flattenTsconfig', () => {

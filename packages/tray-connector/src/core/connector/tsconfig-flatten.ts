@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { TrayConnectorError } from './errors';
+import { TrayConnectorError } from '../errors';
 
 type Json = Record<string, unknown>;
 

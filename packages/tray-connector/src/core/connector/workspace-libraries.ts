@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { TrayConnectorError } from './errors';
+import { TrayConnectorError } from '../errors';
 
 /**
  * Shared workspace libraries in a connector's zip. A connector may import a library of the

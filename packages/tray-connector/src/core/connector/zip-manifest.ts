@@ -1,7 +1,7 @@
 import AdmZip from 'adm-zip';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import { TrayConnectorError } from './errors';
+import { TrayConnectorError } from '../errors';
 
 /** What a connector zip says it is: its single top folder and the name/version of its connector.json. */
 export interface ZipManifest {

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
 import { deployConnector, type DeployConnectorOptions } from './deploy-connector';
-import { TrayConnectorError } from './errors';
-import { createRecordingLogger } from './logger';
-import { createProgressReporter } from './progress';
-import { ALL_TOKENS, TOKENS, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from './__fixtures__/deploy-kit';
+import { TrayConnectorError } from '../errors';
+import { createRecordingLogger } from '../logger';
+import { createProgressReporter } from '../tray-api/progress';
+import { ALL_TOKENS, TOKENS, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from '../__fixtures__/deploy-kit';
 
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 40 };
 

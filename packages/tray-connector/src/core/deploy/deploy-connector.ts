@@ -1,18 +1,18 @@
 import * as fs from 'fs';
-import { connectorNameProblems, connectorVersionProblems } from './connector-config';
-import { Deadline } from './deadline';
-import { problemCollector, throwIfProblems, StoppedError, TrayConnectorError } from './errors';
-import type { Logger } from './logger';
-import { formatDuration, formatTable, reportRetries, silentProgress, type ProgressReporter } from './progress';
-import { parseRegions, resolveRegionEndpoints, type Region, type RegionEndpoint } from './regions';
-import { describeBody, redact } from './redact';
-import type { RetryPolicy } from './retry';
+import { connectorNameProblems, connectorVersionProblems } from '../connector/connector-config';
+import { Deadline } from '../tray-api/deadline';
+import { problemCollector, throwIfProblems, StoppedError, TrayConnectorError } from '../errors';
+import type { Logger } from '../logger';
+import { formatDuration, formatTable, reportRetries, silentProgress, type ProgressReporter } from '../tray-api/progress';
+import { parseRegions, resolveRegionEndpoints, type Region, type RegionEndpoint } from '../tray-api/regions';
+import { describeBody, redact } from '../redact';
+import type { RetryPolicy } from '../tray-api/retry';
 import { describeShare, parseEmails, shareInRegion, type AddressResult } from './share-connector';
-import { TrayApiError, TrayClient, streamedSourceBody, type DeploymentAnswer } from './tray-client';
-import { readZipManifest, sha256File } from './zip-manifest';
-import { nextPollAge } from './deploy-durations';
-import { type PollSchedule } from './poll-schedule';
-import { pacerFor } from './tray-pacer';
+import { TrayApiError, TrayClient, streamedSourceBody, type DeploymentAnswer } from '../tray-api/tray-client';
+import { readZipManifest, sha256File } from '../connector/zip-manifest';
+import { nextPollAge } from '../tray-api/deploy-durations';
+import { type PollSchedule } from '../tray-api/poll-schedule';
+import { pacerFor } from '../tray-api/tray-pacer';
 
 export interface DeployConnectorOptions {
   /** From the project's connector.json. */

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
 import { deployConnector } from './deploy-connector';
-import { createRecordingLogger } from './logger';
-import { resetPacers } from './tray-pacer';
-import { TOKENS, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from './__fixtures__/deploy-kit';
+import { createRecordingLogger } from '../logger';
+import { resetPacers } from '../tray-api/tray-pacer';
+import { TOKENS, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from '../__fixtures__/deploy-kit';
 
 /**
  * Many deploys of one process share one rate limiter and upload pool per region and token, against

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatDuration } from './progress';
+import { formatDuration } from '../tray-api/progress';
 
 /**
  * What one deploy of one connector did, kept where CI can see it: `.tray/deploy-result.json` in the

@@ -1,8 +1,8 @@
 import { startEmulator, type Emulator } from 'tray-api-emulator';
 import { getDeploymentStatus, formatDeploymentStatus } from './deployment-status';
 import { deployConnector } from './deploy-connector';
-import { createRecordingLogger } from './logger';
-import { TOKENS, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from './__fixtures__/deploy-kit';
+import { createRecordingLogger } from '../logger';
+import { TOKENS, emulatorEnv, expectNoToken, tempDir, writeConnectorZip } from '../__fixtures__/deploy-kit';
 import * as fs from 'fs';
 import * as path from 'path';
 

@@ -1,13 +1,13 @@
-import { connectorNameProblems, connectorVersionProblems } from './connector-config';
-import { Deadline } from './deadline';
-import { problemCollector, StoppedError, throwIfProblems } from './errors';
-import type { Logger } from './logger';
-import { formatDuration, formatTable } from './progress';
-import { parseRegions, resolveRegionEndpoints, type Region } from './regions';
-import { redact } from './redact';
-import type { RetryPolicy } from './retry';
-import { TrayApiError, TrayClient } from './tray-client';
-import { pacerFor } from './tray-pacer';
+import { connectorNameProblems, connectorVersionProblems } from '../connector/connector-config';
+import { Deadline } from '../tray-api/deadline';
+import { problemCollector, StoppedError, throwIfProblems } from '../errors';
+import type { Logger } from '../logger';
+import { formatDuration, formatTable } from '../tray-api/progress';
+import { parseRegions, resolveRegionEndpoints, type Region } from '../tray-api/regions';
+import { redact } from '../redact';
+import type { RetryPolicy } from '../tray-api/retry';
+import { TrayApiError, TrayClient } from '../tray-api/tray-client';
+import { pacerFor } from '../tray-api/tray-pacer';
 
 /** The id Tray's status endpoint takes for "the most recent deployment of this version". */
 export const LATEST_DEPLOYMENT = 'latest';

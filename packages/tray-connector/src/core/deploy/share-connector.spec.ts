@@ -1,8 +1,8 @@
 import { startEmulator, type Emulator } from 'tray-api-emulator';
-import { TrayConnectorError } from './errors';
-import { createRecordingLogger } from './logger';
+import { TrayConnectorError } from '../errors';
+import { createRecordingLogger } from '../logger';
 import { judgeShare, parseEmails, shareConnector, type ShareConnectorOptions } from './share-connector';
-import { TOKENS, emulatorEnv, expectNoToken } from './__fixtures__/deploy-kit';
+import { TOKENS, emulatorEnv, expectNoToken } from '../__fixtures__/deploy-kit';
 
 describe('parseEmails', () => {
   it('takes arrays and comma lists, trims, dedupes', () => {

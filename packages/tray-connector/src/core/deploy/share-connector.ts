@@ -1,13 +1,13 @@
-import { connectorNameProblems, connectorVersionProblems } from './connector-config';
-import { Deadline } from './deadline';
-import { problemCollector, throwIfProblems, StoppedError, TrayConnectorError } from './errors';
-import type { Logger } from './logger';
-import { formatDuration, formatTable, reportRetries, silentProgress, type ProgressReporter } from './progress';
-import { parseRegions, resolveRegionEndpoints, type Region } from './regions';
-import { describeBody, redact } from './redact';
-import type { RetryPolicy } from './retry';
-import { TrayClient } from './tray-client';
-import { pacerFor } from './tray-pacer';
+import { connectorNameProblems, connectorVersionProblems } from '../connector/connector-config';
+import { Deadline } from '../tray-api/deadline';
+import { problemCollector, throwIfProblems, StoppedError, TrayConnectorError } from '../errors';
+import type { Logger } from '../logger';
+import { formatDuration, formatTable, reportRetries, silentProgress, type ProgressReporter } from '../tray-api/progress';
+import { parseRegions, resolveRegionEndpoints, type Region } from '../tray-api/regions';
+import { describeBody, redact } from '../redact';
+import type { RetryPolicy } from '../tray-api/retry';
+import { TrayClient } from '../tray-api/tray-client';
+import { pacerFor } from '../tray-api/tray-pacer';
 
 /** A plain address check: something@domain.tld, no spaces or commas. Tray checks the rest. */
 export const EMAIL_PATTERN = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>".]+$/;

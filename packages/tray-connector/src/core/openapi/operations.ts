@@ -1,5 +1,5 @@
 import { minimatch } from 'minimatch';
-import { toKebabCase } from '../connector-config';
+import { toKebabCase } from '../connector/connector-config';
 import type { OpenApiDocument } from './load-spec';
 import type { Schema } from './schema-to-typescript';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { findOperations } from '../connector-operations';
-import { generateSchemas } from '../schema/generate-schemas';
+import { findOperations } from '../connector/connector-operations';
+import { generateSchemas } from '../build/schema/generate-schemas';
 import { tempDir, writeFiles } from '../__fixtures__/temp-connector';
 import type { ImportedOperation, ImportedParameter } from './operations';
 import { dslPath, outputWrapper, renderOperation } from './render-operation';

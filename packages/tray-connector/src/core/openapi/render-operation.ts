@@ -1,4 +1,4 @@
-import { camelCase, pascalCase } from '../schema/text-case';
+import { camelCase, pascalCase } from '../text-case';
 import type { ImportedOperation, ImportedParameter } from './operations';
 import { jsDoc, propertyKey, quote, sampleValue, schemaToType, type Schema, type TypeWalk } from './schema-to-typescript';
 

@@ -1,4 +1,4 @@
-import { StoppedError } from './errors';
+import { StoppedError } from '../errors';
 
 /**
  * One deadline for everything done for one region: every request (connect, send, wait, read),

@@ -1,4 +1,4 @@
-import { createRecordingLogger } from './logger';
+import { createRecordingLogger } from '../logger';
 import { createProgressReporter, formatDuration, formatTable } from './progress';
 
 function fakeClock(start = Date.parse('2026-11-27T10:00:00.000Z')) {

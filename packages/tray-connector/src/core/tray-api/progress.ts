@@ -1,5 +1,5 @@
-import type { Logger } from './logger';
-import { redact } from './redact';
+import type { Logger } from '../logger';
+import { redact } from '../redact';
 import type { Region } from './regions';
 
 /**

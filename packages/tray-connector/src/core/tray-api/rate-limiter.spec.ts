@@ -1,5 +1,6 @@
 import { maxInWindow } from 'tray-api-emulator';
-import { RateLimiter, abortableSleep } from './rate-limiter';
+import { abortableSleep } from '../concurrency-pool';
+import { RateLimiter } from './rate-limiter';
 
 /** Acquisitions on jest's fake clock: the (fake) times, from the start, at which each was let go. */
 async function letGo(limiter: RateLimiter, arrivals: { at: number; priority?: boolean; label?: string }[]) {

@@ -17,23 +17,6 @@ export interface RateLimiterOptions {
 export const DEFAULT_REQUESTS_PER_SECOND = 20;
 export const DEFAULT_WINDOW_GUARD_MS = 0;
 
-/** Waits `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 interface Waiter {
   resolve: (done: () => void) => void;
   reject: (reason: unknown) => void;

@@ -1,4 +1,4 @@
-import { throwIfProblems, TrayConnectorError } from './errors';
+import { throwIfProblems, TrayConnectorError } from '../errors';
 
 /** Tray's regions. Each has its own API host and its own API-user token. */
 export type Region = 'us' | 'eu' | 'apac';

@@ -1,5 +1,5 @@
 import { Deadline } from './deadline';
-import { StoppedError } from './errors';
+import { StoppedError } from '../errors';
 import { backoffDelay, parseRetryAfter, withRetry } from './retry';
 
 describe('retry', () => {

@@ -1,5 +1,5 @@
 import type { Deadline } from './deadline';
-import { StoppedError } from './errors';
+import { StoppedError } from '../errors';
 
 /**
  * Retries with exponential backoff and jitter, honouring Retry-After: a bounded number of them, or

@@ -3,9 +3,9 @@ import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
 import { AxiosError } from 'axios';
 import { Deadline } from './deadline';
-import { StoppedError } from './errors';
+import { StoppedError } from '../errors';
 import { TrayApiError, TrayClient, streamedSourceBody } from './tray-client';
-import { TOKENS, tempDir, writeConnectorZip } from './__fixtures__/deploy-kit';
+import { TOKENS, tempDir, writeConnectorZip } from '../__fixtures__/deploy-kit';
 
 async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -2,10 +2,10 @@ import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from '
 import * as fs from 'fs';
 import { Readable } from 'stream';
 import type { Deadline } from './deadline';
-import { StoppedError, TrayConnectorError } from './errors';
+import { StoppedError, TrayConnectorError } from '../errors';
 import { formatDuration } from './progress';
 import { REGION_INFO, isLoopback, type Region, type RegionEndpoint } from './regions';
-import { describeBody, redact } from './redact';
+import { describeBody, redact } from '../redact';
 import { parseRetryAfter, withRetry, DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy } from './retry';
 import type { TrayPacer } from './tray-pacer';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ConcurrencyPool } from './concurrency-pool';
+import { ConcurrencyPool } from '../concurrency-pool';
 import { DeployDurations } from './deploy-durations';
 import { RateLimiter } from './rate-limiter';
 

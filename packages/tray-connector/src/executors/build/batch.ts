@@ -1,6 +1,6 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { buildConnectorsEach } from '../../core/batch-build';
-import { BuildConnectorOptions } from '../../core/build-connector';
+import { buildConnectorsEach } from '../../core/build/batch-build';
+import { BuildConnectorOptions } from '../../core/build/build-connector';
 import { Logger } from '../../core/logger';
 import { buildFailure, buildOptionsFor } from './build-task';
 import { BuildExecutorSchema } from './schema';

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { BuildConnectorOptions } from '../../core/build-connector';
+import { BuildConnectorOptions } from '../../core/build/build-connector';
 import { isTrayConnectorError } from '../../core/errors';
 import { Logger } from '../../core/logger';
 import { DEFAULT_ZIP_PATH } from '../../plugin/targets';

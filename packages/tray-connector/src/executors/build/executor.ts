@@ -1,5 +1,5 @@
 import { ExecutorContext, logger, PromiseExecutor } from '@nx/devkit';
-import { buildConnector } from '../../core/build-connector';
+import { buildConnector } from '../../core/build/build-connector';
 import { nxLogger } from '../shared/executor-context';
 import { buildFailure, buildOptionsFor } from './build-task';
 import { BuildExecutorSchema } from './schema';

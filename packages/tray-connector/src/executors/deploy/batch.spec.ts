@@ -11,7 +11,7 @@ import {
   useTrayEnv,
   writeConnectorZip,
 } from '../../core/__fixtures__/deploy-kit';
-import { resetPacers } from '../../core/tray-pacer';
+import { resetPacers } from '../../core/tray-api/tray-pacer';
 import deployBatch, { type BatchTaskResult } from './batch';
 import type { DeployExecutorSchema } from './schema';
 

@@ -1,11 +1,11 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { readConnectorConfig } from '../../core/connector-config';
-import { deployConnector, type DeployOutcome, type RegionOutcome } from '../../core/deploy-connector';
-import { appendStepSummary, toDeployResult, writeDeployResult, type DeployResultInput } from '../../core/deploy-result';
+import { readConnectorConfig } from '../../core/connector/connector-config';
+import { deployConnector, type DeployOutcome, type RegionOutcome } from '../../core/deploy/deploy-connector';
+import { appendStepSummary, toDeployResult, writeDeployResult, type DeployResultInput } from '../../core/deploy/deploy-result';
 import { isTrayConnectorError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { createProgressReporter } from '../../core/progress';
-import { parseRegions, type Region } from '../../core/regions';
+import { createProgressReporter } from '../../core/tray-api/progress';
+import { parseRegions, type Region } from '../../core/tray-api/regions';
 import { redact } from '../../core/redact';
 import { DEFAULT_ZIP_PATH } from '../../plugin/targets';
 import type { DeployExecutorSchema } from './schema';

@@ -1,9 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { readConnectorConfig } from '../../core/connector-config';
+import { readConnectorConfig } from '../../core/connector/connector-config';
 import { isTrayConnectorError } from '../../core/errors';
-import { createProgressReporter } from '../../core/progress';
-import { parseRegions, type Region } from '../../core/regions';
-import { shareConnector } from '../../core/share-connector';
+import { createProgressReporter } from '../../core/tray-api/progress';
+import { parseRegions, type Region } from '../../core/tray-api/regions';
+import { shareConnector } from '../../core/deploy/share-connector';
 import { deployPlaces, listOption, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';
 import type { ShareExecutorSchema } from './schema';
 

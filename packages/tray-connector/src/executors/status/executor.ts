@@ -1,6 +1,6 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { readConnectorConfig } from '../../core/connector-config';
-import { formatDeploymentStatus, getDeploymentStatus } from '../../core/deployment-status';
+import { readConnectorConfig } from '../../core/connector/connector-config';
+import { formatDeploymentStatus, getDeploymentStatus } from '../../core/deploy/deployment-status';
 import { isTrayConnectorError } from '../../core/errors';
 import { redact } from '../../core/redact';
 import { deployPlaces, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';

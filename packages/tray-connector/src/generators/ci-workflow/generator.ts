@@ -1,9 +1,9 @@
 import { formatFiles, generateFiles, getPackageManagerCommand, logger, type PackageManager, readNxJson, type Tree } from '@nx/devkit';
 import * as path from 'path';
 import { TrayConnectorError } from '../../core/errors';
-import { REGION_INFO, toRegion, type Region } from '../../core/regions';
+import { REGION_INFO, toRegion, type Region } from '../../core/tray-api/regions';
 import { parseList } from '../new/generator';
-import { toKebabCase } from '../../core/connector-config';
+import { toKebabCase } from '../../core/connector/connector-config';
 import type { CiProvider, CiWorkflowGeneratorSchema } from './schema';
 
 export const CI_PROVIDERS: CiProvider[] = ['github', 'gitlab'];

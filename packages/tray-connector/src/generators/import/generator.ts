@@ -1,6 +1,6 @@
 import { formatFiles, type GeneratorCallback, getProjects, joinPathFragments, logger, readJson, type Tree } from '@nx/devkit';
 import * as fs from 'fs';
-import { CONNECTOR_FILE, toKebabCase } from '../../core/connector-config';
+import { CONNECTOR_FILE, toKebabCase } from '../../core/connector/connector-config';
 import { TrayConnectorError } from '../../core/errors';
 import { chooseAuth, importReport, planImport, type ImportPlan } from '../../core/openapi/import-plan';
 import { loadOpenApi, specPath } from '../../core/openapi/load-spec';

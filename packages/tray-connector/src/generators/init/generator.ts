@@ -8,7 +8,7 @@ import {
   type Tree,
   updateNxJson,
 } from '@nx/devkit';
-import { parseRegions, regionNames } from '../../core/regions';
+import { parseRegions, regionNames } from '../../core/tray-api/regions';
 import type { TrayConnectorPluginOptions } from '../../plugin/create-nodes';
 import { buildTarget, DEFAULT_TARGET_NAMES, deployTarget, PLUGIN_NAME } from '../../plugin/targets';
 import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';

@@ -1,6 +1,6 @@
 import { readJson, readNxJson, readProjectConfiguration, type Tree, updateNxJson, writeJson } from '@nx/devkit';
 import { createWorkspaceTree } from '../__fixtures__/tree';
-import { validateConnectorConfig } from '../../core/connector-config';
+import { validateConnectorConfig } from '../../core/connector/connector-config';
 import { connectorTargets } from '../../plugin/targets';
 import { initGenerator } from '../init/generator';
 import { newGenerator } from './generator';

@@ -14,9 +14,9 @@ import {
   writeJson,
 } from '@nx/devkit';
 import * as path from 'path';
-import { CONNECTOR_FILE, connectorNameProblems } from '../../core/connector-config';
+import { CONNECTOR_FILE, connectorNameProblems } from '../../core/connector/connector-config';
 import { TrayConnectorError } from '../../core/errors';
-import { parseRegions } from '../../core/regions';
+import { parseRegions } from '../../core/tray-api/regions';
 import { CONNECTOR_TAG, connectorTargets } from '../../plugin/targets';
 import { initGenerator } from '../init/generator';
 import { registeredPlugin, type RegisteredPlugin } from '../shared/plugin-registration';

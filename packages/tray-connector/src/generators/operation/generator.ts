@@ -1,6 +1,6 @@
 import { formatFiles, generateFiles, getProjects, joinPathFragments, logger, readJson, type Tree, writeJson } from '@nx/devkit';
 import * as path from 'path';
-import { CONNECTOR_FILE } from '../../core/connector-config';
+import { CONNECTOR_FILE } from '../../core/connector/connector-config';
 import { TrayConnectorError } from '../../core/errors';
 import { baseUrlEnvName, camelCase, OPERATION_NAME_PATTERN, pascalCase, titleFromName, toSnakeCase } from '../shared/names';
 import type { OperationGeneratorSchema, OperationKind } from './schema';

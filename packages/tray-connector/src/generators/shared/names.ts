@@ -1,11 +1,11 @@
-import { toKebabCase } from '../../core/connector-config';
-import { upperFirst } from '../../core/schema/text-case';
+import { toKebabCase } from '../../core/connector/connector-config';
+import { upperFirst } from '../../core/text-case';
 
 /** snake_case, as Tray names operations (and their folders): lower-case letters and digits joined by single underscores. */
 export const OPERATION_NAME_PATTERN = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 
 /** lodash `camelCase` / `upperFirst(camelCase(x))`: the one implementation the schema build uses to find `<Pascal>Input` etc. */
-export { camelCase, pascalCase } from '../../core/schema/text-case';
+export { camelCase, pascalCase } from '../../core/text-case';
 
 /** `listContacts`, `List-Contacts`, `list contacts` -> `list_contacts`. */
 export function toSnakeCase(value: string): string {

@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import AdmZip from 'adm-zip';
 import { buildConnector } from '../build-connector';
-import { findOperations } from '../connector-operations';
-import { createRecordingLogger } from '../logger';
-import { TrayConnectorError } from '../errors';
+import { findOperations } from '../../connector/connector-operations';
+import { createRecordingLogger } from '../../logger';
+import { TrayConnectorError } from '../../errors';
 import { generateSchemas } from './generate-schemas';
 
 // Builds compile TypeScript: give them room on a busy CI machine (timings are benchmarked, not asserted).
@@ -177,7 +177,7 @@ describe('generateSchemas errors', () => {
 
   it('explains a type that is exported under an alias only', () => {
     write('src/get_thing/types.ts', 'export type Thing = { id: string };\n');
-    write('src/get_thing/input.ts', "export { Thing as GetThingInput } from './types';\n");
+    write('src/get_thing/input.ts', "export { Thing as GetThingInput } from '../../schema/types';\n");
     expect(() => generateSchemas(findOperations(dir))).toThrow(
       `${path.join(dir, 'src/get_thing/input.ts')}: no schema for GetThingInput (type GetThingInput not found)`,
     );

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import * as ts from 'typescript';
 import * as TJS from 'typescript-json-schema';
-import { ConnectorOperation, operationSchemaSources, SchemaKind } from '../connector-operations';
-import { TrayConnectorError } from '../errors';
+import { ConnectorOperation, operationSchemaSources, SchemaKind } from '../../connector/connector-operations';
+import { TrayConnectorError } from '../../errors';
 import { toTraySchema } from './tray-schema';
 
 /** typescript-json-schema settings of Tray's builder (@trayio/tray-schema 2.19.0). */

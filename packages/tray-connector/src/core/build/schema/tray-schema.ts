@@ -1,4 +1,4 @@
-import { camelCase, startCase } from './text-case';
+import { camelCase, startCase } from '../../text-case';
 
 /**
  * Tray's post-processing of a typescript-json-schema result (the rules of

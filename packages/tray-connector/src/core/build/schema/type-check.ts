@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { TrayConnectorError } from '../errors';
+import { TrayConnectorError } from '../../errors';
 
 /**
  * The type check of a whole connector: ONE TypeScript program over the connector's sources

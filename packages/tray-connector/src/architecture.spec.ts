@@ -1,0 +1,117 @@
+// The layout is the architecture (ARCHITECTURE.md): these checks keep it true as the code grows.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+const REPO = path.resolve(__dirname, '../../..');
+const CORE = path.join(__dirname, 'core');
+const PACKAGE_SOURCES = [path.join(__dirname), path.join(REPO, 'packages/tray-api-emulator/src')];
+
+/** Source files (no specs, no fixtures, no templates) under `dir`. */
+function sourceFiles(dir: string, withSpecs = false): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== '__fixtures__' && entry.name !== 'files' && entry.name !== 'node_modules')
+        out.push(...sourceFiles(full, withSpecs));
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && (withSpecs || !entry.name.endsWith('.spec.ts'))) {
+      out.push(full);
+    }
+  }
+  return out.sort();
+}
+
+/** The project files `file` imports (relative imports only), resolved to their .ts path. */
+function localImports(file: string): string[] {
+  const info = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true);
+  const targets: string[] = [];
+  for (const ref of info.importedFiles) {
+    if (!ref.fileName.startsWith('.')) continue;
+    const base = path.resolve(path.dirname(file), ref.fileName);
+    const found = [`${base}.ts`, path.join(base, 'index.ts')].find((candidate) => fs.existsSync(candidate));
+    if (found) targets.push(found);
+  }
+  return targets;
+}
+
+/** The concept a core file belongs to: its first folder under core/, or 'basics' at the root. */
+function conceptOf(file: string): string {
+  const rel = path.relative(CORE, file).split(path.sep);
+  return rel.length === 1 ? 'basics' : rel[0];
+}
+
+// Who may import whom inside core/: imports only go down the layers.
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  basics: ['basics'],
+  connector: ['connector', 'basics'],
+  build: ['build', 'connector', 'basics'],
+  'tray-api': ['tray-api', 'basics'],
+  deploy: ['deploy', 'tray-api', 'connector', 'basics'],
+  openapi: ['openapi', 'connector', 'basics'],
+};
+
+describe('architecture', () => {
+  it('core/ holds one folder per concept and at most 6 basics at its root', () => {
+    const entries = fs.readdirSync(CORE, { withFileTypes: true });
+    const folders = entries.filter((e) => e.isDirectory() && e.name !== '__fixtures__').map((e) => e.name);
+    expect(folders.sort()).toEqual(
+      Object.keys(MAY_IMPORT)
+        .filter((c) => c !== 'basics')
+        .sort(),
+    );
+    const rootSources = entries.filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts'));
+    expect(rootSources.length).toBeLessThanOrEqual(6);
+  });
+
+  it('each concept folder says what it owns and what it may import', () => {
+    for (const concept of Object.keys(MAY_IMPORT).filter((c) => c !== 'basics')) {
+      const readme = path.join(CORE, concept, 'README.md');
+      expect(fs.existsSync(readme) ? readme : `missing ${readme}`).toBe(readme);
+      expect(fs.readFileSync(readme, 'utf8')).toMatch(/may import/i);
+    }
+  });
+
+  // Specs may reach further (an integration test of a layer builds through the one above it).
+  it('imports in core/ only go down the layers', () => {
+    const wrong: string[] = [];
+    for (const file of sourceFiles(CORE)) {
+      const from = conceptOf(file);
+      for (const target of localImports(file)) {
+        if (!target.startsWith(CORE + path.sep)) {
+          if (!target.includes(`${path.sep}__fixtures__${path.sep}`))
+            wrong.push(`${path.relative(CORE, file)} -> ${target} (outside core/)`);
+          continue;
+        }
+        const to = conceptOf(target);
+        if (!target.includes(`${path.sep}__fixtures__${path.sep}`) && !MAY_IMPORT[from].includes(to)) {
+          wrong.push(`${path.relative(CORE, file)} (${from}) -> ${path.relative(CORE, target)} (${to})`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('no import circles in either package', () => {
+    const cycles: string[] = [];
+    for (const root of PACKAGE_SOURCES) {
+      const files = sourceFiles(root);
+      const edges = new Map(files.map((f) => [f, localImports(f).filter((t) => files.includes(t))]));
+      const state = new Map<string, 'open' | 'done'>();
+      const stack: string[] = [];
+      const visit = (file: string): void => {
+        state.set(file, 'open');
+        stack.push(file);
+        for (const next of edges.get(file) ?? []) {
+          if (state.get(next) === 'open') {
+            cycles.push([...stack.slice(stack.indexOf(next)), next].map((f) => path.relative(root, f)).join(' -> '));
+          } else if (!state.has(next)) visit(next);
+        }
+        stack.pop();
+        state.set(file, 'done');
+      };
+      for (const file of files) if (!state.has(file)) visit(file);
+    }
+    expect(cycles).toEqual([]);
+  });
+});
