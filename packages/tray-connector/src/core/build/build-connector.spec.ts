@@ -245,7 +245,7 @@ describe('buildConnector', () => {
     it('TypeScript error in a handler or a helper: file:line:col - message, and how to turn the check off', async () => {
       writeFiles(dir, {
         'src/get_thing/handler.ts':
-          "import { GetThingInput } from '../input';\nexport const handler = (input: GetThingInput): number => input.id;\n",
+          "import { GetThingInput } from './input';\nexport const handler = (input: GetThingInput): number => input.id;\n",
         'src/util/format.ts': 'export const format = (n: number): string => n.toFixed(zzzUnknown);\n',
       });
       keep();

@@ -31,11 +31,11 @@ function createWorkspace(ws: string): void {
     }`,
     'libs/shared/project.json': '{"name":"shared"}',
     'libs/shared/package.json': JSON.stringify({ name: '@acme/shared', dependencies: { 'date-fns': '3.6.0', '@trayio/cdk-dsl': '9.9.9' } }),
-    'libs/shared/src/index.ts': "export * from '../lib/types';\nexport { formatName } from '../lib/format';\n",
+    'libs/shared/src/index.ts': "export * from './lib/types';\nexport { formatName } from './lib/format';\n",
     'libs/shared/src/lib/types.ts':
       'export type Contact = {\n  id: string;\n  name: string;\n  /** @advanced true */\n  email?: string;\n};\n',
     'libs/shared/src/lib/format.ts': "import { upper } from '@acme/util';\n\nexport const formatName = (n: string): string => upper(n);\n",
-    'libs/shared/src/lib/format.spec.ts': "import { formatName } from '../format';\nformatName('x');\n",
+    'libs/shared/src/lib/format.spec.ts': "import { formatName } from './format';\nformatName('x');\n",
     'libs/util/project.json': '{"name":"util"}',
     'libs/util/src/index.ts': 'export const upper = (s: string): string => s.toUpperCase();\n',
     'libs/http/project.json': '{"name":"http"}',
@@ -88,13 +88,13 @@ describe('workspace libraries', () => {
       'src/__workspace__/libs/wild/src/math.ts',
     ]);
     expect(plan.vendored.get('src/__workspace__/libs/shared/src/lib/format.ts')?.toString()).toBe(
-      "import { upper } from '../../../../util/src/index';\n\nexport const formatName = (n: string): string => upper(n);\n",
+      "import { upper } from '../../../util/src/index';\n\nexport const formatName = (n: string): string => upper(n);\n",
     );
     expect(plan.rewritten.get('src/get_thing/input.ts')?.toString()).toContain(
-      "import type { Contact } from '../../__workspace__/libs/shared/src/index';",
+      "import type { Contact } from '../__workspace__/libs/shared/src/index';",
     );
     expect(plan.rewritten.get('src/get_thing/handler.ts')?.toString()).toBe(
-      "import { formatName } from '../../__workspace__/libs/shared/src/index';\nimport { double } from \"../__workspace__/libs/wild/src/math\";\nimport { client } from '../../__workspace__/libs/http/src/index';\n\nexport const run = () => [formatName('a'), double(2), client()];\n",
+      "import { formatName } from '../__workspace__/libs/shared/src/index';\nimport { double } from \"../__workspace__/libs/wild/src/math\";\nimport { client } from '../__workspace__/libs/http/src/index';\n\nexport const run = () => [formatName('a'), double(2), client()];\n",
     );
     expect([...plan.rewritten.keys()].sort()).toEqual(['src/get_thing/handler.ts', 'src/get_thing/input.ts']);
     expect(plan.dependencies).toEqual({ 'date-fns': '3.6.0', '@trayio/cdk-dsl': '9.9.9', axios: '1.21.1' });

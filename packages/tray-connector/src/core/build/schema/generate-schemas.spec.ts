@@ -11,8 +11,8 @@ import { generateSchemas } from './generate-schemas';
 // Builds compile TypeScript: give them room on a busy CI machine (timings are benchmarked, not asserted).
 jest.setTimeout(120_000);
 
-const FIXTURE = path.join(__dirname, '../__fixtures__/conformance');
-const WORKSPACE_NODE_MODULES = path.resolve(__dirname, '../../../../../node_modules');
+const FIXTURE = path.join(__dirname, '../../__fixtures__/conformance');
+const WORKSPACE_NODE_MODULES = path.resolve(__dirname, '../../../../../../node_modules');
 
 /** Every file under dir with its bytes, to prove generation writes nothing. */
 function snapshot(dir: string): Record<string, string> {
@@ -177,7 +177,7 @@ describe('generateSchemas errors', () => {
 
   it('explains a type that is exported under an alias only', () => {
     write('src/get_thing/types.ts', 'export type Thing = { id: string };\n');
-    write('src/get_thing/input.ts', "export { Thing as GetThingInput } from '../../schema/types';\n");
+    write('src/get_thing/input.ts', "export { Thing as GetThingInput } from './types';\n");
     expect(() => generateSchemas(findOperations(dir))).toThrow(
       `${path.join(dir, 'src/get_thing/input.ts')}: no schema for GetThingInput (type GetThingInput not found)`,
     );
