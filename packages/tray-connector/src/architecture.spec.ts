@@ -92,6 +92,13 @@ describe('architecture', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('core/ never imports Nx', () => {
+    const nx = sourceFiles(CORE, true).filter((file) =>
+      ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true).importedFiles.some((ref) => /^(nx|@nx\/)/.test(ref.fileName)),
+    );
+    expect(nx).toEqual([]);
+  });
+
   it('no import circles in either package', () => {
     const cycles: string[] = [];
     for (const root of PACKAGE_SOURCES) {
@@ -113,5 +120,13 @@ describe('architecture', () => {
       for (const file of files) if (!state.has(file)) visit(file);
     }
     expect(cycles).toEqual([]);
+  });
+
+  it('ARCHITECTURE.md names only folders that exist, and stays short', () => {
+    const text = fs.readFileSync(path.join(REPO, 'ARCHITECTURE.md'), 'utf8');
+    const named = [...text.matchAll(/`((?:packages|e2e|tools)\/[^`\s]*\/)`/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(8);
+    expect(named.filter((folder) => !fs.existsSync(path.join(REPO, folder)))).toEqual([]);
+    expect(text.split('\n').length).toBeLessThan(200);
   });
 });
