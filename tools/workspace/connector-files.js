@@ -2,6 +2,7 @@
 // connector-files.ts re-exports it with types) and the benchmarks (tools/bench/*.bench.js, plain
 // node): connectors written directly, as `tray-cdk connector init` lays them out, and the
 // environment nx runs with in such a workspace. Writes files only; runs nothing.
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
@@ -18,6 +19,28 @@ function folderWriter(root) {
     fs.mkdirSync(path.dirname(full), { recursive: true });
     fs.writeFileSync(full, content);
   };
+}
+
+/** `npm pack` of the package in `dir` into `dest`; the tarball's path. */
+function packPackage(dir, dest) {
+  const out = execFileSync('npm', ['pack', dir, '--pack-destination', dest, '--json'], { encoding: 'utf8' });
+  return path.join(dest, JSON.parse(out)[0].filename);
+}
+
+/**
+ * The devDependencies of a workspace with the packed plugin: nx and @nx/devkit at the versions this
+ * repo (`repo`) has installed, tray-connector from `tarball`, and `extra`.
+ */
+function pluginDevDependencies(repo, tarball, extra = {}) {
+  const version = (name) => require(path.join(repo, 'node_modules', name, 'package.json')).version;
+  return { nx: version('nx'), '@nx/devkit': version('@nx/devkit'), 'tray-connector': `file:${tarball}`, ...extra };
+}
+
+/** A fresh Nx workspace's package.json (with `devDependencies`), nx.json and .gitignore. */
+function writeWorkspaceFiles(write, name, devDependencies) {
+  write('package.json', json({ name, version: '0.0.0', private: true, license: 'MIT', devDependencies }));
+  write('nx.json', json({ $schema: './node_modules/nx/schemas/nx-schema.json' }));
+  write('.gitignore', 'node_modules\n.nx\ndist\n');
 }
 
 /**
@@ -135,4 +158,14 @@ function nxEnv(root, extra = {}, base = process.env) {
   return env;
 }
 
-module.exports = { pascal, json, folderWriter, connectorTsconfig, writeConnectorFiles, nxEnv };
+module.exports = {
+  pascal,
+  json,
+  folderWriter,
+  packPackage,
+  pluginDevDependencies,
+  writeWorkspaceFiles,
+  connectorTsconfig,
+  writeConnectorFiles,
+  nxEnv,
+};

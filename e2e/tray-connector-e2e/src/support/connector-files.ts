@@ -45,6 +45,7 @@ interface ConnectorFilesModule {
   pascal(s: string): string;
   json(value: unknown): string;
   folderWriter(root: string): (file: string, content: string) => void;
+  writeWorkspaceFiles(write: (file: string, content: string) => void, name: string, devDependencies: Record<string, string>): void;
   connectorTsconfig(options?: { extendsBase?: boolean }): Record<string, unknown>;
   writeConnectorFiles(write: (file: string, content: string) => void, name: string, options: ConnectorFilesOptions): string;
   nxEnv(root: string, extra?: NodeJS.ProcessEnv, base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
@@ -56,6 +57,10 @@ const shared = require(path.join(REPO_ROOT, 'tools', 'workspace', 'connector-fil
 export const pascal = shared.pascal;
 /** The tsconfig.json a connector gets (tray-cdk's, or extending the workspace base with `extendsBase`). */
 export const connectorTsconfig = shared.connectorTsconfig;
+/** A fresh Nx workspace's package.json (with `devDependencies`), nx.json and .gitignore, in the folder `dir`. */
+export function writeWorkspaceFiles(dir: string, name: string, devDependencies: Record<string, string>): void {
+  shared.writeWorkspaceFiles(shared.folderWriter(dir), name, devDependencies);
+}
 /** The environment nx runs with in a test workspace at `root` (daemon, cloud, TUI off; Nx data in its .nx). */
 export const nxEnv = shared.nxEnv;
 

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { nxEnv } from './connector-files';
+import { nxEnv, writeWorkspaceFiles } from './connector-files';
 import { tarballs } from './pack';
 import { copyTemplate, installedTemplate, renameWorkspacePackage, templateKey } from './workspace-template';
 
@@ -62,16 +62,6 @@ export function createTestWorkspace(
     ...options.extraDevDependencies,
   };
   return installedWorkspace(root, name, devDependencies);
-}
-
-/** package.json (with `devDependencies`), nx.json and .gitignore of a fresh workspace in `dir`. */
-function writeWorkspaceFiles(dir: string, name: string, devDependencies: Record<string, string>): void {
-  fs.writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({ name, version: '0.0.0', private: true, license: 'MIT', devDependencies }, null, 2) + '\n',
-  );
-  fs.writeFileSync(path.join(dir, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
-  fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n.nx\ndist\n');
 }
 
 const NPM_INSTALL = 'npm install --prefer-offline --no-audit --no-fund';
