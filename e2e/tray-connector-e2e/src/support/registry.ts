@@ -119,17 +119,20 @@ export async function startLocalRegistry(options: { timeoutMs?: number; own?: bo
   fs.writeFileSync(userconfig, `registry=${url}\n//127.0.0.1:${port}/:_authToken=e2e-local-only\n`);
 
   const verdaccio = path.join(REPO_ROOT, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
+  const logFile = path.join(dir, 'verdaccio.log');
+  const logFd = fs.openSync(logFile, 'a');
   const child: ChildProcess = spawn(
     process.execPath,
     [verdaccio, '--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`],
     {
       cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // Into a file, not a pipe: a pipe is drained only while this process's event loop runs, and a
+      // suite blocked in spawnSync (an `npm install` through this registry) would stall verdaccio's writes.
+      stdio: ['ignore', logFd, logFd],
     },
   );
-  let log = '';
-  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  fs.closeSync(logFd);
+  const readLog = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
 
   // Should this process die without afterAll (a crash, Ctrl-C), verdaccio does not outlive it.
   const killOnExit = () => child.kill('SIGKILL');
@@ -153,6 +156,7 @@ export async function startLocalRegistry(options: { timeoutMs?: number; own?: bo
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) {
+      const log = readLog();
       await stop();
       throw new Error(`verdaccio exited with ${child.exitCode} before answering on ${url}:\n${log}`);
     }
@@ -163,6 +167,7 @@ export async function startLocalRegistry(options: { timeoutMs?: number; own?: bo
       // not listening yet
     }
     if (Date.now() > deadline) {
+      const log = readLog();
       await stop();
       throw new Error(`verdaccio did not answer on ${url} within ${options.timeoutMs ?? 60_000} ms:\n${log}`);
     }
