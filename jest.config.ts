@@ -6,6 +6,8 @@ const config: Config = {
   globalTeardown: '<rootDir>/tools/jest/global-teardown.js',
   // Unit tests first, so results show within seconds; the e2e suites (minutes each) after them.
   testSequencer: '<rootDir>/tools/jest/unit-first-sequencer.js',
+  // The slowest test files, printed at the end of every run.
+  reporters: ['default', ['<rootDir>/tools/jest/slowest-suites-reporter.js', { count: 10 }]],
   projects: ['<rootDir>/packages/tray-connector', '<rootDir>/packages/tray-api-emulator', '<rootDir>/e2e/tray-connector-e2e'],
 };
 

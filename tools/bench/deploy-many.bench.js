@@ -9,10 +9,18 @@
 // requests of the batch run). "At Tray" is the span from the first to the last request the emulator
 // saw in a run (Nx's start-up excluded); the wall time of the command is given too.
 // Measures only; asserts nothing about timings.
-const { execFileSync, spawn } = require('child_process');
+const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const {
+  folderWriter,
+  nxEnv,
+  packPackage,
+  pluginDevDependencies,
+  writeConnectorFiles,
+  writeWorkspaceFiles,
+} = require('../workspace/connector-files');
 
 const REPO = path.resolve(__dirname, '../..');
 const DIST_PLUGIN = path.join(REPO, 'dist/packages/tray-connector');
@@ -26,88 +34,26 @@ const PAIRS = [
   ['us', 'apac'],
 ];
 
-const pascal = (s) => s.replace(/(^|[_-])(\w)/g, (_m, _s, c) => c.toUpperCase());
-function write(root, file, content) {
-  const full = path.join(root, file);
-  fs.mkdirSync(path.dirname(full), { recursive: true });
-  fs.writeFileSync(full, content);
-}
-
 /** One connector with one operation; the first deploys to one region, the others to two (99 region deploys for 50). */
 function writeConnector(root, i) {
   const name = `connector-${String(i).padStart(3, '0')}`;
-  const dir = `connectors/${name}`;
-  const auth = `${pascal(name)}Auth`;
   const regions = i === 0 ? ['us'] : PAIRS[i % PAIRS.length];
-  const json = (o) => JSON.stringify(o, null, 2) + '\n';
-  write(
-    root,
-    `${dir}/connector.json`,
-    json({
-      name,
-      version: '1.0',
-      title: `Connector ${i}`,
-      description: '',
-      service: { name, version: '1' },
-      tags: ['service'],
-      isTrigger: false,
-    }),
-  );
-  write(root, `${dir}/package.json`, json({ name, version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }));
-  write(
-    root,
-    `${dir}/tsconfig.json`,
-    json({
-      compilerOptions: { target: 'ES2021', module: 'commonjs', strict: true, esModuleInterop: true, outDir: './dist', skipLibCheck: true },
-      include: ['src/**/*.ts'],
-    }),
-  );
-  write(root, `${dir}/project.json`, json({ name, targets: { deploy: { options: { regions } } } }));
-  write(
-    root,
-    `${dir}/src/${auth}.ts`,
-    `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\nexport type ${auth} = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`,
-  );
-  write(root, `${dir}/src/op_0/operation.json`, json({ name: 'op_0', title: 'Op 0', description: `op_0 of ${name}` }));
-  write(root, `${dir}/src/op_0/input.ts`, 'export type Op0Input = {\n  id: string;\n};\n');
-  write(root, `${dir}/src/op_0/output.ts`, 'export type Op0Output = {\n  items: { id: string }[];\n};\n');
-  write(
-    root,
-    `${dir}/src/op_0/handler.ts`,
-    [
-      "import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';",
-      "import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';",
-      `import { ${auth} } from '../${auth}';`,
-      "import { Op0Input } from './input';",
-      "import { Op0Output } from './output';",
-      `export const op0Handler = OperationHandlerSetup.configureHandler<${auth}, Op0Input, Op0Output>((handler) =>`,
-      '  handler.usingComposite(async (_ctx, input) => OperationHandlerResult.success({ items: [{ id: input.id }] })),',
-      ');',
-      '',
-    ].join('\n'),
-  );
+  writeConnectorFiles(folderWriter(root), name, {
+    title: `Connector ${i}`,
+    description: '',
+    deployOptions: { regions },
+    operations: {
+      op_0: { inputFields: '  id: string;\n', title: 'Op 0', description: `op_0 of ${name}`, result: '{ items: [{ id: input.id }] }' },
+    },
+  });
   return { name, regions };
 }
 
+/** Runs shell commands in the workspace, asynchronously (the emulator answering the deploys runs in this process). */
 function shell(root, baseEnv) {
-  const nxDirs = {
-    NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'),
-    NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data'),
-  };
   return (command) =>
     new Promise((resolve, reject) => {
-      const env = {
-        ...process.env,
-        NX_DAEMON: 'false',
-        NX_NO_CLOUD: 'true',
-        NX_TUI: 'false',
-        FORCE_COLOR: '0',
-        NX_INTERACTIVE: 'false',
-        ...nxDirs,
-        ...baseEnv,
-      };
-      delete env.NX_SKIP_NX_CACHE;
-      delete env.GITHUB_STEP_SUMMARY;
+      const env = nxEnv(root, { ...baseEnv, GITHUB_STEP_SUMMARY: undefined });
       const started = process.hrtime.bigint();
       const child = spawn('bash', ['-c', command], { cwd: root, env });
       let output = '';
@@ -132,26 +78,8 @@ async function run({ log }) {
   fs.mkdirSync(root);
   const emu = await startEmulator({ deployDelayMs: DEPLOY_MS, rateLimit: { perSecond: LIMIT } });
   try {
-    const out = execFileSync('npm', ['pack', DIST_PLUGIN, '--pack-destination', tmp, '--json'], { encoding: 'utf8' });
-    const tarball = path.join(tmp, JSON.parse(out)[0].filename);
-    const nxVersion = require(path.join(REPO, 'node_modules/nx/package.json')).version;
-    const devkitVersion = require(path.join(REPO, 'node_modules/@nx/devkit/package.json')).version;
-    write(
-      root,
-      'package.json',
-      JSON.stringify(
-        {
-          name: 'bench-deploy-many',
-          version: '0.0.0',
-          private: true,
-          devDependencies: { nx: nxVersion, '@nx/devkit': devkitVersion, 'tray-connector': `file:${tarball}`, '@trayio/cdk-dsl': '4.65.0' },
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    write(root, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
-    write(root, '.gitignore', 'node_modules\n.nx\ndist\n');
+    const tarball = packPackage(DIST_PLUGIN, tmp);
+    writeWorkspaceFiles(folderWriter(root), 'bench-deploy-many', pluginDevDependencies(REPO, tarball, { '@trayio/cdk-dsl': '4.65.0' }));
     const sh = shell(root, emu.env());
     log('installing (npm, offline cache preferred)');
     await sh('npm install --prefer-offline --no-audit --no-fund');

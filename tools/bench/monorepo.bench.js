@@ -6,11 +6,19 @@
 // `nx run-many -t build` and cold `nx run-many -t build --batch` (wall, CPU, peak memory), each with
 // its warm runs (100% cache hits or the bench fails), and their zips compared byte for byte.
 // Measures only; asserts nothing about timings.
-const { execFileSync, spawn } = require('child_process');
+const { spawn } = require('child_process');
 const { diffDetails } = require('./task-hashes');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const {
+  folderWriter,
+  nxEnv,
+  packPackage,
+  pluginDevDependencies,
+  writeConnectorFiles,
+  writeWorkspaceFiles,
+} = require('../workspace/connector-files');
 
 const REPO = path.resolve(__dirname, '../..');
 const DIST_PLUGIN = path.join(REPO, 'dist/packages/tray-connector');
@@ -19,110 +27,36 @@ const CONNECTORS = Number(process.env.BENCH_CONNECTORS || 50);
 const OPERATIONS = 2;
 const REGIONS = [['us'], ['us', 'eu'], ['eu', 'apac']];
 
-const pascal = (s) => s.replace(/(^|[_-])(\w)/g, (_m, _s, c) => c.toUpperCase());
-
-function write(root, file, content) {
-  const full = path.join(root, file);
-  fs.mkdirSync(path.dirname(full), { recursive: true });
-  fs.writeFileSync(full, content);
-}
-
-/** One connector with the layout `tray-cdk connector init` gives; every third one imports the shared library. */
-function writeConnector(root, i) {
+/**
+ * One connector with the layout `tray-cdk connector init` gives; every third one imports the shared
+ * library. `extra` is added to the input of its op_0 (a change to one operation).
+ */
+function writeConnector(root, i, extra = '') {
   const name = `connector-${String(i).padStart(3, '0')}`;
   const dir = `connectors/${name}`;
-  const auth = `${pascal(name)}Auth`;
   const regions = REGIONS[i % REGIONS.length];
   const importsLibrary = i % 3 === 0;
-  write(
-    root,
-    `${dir}/connector.json`,
-    JSON.stringify(
-      {
-        name,
-        version: '1.0',
-        title: `Connector ${i}`,
-        description: '',
-        service: { name, version: '1' },
-        tags: ['service'],
-        isTrigger: false,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  write(
-    root,
-    `${dir}/package.json`,
-    JSON.stringify({ name, version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n',
-  );
-  write(
-    root,
-    `${dir}/tsconfig.json`,
-    JSON.stringify(
-      {
-        extends: '../../tsconfig.base.json',
-        compilerOptions: {
-          target: 'ES2021',
-          module: 'commonjs',
-          strict: true,
-          esModuleInterop: true,
-          outDir: './dist',
-          skipLibCheck: true,
-        },
-        include: ['src/**/*.ts'],
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  // The build type-checks the handlers: the auth type must be one the DSL takes.
-  write(
-    root,
-    `${dir}/src/${auth}.ts`,
-    `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\nexport type ${auth} = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`,
-  );
-  // Regions per project.json (like a user who picked them with the generator); one in three is purely inferred.
-  if (i % 3 !== 1)
-    write(root, `${dir}/project.json`, JSON.stringify({ name, targets: { deploy: { options: { regions } } } }, null, 2) + '\n');
-  for (let o = 0; o < OPERATIONS; o++) writeOperation(root, dir, name, auth, `op_${o}`, importsLibrary, '');
+  const operations = {};
+  for (let o = 0; o < OPERATIONS; o++) {
+    const op = `op_${o}`;
+    operations[op] = {
+      description: `${op} of ${name}`,
+      inputFields: `  /** @title Identifier */\n  id: string;\n  limit?: number;\n  mode: 'fast' | 'full';${o === 0 ? extra : ''}\n`,
+      outputFields: '  items: { id: string; name: string; tags: string[] }[];\n  next?: string;\n',
+      handlerPrelude: importsLibrary ? "import { label } from '@bench/shared';" : '',
+      result: `{ items: [{ id: input.id, name: ${importsLibrary ? 'label(input.id)' : 'input.id'}, tags: [] }] }`,
+    };
+  }
+  writeConnectorFiles(folderWriter(root), name, {
+    dir,
+    title: `Connector ${i}`,
+    description: '',
+    extendsBase: true,
+    // Regions per project.json (like a user who picked them with the generator); one in three is purely inferred.
+    deployOptions: i % 3 !== 1 ? { regions } : undefined,
+    operations,
+  });
   return { name, dir, regions: i % 3 === 1 ? ['us'] : regions };
-}
-
-function writeOperation(root, dir, name, auth, op, importsLibrary, extra) {
-  const P = pascal(op);
-  write(root, `${dir}/src/${op}/operation.json`, JSON.stringify({ name: op, title: P, description: `${op} of ${name}` }) + '\n');
-  write(
-    root,
-    `${dir}/src/${op}/input.ts`,
-    `export type ${P}Input = {\n  /** @title Identifier */\n  id: string;\n  limit?: number;\n  mode: 'fast' | 'full';${extra}\n};\n`,
-  );
-  write(
-    root,
-    `${dir}/src/${op}/output.ts`,
-    `export type ${P}Output = {\n  items: { id: string; name: string; tags: string[] }[];\n  next?: string;\n};\n`,
-  );
-  write(
-    root,
-    `${dir}/src/${op}/handler.ts`,
-    [
-      "import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';",
-      "import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';",
-      `import { ${auth} } from '../${auth}';`,
-      `import { ${P}Input } from './input';`,
-      `import { ${P}Output } from './output';`,
-      importsLibrary ? "import { label } from '@bench/shared';" : '',
-      `export const ${op}Handler = OperationHandlerSetup.configureHandler<${auth}, ${P}Input, ${P}Output>((handler) =>`,
-      `  handler.usingComposite(async (_ctx, input) => OperationHandlerResult.success({ items: [{ id: input.id, name: ${importsLibrary ? 'label(input.id)' : 'input.id'}, tags: [] }] })),`,
-      ');',
-      '',
-    ].join('\n'),
-  );
-}
-
-function pack(dir, dest) {
-  const out = execFileSync('npm', ['pack', dir, '--pack-destination', dest, '--json'], { encoding: 'utf8' });
-  return path.join(dest, JSON.parse(out)[0].filename);
 }
 
 /**
@@ -130,26 +64,10 @@ function pack(dir, dest) {
  * this process, so a synchronous spawn would starve it.
  */
 function makeRunner(root, baseEnv) {
-  // Nx 24 keeps a git workspace's cache and task database under ~/.nx/<workspace id>: keep them in the
-  // bench workspace, which is removed at the end, rather than leave them in the user's home.
-  const nxDirs = {
-    NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'),
-    NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data'),
-  };
+  // Nx's cache and task database stay in the bench workspace (removed at the end), not in ~/.nx.
   return (command, extraEnv = {}) =>
     new Promise((resolve, reject) => {
-      const env = {
-        ...process.env,
-        NX_DAEMON: 'false',
-        NX_NO_CLOUD: 'true',
-        NX_TUI: 'false',
-        FORCE_COLOR: '0',
-        NX_INTERACTIVE: 'false',
-        ...nxDirs,
-        ...baseEnv,
-        ...extraEnv,
-      };
-      delete env.NX_SKIP_NX_CACHE;
+      const env = nxEnv(root, { ...baseEnv, ...extraEnv });
       const started = process.hrtime.bigint();
       const child = spawn('bash', ['-c', command], { cwd: root, env });
       const memory = treeMemorySampler(child.pid);
@@ -412,32 +330,15 @@ async function run({ log }) {
   const emu = await startEmulator({ deployDelayMs: 20 });
   try {
     log('packing the plugin');
-    const tarball = pack(DIST_PLUGIN, tmp);
-    const nxVersion = require(path.join(REPO, 'node_modules/nx/package.json')).version;
-    const devkitVersion = require(path.join(REPO, 'node_modules/@nx/devkit/package.json')).version;
-    write(
-      root,
-      'package.json',
-      JSON.stringify(
-        {
-          name: 'bench-monorepo',
-          version: '0.0.0',
-          private: true,
-          devDependencies: { nx: nxVersion, '@nx/devkit': devkitVersion, 'tray-connector': `file:${tarball}`, '@trayio/cdk-dsl': '4.65.0' },
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    write(root, 'nx.json', JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
-    write(root, '.gitignore', 'node_modules\n.nx\ndist\n');
+    const tarball = packPackage(DIST_PLUGIN, tmp);
+    const write = folderWriter(root);
+    writeWorkspaceFiles(write, 'bench-monorepo', pluginDevDependencies(REPO, tarball, { '@trayio/cdk-dsl': '4.65.0' }));
     const env = emu.env();
     const sh = makeRunner(root, env);
     log('installing (npm, offline cache preferred)');
     await sh('npm install --prefer-offline --no-audit --no-fund');
     await sh('npx nx g tray-connector:init --skipPackageJson --no-interactive');
     write(
-      root,
       'tsconfig.base.json',
       JSON.stringify(
         { compilerOptions: { baseUrl: '.', strict: true, paths: { '@bench/shared': ['libs/shared/src/index.ts'] } } },
@@ -445,8 +346,8 @@ async function run({ log }) {
         2,
       ) + '\n',
     );
-    write(root, 'libs/shared/project.json', JSON.stringify({ name: 'shared', projectType: 'library' }) + '\n');
-    write(root, 'libs/shared/src/index.ts', 'export const label = (id: string): string => `#${id}`;\n');
+    write('libs/shared/project.json', JSON.stringify({ name: 'shared', projectType: 'library' }) + '\n');
+    write('libs/shared/src/index.ts', 'export const label = (id: string): string => `#${id}`;\n');
     log(`generating ${CONNECTORS} connectors`);
     const connectors = [];
     for (let i = 0; i < CONNECTORS; i++) connectors.push(writeConnector(root, i));
@@ -492,15 +393,7 @@ async function run({ log }) {
 
     log('change one operation of one connector, commit, nx affected -t deploy');
     const changed = connectors[4];
-    writeOperation(
-      root,
-      changed.dir,
-      changed.name,
-      `${pascal(changed.name)}Auth`,
-      'op_0',
-      false,
-      '\n  /** @title Page */\n  page?: number;',
-    );
+    writeConnector(root, connectors.indexOf(changed), '\n  /** @title Page */\n  page?: number;');
     await sh('git commit -qam "change one connector"');
     const before = emu.requests.length;
     const affected = await sh('npx nx affected -t deploy --base=HEAD~1 --outputStyle=static');

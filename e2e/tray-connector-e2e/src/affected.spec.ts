@@ -2,6 +2,7 @@ import AdmZip from 'adm-zip';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator, type EmulatorDeployment, type EmulatorRegion } from 'tray-api-emulator';
+import { writeConnectorFiles } from './support/connector-files';
 import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
 
 /**
@@ -29,121 +30,35 @@ const GAMMA: ConnectorSpec = { dir: 'connectors/gamma', name: 'gamma', title: 'G
 /** Step 6: an existing tray-cdk connector folder (own package.json, no project.json). */
 const LEGACY: ConnectorSpec = { dir: 'legacy/delta-crm', name: 'delta-crm', title: 'Delta CRM', importsLibrary: false };
 
-function pascal(snake: string): string {
-  return snake.replace(/(^|[_-])(\w)/g, (_m, _s, c: string) => c.toUpperCase());
-}
-
-/** Writes a connector with the layout `tray-cdk connector init` gives (plus a project.json when it has regions). */
-function writeConnector(ws: TestWorkspace, c: ConnectorSpec): void {
-  const auth = `${pascal(c.name)}Auth`;
-  ws.write(
-    `${c.dir}/connector.json`,
-    JSON.stringify(
-      {
-        name: c.name,
-        version: '1.0',
-        title: c.title,
-        description: `${c.title} connector`,
-        service: { name: c.name, version: '1' },
-        tags: ['service'],
-        isTrigger: false,
+/**
+ * Writes a connector with the layout `tray-cdk connector init` gives (plus a project.json when it has
+ * regions), one operation list_contacts whose input also has `extraInputField`. Connectors inside the
+ * workspace extend the base config (for the library alias); the adopted tray-cdk folder keeps its
+ * standalone tsconfig, as tray-cdk writes it.
+ */
+function writeConnector(ws: TestWorkspace, c: ConnectorSpec, extraInputField = 'limit?: number;'): void {
+  writeConnectorFiles(ws, c.name, {
+    dir: c.dir,
+    title: c.title,
+    devDependencies: { jest: '30.5.2', 'ts-jest': '29.4.15', typescript: '5.9.3' },
+    extendsBase: c.importsLibrary,
+    deployOptions: c.regions ? { regions: c.regions } : undefined,
+    operations: {
+      list_contacts: {
+        title: 'List Contacts',
+        description: `list_contacts of ${c.name}`,
+        inputFields: `  /**\n   * @title Search text\n   */\n  query: string;\n  ${extraInputField}\n`,
+        outputFields: '  items: { id: string; name: string }[];\n',
+        handlerPrelude: c.importsLibrary ? "import { greet } from '@acme/greeting';\n" : '',
+        result: `{ items: [{ id: '1', name: ${c.importsLibrary ? 'greet(input.query)' : 'input.query'} }] }`,
       },
-      null,
-      2,
-    ) + '\n',
-  );
-  ws.write(
-    `${c.dir}/package.json`,
-    JSON.stringify(
-      {
-        name: c.name,
-        version: '1.0.0',
-        private: true,
-        dependencies: { '@trayio/cdk-dsl': '4.65.0' },
-        devDependencies: { jest: '30.5.2', 'ts-jest': '29.4.15', typescript: '5.9.3' },
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  // Connectors inside the workspace extend the base config (for the library alias); the adopted
-  // tray-cdk folder keeps its standalone tsconfig, as tray-cdk writes it.
-  const tsconfig = c.importsLibrary
-    ? {
-        extends: '../../tsconfig.base.json',
-        compilerOptions: {
-          target: 'ES2021',
-          module: 'commonjs',
-          outDir: './dist',
-          strict: true,
-          esModuleInterop: true,
-          skipLibCheck: true,
-        },
-        include: ['src/**/*.ts'],
-      }
-    : {
-        compilerOptions: {
-          target: 'ES2021',
-          module: 'commonjs',
-          rootDir: './src',
-          outDir: './dist',
-          strict: true,
-          esModuleInterop: true,
-          skipLibCheck: true,
-        },
-        include: ['src/**/*.ts'],
-      };
-  ws.write(`${c.dir}/tsconfig.json`, JSON.stringify(tsconfig, null, 2) + '\n');
+    },
+  });
   ws.write(
     `${c.dir}/jest.config.js`,
     "module.exports = { preset: 'ts-jest', testEnvironment: 'node', testMatch: ['**/?(*.)+(test).ts'] };\n",
   );
-  // The build type-checks the handlers: the auth type must be one the DSL takes.
-  ws.write(
-    `${c.dir}/src/${auth}.ts`,
-    `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\nexport type ${auth} = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`,
-  );
   ws.write(`${c.dir}/src/test.ctx.json`, JSON.stringify({ auth: { user: { access_token: 'local-secret-never-zipped' } } }) + '\n');
-  if (c.regions) {
-    ws.write(
-      `${c.dir}/project.json`,
-      JSON.stringify({ name: c.name, targets: { deploy: { options: { regions: c.regions } } } }, null, 2) + '\n',
-    );
-  }
-  writeOperation(ws, c, 'list_contacts', 'limit?: number;');
-}
-
-function writeOperation(ws: TestWorkspace, c: ConnectorSpec, op: string, extraInputField: string): void {
-  const P = pascal(op);
-  const base = `${c.dir}/src/${op}`;
-  ws.write(
-    `${base}/operation.json`,
-    JSON.stringify({ name: op, title: P.replace(/([a-z])([A-Z])/g, '$1 $2'), description: `${op} of ${c.name}` }, null, 2) + '\n',
-  );
-  ws.write(
-    `${base}/input.ts`,
-    [`export type ${P}Input = {`, '  /**', '   * @title Search text', '   */', '  query: string;', `  ${extraInputField}`, '};', ''].join(
-      '\n',
-    ),
-  );
-  ws.write(`${base}/output.ts`, [`export type ${P}Output = {`, '  items: { id: string; name: string }[];', '};', ''].join('\n'));
-  const greeting = c.importsLibrary ? "import { greet } from '@acme/greeting';\n" : '';
-  const body = c.importsLibrary ? 'greet(input.query)' : 'input.query';
-  ws.write(
-    `${base}/handler.ts`,
-    [
-      "import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';",
-      "import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';",
-      `import { ${pascal(c.name)}Auth } from '../${pascal(c.name)}Auth';`,
-      `import { ${P}Input } from './input';`,
-      `import { ${P}Output } from './output';`,
-      greeting,
-      `export const ${op}Handler = OperationHandlerSetup.configureHandler<${pascal(c.name)}Auth, ${P}Input, ${P}Output>((handler) =>`,
-      `  handler.usingComposite(async (_ctx, input) => OperationHandlerResult.success({ items: [{ id: '1', name: ${body} }] })),`,
-      ');',
-      '',
-    ].join('\n'),
-  );
 }
 
 function writeLibrary(ws: TestWorkspace, marker: string): void {
@@ -303,7 +218,7 @@ describe('nx affected -t deploy in a monorepo of connectors', () => {
 
   it('3. a change to one operation of alpha deploys alpha only, to its regions; the others are neither built nor deployed', async () => {
     const betaZip = fs.statSync(path.join(ws.root, BETA.dir, '.tray/connector.zip')).mtimeMs;
-    writeOperation(ws, ALPHA, 'list_contacts', 'limit?: number;\n  /** @title Page */\n  page?: number;');
+    writeConnector(ws, ALPHA, 'limit?: number;\n  /** @title Page */\n  page?: number;');
     ws.commit('alpha: paging');
 
     const { r, deployments } = await deploysDuring('affected -t deploy --base=HEAD~1');

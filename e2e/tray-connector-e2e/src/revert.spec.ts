@@ -1,4 +1,5 @@
 import { startEmulator, type Emulator, type EmulatorDeployment } from 'tray-api-emulator';
+import { writeConnectorFiles } from './support/connector-files';
 import { createTestWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
@@ -10,79 +11,19 @@ import { createTestWorkspace, type TestWorkspace } from './support/workspace';
 
 jest.setTimeout(15 * 60 * 1000);
 
-const DIR = 'connectors/alpha';
-
+/** Connector alpha (regions us and eu) with one operation whose input has `inputFields`. */
 function writeAlpha(ws: TestWorkspace, inputFields: string): void {
-  ws.write(
-    `${DIR}/connector.json`,
-    JSON.stringify(
-      {
-        name: 'alpha',
-        version: '1.0',
-        title: 'Alpha',
-        description: 'Alpha connector',
-        service: { name: 'alpha', version: '1' },
-        tags: ['service'],
-        isTrigger: false,
+  writeConnectorFiles(ws, 'alpha', {
+    deployOptions: { regions: ['us', 'eu'] },
+    operations: {
+      list_contacts: {
+        inputFields,
+        title: 'List contacts',
+        result: '{ items: [{ id: input.query }] }',
+        handlerName: 'listContactsHandler',
       },
-      null,
-      2,
-    ) + '\n',
-  );
-  ws.write(
-    `${DIR}/package.json`,
-    JSON.stringify({ name: 'alpha', version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }, null, 2) + '\n',
-  );
-  ws.write(
-    `${DIR}/tsconfig.json`,
-    JSON.stringify(
-      {
-        compilerOptions: {
-          target: 'ES2021',
-          module: 'commonjs',
-          rootDir: './src',
-          outDir: './dist',
-          strict: true,
-          esModuleInterop: true,
-          skipLibCheck: true,
-        },
-        include: ['src/**/*.ts'],
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  ws.write(
-    `${DIR}/project.json`,
-    JSON.stringify({ name: 'alpha', targets: { deploy: { options: { regions: ['us', 'eu'] } } } }, null, 2) + '\n',
-  );
-  // The build type-checks the handler: the auth type must be one the DSL takes.
-  ws.write(
-    `${DIR}/src/AlphaAuth.ts`,
-    "import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\n" +
-      'export type AlphaAuth = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n',
-  );
-  ws.write(
-    `${DIR}/src/list_contacts/operation.json`,
-    JSON.stringify({ name: 'list_contacts', title: 'List contacts', description: 'List contacts' }, null, 2) + '\n',
-  );
-  ws.write(`${DIR}/src/list_contacts/input.ts`, `export type ListContactsInput = {\n${inputFields}};\n`);
-  ws.write(`${DIR}/src/list_contacts/output.ts`, 'export type ListContactsOutput = {\n  items: { id: string }[];\n};\n');
-  ws.write(
-    `${DIR}/src/list_contacts/handler.ts`,
-    [
-      "import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';",
-      "import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';",
-      "import { AlphaAuth } from '../AlphaAuth';",
-      "import { ListContactsInput } from './input';",
-      "import { ListContactsOutput } from './output';",
-      '',
-      'export const listContactsHandler = OperationHandlerSetup.configureHandler<AlphaAuth, ListContactsInput, ListContactsOutput>((handler) =>',
-      '  handler.usingComposite(async (_ctx, input) => OperationHandlerResult.success({ items: [{ id: input.query }] })),',
-      ');',
-      '',
-    ].join('\n'),
-  );
+    },
+  });
 }
 
 const A = '  query: string;\n';

@@ -6,6 +6,7 @@ import { REPO_ROOT } from './support/paths';
 // The test run itself (root jest.config.ts): no temp folder left behind, unit results first.
 const { ENV, createRunTempRoot, removeRunTempRoot } = require(path.join(REPO_ROOT, 'tools/jest/temp-root.js'));
 const UnitFirstSequencer = require(path.join(REPO_ROOT, 'tools/jest/unit-first-sequencer.js'));
+const SlowestSuitesReporter = require(path.join(REPO_ROOT, 'tools/jest/slowest-suites-reporter.js'));
 
 describe('the test run', () => {
   it("puts every temp folder of this run under one folder that jest's global teardown removes", () => {
@@ -53,5 +54,41 @@ describe('the test run', () => {
       'e2e',
       'e2e',
     ]);
+  });
+
+  it('prints the slowest test files at the end, slowest first, as many as configured', () => {
+    const result = (file: string, start: number, end: number, project?: string) => ({
+      testFilePath: path.join(REPO_ROOT, file),
+      perfStats: { start, end },
+      displayName: project ? { name: project } : undefined,
+    });
+    const testResults = [
+      result('packages/tray-connector/src/core/settled.spec.ts', 1000, 1500, 'tray-connector'),
+      result('e2e/tray-connector-e2e/src/affected.spec.ts', 1000, 301_000, 'e2e'),
+      result('e2e/tray-connector-e2e/src/revert.spec.ts', 2000, 122_000, 'e2e'),
+      // a file that failed to run has no timings: not listed
+      result('e2e/tray-connector-e2e/src/broken.spec.ts', 0, 0, 'e2e'),
+    ];
+    const reporter = new SlowestSuitesReporter({ rootDir: REPO_ROOT }, { count: 2 });
+    const written: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      reporter.onRunComplete(new Set(), { testResults, startTime: Date.now() - 400_000 });
+    } finally {
+      stderr.mockRestore();
+    }
+    const lines = written.join('').trim().split('\n');
+    expect(lines[0]).toMatch(/^Slowest test files \(whole run \d+\.\d s\):$/);
+    expect(lines.slice(1)).toEqual([
+      '  300.0 s  e2e/tray-connector-e2e/src/affected.spec.ts  [e2e]',
+      '  120.0 s  e2e/tray-connector-e2e/src/revert.spec.ts  [e2e]',
+    ]);
+  });
+
+  it('prints nothing about slow files when no file ran', () => {
+    expect(SlowestSuitesReporter.formatSlowest(SlowestSuitesReporter.slowestSuites([], 10, REPO_ROOT))).toEqual([]);
   });
 });

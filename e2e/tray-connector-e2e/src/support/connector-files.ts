@@ -1,18 +1,68 @@
+import * as path from 'path';
+import { REPO_ROOT } from './paths';
 import type { TestWorkspace } from './workspace';
 
-/** `list_items` → `ListItems`, `alpha` → `Alpha` (Tray's type names for an operation folder). */
-export const pascal = (s: string): string => s.replace(/(^|[_-])([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
+/**
+ * The typed face of tools/workspace/connector-files.js: the one writer of connectors (and the one
+ * nx environment) that both these e2e suites and the benchmarks (plain node) use.
+ */
 
 export interface OperationFiles {
   /** The input type's fields, one per line (`  id: string;\n`). */
   inputFields: string;
   /** What input.ts starts with (imports). */
   inputPrelude?: string;
+  /** The output type's fields; default `  items: { id: string }[];\n`. */
+  outputFields?: string;
   /** The handler's success value, an expression over `input`; default `{ items: [] }`. */
   result?: string;
-  /** operation.json's title and description; default the PascalCase name. */
+  /** Lines of handler.ts after its imports (e.g. an import of a workspace library). */
+  handlerPrelude?: string;
+  /** The handler's exported name; default `<operation>Handler`. */
+  handlerName?: string;
+  /** operation.json's title; default the PascalCase name. */
   title?: string;
+  /** operation.json's description; default the title. */
+  description?: string;
 }
+
+export interface ConnectorFilesOptions {
+  operations: Record<string, OperationFiles>;
+  /** A project.json with these deploy options; none without. */
+  deployOptions?: Record<string, unknown>;
+  /** The connector's folder; default `connectors/<name>`. */
+  dir?: string;
+  /** connector.json's title (default the PascalCase name) and description (default `<title> connector`). */
+  title?: string;
+  description?: string;
+  /** The connector package.json's devDependencies. */
+  devDependencies?: Record<string, string>;
+  /** tsconfig.json extends ../../tsconfig.base.json (for a workspace library's alias) instead of standing alone. */
+  extendsBase?: boolean;
+}
+
+interface ConnectorFilesModule {
+  pascal(s: string): string;
+  json(value: unknown): string;
+  folderWriter(root: string): (file: string, content: string) => void;
+  writeWorkspaceFiles(write: (file: string, content: string) => void, name: string, devDependencies: Record<string, string>): void;
+  connectorTsconfig(options?: { extendsBase?: boolean }): Record<string, unknown>;
+  writeConnectorFiles(write: (file: string, content: string) => void, name: string, options: ConnectorFilesOptions): string;
+  nxEnv(root: string, extra?: NodeJS.ProcessEnv, base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+}
+
+const shared = require(path.join(REPO_ROOT, 'tools', 'workspace', 'connector-files.js')) as ConnectorFilesModule;
+
+/** `list_items` → `ListItems`, `alpha` → `Alpha` (Tray's type names for an operation folder). */
+export const pascal = shared.pascal;
+/** The tsconfig.json a connector gets (tray-cdk's, or extending the workspace base with `extendsBase`). */
+export const connectorTsconfig = shared.connectorTsconfig;
+/** A fresh Nx workspace's package.json (with `devDependencies`), nx.json and .gitignore, in the folder `dir`. */
+export function writeWorkspaceFiles(dir: string, name: string, devDependencies: Record<string, string>): void {
+  shared.writeWorkspaceFiles(shared.folderWriter(dir), name, devDependencies);
+}
+/** The environment nx runs with in a test workspace at `root` (daemon, cloud, TUI off; Nx data in its .nx). */
+export const nxEnv = shared.nxEnv;
 
 /**
  * A connector written directly (not by the generators, which are proven elsewhere): connector.json,
@@ -21,69 +71,6 @@ export interface OperationFiles {
  * handler that type-checks against @trayio/cdk-dsl. With `deployOptions`, a project.json with them.
  * For specs that need several connectors quickly. Returns the connector's folder.
  */
-export function writeConnectorFiles(
-  ws: TestWorkspace,
-  name: string,
-  options: { operations: Record<string, OperationFiles>; deployOptions?: Record<string, unknown> },
-): string {
-  const dir = `connectors/${name}`;
-  const title = pascal(name);
-  const auth = `${title}Auth`;
-  const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
-  ws.write(
-    `${dir}/connector.json`,
-    json({
-      name,
-      version: '1.0',
-      title,
-      description: `${title} connector`,
-      service: { name, version: '1' },
-      tags: ['service'],
-      isTrigger: false,
-    }),
-  );
-  ws.write(`${dir}/package.json`, json({ name, version: '1.0.0', private: true, dependencies: { '@trayio/cdk-dsl': '4.65.0' } }));
-  ws.write(
-    `${dir}/tsconfig.json`,
-    json({
-      compilerOptions: {
-        target: 'ES2021',
-        module: 'commonjs',
-        rootDir: './src',
-        outDir: './dist',
-        strict: true,
-        esModuleInterop: true,
-        skipLibCheck: true,
-      },
-      include: ['src/**/*.ts'],
-    }),
-  );
-  if (options.deployOptions) ws.write(`${dir}/project.json`, json({ name, targets: { deploy: { options: options.deployOptions } } }));
-  ws.write(
-    `${dir}/src/${auth}.ts`,
-    "import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\n" +
-      `export type ${auth} = TokenOperationHandlerAuth<{ access_token: string }, Record<string, never>>;\n`,
-  );
-  for (const [op, files] of Object.entries(options.operations)) {
-    const P = pascal(op);
-    ws.write(`${dir}/src/${op}/operation.json`, json({ name: op, title: files.title ?? P, description: files.title ?? P }));
-    ws.write(`${dir}/src/${op}/input.ts`, `${files.inputPrelude ?? ''}export type ${P}Input = {\n${files.inputFields}};\n`);
-    ws.write(`${dir}/src/${op}/output.ts`, `export type ${P}Output = {\n  items: { id: string }[];\n};\n`);
-    ws.write(
-      `${dir}/src/${op}/handler.ts`,
-      [
-        "import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';",
-        "import { OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';",
-        `import { ${auth} } from '../${auth}';`,
-        `import { ${P}Input } from './input';`,
-        `import { ${P}Output } from './output';`,
-        '',
-        `export const ${op}Handler = OperationHandlerSetup.configureHandler<${auth}, ${P}Input, ${P}Output>((handler) =>`,
-        `  handler.usingComposite(async (_ctx, input) => OperationHandlerResult.success(${files.result ?? '{ items: [] }'})),`,
-        ');',
-        '',
-      ].join('\n'),
-    );
-  }
-  return dir;
+export function writeConnectorFiles(ws: TestWorkspace, name: string, options: ConnectorFilesOptions): string {
+  return shared.writeConnectorFiles((file, content) => ws.write(file, content), name, options);
 }

@@ -4,6 +4,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from './paths';
+import { waitForOnce } from './run-once';
 
 /** The packages this repo publishes: served by the local registry only, never proxied from the public one. */
 export const PUBLISHED_PACKAGES = ['tray-connector', 'tray-api-emulator'];
@@ -44,12 +45,42 @@ function upstreamRegistry(): string {
   return url && /^https?:\/\//.test(url) ? url : 'https://registry.npmjs.org/';
 }
 
+/** Where the e2e global setup tells every suite of the run about the registry it started. */
+export const SHARED_REGISTRY_ENV = { url: 'E2E_REGISTRY_URL', userconfig: 'E2E_REGISTRY_USERCONFIG' } as const;
+
+function registryEnv(url: string, userconfig: string): NodeJS.ProcessEnv {
+  return {
+    npm_config_registry: url,
+    npm_config_userconfig: userconfig,
+    NPM_CONFIG_REGISTRY: undefined,
+    NPM_CONFIG_USERCONFIG: undefined,
+    // Nx's own release helpers look at these too.
+    YARN_REGISTRY: url,
+  };
+}
+
+/**
+ * The registry the e2e global setup started for the whole run (one verdaccio for every suite, its
+ * cache of proxied packages warm for all), or undefined outside such a run. Its `stop` does nothing:
+ * the global teardown stops it.
+ */
+export function sharedLocalRegistry(): LocalRegistry | undefined {
+  const url = process.env[SHARED_REGISTRY_ENV.url];
+  const userconfig = process.env[SHARED_REGISTRY_ENV.userconfig];
+  if (!url || !userconfig) return undefined;
+  assertLocalRegistry(url);
+  return { url, userconfig, env: registryEnv(url, userconfig), stop: async () => undefined };
+}
+
 /**
  * Starts verdaccio (as create-nx-plugin workspaces do for their e2e) on 127.0.0.1 with its storage in a
  * temp folder. tray-connector and tray-api-emulator exist only there; everything else is read through
- * from the machine's registry. Nothing can be published anywhere else with `env`.
+ * from the machine's registry. Nothing can be published anywhere else with `env`. In an e2e run
+ * this is the run's shared registry (sharedLocalRegistry) unless `own` asks for a registry of its own.
  */
-export async function startLocalRegistry(options: { timeoutMs?: number } = {}): Promise<LocalRegistry> {
+export async function startLocalRegistry(options: { timeoutMs?: number; own?: boolean } = {}): Promise<LocalRegistry> {
+  const shared = options.own ? undefined : sharedLocalRegistry();
+  if (shared) return shared;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-e2e-verdaccio-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
@@ -88,17 +119,20 @@ export async function startLocalRegistry(options: { timeoutMs?: number } = {}): 
   fs.writeFileSync(userconfig, `registry=${url}\n//127.0.0.1:${port}/:_authToken=e2e-local-only\n`);
 
   const verdaccio = path.join(REPO_ROOT, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
+  const logFile = path.join(dir, 'verdaccio.log');
+  const logFd = fs.openSync(logFile, 'a');
   const child: ChildProcess = spawn(
     process.execPath,
     [verdaccio, '--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`],
     {
       cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // Into a file, not a pipe: a pipe is drained only while this process's event loop runs, and a
+      // suite blocked in spawnSync (an `npm install` through this registry) would stall verdaccio's writes.
+      stdio: ['ignore', logFd, logFd],
     },
   );
-  let log = '';
-  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  fs.closeSync(logFd);
+  const readLog = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
 
   // Should this process die without afterAll (a crash, Ctrl-C), verdaccio does not outlive it.
   const killOnExit = () => child.kill('SIGKILL');
@@ -122,6 +156,7 @@ export async function startLocalRegistry(options: { timeoutMs?: number } = {}): 
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) {
+      const log = readLog();
       await stop();
       throw new Error(`verdaccio exited with ${child.exitCode} before answering on ${url}:\n${log}`);
     }
@@ -132,30 +167,31 @@ export async function startLocalRegistry(options: { timeoutMs?: number } = {}): 
       // not listening yet
     }
     if (Date.now() > deadline) {
+      const log = readLog();
       await stop();
       throw new Error(`verdaccio did not answer on ${url} within ${options.timeoutMs ?? 60_000} ms:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
 
-  const env: NodeJS.ProcessEnv = {
-    npm_config_registry: url,
-    npm_config_userconfig: userconfig,
-    NPM_CONFIG_REGISTRY: undefined,
-    NPM_CONFIG_USERCONFIG: undefined,
-    // Nx's own release helpers look at these too.
-    YARN_REGISTRY: url,
-  };
-  return { url, userconfig, env, stop };
+  return { url, userconfig, env: registryEnv(url, userconfig), stop };
 }
 
 /**
  * `nx release publish` of both packages (from dist/, as nx.json's release config says) to `registry`:
- * no versioning, no git tag or push. Checks first that npm, with the same environment, resolves the
+ * no versioning, no git tag or push; done once per registry (later calls, from any process, return
+ * the first one's output, or throw its error). Checks first that npm, with the same environment, resolves the
  * registry to the local one.
  */
 export function publishToLocalRegistry(registry: LocalRegistry): string {
   assertLocalRegistry(registry.url);
+  // Both packages at one version can be published to a registry once: suites sharing it share that publish.
+  const record = path.join(path.dirname(registry.userconfig), 'published');
+  waitForOnce(record, () => fs.writeFileSync(record, publishOnce(registry)));
+  return fs.readFileSync(record, 'utf8');
+}
+
+function publishOnce(registry: LocalRegistry): string {
   const env = childEnv(registry.env);
   const resolved = spawnSync('npm', ['config', 'get', 'registry'], { cwd: REPO_ROOT, env, encoding: 'utf8' }).stdout.trim();
   if (resolved !== registry.url)

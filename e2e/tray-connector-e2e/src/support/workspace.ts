@@ -2,7 +2,9 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { nxEnv, writeWorkspaceFiles } from './connector-files';
 import { tarballs } from './pack';
+import { copyTemplate, installedTemplate, renameWorkspacePackage, templateKey } from './workspace-template';
 
 /** Versions a fresh test workspace is created with: the Nx this repo is developed against. */
 export const NX_VERSION = require('nx/package.json').version as string;
@@ -36,18 +38,6 @@ export interface TestWorkspace {
   cleanup(): void;
 }
 
-const BASE_ENV: NodeJS.ProcessEnv = {
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-  NX_SKIP_NX_CACHE: undefined,
-  NX_INTERACTIVE: 'false',
-  FORCE_COLOR: '0',
-  npm_config_audit: 'false',
-  npm_config_fund: 'false',
-  npm_config_update_notifier: 'false',
-};
-
 /**
  * Creates a fresh Nx workspace in a temp folder (package.json with nx and @nx/devkit,
  * nx.json, git with one commit) and installs the plugin from its packed tarball.
@@ -71,15 +61,35 @@ export function createTestWorkspace(
     ...(options.installEmulator ? { 'tray-api-emulator': `file:${emulator}` } : {}),
     ...options.extraDevDependencies,
   };
-  fs.writeFileSync(
-    path.join(root, 'package.json'),
-    JSON.stringify({ name, version: '0.0.0', private: true, license: 'MIT', devDependencies }, null, 2) + '\n',
-  );
-  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
-  fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');
+  return installedWorkspace(root, name, devDependencies);
+}
 
-  const ws = makeWorkspace(root, name);
-  ws.mustRun('npm install --prefer-offline --no-audit --no-fund', { timeoutMs: 10 * 60 * 1000 });
+const NPM_INSTALL = 'npm install --prefer-offline --no-audit --no-fund';
+
+/**
+ * The workspace in `root` with `devDependencies` installed, git initialised with one commit. In an
+ * e2e run (support/workspace-template.ts) the install is done once per run for each set of
+ * devDependencies and copied here with hard links; otherwise it runs here.
+ */
+function installedWorkspace(
+  root: string,
+  name: string,
+  devDependencies: Record<string, string>,
+  workspaceEnv?: NodeJS.ProcessEnv,
+): TestWorkspace {
+  const template = installedTemplate(templateKey(devDependencies, workspaceEnv), (dir) => {
+    writeWorkspaceFiles(dir, 'tc-e2e-template', devDependencies);
+    makeWorkspace(dir, `template of ${name}`, workspaceEnv).mustRun(NPM_INSTALL, { timeoutMs: 10 * 60 * 1000 });
+  });
+  const ws = makeWorkspace(root, name, workspaceEnv);
+  if (template) {
+    progress(name, `workspace copied from ${template} (node_modules hard-linked)`);
+    copyTemplate(template, root);
+    renameWorkspacePackage(root, name);
+  } else {
+    writeWorkspaceFiles(root, name, devDependencies);
+    ws.mustRun(NPM_INSTALL, { timeoutMs: 10 * 60 * 1000 });
+  }
   ws.mustRun('git init -q -b main && git config user.email e2e@example.com && git config user.name e2e && git config commit.gpgsign false');
   ws.commit('initial workspace');
   return ws;
@@ -104,17 +114,7 @@ export function createEmptyWorkspace(
     nx: options.nxVersion ?? NX_VERSION,
     '@nx/devkit': options.nxDevkitVersion ?? options.nxVersion ?? NX_DEVKIT_VERSION,
   };
-  fs.writeFileSync(
-    path.join(root, 'package.json'),
-    JSON.stringify({ name, version: '0.0.0', private: true, license: 'MIT', devDependencies }, null, 2) + '\n',
-  );
-  fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2) + '\n');
-  fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');
-  const ws = makeWorkspace(root, name, options.env);
-  ws.mustRun('npm install --prefer-offline --no-audit --no-fund', { timeoutMs: 10 * 60 * 1000 });
-  ws.mustRun('git init -q -b main && git config user.email e2e@example.com && git config user.name e2e && git config commit.gpgsign false');
-  ws.commit('initial workspace');
-  return ws;
+  return installedWorkspace(root, name, devDependencies, options.env);
 }
 
 /**
@@ -123,13 +123,7 @@ export function createEmptyWorkspace(
  * workspace keeps them in its own .nx, so nothing is left in the home folder when it is removed.
  */
 function commandEnv(root: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const nxDirs = {
-    NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'),
-    NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data'),
-  };
-  const env: NodeJS.ProcessEnv = { ...process.env, ...BASE_ENV, ...nxDirs, ...extra };
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  return env;
+  return nxEnv(root, extra);
 }
 
 /**

@@ -1,50 +1,25 @@
-import { ExecutorContext, TaskGraph } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import * as fs from 'fs';
 import * as path from 'path';
 import { minimalConnector, tempDir, writeFiles } from '../../core/__fixtures__/temp-connector';
 import batchBuild, { BatchTaskResult } from './batch';
 import runExecutor from './executor';
 import { stripAnsi } from '../shared/color';
+import { batchContext, batchTaskGraph, collectBatch, projectRootOf } from '../shared/__fixtures__/batch-run';
 
 // Builds compile TypeScript: give them room on a busy CI machine (timings are benchmarked, not asserted).
 jest.setTimeout(180_000);
 
 const PROJECTS = ['acme-crm', 'beta-crm', 'broken-crm'];
 
-function contextFor(root: string): ExecutorContext {
-  const projects = Object.fromEntries(PROJECTS.map((name) => [name, { root: `connectors/${name}`, name }]));
-  // As Nx's batch runner makes it: no projectName, the projects of every task.
-  return {
-    root,
-    cwd: root,
-    isVerbose: false,
-    projectsConfigurations: { version: 2, projects },
-    nxJsonConfiguration: {},
-    projectGraph: { nodes: {}, dependencies: {} },
-  };
-}
+/** The context of `nx run-many -t build --batch` over PROJECTS (as Nx's batch runner makes it: no projectName). */
+const contextFor = (root: string): ExecutorContext =>
+  batchContext(root, Object.fromEntries(PROJECTS.map((name) => [name, { root: projectRootOf(name), name }])));
 
-function taskGraphFor(projects: string[]): TaskGraph {
-  const tasks = Object.fromEntries(
-    projects.map((project) => [
-      `${project}:build`,
-      {
-        id: `${project}:build`,
-        target: { project, target: 'build' },
-        overrides: {},
-        outputs: [],
-        projectRoot: `connectors/${project}`,
-        parallelism: true,
-      },
-    ]),
-  );
-  return { roots: Object.keys(tasks), tasks, dependencies: {}, continuousDependencies: {} } as unknown as TaskGraph;
-}
+const taskGraphFor = (projects: string[]) => batchTaskGraph('build', projects);
 
 async function collect(iterator: AsyncIterableIterator<BatchTaskResult>): Promise<Record<string, BatchTaskResult['result']>> {
-  const results: Record<string, BatchTaskResult['result']> = {};
-  for await (const { task, result } of iterator) results[task] = result;
-  return results;
+  return Object.fromEntries((await collectBatch(iterator)).map(({ task, result }) => [task, result]));
 }
 
 describe('build executor, batch implementation', () => {

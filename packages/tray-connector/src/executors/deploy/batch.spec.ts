@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
 import {
   TOKENS,
@@ -14,17 +13,17 @@ import {
 import { resetPacers } from '../../core/tray-api/tray-pacer';
 import deployBatch, { type BatchTaskResult } from './batch';
 import type { DeployExecutorSchema } from './schema';
+import { batchContext, batchTaskGraph, collectBatch, projectRootOf } from '../shared/__fixtures__/batch-run';
 
 const executors = require('../../../executors.json');
 
 /** A workspace of several connectors and the task graph + inputs Nx's batch runner gives for `run-many -t deploy --batch`. */
 function batchWorkspace(connectors: Array<{ name: string; regions: string[] }>) {
   const root = tempDir('tray-batch-ws-');
-  const projects: Record<string, unknown> = {};
-  const tasks: TaskGraph['tasks'] = {};
+  const projects: Record<string, object> = {};
   const inputs: Record<string, DeployExecutorSchema> = {};
   for (const { name, regions } of connectors) {
-    const projectRoot = `connectors/${name}`;
+    const projectRoot = projectRootOf(name);
     fs.mkdirSync(path.join(root, projectRoot), { recursive: true });
     fs.writeFileSync(path.join(root, projectRoot, 'connector.json'), JSON.stringify({ name, version: '1.0', title: name }));
     writeConnectorZip(path.join(root, projectRoot, '.tray/connector.zip'), { name, version: '1.0' });
@@ -35,34 +34,16 @@ function batchWorkspace(connectors: Array<{ name: string; regions: string[] }>) 
         deploy: { executor: 'tray-connector:deploy', options: { regions } },
       },
     };
-    const id = `${name}:deploy`;
-    tasks[id] = {
-      id,
-      target: { project: name, target: 'deploy' },
-      overrides: {},
-      outputs: [],
-      parallelism: true,
-    } as unknown as TaskGraph['tasks'][string];
-    inputs[id] = { regions, pollIntervalSeconds: 0.05 };
+    inputs[`${name}:deploy`] = { regions, pollIntervalSeconds: 0.05 };
   }
-  const taskGraph = { roots: Object.keys(tasks), tasks, dependencies: {}, continuousDependencies: {} } as unknown as TaskGraph;
-  const context = {
-    root,
-    cwd: root,
-    isVerbose: false,
-    projectsConfigurations: { version: 2, projects },
-    nxJsonConfiguration: {},
-    projectGraph: { nodes: {}, dependencies: {} },
-    taskGraph,
-  } as unknown as ExecutorContext;
-  return { root, taskGraph, inputs, context };
+  const taskGraph = batchTaskGraph(
+    'deploy',
+    connectors.map((c) => c.name),
+  );
+  return { root, taskGraph, inputs, context: batchContext(root, projects, taskGraph) };
 }
 
-async function collect(results: AsyncIterable<BatchTaskResult>): Promise<BatchTaskResult[]> {
-  const out: BatchTaskResult[] = [];
-  for await (const r of results) out.push(r);
-  return out;
-}
+const collect = (results: AsyncIterable<BatchTaskResult>) => collectBatch(results);
 
 describe('tray-connector:deploy batch implementation', () => {
   let emu: Emulator;

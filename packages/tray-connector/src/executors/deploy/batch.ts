@@ -1,6 +1,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import type { Logger } from '../../core/logger';
 import { redact } from '../../core/redact';
+import { asSettled } from '../../core/settled';
 import type { DeployExecutorSchema } from './schema';
 import { deployTask, type DeployTaskResult } from './deploy-task';
 import { tokensInEnv } from '../shared/executor-context';
@@ -28,58 +29,39 @@ export default async function* deployBatch(
 ): AsyncGenerator<BatchTaskResult> {
   const secrets = tokensInEnv();
   const ids = Object.keys(taskGraph.tasks);
-  const finished: BatchTaskResult[] = [];
-  let wake: (() => void) | undefined;
   const interrupted: Array<{ id: string; result: DeployTaskResult }> = [];
+  let tasks: Array<Promise<BatchTaskResult>> = [];
 
+  const runTask = async (id: string, signal: AbortSignal): Promise<BatchTaskResult> => {
+    const task = taskGraph.tasks[id];
+    const output = taskOutput(secrets);
+    const taskContext: ExecutorContext = {
+      ...context,
+      projectName: task.target.project,
+      targetName: task.target.target,
+      configurationName: task.target.configuration,
+    };
+    const result = await deployTask(inputs[id] ?? {}, taskContext, { log: output.log, secrets, signal, tty: false });
+    if (result.interrupted) interrupted.push({ id, result });
+    return { task: id, result: { success: result.success, terminalOutput: output.text() } };
+  };
+  // whileInterruptible calls its function at once: every task has started when it returns.
   const run = whileInterruptible(
-    (signal) =>
-      Promise.all(
-        ids.map(async (id) => {
-          const task = taskGraph.tasks[id];
-          const output = taskOutput(secrets);
-          const taskContext: ExecutorContext = {
-            ...context,
-            projectName: task.target.project,
-            targetName: task.target.target,
-            configurationName: task.target.configuration,
-          };
-          const result = await deployTask(inputs[id] ?? {}, taskContext, { log: output.log, secrets, signal, tty: false });
-          if (result.interrupted) interrupted.push({ id, result });
-          finished.push({ task: id, result: { success: result.success, terminalOutput: output.text() } });
-          wake?.();
-        }),
-      ),
+    (signal) => {
+      tasks = ids.map((id) => runTask(id, signal));
+      return Promise.allSettled(tasks);
+    },
     (name) =>
       process.stderr.write(
         `${name} received: stopping every deploy of the batch; deployments already sent keep running at Tray (each is listed below with the URL to check).\n`,
       ),
   );
-  let done = false;
-  const all = run.then(
-    (r) => {
-      done = true;
-      wake?.();
-      return r;
-    },
-    (e) => {
-      done = true;
-      wake?.();
-      throw e;
-    },
-  );
 
-  let yielded = 0;
-  while (yielded < ids.length) {
-    if (yielded < finished.length) {
-      yield finished[yielded++];
-      continue;
-    }
-    if (done) break;
-    await new Promise<void>((resolve) => (wake = resolve));
-    wake = undefined;
+  for await (const outcome of asSettled(tasks)) {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    yield outcome.value;
   }
-  const { interruptedBy } = await all;
+  const { interruptedBy } = await run;
   if (interruptedBy) {
     const lines = interrupted.flatMap(({ result }) => result.inFlight ?? []);
     process.stderr.write(
