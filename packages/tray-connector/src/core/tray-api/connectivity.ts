@@ -1,14 +1,18 @@
-import axios, { AxiosError } from 'axios';
+import { AxiosError } from 'axios';
 import { StoppedError, TrayConnectorError } from '../errors';
 import { describeBody, redact } from '../redact';
-import { isLoopback } from './regions';
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, withRetry, type RetryEvent, type RetryPolicy } from './retry';
+import type { Region } from './regions';
+import { parseRetryAfter, type RetryEvent, type RetryPolicy } from './retry';
 import type { Deadline } from './deadline';
+import { TrayApiError } from './tray-errors';
+import { TrayTransport } from './tray-transport';
+import type { TrayPacer } from './tray-pacer';
 
 /**
  * Tray's Connectivity API, read-only: `GET {base}/core/v1/connectors/{name}/versions/{version}/operations`
- * lists the operations a region serves for one deployed connector version (not billable). Self-contained
- * (axios, the retry policy of retry.ts), so verify and deploy's guard can share it.
+ * lists the operations a region serves for one deployed connector version (not billable). The request goes
+ * through the same transport as every other (tray-transport.ts: no redirects, idle limit, deadline, retries,
+ * and, given a pacer, the region's rate limit), so verify and deploy's guard share it.
  */
 
 /** One listed operation (the server's answer, checked for shape only: the schemas stay untrusted data). */
@@ -54,10 +58,12 @@ export interface ListDeployedOperationsOptions {
   /** A hint added to a 401/403 message (e.g. which option names another token). */
   refusedHint?: string;
   retry?: Partial<RetryPolicy>;
-  /** Per attempt; default 30 s. */
+  /** Longest time the request may go without data before it is abandoned and retried; default 30 s. */
   requestTimeoutMs?: number;
   /** Bounds every attempt and wait. */
   deadline?: Deadline;
+  /** Paces the request with every other of the same region and token (deploy's guard passes the region's pacer). */
+  pacer?: TrayPacer;
   onRetry?(event: RetryEvent): void;
 }
 
@@ -80,45 +86,45 @@ export async function listDeployedOperations(options: ListDeployedOperationsOpti
   const url = `${base}${operationsPath(options.name, options.version)}`;
   const where = `${options.region ? `${options.region}: ` : ''}reading the deployed operations of ${options.name} ${options.version} (GET ${url})`;
   const secrets = [options.token];
-  const loopback = isLoopback(new URL(base).hostname);
-  let attempts = 0;
-  const attempt = async () => {
-    attempts++;
-    try {
-      return await axios.get(url, {
-        headers: { Authorization: `Bearer ${options.token}`, Accept: 'application/json' },
-        maxRedirects: 0,
-        maxContentLength: MAX_LISTING_BYTES,
-        timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-        signal: options.deadline?.signal,
-        validateStatus: (s) => s === 200 || s === 404 || (s >= 300 && s < 500 && s !== 429),
-        ...(loopback ? { proxy: false as const } : {}),
-      });
-    } catch (e) {
-      throw toRetryable(e, secrets, { url, where });
-    }
-  };
-  let response;
+  const transport = new TrayTransport({
+    endpoint: {
+      region: (options.region ?? 'us') as Region,
+      baseUrl: base,
+      baseUrlSource: 'the region',
+      token: options.token,
+      tokenEnv: options.tokenEnv ?? 'the token',
+    },
+    retry: options.retry,
+    idleTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    deadline: options.deadline,
+    pacer: options.pacer,
+    onRetry: options.onRetry,
+  });
+  let answer: { status: number; data: unknown };
   try {
-    response = await withRetry(attempt, {
-      policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-      deadline: options.deadline,
-      operation: 'operations',
-      classify: (e) =>
-        e instanceof Attempt ? { retry: true, reason: e.reason, retryAfterMs: e.retryAfterMs } : { retry: false, reason: 'error' },
-      onRetry: options.onRetry,
-    });
+    answer = (await transport.request(
+      'operations',
+      { name: options.name, version: options.version },
+      async (http, config) => {
+        const response = await http.get(operationsPath(options.name, options.version), {
+          ...config,
+          // 404 is an answer (not deployed); 3xx/4xx are judged below; 5xx and 429 are retried.
+          validateStatus: (s) => s === 200 || s === 404 || (s >= 300 && s < 500 && s !== 429),
+        });
+        return { data: { status: response.status, data: response.data } };
+      },
+      { describeError: (e) => attemptError(e, secrets, { where, region: transport.region }) },
+    )) as { status: number; data: unknown };
   } catch (e) {
     if (e instanceof StoppedError) {
       const last = e.detail.lastReason ? ` (last problem: ${e.detail.lastReason})` : '';
       throw new ConnectivityError(`${where}: no answer in the time allowed${last}`, 'network', undefined, url);
     }
-    if (!(e instanceof Attempt)) throw e;
-    const tries = attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
-    const failure = e.status === undefined ? 'network' : 'http';
-    throw new ConnectivityError(`${where} failed: ${e.reason}${tries}`, failure, e.status, url);
+    if (!(e instanceof TrayApiError)) throw e;
+    const failure = e.reason === ANSWER_TOO_LARGE ? 'answer' : e.status === undefined ? 'network' : 'http';
+    throw new ConnectivityError(e.message, failure, e.status, url);
   }
-  return judge(response.status, response.data, options, { url, where, secrets });
+  return judge(answer.status, answer.data, options, { url, where, secrets });
 }
 
 function judge(
@@ -169,32 +175,30 @@ function judge(
   return { deployed: true, operations, url };
 }
 
-/** A failed attempt worth another one: no answer, a timeout, 5xx or 429. */
-class Attempt extends Error {
-  constructor(
-    readonly reason: string,
-    readonly status?: number,
-    readonly retryAfterMs?: number,
-  ) {
-    super(reason);
-  }
-}
+const ANSWER_TOO_LARGE = 'answer too large';
 
-function toRetryable(error: unknown, secrets: string[], at: { url: string; where: string }): unknown {
-  if (!(error instanceof AxiosError)) return error;
+/** A failed attempt in this endpoint's words: no answer, a timeout, 5xx or 429 are worth another one. */
+function attemptError(error: unknown, secrets: string[], at: { where: string; region: Region }): TrayApiError {
+  const failed = (reason: string, retryable: boolean, status?: number, retryAfterMs?: number) =>
+    new TrayApiError(`${at.where} failed: ${reason}`, at.region, 'operations', status, retryable, reason, retryAfterMs);
+  if (!(error instanceof AxiosError)) return failed(redact(error instanceof Error ? error.message : String(error), secrets), false);
   if (/maxContentLength/.test(error.message)) {
-    return new ConnectivityError(`${at.where}: the answer is larger than ${MAX_LISTING_BYTES} bytes`, 'answer', undefined, at.url);
+    return new TrayApiError(
+      `${at.where}: the answer is larger than ${MAX_LISTING_BYTES} bytes`,
+      at.region,
+      'operations',
+      undefined,
+      false,
+      ANSWER_TOO_LARGE,
+    );
   }
   const response = error.response;
   if (response) {
-    if (response.status === 429) {
-      const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
-      return new Attempt('HTTP 429 rate limited', 429, retryAfterMs);
-    }
-    return new Attempt(`HTTP ${response.status}`, response.status);
+    if (response.status === 429) return failed('HTTP 429 rate limited', true, 429, parseRetryAfter(response.headers?.['retry-after']));
+    return failed(`HTTP ${response.status}`, true, response.status);
   }
   const code = (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.code;
-  return new Attempt(code ? `no answer (${code})` : redact(error.message || 'network error', secrets));
+  return failed(code ? `no answer (${code})` : redact(error.message || 'network error', secrets), true);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

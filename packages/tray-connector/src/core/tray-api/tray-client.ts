@@ -79,7 +79,7 @@ export class TrayClient {
       'status',
       { name, version, id },
       (http, config) => http.get(this.statusPath(name, version, id), config),
-      retries,
+      { retries },
     );
     return this.deploymentAnswer('status', data);
   }

@@ -11,8 +11,8 @@ import { parseRetryAfter } from './retry';
  * (the environment variable, the base URL and where it came from) and holds no token.
  */
 
-/** The requests this plugin makes to Tray. */
-export type TrayOperation = 'deploy' | 'status' | 'share';
+/** The requests this plugin makes to Tray (`operations`: the Connectivity API's listing of a deployed version). */
+export type TrayOperation = 'deploy' | 'status' | 'share' | 'operations';
 
 /** What a request was about, for messages. */
 export interface RequestSubject {
@@ -46,6 +46,7 @@ const TLS_CODE =
 
 /** "deploying", "checking the deployment status of", "sharing": what a message says was going on. */
 export function doingOf(operation: TrayOperation): string {
+  if (operation === 'operations') return 'reading the deployed operations of';
   return operation === 'deploy' ? 'deploying' : operation === 'status' ? 'checking the deployment status of' : 'sharing';
 }
 

@@ -37,6 +37,16 @@ export interface TrayTransportOptions {
 /** One attempt of a request: given the axios instance and the signal/progress hooks of this attempt. */
 export type SendRequest = (http: AxiosInstance, config: AxiosRequestConfig) => Promise<{ data: unknown }>;
 
+export interface RequestOptions {
+  /** Retries of a retryable failure; default the retry policy's (Infinity: until the deadline). */
+  retries?: number;
+  /**
+   * How this endpoint words a failed attempt (default: apiErrorOf, the deployment API's messages).
+   * Whatever it returns, retryable failures are retried and a 429 pauses the region's requests.
+   */
+  describeError?(error: unknown): TrayApiError;
+}
+
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 /** How long a 429 without Retry-After pauses the region's requests. */
 export const RATE_LIMIT_PAUSE_MS = 1000;
@@ -94,15 +104,16 @@ export class TrayTransport {
    * the answer's body. Retryable failures are retried `retries` times (default: the retry
    * policy's), a StoppedError ends it when the deadline passes or the region is interrupted.
    */
-  async request(operation: TrayOperation, what: RequestSubject, send: SendRequest, retries?: number): Promise<unknown> {
+  async request(operation: TrayOperation, what: RequestSubject, send: SendRequest, options: RequestOptions = {}): Promise<unknown> {
     const { deadline } = this.options;
+    const { retries } = options;
     const attempt = { count: 0, lastReason: undefined as string | undefined };
     try {
       return await withRetry(
         async () => {
           attempt.count++;
           if (deadline?.stopped) throw deadline.error({ operation, lastReason: attempt.lastReason });
-          return this.paced(operation, attempt.lastReason, () => this.attempt(operation, what, send, attempt));
+          return this.paced(operation, attempt.lastReason, () => this.attempt(operation, what, send, attempt, options.describeError));
         },
         {
           policy: retries === undefined ? this.policy : { ...this.policy, retries },
@@ -130,6 +141,7 @@ export class TrayTransport {
     what: RequestSubject,
     send: SendRequest,
     state: { lastReason: string | undefined },
+    describeError: ((error: unknown) => TrayApiError) | undefined,
   ): Promise<unknown> {
     const { deadline } = this.options;
     const idleMs = this.idleTimeoutMs;
@@ -144,7 +156,9 @@ export class TrayTransport {
       return (await send(this.http, { signal, onUploadProgress: touch, onDownloadProgress: touch })).data;
     } catch (error) {
       if (deadline?.stopped) throw deadline.error({ operation, lastReason: state.lastReason });
-      const apiError = idle.signal.aborted ? idleError(this.endpoint, operation, what, idleMs) : this.toApiError(operation, what, error);
+      const apiError = idle.signal.aborted
+        ? idleError(this.endpoint, operation, what, idleMs)
+        : (describeError?.(error) ?? this.toApiError(operation, what, error));
       state.lastReason = apiError.reason;
       if (apiError.status === 429) this.options.pacer?.limiter.pause(apiError.retryAfterMs ?? RATE_LIMIT_PAUSE_MS);
       throw apiError;
