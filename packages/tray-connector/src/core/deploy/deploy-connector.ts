@@ -10,6 +10,17 @@ import { TrayClient, streamedSourceBody } from '../tray-api/tray-client';
 import { readZipManifest, sha256File } from '../connector/zip-manifest';
 import { deployRegion, type RegionDeployPlan, type RegionOutcome } from './region-deploy';
 import { parseEmails } from './share-with-emails';
+import { readZipOperations } from '../connector/zip-operations';
+import {
+  guardRegion,
+  parseCheckBreakingChanges,
+  readConnectivityAccess,
+  type CheckBreakingChanges,
+  type GuardPlan,
+  type GuardVerdict,
+} from './breaking-guard';
+import { Deadline } from '../tray-api/deadline';
+import { pacerFor } from '../tray-api/tray-pacer';
 
 export { trayWords, type RegionOutcome } from './region-deploy';
 
@@ -49,6 +60,16 @@ export interface DeployConnectorOptions {
   timeoutOption?: string;
   /** How many times a repeatDeployment answer is waited out before giving up; default 5. */
   maxRepeats?: number;
+  /**
+   * Before uploading to a region, read what it serves at this name and version and refuse a breaking
+   * change (breaking-guard.ts): `true` (warn when that cannot be read), `strict` (refuse then) or
+   * `false`. Default false here; the deploy executor's default is true.
+   */
+  checkBreakingChanges?: CheckBreakingChanges;
+  /** Deploy a breaking change anyway (with a warning listing it). */
+  allowBreakingChanges?: boolean;
+  /** Per region, the environment variable holding the token that reads the listing; default the region's deploy token variable. */
+  connectivityTokenEnv?: Record<string, string | undefined>;
   logger: Logger;
   progress?: ProgressReporter;
 }
@@ -65,6 +86,8 @@ interface Prepared {
   endpoints: RegionEndpoint[];
   zipSize: number;
   emails: string[];
+  /** The breaking-change guard, when on. */
+  guard?: GuardPlan;
 }
 
 /**
@@ -92,8 +115,25 @@ export function prepareDeploy(options: DeployConnectorOptions): Prepared {
     options.shareWith !== undefined && options.shareWith.length !== 0
       ? (collect(() => parseEmails(options.shareWith!, 'shareWith')) ?? [])
       : [];
+  const guard = resolved && manifest ? prepareGuard(options, resolved.endpoints, collect) : undefined;
   throwIfProblems(problems);
-  return { regions, endpoints: resolved!.endpoints, zipSize: fs.statSync(options.zipPath).size, emails };
+  return { regions, endpoints: resolved!.endpoints, zipSize: fs.statSync(options.zipPath).size, emails, guard };
+}
+
+/** The guard's settings, the build's operations (from the zip) and the token that reads each region's listing. */
+function prepareGuard(
+  options: DeployConnectorOptions,
+  endpoints: readonly RegionEndpoint[],
+  collect: <T>(check: () => T) => T | undefined,
+): GuardPlan | undefined {
+  const check = collect(() => parseCheckBreakingChanges(options.checkBreakingChanges ?? false));
+  if (!check) return undefined;
+  const local = collect(() => readZipOperations(options.zipPath));
+  const access = collect(() =>
+    readConnectivityAccess(endpoints, options.connectivityTokenEnv, options.env ?? process.env, !!options.dryRun),
+  );
+  if (!local || !access) return undefined;
+  return { check, allowBreakingChanges: options.allowBreakingChanges ?? false, local, access };
 }
 
 /**
@@ -104,8 +144,9 @@ export function prepareDeploy(options: DeployConnectorOptions): Prepared {
 export async function deployConnector(options: DeployConnectorOptions): Promise<DeployOutcome> {
   const prepared = prepareDeploy(options);
   const progress = options.progress ?? silentProgress;
-  const secrets = prepared.endpoints.map((e) => e.token);
-  if (options.dryRun) return dryRun(options, prepared, progress);
+  const readTokens = Object.values(prepared.guard?.access ?? {}).map((a) => a?.token ?? '');
+  const secrets = [...prepared.endpoints.map((e) => e.token), ...readTokens].filter(Boolean);
+  if (options.dryRun) return dryRun(options, prepared, progress, secrets);
 
   const plan = regionPlan(options, prepared, progress, secrets);
   const results = await Promise.all(prepared.endpoints.map((endpoint) => deployRegion(endpoint, plan)));
@@ -128,6 +169,7 @@ function regionPlan(options: DeployConnectorOptions, prepared: Prepared, progres
     timeoutOption: options.timeoutOption ?? 'timeoutSeconds',
     schedule: { firstMs: options.firstPollMs, maxMs: Math.max(1, options.pollIntervalMs ?? 5000) },
     maxRepeats: options.maxRepeats ?? 5,
+    guard: prepared.guard,
     emails: prepared.emails,
     allowPartialShare: options.allowPartialShare ?? false,
     retry: options.retry,
@@ -141,23 +183,65 @@ function regionPlan(options: DeployConnectorOptions, prepared: Prepared, progres
   };
 }
 
-async function dryRun(options: DeployConnectorOptions, prepared: Prepared, progress: ProgressReporter): Promise<DeployOutcome> {
+async function dryRun(
+  options: DeployConnectorOptions,
+  prepared: Prepared,
+  progress: ProgressReporter,
+  secrets: string[],
+): Promise<DeployOutcome> {
   const sha = await sha256File(options.zipPath);
   const payload = streamedSourceBody(options.zipPath, prepared.zipSize);
   payload.stream.destroy();
-  const results: RegionOutcome[] = [];
-  for (const endpoint of prepared.endpoints) {
-    const client = new TrayClient({ endpoint });
-    const token = endpoint.token ? `token from ${endpoint.tokenEnv}` : `NO TOKEN: set ${endpoint.tokenEnv} before deploying`;
-    options.logger.info(
-      `[dry run] ${endpoint.region}: POST ${client.url(client.deployPath(options.name, options.version))}\n` +
-        `          payload ${payload.length} bytes (zip ${prepared.zipSize} bytes, sha256 ${sha}), ${token}`,
-    );
-    results.push({ region: endpoint.region, ok: true, status: 'Dry run (nothing sent)', durationMs: 0, repeats: 0 });
-  }
+  const results = await Promise.all(
+    prepared.endpoints.map(async (endpoint): Promise<RegionOutcome> => {
+      const client = new TrayClient({ endpoint });
+      const token = endpoint.token ? `token from ${endpoint.tokenEnv}` : `NO TOKEN: set ${endpoint.tokenEnv} before deploying`;
+      const checked = prepared.guard ? await dryRunGuard(endpoint, options, prepared.guard) : undefined;
+      options.logger.info(
+        `[dry run] ${endpoint.region}: POST ${client.url(client.deployPath(options.name, options.version))}\n` +
+          `          payload ${payload.length} bytes (zip ${prepared.zipSize} bytes, sha256 ${sha}), ${token}` +
+          (checked ? `\n          breaking-change check: ${checked.go ? checked.note : 'WOULD BE REFUSED'}` : ''),
+      );
+      if (checked?.warning) options.logger.warn(redact(`[dry run] ${checked.warning}`, secrets));
+      if (checked && !checked.go) {
+        return {
+          region: endpoint.region,
+          ok: false,
+          status: 'Dry run: would be refused',
+          message: redact(`[dry run] ${checked.message}`, secrets),
+          refused: { changes: checked.breaking, truncated: !!checked.truncated },
+          durationMs: 0,
+          repeats: 0,
+        };
+      }
+      return { region: endpoint.region, ok: true, status: 'Dry run (nothing sent)', check: checked?.note, durationMs: 0, repeats: 0 };
+    }),
+  );
   const table = summaryTable(results, options);
   progress.finish(table);
-  return { success: true, regions: results, table };
+  for (const r of results) if (!r.ok && r.message) options.logger.error(r.message);
+  return { success: results.every((r) => r.ok), regions: results, table };
+}
+
+/** The guard of a dry run: read-only (one GET per region, no upload); a region without a token is not checked. */
+async function dryRunGuard(endpoint: RegionEndpoint, options: DeployConnectorOptions, guard: GuardPlan): Promise<GuardVerdict> {
+  const deadline = new Deadline(options.timeoutMs ?? 900_000, { interrupt: options.signal });
+  try {
+    return await guardRegion({
+      endpoint,
+      name: options.name,
+      version: options.version,
+      plan: guard,
+      deadline,
+      retry: options.retry,
+      idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
+      pacer: pacerFor(endpoint.baseUrl, guard.access[endpoint.region]?.token ?? endpoint.token, {
+        maxRequestsPerSecond: options.maxRequestsPerSecond,
+      }),
+    });
+  } finally {
+    deadline.dispose();
+  }
 }
 
 function summaryTable(results: RegionOutcome[], options: DeployConnectorOptions): string {
@@ -169,6 +253,7 @@ function summaryTable(results: RegionOutcome[], options: DeployConnectorOptions)
     [
       r.repeats ? `waited out ${r.repeats} running deployment${r.repeats > 1 ? 's' : ''}` : '',
       r.shareMessage ? `shared: ${r.shareMessage}` : '',
+      r.check ? `check: ${r.check}` : '',
     ]
       .filter(Boolean)
       .join('; '),

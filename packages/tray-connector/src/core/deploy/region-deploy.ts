@@ -3,16 +3,18 @@ import { StoppedError, TrayConnectorError } from '../errors';
 import type { Logger } from '../logger';
 import { formatDuration, reportRetries, type ProgressReporter } from '../tray-api/progress';
 import type { Region, RegionEndpoint } from '../tray-api/regions';
-import { describeBody } from '../redact';
+import { describeBody, redact } from '../redact';
 import type { RetryPolicy } from '../tray-api/retry';
 import { TrayApiError, TrayClient, type DeploymentAnswer } from '../tray-api/tray-client';
 import { nextPollAge } from '../tray-api/deploy-durations';
 import type { PollSchedule } from '../tray-api/poll-schedule';
 import { pacerFor, type TrayPacer } from '../tray-api/tray-pacer';
 import { describeShare, shareInRegion, type AddressResult } from './share-with-emails';
+import { guardRegion, type BreakingChange, type GuardPlan } from './breaking-guard';
 
 /**
- * One region's deploy, as named steps of a small object: **send** the zip (again after a
+ * One region's deploy, as named steps of a small object: **check** what the region serves (the
+ * breaking-change guard, when on; a refusal ends the region before any upload), **send** the zip (again after a
  * `repeatDeployment` answer, once the other deployment is over), **wait** (poll until a final
  * status, learning how long Tray takes), then **share** with `shareWith`. Each step sets the
  * phase a stop (deadline, interrupt, a too-long Retry-After) is reported in. Everything it reads
@@ -33,6 +35,8 @@ export interface RegionDeployPlan {
   schedule: PollSchedule;
   /** How many repeatDeployment answers are waited out before giving up. */
   maxRepeats: number;
+  /** The breaking-change guard, when on: checked before the first upload. */
+  guard?: GuardPlan;
   /** Share with these once Deployed (none: no share). */
   emails: readonly string[];
   allowPartialShare: boolean;
@@ -64,9 +68,13 @@ export interface RegionOutcome {
   shareAddresses?: AddressResult[];
   /** The deployment was interrupted (SIGINT/SIGTERM) while in flight. */
   interrupted?: boolean;
+  /** What the breaking-change check found, in short (when it ran). */
+  check?: string;
+  /** The region was refused before any upload: the breaking changes (none when a strict check could not read the listing). */
+  refused?: { changes: BreakingChange[]; truncated: boolean };
 }
 
-type Phase = 'sending' | 'waiting' | 'waiting-other' | 'sharing';
+type Phase = 'checking' | 'sending' | 'waiting' | 'waiting-other' | 'sharing';
 
 const KEEP_WAITING = new Set(['Deploying', 'Building']);
 /** Longest sleep before a wait for the next poll is planned again. */
@@ -99,8 +107,9 @@ export class RegionDeploy {
   private readonly client: TrayClient;
   private readonly outcome: RegionOutcome;
   /** What is going on, for a message when the region is stopped. */
-  private phase: Phase = 'sending';
+  private phase: Phase = 'checking';
   private lastStatus = '';
+  private readonly retries: ReturnType<typeof reportRetries>;
 
   constructor(
     private readonly endpoint: RegionEndpoint,
@@ -109,6 +118,7 @@ export class RegionDeploy {
     this.region = endpoint.region;
     this.outcome = { region: this.region, ok: false, status: 'Error', durationMs: 0, repeats: 0 };
     this.deadline = new Deadline(plan.timeoutMs, { interrupt: plan.signal });
+    this.retries = reportRetries(plan.progress, this.region);
     this.pacer = pacerFor(endpoint.baseUrl, endpoint.token, {
       maxRequestsPerSecond: plan.maxRequestsPerSecond,
       maxConcurrentUploads: plan.maxConcurrentUploads,
@@ -118,13 +128,15 @@ export class RegionDeploy {
       retry: plan.retry,
       idleTimeoutMs: plan.idleTimeoutMs,
       deadline: this.deadline,
-      onRetry: reportRetries(plan.progress, this.region),
+      onRetry: this.retries,
       pacer: this.pacer,
     });
   }
 
   async run(): Promise<RegionOutcome> {
     try {
+      const refused = await this.checkBreakingChanges();
+      if (refused) return refused;
       for (;;) {
         const answer = await this.send();
         if (!answer.repeatDeployment) return await this.submitted(answer);
@@ -137,6 +149,48 @@ export class RegionDeploy {
     } finally {
       this.deadline.dispose();
     }
+  }
+
+  /**
+   * Step 0, checking (the breaking-change guard): read what the region serves at this name and
+   * version and refuse the region, before any upload, when the build would break it.
+   */
+  private async checkBreakingChanges(): Promise<RegionOutcome | undefined> {
+    const { guard, name, version, progress, logger } = this.plan;
+    if (!guard) return undefined;
+    this.phase = 'checking';
+    progress.event({
+      type: 'note',
+      region: this.region,
+      message: `reading what ${this.region} serves at ${name} ${version} (breaking-change check)`,
+    });
+    const verdict = await guardRegion({
+      endpoint: this.endpoint,
+      name,
+      version,
+      plan: guard,
+      deadline: this.deadline,
+      pacer: this.readPacer(guard),
+      retry: this.plan.retry,
+      idleTimeoutMs: this.plan.idleTimeoutMs,
+      onRetry: (e) => this.retries({ ...e, operation: 'operations' }),
+    });
+    if (this.deadline.stopped) throw this.deadline.error({ operation: 'operations' });
+    this.outcome.check = verdict.note;
+    if (verdict.warning) logger.warn(redact(verdict.warning, this.plan.secrets));
+    if (!verdict.go) {
+      const status = verdict.breaking.length ? 'Refused (breaking change)' : 'Refused (check failed)';
+      return this.finish({ status, message: verdict.message, refused: { changes: verdict.breaking, truncated: !!verdict.truncated } });
+    }
+    progress.event({ type: 'note', region: this.region, message: `breaking-change check: ${verdict.note}` });
+    return undefined;
+  }
+
+  /** The pacer of the token that reads the listing: the region's own when it is the deploy token. */
+  private readPacer(guard: GuardPlan): TrayPacer {
+    const token = guard.access[this.region]?.token;
+    if (!token || token === this.endpoint.token) return this.pacer;
+    return pacerFor(this.endpoint.baseUrl, token, { maxRequestsPerSecond: this.plan.maxRequestsPerSecond });
   }
 
   /** Step 1, sending: POST the zip; Tray answers with a deployment (or another one's, repeatDeployment). */
@@ -296,7 +350,13 @@ export class RegionDeploy {
       return this.finish({
         status: 'Interrupted',
         interrupted: true,
-        message: `${region}: interrupted ${phase === 'sending' ? 'while sending' : `while deployment ${id} was ${lastStatus || 'in flight'}`}. ${mayFinish}`,
+        message: `${region}: interrupted ${
+          phase === 'checking'
+            ? `while reading what ${region} serves`
+            : phase === 'sending'
+              ? 'while sending'
+              : `while deployment ${id} was ${lastStatus || 'in flight'}`
+        }. ${mayFinish}`,
       });
     }
     if (e.stop === 'retry-after') {
@@ -313,7 +373,7 @@ export class RegionDeploy {
     const what =
       phase === 'waiting' || phase === 'waiting-other'
         ? `deployment ${id} of ${name} ${version} was still ${lastStatus || 'in flight'} after ${elapsed} (timeout ${limit})${last}`
-        : `${phase === 'sharing' ? 'sharing' : 'sending'} ${name} ${version} did not finish within ${elapsed} (timeout ${limit})${last}`;
+        : `${phase === 'sharing' ? 'sharing' : phase === 'checking' ? 'the breaking-change check of' : 'sending'} ${name} ${version} did not finish within ${elapsed} (timeout ${limit})${last}`;
     return this.finish({ status: 'Timed out', message: `${region}: ${what}. ${mayFinish} Or raise "${timeoutOption}".` });
   }
 
@@ -322,6 +382,8 @@ export class RegionDeploy {
     const { name, version } = this.plan;
     const id = this.outcome.deploymentId;
     switch (this.phase) {
+      case 'checking':
+        return `Nothing was uploaded to ${this.region}.`;
       case 'sending':
         return `The deploy request was in flight: Tray may or may not have taken it; ${this.check()}.`;
       case 'waiting-other':
