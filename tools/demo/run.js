@@ -8,7 +8,8 @@
  * (one importing a shared library), `nx run-many -t deploy`, a change to one connector and
  * `nx affected -t deploy`, `nx run-many -t share`, a `git revert` of the library change whose zips
  * reach Tray again (deploys are never replayed from the Nx cache; builds are), an unchanged
- * `nx affected -t deploy` that sends nothing, and an account of what the emulator saw.
+ * `nx affected -t deploy` that sends nothing, a breaking change (an output field removed) that deploy
+ * refuses before any upload and that deploys as a new version, and an account of what the emulator saw.
  *
  * Options: --dir <folder> (kept afterwards), --keep (keep the temp folder), --verbose (show all nx output).
  */
@@ -161,8 +162,10 @@ async function main() {
   const repeatDeploys = deploys(await requestsDuring(root, 'npx nx affected -t deploy --base=HEAD --head=HEAD --output-style=stream', env));
   log(`emulator: ${repeatDeploys.length} deploy requests: affected selects nothing when nothing changed since the last deployed commit`);
 
+  const breaking = await breakingChangeSteps(root, env);
+
   step('account');
-  printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, revertDeploys, backToFirst, repeatDeploys, connectors });
+  printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, revertDeploys, backToFirst, repeatDeploys, connectors, breaking });
   if (repeatDeploys.length !== 0) throw new Error(`the unchanged affected run sent ${repeatDeploys.length} deploy requests; expected none`);
   if (affectedDeploys.some((r) => r.connectorName !== 'initech-tickets') || affectedDeploys.length !== 2) {
     throw new Error(`affected deploy after changing initech-tickets sent: ${describeDeploys(affectedDeploys)}`);
@@ -177,6 +180,44 @@ async function main() {
   }
   if (firstDeploys.length !== 5)
     throw new Error(`the first run-many sent ${firstDeploys.length} deploys; expected 5 (one per connector per region)`);
+}
+
+/**
+ * The breaking-change guard: acme-crm's list_contacts loses an output field (every workflow reading
+ * it would break), so deploy refuses us before any upload; the same change as version 2.0 deploys.
+ */
+async function breakingChangeSteps(root, env) {
+  step('remove an output field of acme-crm list_contacts, commit, nx affected -t deploy (refused before any upload)');
+  const output = path.join(root, 'connectors/acme-crm/src/list_contacts/output.ts');
+  const before = fs.readFileSync(output, 'utf8');
+  const after = before.replace(/\n\s*title: string;/, '');
+  if (after === before) throw new Error(`${output} has no "title: string;" to remove`);
+  fs.writeFileSync(output, after);
+  await sh(root, 'git commit -qam "acme-crm: list_contacts output without title"', { quiet: true });
+  const refused = await shDuring(root, AFFECTED_DEPLOY, env, { allowFailure: true });
+  const refusedUploads = deploys(refused.requests);
+  const reads = refused.requests.filter((r) => r.kind === 'operations');
+  log(
+    `exit code ${refused.code}; emulator: ${reads.length} listing read(s) (${reads.map((r) => `${r.connectorName} ${r.connectorVersion}→${r.region}: ${r.status}`).join(', ')}), ${refusedUploads.length} deploy requests`,
+  );
+  if (refused.code === 0) throw new Error('the breaking change was deployed; expected deploy to refuse it');
+  if (refusedUploads.length) throw new Error(`the refused deploy still sent ${describeDeploys(refusedUploads)}`);
+  if (!/us: refused before any upload[\s\S]*list_contacts \$\.outputSchema/.test(refused.output)) {
+    throw new Error('the refusal did not name the operation and the JSON path');
+  }
+
+  step('the same change as a new version: "version": "2.0" in acme-crm/connector.json, nx affected -t deploy');
+  const config = path.join(root, 'connectors/acme-crm/connector.json');
+  writeJson(config, { ...JSON.parse(fs.readFileSync(config, 'utf8')), version: '2.0' });
+  await sh(root, 'git commit -qam "acme-crm 2.0: list_contacts output without title"', { quiet: true });
+  const newVersion = deploys(await requestsDuring(root, AFFECTED_DEPLOY, env));
+  log(
+    `emulator: ${newVersion.length} deploy requests (${newVersion.map((r) => `${r.connectorName} ${r.connectorVersion}→${r.region}`).join(', ')})`,
+  );
+  if (newVersion.length !== 1 || newVersion[0].connectorVersion !== '2.0') {
+    throw new Error(`the new version sent ${describeDeploys(newVersion)}; expected acme-crm 2.0 to us`);
+  }
+  return { refusedUploads, reads, newVersion };
 }
 
 function addSharedLibrary(root) {
@@ -208,10 +249,17 @@ async function requestsDuring(root, command, env) {
 }
 
 /** Like requestsDuring, with the command's output too. */
-async function shDuring(root, command, env) {
+async function shDuring(root, command, env, { allowFailure = false } = {}) {
   const mark = emulator.requests.length;
-  const output = await sh(root, command, { env });
-  return { requests: emulator.requests.slice(mark), output };
+  let output;
+  let code = 0;
+  try {
+    output = await sh(root, command, { env });
+  } catch (e) {
+    if (!allowFailure || e.code === undefined) throw e;
+    ({ output, code } = e);
+  }
+  return { requests: emulator.requests.slice(mark), output, code };
 }
 
 function deploys(requests) {
@@ -226,7 +274,17 @@ function describeDeploys(reqs) {
     .join(', ');
 }
 
-function printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, revertDeploys, backToFirst, repeatDeploys, connectors }) {
+function printAccount({
+  firstDeploys,
+  affectedDeploys,
+  libDeploys,
+  shares,
+  revertDeploys,
+  backToFirst,
+  repeatDeploys,
+  connectors,
+  breaking,
+}) {
   const all = emulator.requests;
   const byKind = all.reduce((acc, r) => ((acc[r.kind] = (acc[r.kind] || 0) + 1), acc), {});
   const rows = connectors.map((c) => {
@@ -249,6 +307,9 @@ function printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, rever
     `affected after git revert:      ${revertDeploys.length} deploys (${describeDeploys(revertDeploys)}), ${backToFirst.length} back to the first deploy's zip`,
   );
   console.log(`affected with nothing changed:  ${repeatDeploys.length} deploys`);
+  console.log(
+    `breaking change at acme-crm 1.0: refused before any upload (${breaking.refusedUploads.length} deploys, ${breaking.reads.length} listing read); as 2.0: ${breaking.newVersion.length} deploy`,
+  );
   console.log(
     `all requests:                   ${all.length} (${Object.entries(byKind)
       .map(([k, n]) => `${k} ${n}`)
@@ -305,7 +366,7 @@ function sh(cwd, command, { env = {}, quiet = false } = {}) {
     child.on('close', (code) => {
       if (code === 0) return resolve(output);
       if (quiet) process.stdout.write(indent(output));
-      reject(new Error(`\`${command}\` exited with ${code}`));
+      reject(Object.assign(new Error(`\`${command}\` exited with ${code}`), { code, output }));
     });
   });
 }

@@ -249,6 +249,105 @@ describe('tray-api-emulator', () => {
     ]);
   });
 
+  describe("the Connectivity API's operations listing", () => {
+    const operationsPath = (name: string, version: string) => `/core/v1/connectors/${name}/versions/${version}/operations`;
+    const input = { type: 'object', properties: { id: { type: 'string' } }, additionalProperties: false, required: ['id'], advanced: [] };
+    const output = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], advanced: [] };
+    function zipWithOperations(name: string, version: string, ops: Record<string, { title: string; outputSchema?: unknown }>): Buffer {
+      const zip = new AdmZip();
+      zip.addFile(`${name}/connector.json`, Buffer.from(JSON.stringify({ name, version })));
+      for (const [folder, op] of Object.entries(ops)) {
+        zip.addFile(
+          `${name}/src/${folder}/operation.json`,
+          Buffer.from(JSON.stringify({ name: folder, title: op.title, description: `About ${folder}` })),
+        );
+        zip.addFile(`${name}/src/${folder}/input.json`, Buffer.from(JSON.stringify(input)));
+        zip.addFile(`${name}/src/${folder}/output.json`, Buffer.from(JSON.stringify(op.outputSchema ?? output)));
+        zip.addFile(`${name}/src/${folder}/handler.ts`, Buffer.from('export {};\n'));
+      }
+      zip.addFile(`${name}/src/helpers/operation.ts`, Buffer.from('export {};\n'));
+      return zip.toBuffer();
+    }
+    async function deployAndWait(region: 'us' | 'eu' | 'apac', name: string, version: string, zip: Buffer): Promise<string> {
+      const res = await post(region, deployPath(name, version), { connectorSourceCode: zip.toString('base64') });
+      expect(res.status).toBe(200);
+      while ((await get(region, `${base}/${name}/versions/${version}/${res.data.id}`)).data.deploymentStatus !== 'Deployed') {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return res.data.id;
+    }
+
+    it("lists the latest Deployed zip's operations of that name and version, per region, and records the request", async () => {
+      await deployAndWait('eu', 'acme-crm', '1.0', zipWithOperations('acme-crm', '1.0', { list_contacts: { title: 'List' } }));
+      const id = await deployAndWait(
+        'eu',
+        'acme-crm',
+        '1.0',
+        zipWithOperations('acme-crm', '1.0', {
+          get_contact: { title: 'Get' },
+          list_contacts: { title: 'List them', outputSchema: { type: 'array' } },
+        }),
+      );
+      const res = await get('eu', operationsPath('acme-crm', '1.0'));
+      expect(res.status).toBe(200);
+      expect(res.data).toEqual({
+        elements: [
+          { name: 'get_contact', title: 'Get', description: 'About get_contact', inputSchema: input, outputSchema: output },
+          {
+            name: 'list_contacts',
+            title: 'List them',
+            description: 'About list_contacts',
+            inputSchema: input,
+            outputSchema: { type: 'array' },
+          },
+        ],
+      });
+      expect(emu.requests.at(-1)).toMatchObject({
+        method: 'GET',
+        kind: 'operations',
+        region: 'eu',
+        connectorName: 'acme-crm',
+        connectorVersion: '1.0',
+        deploymentId: id,
+        status: 200,
+      });
+      expect(emu.requests.at(-1)!.headers.authorization).toBe('Bearer ***');
+    });
+
+    it('answers 404 where the version is not deployed (another region, another version, still deploying, or Failed)', async () => {
+      await deployAndWait('us', 'acme-crm', '1.0', zipWithOperations('acme-crm', '1.0', { list_contacts: { title: 'List' } }));
+      expect((await get('eu', operationsPath('acme-crm', '1.0'))).status).toBe(404);
+      expect((await get('us', operationsPath('acme-crm', '2.0'))).status).toBe(404);
+      const other = await post('apac', deployPath('other', '1.0'), {
+        connectorSourceCode: zipWithOperations('other', '1.0', {}).toString('base64'),
+      });
+      expect(other.status).toBe(200);
+      const deploying = await get('apac', operationsPath('other', '1.0'));
+      expect(deploying.status).toBe(404);
+      expect(deploying.data.message).toBe('Connector other version 1.0 not found');
+      emu.failDeployments(1, { region: 'eu' });
+      const failed = await post('eu', deployPath('acme-crm', '1.0'), {
+        connectorSourceCode: zipWithOperations('acme-crm', '1.0', {}).toString('base64'),
+      });
+      while ((await get('eu', `${base}/acme-crm/versions/1.0/${failed.data.id}`)).data.deploymentStatus === 'Deploying') {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect((await get('eu', operationsPath('acme-crm', '1.0'))).status).toBe(404);
+      expect(emu.requests.filter((r) => r.kind === 'operations').map((r) => r.status)).toEqual([404, 404, 404, 404]);
+    });
+
+    it('refuses a wrong or missing token with 401, and takes request faults aimed at the listing', async () => {
+      await deployAndWait('us', 'acme-crm', '1.0', zipWithOperations('acme-crm', '1.0', { list_contacts: { title: 'List' } }));
+      expect((await get('us', operationsPath('acme-crm', '1.0'), 'tok-eu')).status).toBe(401);
+      expect((await http.get(`${emu.urlFor('us')}${operationsPath('acme-crm', '1.0')}`)).status).toBe(401);
+      emu.failNext(1, 503, { kind: 'operations' });
+      expect((await get('us', `${base}/acme-crm/versions/1.0/latest`)).status).toBe(200);
+      expect((await get('us', operationsPath('acme-crm', '1.0'))).status).toBe(503);
+      expect((await get('us', operationsPath('acme-crm', '1.0'))).status).toBe(200);
+      expect((await http.post(`${emu.urlFor('us')}${operationsPath('acme-crm', '1.0')}`, {})).status).toBe(404);
+    });
+  });
+
   it('serves its record over HTTP', async () => {
     await get('us', `${base}/acme-crm/versions/1.0/latest`);
     const res = await http.get(`${emu.url}/__emulator/requests`);

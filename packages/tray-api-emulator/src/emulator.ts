@@ -17,8 +17,8 @@ import {
   type RequestFault,
 } from './faults';
 import { measureRates, RateGate, type EmulatorRates, type RateLimitOptions } from './rate';
-import { classify, matchConnector, route, splitRegion, type OutcomeFaults } from './routes';
-import { createState } from './state';
+import { classify, matchConnector, route, splitRegion, type ConnectorMatch, type OutcomeFaults } from './routes';
+import { createState, type EmulatorState } from './state';
 import {
   DEFAULT_TOKENS,
   EMULATOR_REGIONS,
@@ -111,98 +111,55 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/** The faults a test asked for, waiting for the requests (and outcomes) they match. */
+interface PendingFaults {
+  requests: FaultQueue<RequestFault, RecordedRequest>;
+  outcomes: OutcomeFaults;
+  /** Tray's rate limit, when enforced (replaced by setRateLimit). */
+  rateGate?: RateGate;
+}
+
+/** What the HTTP handler works on: the state, the pending faults, the body limit. */
+interface Wiring {
+  state: EmulatorState;
+  faults: PendingFaults;
+  maxBodyBytes: number;
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const tokens: Record<EmulatorRegion, string> = { ...DEFAULT_TOKENS, ...stripUndefined(options.tokens ?? {}) };
   const state = createState({ tokens, deployDelayMs: options.deployDelayMs ?? 200, buildingAfterMs: options.buildingAfterMs });
-  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
-  let rateGate = options.rateLimit ? new RateGate(options.rateLimit.perSecond) : undefined;
-  const requestFaults = new FaultQueue<RequestFault, RecordedRequest>();
-  const outcomeFaults: OutcomeFaults = {
-    deployments: new FaultQueue<DeploymentOutcome, DeploymentMatch>(),
-    shares: new FaultQueue<PartialShare, { region: EmulatorRegion }>(),
+  const faults: PendingFaults = {
+    requests: new FaultQueue<RequestFault, RecordedRequest>(),
+    outcomes: {
+      deployments: new FaultQueue<DeploymentOutcome, DeploymentMatch>(),
+      shares: new FaultQueue<PartialShare, { region: EmulatorRegion }>(),
+    },
+    rateGate: options.rateLimit ? new RateGate(options.rateLimit.perSecond) : undefined,
   };
-
+  const wiring: Wiring = { state, faults, maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024 };
   const server = http.createServer((req, res) => {
     const fullPath = (req.url ?? '/').split('?')[0];
     const { region, apiPath } = splitRegion(fullPath);
-    if (apiPath.startsWith('/__emulator/')) return control(req, res, apiPath);
-    const kind = classify(req.method ?? 'GET', apiPath);
-    const match = matchConnector(kind, apiPath);
-    const arrived = Date.now();
-    const record: RecordedRequest = {
-      seq: state.nextSeq(),
-      time: new Date(arrived).toISOString(),
-      at: arrived,
-      method: req.method ?? 'GET',
-      path: fullPath,
-      region,
-      kind,
-      connectorName: match?.name,
-      connectorVersion: match?.version,
-      deploymentId: kind === 'status' ? match?.id : undefined,
-      status: 0,
-      headers: maskHeaders(req.headers),
-    };
-    state.requests.push(record);
-
-    const fault = rateGate?.check(record, arrived) ?? requestFaults.take(record);
-    if (fault) record.fault = fault.label;
-    if (fault?.arrive) return fault.arrive(req, res);
-
-    const answer = (reply: Reply) => {
-      record.status = reply.status;
-      const out = {
-        status: reply.status,
-        headers: { 'Content-Type': 'application/json', ...reply.headers },
-        text: JSON.stringify(reply.body),
-      };
-      if (fault?.deliver) fault.deliver(res, out, state.later);
-      else writeReply(res, out);
-    };
-
-    readBody(req, maxBodyBytes)
-      .then((body) => {
-        if (body === null) {
-          record.payload = { bytes: -1, problem: `body larger than ${maxBodyBytes} bytes` };
-          return answer({ status: 413, body: { message: `Request body larger than ${maxBodyBytes} bytes` } });
-        }
-        if (body.length) record.payload = { bytes: body.length };
-        if (fault?.replace) return answer(fault.replace());
-        answer(
-          route(
-            {
-              method: req.method ?? 'GET',
-              apiPath,
-              region,
-              kind,
-              match,
-              authorization: req.headers.authorization ?? '',
-              contentType: String(req.headers['content-type'] ?? ''),
-              body,
-              record,
-            },
-            state,
-            outcomeFaults,
-          ),
-        );
-      })
-      .catch(() => {
-        if (!res.headersSent) answer({ status: 400, body: { message: 'Could not read the request body' } });
-      });
+    if (apiPath.startsWith('/__emulator/')) return control(emulator, req, res, apiPath);
+    handleApiRequest(wiring, req, res, { fullPath, region, apiPath });
   });
+  const url = await listen(server, options);
+  const emulator: Emulator = {
+    ...endpointsOf(url, tokens, state),
+    ...faultControls(faults, state),
+    snapshot: () => state.snapshot(url, regionUrls(url), emulator.rates()),
+    close: async () => {
+      state.stopTimers();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return emulator;
+}
 
-  function control(req: http.IncomingMessage, res: http.ServerResponse, apiPath: string) {
-    const send = (status: number, body: unknown) =>
-      writeReply(res, { status, headers: { 'Content-Type': 'application/json' }, text: JSON.stringify(body, null, 2) });
-    req.resume();
-    if (req.method === 'GET' && apiPath === '/__emulator/requests') return send(200, emulator.snapshot());
-    if (req.method === 'POST' && apiPath === '/__emulator/reset') {
-      emulator.reset();
-      return send(200, { message: 'reset' });
-    }
-    send(404, { message: 'Control endpoints: GET /__emulator/requests, POST /__emulator/reset' });
-  }
-
+/** Starts listening; resolves to the server's base URL (http://host:port). */
+async function listen(server: http.Server, options: EmulatorOptions): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -212,14 +169,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${hostForUrl}:${address.port}`;
-  const regionUrls = () => Object.fromEntries(EMULATOR_REGIONS.map((r) => [r, `${url}/${r}`])) as Record<EmulatorRegion, string>;
-  const onRequests = (count: number, filter: FaultFilter, fault: RequestFault) =>
-    requestFaults.add(count, matchesRequest({ region: filter.region, kind: filter.kind }), fault);
+  return `http://${hostForUrl}:${address.port}`;
+}
 
-  const emulator: Emulator = {
+function regionUrls(url: string): Record<EmulatorRegion, string> {
+  return Object.fromEntries(EMULATOR_REGIONS.map((r) => [r, `${url}/${r}`])) as Record<EmulatorRegion, string>;
+}
+
+/** Where the emulator is and what it saw: URLs, tokens, the environment for tray-connector, the record. */
+function endpointsOf(
+  url: string,
+  tokens: Record<EmulatorRegion, string>,
+  state: EmulatorState,
+): Pick<Emulator, 'url' | 'port' | 'urlFor' | 'tokens' | 'env' | 'requests' | 'deployments' | 'shares'> {
+  return {
     url,
-    port: address.port,
+    port: Number(new URL(url).port),
     urlFor: (region) => `${url}/${region}`,
     tokens,
     env: (regions = EMULATOR_REGIONS) =>
@@ -232,6 +197,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     requests: state.requests,
     deployments: state.deployments,
     shares: state.shares,
+  };
+}
+
+/** What a test can make go wrong (faults.ts), the rate limit, and reset. */
+function faultControls(
+  faults: PendingFaults,
+  state: EmulatorState,
+): Omit<Emulator, keyof ReturnType<typeof endpointsOf> | 'snapshot' | 'close'> {
+  const onRequests = (count: number, filter: FaultFilter, fault: RequestFault) =>
+    faults.requests.add(count, matchesRequest({ region: filter.region, kind: filter.kind }), fault);
+  return {
     failNext: (count, status, filter = {}) => onRequests(count, filter, statusFault(status, filter.body)),
     rateLimitNext: (count, retryAfter, filter = {}) => onRequests(count, filter, rateLimitFault(retryAfter)),
     dropNext: (count, filter = {}) => onRequests(count, filter, dropFault()),
@@ -240,35 +216,118 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     trickleNext: (count, intervalMs, filter = {}) => onRequests(count, filter, trickleFault(intervalMs, filter.bytes)),
     redirectNext: (count, location, filter = {}) => onRequests(count, filter, redirectFault(location, filter.status)),
     failDeployments: (count, filter = {}) =>
-      outcomeFaults.deployments.add(
+      faults.outcomes.deployments.add(
         count,
         (d) => (!filter.region || filter.region === d.region) && (!filter.name || filter.name === d.name),
         { status: filter.status ?? 'Failed', reason: filter.reason },
       ),
     partialShareNext: (count, { region, ...partial } = {}) =>
-      outcomeFaults.shares.add(count, (s) => !region || region === s.region, partial),
+      faults.outcomes.shares.add(count, (s) => !region || region === s.region, partial),
     setDeployDelayMs: (ms) => {
       state.deployDelayMs = ms;
     },
     setRateLimit: (limit) => {
-      rateGate = limit ? new RateGate(limit.perSecond) : undefined;
+      faults.rateGate = limit ? new RateGate(limit.perSecond) : undefined;
     },
-    rates: () => measureRates(state.requests, rateGate?.perSecond ?? null),
+    rates: () => measureRates(state.requests, faults.rateGate?.perSecond ?? null),
     reset: () => {
       state.reset();
-      rateGate?.reset();
-      requestFaults.clear();
-      outcomeFaults.deployments.clear();
-      outcomeFaults.shares.clear();
-    },
-    snapshot: () => state.snapshot(url, regionUrls(), emulator.rates()),
-    close: async () => {
-      state.stopTimers();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      faults.rateGate?.reset();
+      faults.requests.clear();
+      faults.outcomes.deployments.clear();
+      faults.outcomes.shares.clear();
     },
   };
-  return emulator;
+}
+
+/** The control endpoints: GET /__emulator/requests (the record), POST /__emulator/reset. */
+function control(emulator: Emulator, req: http.IncomingMessage, res: http.ServerResponse, apiPath: string) {
+  const send = (status: number, body: unknown) =>
+    writeReply(res, { status, headers: { 'Content-Type': 'application/json' }, text: JSON.stringify(body, null, 2) });
+  req.resume();
+  if (req.method === 'GET' && apiPath === '/__emulator/requests') return send(200, emulator.snapshot());
+  if (req.method === 'POST' && apiPath === '/__emulator/reset') {
+    emulator.reset();
+    return send(200, { message: 'reset' });
+  }
+  send(404, { message: 'Control endpoints: GET /__emulator/requests, POST /__emulator/reset' });
+}
+
+/** Records the request, then lets a fault take it over, or reads its body and answers with the routes (through a fault's delivery, if any). */
+function handleApiRequest(
+  { state, faults, maxBodyBytes }: Wiring,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  where: { fullPath: string; region: EmulatorRegion; apiPath: string },
+): void {
+  const { region, apiPath } = where;
+  const { record, match } = recordRequest(state, req, where);
+  const fault = faults.rateGate?.check(record, record.at) ?? faults.requests.take(record);
+  if (fault) record.fault = fault.label;
+  if (fault?.arrive) return fault.arrive(req, res);
+
+  const answer = (reply: Reply) => {
+    record.status = reply.status;
+    const out = {
+      status: reply.status,
+      headers: { 'Content-Type': 'application/json', ...reply.headers },
+      text: JSON.stringify(reply.body),
+    };
+    if (fault?.deliver) fault.deliver(res, out, state.later);
+    else writeReply(res, out);
+  };
+
+  readBody(req, maxBodyBytes)
+    .then((body) => {
+      if (body === null) {
+        record.payload = { bytes: -1, problem: `body larger than ${maxBodyBytes} bytes` };
+        return answer({ status: 413, body: { message: `Request body larger than ${maxBodyBytes} bytes` } });
+      }
+      if (body.length) record.payload = { bytes: body.length };
+      if (fault?.replace) return answer(fault.replace());
+      const routeRequest = {
+        method: req.method ?? 'GET',
+        apiPath,
+        region,
+        kind: record.kind,
+        match,
+        authorization: req.headers.authorization ?? '',
+        contentType: String(req.headers['content-type'] ?? ''),
+        body,
+        record,
+      };
+      answer(route(routeRequest, state, faults.outcomes));
+    })
+    .catch(() => {
+      if (!res.headersSent) answer({ status: 400, body: { message: 'Could not read the request body' } });
+    });
+}
+
+/** The request as the emulator's record keeps it (the token masked). */
+function recordRequest(
+  state: EmulatorState,
+  req: http.IncomingMessage,
+  { fullPath, region, apiPath }: { fullPath: string; region: EmulatorRegion; apiPath: string },
+): { record: RecordedRequest; match: ConnectorMatch | undefined } {
+  const kind = classify(req.method ?? 'GET', apiPath);
+  const match = matchConnector(kind, apiPath);
+  const arrived = Date.now();
+  const record: RecordedRequest = {
+    seq: state.nextSeq(),
+    time: new Date(arrived).toISOString(),
+    at: arrived,
+    method: req.method ?? 'GET',
+    path: fullPath,
+    region,
+    kind,
+    connectorName: match?.name,
+    connectorVersion: match?.version,
+    deploymentId: kind === 'status' ? match?.id : undefined,
+    status: 0,
+    headers: maskHeaders(req.headers),
+  };
+  state.requests.push(record);
+  return { record, match };
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {

@@ -2,17 +2,21 @@ import AdmZip from 'adm-zip';
 import { createHash } from 'crypto';
 import { partialShareReply, type DeploymentMatch, type DeploymentOutcome, type FaultQueue, type PartialShare } from './faults';
 import type { EmulatorState } from './state';
-import type { EmulatorRegion, PayloadSummary, RecordedRequest, Reply, RequestKind } from './types';
+import type { EmulatorRegion, ListedOperation, PayloadSummary, RecordedRequest, Reply, RequestKind } from './types';
 
 /**
- * The three endpoints of "Deploying a CDK connector using APIs" as functions from a request
- * (already recorded, body read) to a Reply, over the emulator's state. No sockets, no timers.
+ * The three endpoints of "Deploying a CDK connector using APIs", and the Connectivity API's listing
+ * of a deployed version's operations, as functions from a request (already recorded, body read) to a
+ * Reply, over the emulator's state. No sockets, no timers.
  */
 
 const API = '/cdk/v1';
 const DEPLOY_RE = /^\/cdk\/v1\/deployments\/connectors\/([^/]+)\/versions\/([^/]+)\/deploy-connector-from-source$/;
 const STATUS_RE = /^\/cdk\/v1\/deployments\/connectors\/([^/]+)\/versions\/([^/]+)\/([^/]+)$/;
 const SHARE_RE = /^\/cdk\/v1\/permissions\/connectors\/([^/]+)\/versions\/([^/]+)\/share-with-emails$/;
+const OPERATIONS_RE = /^\/core\/v1\/connectors\/([^/]+)\/versions\/([^/]+)\/operations$/;
+/** Largest operation.json / input.json / output.json the listing reads from a deployed zip. */
+const MAX_LISTED_FILE_BYTES = 8 * 1024 * 1024;
 const EMAIL_RE = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 export interface ConnectorMatch {
@@ -46,6 +50,7 @@ export function splitRegion(path: string): { region: EmulatorRegion; apiPath: st
 }
 
 export function classify(method: string, apiPath: string): RequestKind {
+  if (method === 'GET' && OPERATIONS_RE.test(apiPath)) return 'operations';
   if (!apiPath.startsWith(API)) return 'other';
   if (method === 'POST' && DEPLOY_RE.test(apiPath)) return 'deploy';
   if (method === 'POST' && SHARE_RE.test(apiPath)) return 'share';
@@ -54,7 +59,8 @@ export function classify(method: string, apiPath: string): RequestKind {
 }
 
 export function matchConnector(kind: RequestKind, apiPath: string): ConnectorMatch | undefined {
-  const re = kind === 'deploy' ? DEPLOY_RE : kind === 'share' ? SHARE_RE : kind === 'status' ? STATUS_RE : undefined;
+  const res: Partial<Record<RequestKind, RegExp>> = { deploy: DEPLOY_RE, share: SHARE_RE, status: STATUS_RE, operations: OPERATIONS_RE };
+  const re = res[kind];
   const m = re?.exec(apiPath);
   if (!m) return undefined;
   const dec = (s: string) => {
@@ -78,6 +84,7 @@ export function route(req: RouteRequest, state: EmulatorState, faults: OutcomeFa
     };
   }
   if (kind === 'status') return status(match, req.region, record, state);
+  if (kind === 'operations') return operations(match, req.region, record, state);
   if (!/^application\/json\b/i.test(req.contentType)) {
     return { status: 400, body: { message: `Content-Type must be application/json, got ${JSON.stringify(req.contentType)}` } };
   }
@@ -175,6 +182,58 @@ function share(
   }
   state.addShare({ region, name, version, emails: [...emails] });
   return { status: 200, body: { message: `${emails.length} permission${emails.length === 1 ? '' : 's'} added` } };
+}
+
+/**
+ * The Connectivity API's `GET /core/v1/connectors/{name}/versions/{version}/operations`: the operations of
+ * the latest Deployed zip of that name and version in the region; 404 where that version is not deployed.
+ */
+function operations(match: ConnectorMatch, region: EmulatorRegion, record: RecordedRequest, state: EmulatorState): Reply {
+  const { name, version } = match;
+  const deployment = state.latestDeployed(region, name, version);
+  if (!deployment) return { status: 404, body: { message: `Connector ${name} version ${version} not found` } };
+  record.deploymentId = deployment.id;
+  return { status: 200, body: { elements: listOperations(deployment.zip) } };
+}
+
+/**
+ * The operations of a connector zip as the Connectivity API lists them: every folder directly under
+ * `<top>/src/` holding operation.json (name, title, description from it; the folder name when it has no
+ * name), with its input.json and output.json as inputSchema and outputSchema. Sorted by folder.
+ */
+export function listOperations(zip: Buffer): ListedOperation[] {
+  let archive: AdmZip;
+  try {
+    archive = new AdmZip(zip);
+  } catch {
+    return [];
+  }
+  const entries = new Map(archive.getEntries().map((e) => [e.entryName, e]));
+  const json = (entryName: string): unknown => {
+    const entry = entries.get(entryName);
+    if (!entry || entry.isDirectory || entry.header.size > MAX_LISTED_FILE_BYTES) return null;
+    try {
+      return JSON.parse(entry.getData().toString('utf8'));
+    } catch {
+      return null;
+    }
+  };
+  const folders = [...entries.keys()]
+    .map((entryName) => /^[^/]+\/src\/([^/]+)\/operation\.json$/.exec(entryName))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ dir: m[0].slice(0, -'operation.json'.length), folder: m[1] }))
+    .sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+  return folders.map(({ dir, folder }) => {
+    const meta = json(`${dir}operation.json`) as Record<string, unknown> | null;
+    const text = (key: string, fallback: string) => (meta && typeof meta[key] === 'string' ? (meta[key] as string) : fallback);
+    return {
+      name: text('name', folder),
+      title: text('title', ''),
+      description: text('description', ''),
+      inputSchema: json(`${dir}input.json`),
+      outputSchema: json(`${dir}output.json`),
+    };
+  });
 }
 
 /** Problems of a deployed zip, as Tray's preliminary validation reports them; undefined when fine. */

@@ -18,6 +18,8 @@ export interface EmulatorState {
   /** `id` or `latest`. */
   find(region: EmulatorRegion, name: string, version: string, id: string): EmulatorDeployment | undefined;
   isDeployed(region: EmulatorRegion, name: string, version: string): boolean;
+  /** The most recent deployment of this name and version that ended Deployed in the region (what Tray serves). */
+  latestDeployed(region: EmulatorRegion, name: string, version: string): EmulatorDeployment | undefined;
   /** Accepts a deployment; it ends `outcome.status` (default Deployed) after deployDelayMs. */
   startDeployment(
     region: EmulatorRegion,
@@ -59,6 +61,10 @@ export function createState(options: {
     },
     isDeployed: (region, name, version) =>
       state.deployments.some((d) => d.region === region && d.name === name && d.version === version && d.status === 'Deployed'),
+    latestDeployed: (region, name, version) =>
+      [...state.deployments]
+        .reverse()
+        .find((d) => d.region === region && d.name === name && d.version === version && d.status === 'Deployed'),
     startDeployment(region, name, version, zip, zipSha256, outcome = { status: 'Deployed' }) {
       const deployment: EmulatorDeployment = {
         id: randomUUID(),

@@ -2,7 +2,8 @@
 
 export type EmulatorRegion = 'us' | 'eu' | 'apac';
 export const EMULATOR_REGIONS: readonly EmulatorRegion[] = ['us', 'eu', 'apac'];
-export type RequestKind = 'deploy' | 'status' | 'share' | 'other';
+/** `operations`: the Connectivity API's listing of a deployed version's operations. */
+export type RequestKind = 'deploy' | 'status' | 'share' | 'operations' | 'other';
 /** Tray's statuses; a fault can end a deployment with any other word (an "unknown final status"). */
 export type DeploymentStatus = 'Deploying' | 'Building' | 'Deployed' | 'Failed' | (string & {});
 
@@ -112,6 +113,17 @@ export interface EmulatorSnapshot {
   shares: EmulatorShare[];
   /** Requests per second seen, per region and overall, and the enforced limit (see rate.ts). */
   rates: EmulatorRates;
+}
+
+/** One element of the Connectivity API's operations listing, as built from a Deployed zip. */
+export interface ListedOperation {
+  name: string;
+  title: string;
+  description: string;
+  /** `input.json` of the operation's folder in the zip; null when the zip has none (or it is not JSON). */
+  inputSchema: unknown;
+  /** `output.json` of the operation's folder in the zip; null when the zip has none (or it is not JSON). */
+  outputSchema: unknown;
 }
 
 /** An HTTP answer: status, JSON body, extra headers. */

@@ -1,10 +1,13 @@
 // The layout is the architecture (ARCHITECTURE.md): these checks keep it true as the code grows.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 
 const REPO = path.resolve(__dirname, '../../..');
 const CORE = path.join(__dirname, 'core');
+/** Longest function, method or arrow function allowed in shipped sources (DESIGN.md: a function reads on one screen). */
+const MAX_FUNCTION_LINES = 120;
 const PACKAGE_SOURCES = [path.join(__dirname), path.join(REPO, 'packages/tray-api-emulator/src')];
 
 /** Source files (no specs, no fixtures, no templates) under `dir`. */
@@ -129,4 +132,61 @@ describe('architecture', () => {
     expect(named.filter((folder) => !fs.existsSync(path.join(REPO, folder)))).toEqual([]);
     expect(text.split('\n').length).toBeLessThan(200);
   });
+
+  // A function reads on one screen: a longer one becomes named steps (DESIGN.md).
+  it(`no function, method or arrow function longer than ${MAX_FUNCTION_LINES} lines in the shipped sources of either package`, () => {
+    const files = PACKAGE_SOURCES.flatMap((root) => sourceFiles(root));
+    expect(files.length).toBeGreaterThan(50);
+    const tooLong = files.flatMap((file) =>
+      functionLengths(file)
+        .filter((f) => f.lines > MAX_FUNCTION_LINES)
+        .map((f) => `${path.relative(REPO, file)}:${f.line} ${f.name} (${f.lines} lines)`),
+    );
+    expect(tooLong).toEqual([]);
+  });
+
+  it('measures functions with the TypeScript parser (every kind, nested ones on their own)', () => {
+    const body = (n: number) => Array.from({ length: n }, (_, i) => `  const v${i} = ${i};`).join('\n');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'arch-')), 'x.ts');
+    fs.writeFileSync(
+      file,
+      `export function outer() {\n${body(3)}\n  const inner = () => {\n${body(4)}\n  };\n}\n` +
+        `class K {\n  method() {\n${body(2)}\n  }\n  get size() {\n    return 1;\n  }\n}\n` +
+        `const expr = function () {\n  return '}\\n}\\n';\n};\n`,
+    );
+    expect(functionLengths(file).map((f) => [f.name, f.lines])).toEqual([
+      ['outer', 11],
+      ['inner', 6],
+      ['method', 4],
+      ['size', 3],
+      ['expr', 3],
+    ]);
+  });
 });
+
+/** Every function-like node of `file` with its name (or `<kind>`), first line and length in lines (from its first token to its end). */
+function functionLengths(file: string): { name: string; line: number; lines: number }[] {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const out: { name: string; line: number; lines: number }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+      const start = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
+      const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
+      out.push({ name: functionName(node), line: start + 1, lines: end - start + 1 });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
+
+function functionName(node: ts.SignatureDeclaration): string {
+  if (node.name && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name) || ts.isPrivateIdentifier(node.name)))
+    return node.name.text;
+  const parent = node.parent;
+  if (parent && (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent))) {
+    if (ts.isIdentifier(parent.name)) return parent.name.text;
+  }
+  if (ts.isConstructorDeclaration(node)) return 'constructor';
+  return `<${ts.SyntaxKind[node.kind]}>`;
+}

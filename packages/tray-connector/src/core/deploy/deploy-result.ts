@@ -20,6 +20,12 @@ export interface DeployResultRegion {
   deploymentId: string | null;
   durationMs: number;
   message: string | null;
+  /** Set when the region was refused before any upload (breaking-change guard). */
+  refused?: true;
+  /** The breaking changes that refused it: operation, JSON path, reason. */
+  breakingChanges?: { operation: string; path: string; reason: string }[];
+  /** What the breaking-change check found, in short (when it ran). */
+  check?: string;
 }
 
 export interface DeployResult {
@@ -45,6 +51,8 @@ export interface RegionOutcomeLike {
   durationMs: number;
   message?: string;
   shareMessage?: string;
+  check?: string;
+  refused?: { changes: readonly { operation: string; path: string; reason: string }[] };
 }
 
 export interface DeployResultInput {
@@ -66,6 +74,10 @@ export function toDeployResult(input: DeployResultInput): DeployResult {
     deploymentId: r.deploymentId ?? null,
     durationMs: r.durationMs,
     message: r.message ?? r.shareMessage ?? null,
+    ...(r.check ? { check: r.check } : {}),
+    ...(r.refused
+      ? { refused: true as const, breakingChanges: r.refused.changes.map(({ operation, path, reason }) => ({ operation, path, reason })) }
+      : {}),
   }));
   return {
     project: input.project,
@@ -111,8 +123,31 @@ export function deployResultMarkdown(result: DeployResult): string {
       );
     }
     lines.push('');
+    lines.push(...refusedMarkdown(result));
   }
   return lines.join('\n') + '\n';
+}
+
+/** For each refused region, its breaking changes as a list (operation, JSON path, reason), at most 50 each. */
+function refusedMarkdown(result: DeployResult): string[] {
+  const lines: string[] = [];
+  for (const r of result.regions.filter((x) => x.refused)) {
+    const changes = r.breakingChanges ?? [];
+    lines.push(
+      `**${cell(r.region)}: refused before any upload** (${changes.length ? `${changes.length} breaking change(s)` : 'the strict check could not read what it serves'}):`,
+      '',
+    );
+    for (const c of changes.slice(0, 50)) lines.push(`- \`${code(c.operation)}\` \`${code(c.path)}\`: ${cell(c.reason)}`);
+    if (changes.length > 50) lines.push(`- ... and ${changes.length - 50} more (see .tray/deploy-result.json)`);
+    if (changes.length) lines.push('', 'Bump `version` in connector.json, or deploy anyway with `--allowBreakingChanges`.');
+    lines.push('');
+  }
+  return lines;
+}
+
+/** Text inside a markdown code span: one line, no backtick, at most 200 characters. */
+function code(value: string): string {
+  return cell(value).replace(/`/g, "'").slice(0, 200);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { readConnectorConfig } from '../../core/connector/connector-config';
 import { deployConnector, type DeployOutcome, type RegionOutcome } from '../../core/deploy/deploy-connector';
+import { parseCheckBreakingChanges } from '../../core/deploy/breaking-guard';
 import { appendStepSummary, toDeployResult, writeDeployResult, type DeployResultInput } from '../../core/deploy/deploy-result';
 import { isTrayConnectorError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
@@ -81,6 +82,9 @@ export async function deployTask(options: DeployExecutorSchema, context: Executo
       dryRun: options.dryRun ?? false,
       shareWith: shareWith.length ? shareWith : undefined,
       allowPartialShare: options.allowPartialShare ?? false,
+      checkBreakingChanges: parseCheckBreakingChanges(options.checkBreakingChanges),
+      allowBreakingChanges: options.allowBreakingChanges ?? false,
+      connectivityTokenEnv: options.connectivityTokenEnv,
       signal: io.signal,
       logger: log,
       progress,
@@ -132,7 +136,19 @@ function explainFailure(
     `Deploy of ${connector.name} ${connector.version} failed in ${failed.map((r) => r.region).join(', ')} (${outcome.regions.length - failed.length} of ${outcome.regions.length} regions ok).`,
   );
   const target = `${project.name}:${ctx.targetName ?? 'deploy'}`;
-  const redeploy = failed.filter((r) => !r.status.startsWith('Deployed')).map((r) => r.region);
+  const refused = failed.filter((r) => r.refused).map((r) => r.region);
+  if (refused.length) {
+    const breaking = failed.some((r) => r.refused?.changes.length);
+    log.error(
+      `Refused before any upload in ${refused.join(', ')}` +
+        (breaking
+          ? `: bump "version" in connector.json, or deploy the breaking change anyway: nx run ${target} --regions=${refused.join(',')} --allowBreakingChanges`
+          : ` (the strict breaking-change check could not read what ${refused.length > 1 ? 'they serve' : 'it serves'}; see above)`),
+    );
+  }
+  const redeploy = failed
+    .filter((r) => !r.refused && !r.status.startsWith('Deployed') && !r.status.startsWith('Dry run'))
+    .map((r) => r.region);
   const reshare = failed.filter((r) => r.status.startsWith('Deployed')).map((r) => r.region);
   if (redeploy.length)
     log.error(`Re-deploy only the failed region${redeploy.length > 1 ? 's' : ''}: nx run ${target} --regions=${redeploy.join(',')}`);

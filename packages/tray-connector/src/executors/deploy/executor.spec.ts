@@ -164,8 +164,8 @@ describe('tray-connector:deploy executor', () => {
     it('plain http to a remote host', () => refused({ apiUrls: { eu: 'http://api.eu1.tray.io' } }, /plain http:\/\/ to api.eu1.tray.io/));
   });
 
-  it('dry run: URL, payload size and sha256 per region, nothing sent', async () => {
-    await expect(run({ dryRun: true })).resolves.toEqual({ success: true });
+  it('dry run: URL, payload size and sha256 per region, nothing sent (with checkBreakingChanges=false, not even the check)', async () => {
+    await expect(run({ dryRun: true, checkBreakingChanges: false })).resolves.toEqual({ success: true });
     expect(emu.requests).toHaveLength(0);
     for (const r of ['us', 'eu', 'apac'] as const) {
       expect(output.text()).toContain(

@@ -17,8 +17,14 @@ export interface DeployExecutorSchema {
   maxRequestsPerSecond?: number;
   /** Zip uploads in flight at once to one region with one token, for the whole process; default 8. */
   maxConcurrentUploads?: number;
-  /** Print what would be sent, send nothing; default false. */
+  /** Print what would be sent, upload nothing (the breaking-change check still reads each region); default false. */
   dryRun?: boolean;
+  /** Refuse a region whose deployed version the build would break: true (default; an unreadable listing warns), "strict" (it refuses) or false. */
+  checkBreakingChanges?: boolean | 'strict';
+  /** Deploy breaking changes anyway (printed as a warning); default false. */
+  allowBreakingChanges?: boolean;
+  /** Per region, the environment variable holding the token that reads the deployed operations; default the region's deploy token. */
+  connectivityTokenEnv?: { us?: string; eu?: string; apac?: string; [region: string]: string | undefined };
   /** E-mails to share with after a successful deploy. A comma list from the command line. */
   shareWith?: string[] | string;
   /** Succeed when shareWith is confirmed for only some addresses; default false. */

@@ -1,0 +1,206 @@
+import { AxiosError } from 'axios';
+import { StoppedError, TrayConnectorError } from '../errors';
+import { describeBody, redact } from '../redact';
+import type { Region } from './regions';
+import { parseRetryAfter, type RetryEvent, type RetryPolicy } from './retry';
+import type { Deadline } from './deadline';
+import { TrayApiError } from './tray-errors';
+import { TrayTransport } from './tray-transport';
+import type { TrayPacer } from './tray-pacer';
+
+/**
+ * Tray's Connectivity API, read-only: `GET {base}/core/v1/connectors/{name}/versions/{version}/operations`
+ * lists the operations a region serves for one deployed connector version (not billable). The request goes
+ * through the same transport as every other (tray-transport.ts: no redirects, idle limit, deadline, retries,
+ * and, given a pacer, the region's rate limit), so verify and deploy's guard share it.
+ */
+
+/** One listed operation (the server's answer, checked for shape only: the schemas stay untrusted data). */
+export interface DeployedOperation {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: unknown;
+  outputSchema: unknown;
+}
+
+export type DeployedOperationsAnswer =
+  | { deployed: true; operations: DeployedOperation[]; url: string }
+  /** 404: that version is not deployed in the region (an answer, not a failure). */
+  | { deployed: false; url: string };
+
+/** Why the listing could not be read: a refused token, no answer (after retries), or an answer that makes no sense. */
+export type ConnectivityFailure = 'unauthorized' | 'forbidden' | 'network' | 'http' | 'answer';
+
+export class ConnectivityError extends TrayConnectorError {
+  constructor(
+    message: string,
+    readonly failure: ConnectivityFailure,
+    /** HTTP status, undefined when no answer arrived. */
+    readonly status: number | undefined,
+    readonly url: string,
+  ) {
+    super(message);
+    this.name = 'ConnectivityError';
+  }
+}
+
+export interface ListDeployedOperationsOptions {
+  baseUrl: string;
+  /** Never printed: every message is redacted. */
+  token: string;
+  name: string;
+  version: string;
+  /** Names the region in messages, e.g. `eu`. */
+  region?: string;
+  /** The environment variable the token came from, named when Tray refuses it. */
+  tokenEnv?: string;
+  /** A hint added to a 401/403 message (e.g. which option names another token). */
+  refusedHint?: string;
+  retry?: Partial<RetryPolicy>;
+  /** Longest time the request may go without data before it is abandoned and retried; default 30 s. */
+  requestTimeoutMs?: number;
+  /** Bounds every attempt and wait. */
+  deadline?: Deadline;
+  /** Paces the request with every other of the same region and token (deploy's guard passes the region's pacer). */
+  pacer?: TrayPacer;
+  onRetry?(event: RetryEvent): void;
+}
+
+/** Largest answer read (a listing of a big connector is a few hundred KiB). */
+export const MAX_LISTING_BYTES = 10 * 1024 * 1024;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export function operationsPath(name: string, version: string): string {
+  return `/core/v1/connectors/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/operations`;
+}
+
+/**
+ * The operations a region serves for `name` `version`: `{ deployed: true, operations }`, or
+ * `{ deployed: false }` on 404. Connection errors, timeouts, 5xx and 429 (Retry-After honoured) are
+ * retried by the policy; then, and for 401/403 or any other status, a ConnectivityError with no secret in it.
+ * Follows no redirect (the token would go with it).
+ */
+export async function listDeployedOperations(options: ListDeployedOperationsOptions): Promise<DeployedOperationsAnswer> {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const url = `${base}${operationsPath(options.name, options.version)}`;
+  const where = `${options.region ? `${options.region}: ` : ''}reading the deployed operations of ${options.name} ${options.version} (GET ${url})`;
+  const secrets = [options.token];
+  const transport = new TrayTransport({
+    endpoint: {
+      region: (options.region ?? 'us') as Region,
+      baseUrl: base,
+      baseUrlSource: 'the region',
+      token: options.token,
+      tokenEnv: options.tokenEnv ?? 'the token',
+    },
+    retry: options.retry,
+    idleTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    deadline: options.deadline,
+    pacer: options.pacer,
+    onRetry: options.onRetry,
+  });
+  let answer: { status: number; data: unknown };
+  try {
+    answer = (await transport.request(
+      'operations',
+      { name: options.name, version: options.version },
+      async (http, config) => {
+        const response = await http.get(operationsPath(options.name, options.version), {
+          ...config,
+          // 404 is an answer (not deployed); 3xx/4xx are judged below; 5xx and 429 are retried.
+          validateStatus: (s) => s === 200 || s === 404 || (s >= 300 && s < 500 && s !== 429),
+        });
+        return { data: { status: response.status, data: response.data } };
+      },
+      { describeError: (e) => attemptError(e, secrets, { where, region: transport.region }) },
+    )) as { status: number; data: unknown };
+  } catch (e) {
+    if (e instanceof StoppedError) {
+      const last = e.detail.lastReason ? ` (last problem: ${e.detail.lastReason})` : '';
+      throw new ConnectivityError(`${where}: no answer in the time allowed${last}`, 'network', undefined, url);
+    }
+    if (!(e instanceof TrayApiError)) throw e;
+    const failure = e.reason === ANSWER_TOO_LARGE ? 'answer' : e.status === undefined ? 'network' : 'http';
+    throw new ConnectivityError(e.message, failure, e.status, url);
+  }
+  return judge(answer.status, answer.data, options, { url, where, secrets });
+}
+
+function judge(
+  status: number,
+  data: unknown,
+  options: ListDeployedOperationsOptions,
+  at: { url: string; where: string; secrets: string[] },
+): DeployedOperationsAnswer {
+  const { url, where, secrets } = at;
+  if (status === 404) return { deployed: false, url };
+  if (status === 401 || status === 403) {
+    const token = options.tokenEnv ? `the token from ${options.tokenEnv}` : 'the token';
+    throw new ConnectivityError(
+      `${where}: Tray refused ${token} (HTTP ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}).` +
+        (options.refusedHint ? ` ${options.refusedHint}` : ''),
+      status === 401 ? 'unauthorized' : 'forbidden',
+      status,
+      url,
+    );
+  }
+  if (status !== 200) {
+    const detail = status >= 300 && status < 400 ? ' (a redirect; never followed: the token would go with it)' : '';
+    const body = describeBody(data, secrets, 200);
+    throw new ConnectivityError(`${where}: unexpected HTTP ${status}${detail}${body ? `: ${body}` : ''}`, 'http', status, url);
+  }
+  const elements = isObject(data) ? data.elements : undefined;
+  if (!Array.isArray(elements)) {
+    throw new ConnectivityError(
+      `${where}: the answer has no "elements" list: ${describeBody(data, secrets, 200) || '(empty)'}`,
+      'answer',
+      200,
+      url,
+    );
+  }
+  const operations: DeployedOperation[] = [];
+  elements.forEach((element, i) => {
+    if (!isObject(element) || typeof element.name !== 'string' || !element.name) {
+      throw new ConnectivityError(`${where}: elements[${i}] has no "name": ${describeBody(element, secrets, 200)}`, 'answer', 200, url);
+    }
+    operations.push({
+      name: element.name,
+      title: typeof element.title === 'string' ? element.title : '',
+      description: typeof element.description === 'string' ? element.description : '',
+      inputSchema: element.inputSchema,
+      outputSchema: element.outputSchema,
+    });
+  });
+  return { deployed: true, operations, url };
+}
+
+const ANSWER_TOO_LARGE = 'answer too large';
+
+/** A failed attempt in this endpoint's words: no answer, a timeout, 5xx or 429 are worth another one. */
+function attemptError(error: unknown, secrets: string[], at: { where: string; region: Region }): TrayApiError {
+  const failed = (reason: string, retryable: boolean, status?: number, retryAfterMs?: number) =>
+    new TrayApiError(`${at.where} failed: ${reason}`, at.region, 'operations', status, retryable, reason, retryAfterMs);
+  if (!(error instanceof AxiosError)) return failed(redact(error instanceof Error ? error.message : String(error), secrets), false);
+  if (/maxContentLength/.test(error.message)) {
+    return new TrayApiError(
+      `${at.where}: the answer is larger than ${MAX_LISTING_BYTES} bytes`,
+      at.region,
+      'operations',
+      undefined,
+      false,
+      ANSWER_TOO_LARGE,
+    );
+  }
+  const response = error.response;
+  if (response) {
+    if (response.status === 429) return failed('HTTP 429 rate limited', true, 429, parseRetryAfter(response.headers?.['retry-after']));
+    return failed(`HTTP ${response.status}`, true, response.status);
+  }
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.code;
+  return failed(code ? `no answer (${code})` : redact(error.message || 'network error', secrets), true);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
