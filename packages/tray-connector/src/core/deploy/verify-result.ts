@@ -26,6 +26,7 @@ const STATE_TEXT: Record<RegionVerification['state'], string> = {
 
 /** One line of text: control and line-separator characters as `\uXXXX`. */
 export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
