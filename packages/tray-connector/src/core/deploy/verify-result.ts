@@ -48,7 +48,7 @@ export function formatVerifyResult(result: VerifyResult): string {
     const shown = r.differences.slice(0, MAX_PRINTED_DIFFERENCES);
     lines.push(
       formatTable(
-        ['', 'operation', 'path', 'what'],
+        ['kind', 'operation', 'path', 'what'],
         shown.map((d) => [d.breaking ? 'breaking' : 'drift', oneLine(d.operation), oneLine(d.path), oneLine(d.reason)]),
       )
         .split('\n')
