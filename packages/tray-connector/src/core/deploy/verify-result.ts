@@ -62,7 +62,10 @@ export function formatVerifyResult(result: VerifyResult): string {
 }
 
 /** Writes `<projectRoot>/.tray/verify-result.json` (replacing the last one) and returns its path. */
-export function writeVerifyResult(projectAbsRoot: string, result: VerifyResult & { project?: string }): string {
+export function writeVerifyResult(
+  projectAbsRoot: string,
+  result: (VerifyResult & { project?: string }) | { project: string; success: false; error: string; regions: [] },
+): string {
   const file = path.join(projectAbsRoot, VERIFY_RESULT_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');

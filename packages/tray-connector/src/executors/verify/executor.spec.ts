@@ -103,5 +103,8 @@ describe('tray-connector:verify executor', () => {
     expect(output.text()).toContain('does not exist: build it first');
     expect(output.text()).toContain('us: no API token; set TRAY_API_TOKEN_US');
     expect(emu.requests).toHaveLength(0);
+    // No earlier result stays behind looking current.
+    expect(resultFile()).toMatchObject({ project: 'acme-crm', success: false, regions: [] });
+    expect(resultFile().error).toContain('does not exist: build it first');
   });
 });

@@ -16,8 +16,9 @@ type TokenEnvs = VerifyExecutorSchema['connectivityTokenEnv'];
  */
 export default async function verifyExecutor(options: VerifyExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   let secrets = tokensInEnv();
+  let project: ReturnType<typeof projectOf> | undefined;
   try {
-    const project = projectOf(context);
+    project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
     const { regions, apiUrls } = deployPlaces<VerifyExecutorSchema['apiUrls']>(project.targets, options);
     const deploy = findTarget(project.targets, 'tray-connector:deploy', 'deploy');
@@ -47,8 +48,16 @@ export default async function verifyExecutor(options: VerifyExecutorSchema, cont
     if (!result.success) log.error(failureSummary(result, project.name));
     return { success: result.success };
   } catch (e) {
-    if (isTrayConnectorError(e)) logger.error(redact(e.message, secrets));
-    else logger.error(`tray-connector:verify failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`);
+    const message = isTrayConnectorError(e)
+      ? redact(e.message, secrets)
+      : `tray-connector:verify failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`;
+    logger.error(message);
+    if (project) {
+      // No result of an earlier run stays behind looking current: the file says why nothing was checked.
+      const failed = { project: project.name, success: false as const, error: message, regions: [] as [] };
+      writeVerifyResult(project.absRoot, failed);
+      if (options.json) process.stdout.write(`${JSON.stringify(failed)}\n`);
+    }
     return { success: false };
   }
 }
