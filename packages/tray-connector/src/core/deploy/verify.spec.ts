@@ -115,7 +115,7 @@ describe('verifyConnector (against the emulator)', () => {
     const result = await verify({ regions: ['us', 'eu'] });
     expect(result.regions[0].state).toBe('drift');
     expect(result.regions[1]).toMatchObject({ state: 'error' });
-    expect(result.regions[1].message).toContain('failed: HTTP 500 (gave up after 2 attempts)');
+    expect(result.regions[1].message).toMatch(/failed: HTTP 500\b/);
     const text = JSON.stringify(result);
     for (const token of ALL_TOKENS) expect(text).not.toContain(token);
     expect(text).toContain('get_contact ***');
