@@ -13,7 +13,7 @@ import { createTestWorkspace, type TestWorkspace } from './support/workspace';
  * (as a GitHub runner gets it), with GitHub's environment simulated and the emulator as Tray:
  *   1. a pull request changing the three connectors: install, test contexts, build+test, deploy dry run;
  *   2. its merge to main: every connector deployed to its own regions, results in the log, in
- *      .tray/deploy-result.json and in the job summary;
+ *      .tray/deploy-result.json and in the job summary; then verify finds each region in sync;
  *   3. a merge that fails in one region, then 4. a merge that changes nothing: the failed connector is
  *      deployed again, because nx-set-shas' base is the last successful run;
  *   5. a merge that deletes a connector: nothing to deploy, no failure.
@@ -228,6 +228,7 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     git(ws.root, 'push', '-q', 'origin', 'main');
     const sha = git(ws.root, 'rev-parse', 'HEAD');
     const sharesBefore = emu.shares.length;
+    const requestsBefore = emu.requests.length ? emu.requests[emu.requests.length - 1].seq : 0;
     // The repository variable TRAY_SHARE_WITH: every deployed connector is shared in each of its regions.
     const { job, dir, deployments } = await run('push', sha, 'refs/heads/main', { TRAY_SHARE_WITH: 'jane@acme.example,john@acme.example' });
     expect(job.success ? '' : job.output).toBe('');
@@ -250,7 +251,11 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       expect(d.zip.equals(zip)).toBe(true);
       expect(new AdmZip(zip).getEntry(`${d.name}/src/list_items/operation.json`)).toBeTruthy();
     }
-    const deployLog = job.steps[job.steps.length - 1].output;
+    const deployLog = job.steps.find((st) => st.label === 'Deploy the affected connectors, each to its regions')!.output;
+    // Then verify read what each region serves (one GET per region and connector) and found the build there.
+    const verifyLog = job.steps[job.steps.length - 1].output;
+    expect(job.steps[job.steps.length - 1].label).toMatch(/^Verify that each region serves what was built/);
+    expect(emu.requests.filter((r) => r.kind === 'operations' && r.seq > requestsBefore).length).toBe(deployments.length);
     for (const c of CONNECTORS) {
       const ids = deployments.filter((d) => d.name === c.name);
       // --output-style=stream: each deploy's summary table is in the log, not hidden as a successful task.
@@ -260,6 +265,8 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       expect(result.regions.map((r: { deploymentId: string }) => r.deploymentId).sort()).toEqual(ids.map((d) => d.id).sort());
       expect(job.summary).toContain(`Deploy of ${c.name} 1.0 (${c.name}): ${ids.length}/${ids.length} regions ok`);
       for (const d of ids) expect(job.summary).toContain(`| ${d.region} | \`${d.id}\` | Deployed |`);
+      expect(verifyLog).toMatch(new RegExp(`${c.name} 1\\.0: what Tray serves against`));
+      expect(job.summary).toContain(`Verify of ${c.name} 1.0 (${c.name}): ${ids.length}/${ids.length} regions in sync`);
     }
     expect(lastGreen).toBe(sha);
     expectNoSecret(job.output + job.summary);

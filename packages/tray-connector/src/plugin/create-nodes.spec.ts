@@ -56,7 +56,7 @@ describe('createNodes (inferred connector projects)', () => {
     expect(acme.projectType).toBe('application');
     expect(acme.metadata?.description).toBe('Tray CDK connector: Acme CRM');
     expect(acme.targets).toEqual(connectorTargets(['us']));
-    expect(Object.keys(acme.targets ?? {})).toEqual(['build', 'test', 'deploy', 'share', 'status']);
+    expect(Object.keys(acme.targets ?? {})).toEqual(['build', 'test', 'deploy', 'share', 'status', 'verify']);
     expect(acme.targets?.build.executor).toBe('tray-connector:build');
     expect(acme.targets?.build.outputs).toEqual(['{options.outputPath}']);
     expect(acme.targets?.deploy.executor).toBe('tray-connector:deploy');
@@ -84,7 +84,7 @@ describe('createNodes (inferred connector projects)', () => {
       defaultRegions: ['eu', 'APAC'],
     });
     const targets = projects['c/one'].targets ?? {};
-    expect(Object.keys(targets).sort()).toEqual(['status', 'tray-build', 'tray-deploy', 'tray-share', 'tray-test']);
+    expect(Object.keys(targets).sort()).toEqual(['status', 'tray-build', 'tray-deploy', 'tray-share', 'tray-test', 'verify']);
     expect(targets['tray-build'].executor).toBe('tray-connector:build');
     expect(targets['tray-test'].executor).toBe('nx:run-commands');
     expect(targets['tray-deploy'].dependsOn).toEqual(['tray-build']);

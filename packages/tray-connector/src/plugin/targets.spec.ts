@@ -7,6 +7,7 @@ import {
   deployTarget,
   shareTarget,
   statusTarget,
+  verifyTarget,
   testTarget,
 } from './targets';
 
@@ -63,7 +64,14 @@ describe('connector targets', () => {
   it('deploy depends on the build target under its configured name', () => {
     const names = { build: 'tray-build', test: 'tray-test', deploy: 'tray-deploy', share: 'tray-share' };
     expect(deployTarget(['eu'], names).dependsOn).toEqual(['tray-build']);
-    expect(Object.keys(connectorTargets(['eu'], names))).toEqual(['tray-build', 'tray-test', 'tray-deploy', 'tray-share', 'status']);
+    expect(Object.keys(connectorTargets(['eu'], names))).toEqual([
+      'tray-build',
+      'tray-test',
+      'tray-deploy',
+      'tray-share',
+      'status',
+      'verify',
+    ]);
   });
 
   it('share is never cached; test runs jest from the connector folder', () => {
@@ -78,5 +86,17 @@ describe('status target', () => {
     expect(connectorTargets(['us']).status).toEqual(statusTarget());
     expect(statusTarget()).toMatchObject({ executor: 'tray-connector:status', cache: false, options: {} });
     expect(Object.keys(connectorTargets(['us'], { ...DEFAULT_TARGET_NAMES, status: 'tray-status' }))).toContain('tray-status');
+  });
+});
+
+describe('verify target', () => {
+  it('runs tray-connector:verify after the build, never cached, with the inputs of deploy and .tray/verify-result.json as output', () => {
+    expect(connectorTargets(['us']).verify).toEqual(verifyTarget());
+    const verify = verifyTarget({ ...DEFAULT_TARGET_NAMES, build: 'tray-build' });
+    expect(verify).toMatchObject({ executor: 'tray-connector:verify', cache: false, options: {}, dependsOn: ['tray-build'] });
+    expect(verify.inputs).toEqual(deployTarget(['us']).inputs);
+    expect(verify.outputs).toEqual(['{projectRoot}/.tray/verify-result.json']);
+    expect(verify.metadata?.description).toMatch(/never cached/);
+    expect(Object.keys(connectorTargets(['us'], { ...DEFAULT_TARGET_NAMES, verify: 'tray-verify' }))).toContain('tray-verify');
   });
 });

@@ -13,6 +13,9 @@ export const DEFAULT_ZIP_PATH = '{projectRoot}/.tray/connector.zip';
 /** The deploy target's output: what the last deploy did per region (core/deploy-result.ts). */
 export const DEPLOY_RESULT_OUTPUT = '{projectRoot}/.tray/deploy-result.json';
 
+/** The verify target's output: what each region serves against the build (core/deploy/verify-result.ts). */
+export const VERIFY_RESULT_OUTPUT = '{projectRoot}/.tray/verify-result.json';
+
 /** Tray's regions, as core/regions.ts defines them. */
 export const REGION_NAMES = REGIONS;
 export type RegionName = Region;
@@ -55,9 +58,18 @@ export interface TargetNames {
   share: string;
   /** Optional so plugin options written before the status target existed still type-check. */
   status?: string;
+  /** Optional so plugin options written before the verify target existed still type-check. */
+  verify?: string;
 }
 
-export const DEFAULT_TARGET_NAMES: TargetNames = { build: 'build', test: 'test', deploy: 'deploy', share: 'share', status: 'status' };
+export const DEFAULT_TARGET_NAMES: TargetNames = {
+  build: 'build',
+  test: 'test',
+  deploy: 'deploy',
+  share: 'share',
+  status: 'status',
+  verify: 'verify',
+};
 
 export function buildTarget(): TargetConfiguration {
   return {
@@ -125,6 +137,25 @@ export function statusTarget(names: TargetNames = DEFAULT_TARGET_NAMES): TargetC
   };
 }
 
+/**
+ * Verify is never cached: it reports what Tray serves now (one GET of Tray's Connectivity API per region),
+ * compared with the build it depends on. Its inputs are deploy's, so `nx affected -t verify` selects the
+ * connectors a deploy would.
+ */
+export function verifyTarget(names: TargetNames = DEFAULT_TARGET_NAMES): TargetConfiguration {
+  return {
+    executor: 'tray-connector:verify',
+    dependsOn: [names.build],
+    cache: false,
+    inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
+    outputs: [VERIFY_RESULT_OUTPUT],
+    options: {},
+    metadata: {
+      description: `Compare what Tray serves for this connector version in the ${names.deploy} target's regions with the build: in sync, drift (with JSON paths) or not deployed; never cached; the result goes to .tray/verify-result.json`,
+    },
+  };
+}
+
 export function connectorTargets(regions: string[], names: TargetNames = DEFAULT_TARGET_NAMES): Record<string, TargetConfiguration> {
   return {
     [names.build]: buildTarget(),
@@ -132,5 +163,6 @@ export function connectorTargets(regions: string[], names: TargetNames = DEFAULT
     [names.deploy]: deployTarget(regions, names),
     [names.share]: shareTarget(names),
     [names.status ?? 'status']: statusTarget(names),
+    [names.verify ?? 'verify']: verifyTarget(names),
   };
 }

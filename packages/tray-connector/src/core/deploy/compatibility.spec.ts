@@ -295,6 +295,11 @@ describe('compareOperations', () => {
       const result = compareOperations([op({ inputSchema: object({}, []) })], [op({ inputSchema: wide })], { maxDifferences: 10 });
       expect(result.differences).toHaveLength(10);
       expect(result.truncated).toBe(true);
+      const removedEverywhere = object(Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`p${i}`, { type: 'string' }])));
+      const many = compareOperations([op({ outputSchema: removedEverywhere })], [op({ outputSchema: object({}, []) })]);
+      expect(many.differences).toHaveLength(200);
+      expect(many.breaking).toHaveLength(200);
+      expect(many.truncated).toBe(true);
       let deep: any = { type: 'string' };
       for (let i = 0; i < 5000; i++) deep = { items: deep };
       const deepResult = compareOperations([op({ outputSchema: deep })], [op({ outputSchema: { items: {} } })]);

@@ -82,21 +82,26 @@ export function compareOperations(
     const now = after.get(name);
     if (!old) all.push({ operation: name, path: '$', reason: 'new operation (in the build, not deployed)', breaking: false });
     else if (!now) all.push({ operation: name, path: '$', reason: 'operation removed (deployed, not in the build)', breaking: true });
-    else all.push(...compareOperation(old, now, depth));
+    else all.push(...compareOperation(old, now, depth, max + 1));
+    if (all.length > max) break;
   }
   const breaking = all.filter((d) => d.breaking);
   const differences = [...breaking, ...all.filter((d) => !d.breaking)].slice(0, max);
   return { inSync: all.length === 0, differences, breaking: differences.filter((d) => d.breaking), truncated: all.length > max };
 }
 
-/** The differences of one operation present on both sides: breaking findings, then drift not already covered by one. */
-function compareOperation(old: OperationSchemas, now: OperationSchemas, maxDepth: number): SchemaDifference[] {
+/**
+ * The differences of one operation present on both sides: breaking findings, then drift not already covered by
+ * one. Each list keeps at most `limit` (a hostile schema may differ in a million places; the rest is not kept).
+ */
+function compareOperation(old: OperationSchemas, now: OperationSchemas, maxDepth: number, limit: number): SchemaDifference[] {
   const breaking: SchemaDifference[] = [];
   const drift: SchemaDifference[] = [];
   const emitter =
     (list: SchemaDifference[], isBreaking: boolean): Emit =>
-    (path, reason) =>
-      list.push({ operation: now.name, path, reason, breaking: isBreaking });
+    (path, reason) => {
+      if (list.length < limit) list.push({ operation: now.name, path, reason, breaking: isBreaking });
+    };
   const input = { old: normalise(old.inputSchema), now: normalise(now.inputSchema) };
   const output = { old: normalise(old.outputSchema), now: normalise(now.outputSchema) };
   const rules = { emit: emitter(breaking, true), maxDepth };

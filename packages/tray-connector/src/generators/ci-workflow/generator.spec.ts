@@ -86,18 +86,40 @@ describe('ci-workflow generator', () => {
     const steps: Step[] = deploy.steps;
     const setShas = steps.find((s) => s.uses === 'nrwl/nx-set-shas@v4')!;
     expect(setShas.with).toEqual({ 'main-branch-name': 'main' });
-    const last = steps[steps.length - 1];
-    expect(last.run!.split('\n')[1]).toBe(
+    const deployIndex = steps.findIndex((s) => s.run?.includes('-t deploy'));
+    const deployStep = steps[deployIndex];
+    expect(deployStep.run!.split('\n')[1]).toBe(
       'npx nx affected -t deploy --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}',
     );
-    expect(last.env).toEqual({
+    expect(deployStep.env).toEqual({
       TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_TOKEN_US }}',
       TRAY_API_TOKEN_EU: '${{ secrets.TRAY_API_TOKEN_EU }}',
       TRAY_API_TOKEN_APAC: '${{ secrets.TRAY_API_TOKEN_APAC }}',
       TRAY_SHARE_WITH: '${{ vars.TRAY_SHARE_WITH }}',
     });
     // Tests run before anything is deployed.
-    expect(steps.findIndex((s) => s.run?.includes('-t build test'))).toBeLessThan(steps.length - 1);
+    expect(steps.findIndex((s) => s.run?.includes('-t build test'))).toBeLessThan(deployIndex);
+  });
+
+  it('push to main: after the deploy, verify reads what each region serves, with the same tokens (nothing to verify without changes)', async () => {
+    const wf = parse((await github()).text);
+    const steps: Step[] = wf.jobs.deploy.steps;
+    const deployIndex = steps.findIndex((s) => s.run?.includes('-t deploy'));
+    const verify = steps[steps.length - 1];
+    expect(deployIndex).toBe(steps.length - 2);
+    expect(verify.run!.split('\n')).toEqual([
+      'if [ -z "$TRAY_AFFECTED_FILES" ]; then echo "No changed file (besides deleted connectors): nothing to verify."; exit 0; fi',
+      'npx nx affected -t verify --files="$TRAY_AFFECTED_FILES" --output-style=stream',
+      '',
+    ]);
+    expect(verify.env).toEqual({
+      TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_TOKEN_US }}',
+      TRAY_API_TOKEN_EU: '${{ secrets.TRAY_API_TOKEN_EU }}',
+      TRAY_API_TOKEN_APAC: '${{ secrets.TRAY_API_TOKEN_APAC }}',
+    });
+    // The pull-request job verifies nothing: nothing of it was deployed.
+    const pr: Step[] = wf.jobs['pull-request'].steps;
+    expect(pr.some((s) => s.run?.includes('-t verify'))).toBe(false);
   });
 
   it("--name, --mainBranch, --regions with Tray's secret names, and the variable names", async () => {
@@ -114,10 +136,14 @@ describe('ci-workflow generator', () => {
     expect(wf.on.push.branches).toEqual(['trunk']);
     const steps: Step[] = wf.jobs.deploy.steps;
     expect(steps.find((s) => s.uses === 'nrwl/nx-set-shas@v4')!.with).toEqual({ 'main-branch-name': 'trunk' });
-    expect(steps[steps.length - 1].env).toEqual({
+    expect(steps[steps.length - 2].env).toEqual({
       TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_KEY_US }}',
       TRAY_API_TOKEN_EU: '${{ secrets.TRAY_API_KEY_EU }}',
       SHARE_EMAILS: '${{ vars.SHARE_EMAILS }}',
+    });
+    expect(steps[steps.length - 1].env).toEqual({
+      TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_KEY_US }}',
+      TRAY_API_TOKEN_EU: '${{ secrets.TRAY_API_KEY_EU }}',
     });
     expect(steps.find((s) => s.env?.CONNECTOR_TEST_CTX)!.run).toContain('process.env.CONNECTOR_TEST_CTX');
   });
@@ -140,7 +166,8 @@ describe('ci-workflow generator', () => {
       'nrwl/nx-set-shas@v4',
     ]);
     expect(steps.find((s) => s.name === 'Install')!.run).toMatch(/^pnpm install --frozen-lockfile/);
-    expect(steps[steps.length - 1].run).toMatch(/\npnpm exec nx affected -t deploy/);
+    expect(steps[steps.length - 2].run).toMatch(/\npnpm exec nx affected -t deploy/);
+    expect(steps[steps.length - 1].run).toMatch(/\npnpm exec nx affected -t verify/);
   });
 
   it('refuses unknown providers, regions and bad names, naming the option', async () => {
@@ -191,6 +218,9 @@ describe('ci-workflow generator', () => {
       expect(deploy.resource_group).toBe('tray-connectors-deploy-main');
       expect(deploy.variables).toEqual({ TRAY_API_TOKEN_US: '$TRAY_API_KEY_US', GIT_DEPTH: 0 });
       expect(deploy.script[deploy.script.length - 1]).toBe(
+        'npx nx affected -t verify --files="$TRAY_AFFECTED_FILES" --output-style=stream',
+      );
+      expect(deploy.script[deploy.script.length - 2]).toBe(
         'npx nx affected -t deploy --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}',
       );
     });
