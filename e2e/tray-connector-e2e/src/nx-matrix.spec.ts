@@ -5,10 +5,12 @@ import { selectedNxLines } from './support/nx-versions';
 import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
 
 /**
- * Issue 11.2: the plugin on the newest Nx 22, 23 and 24 (packed tarball, as a user installs it), one
- * workspace per major installed once: init, new, a connector with no project.json (inferred only),
- * build, deploy to the emulator, nx affected after a change, and batch mode (`--batch`) for build and
- * deploy. `E2E_NX_MAJORS` picks majors.
+ * Issues 11.2 and 21.2: the plugin on the edges of each supported Nx major and on what
+ * `create-nx-workspace@latest` makes (support/nx-versions.ts; E2E_NX_EDGES=1 runs all of them), from
+ * the packed tarball with a plain `npm install`, one workspace per release installed once: init, new, a
+ * connector with no project.json (inferred only), build, deploy to the emulator, nx affected after a
+ * change, after a devDependency bump no connector uses (nothing) and after a change to a connector's
+ * package.json (issue 22.1), and batch mode (`--batch`) for build and deploy. `E2E_NX_MAJORS` picks majors.
  */
 
 /** What init adds, installed up front with the same versions so init itself installs nothing (one npm install per major). */
@@ -19,6 +21,8 @@ const CONNECTOR_PACKAGES: Record<string, string> = {
   jest: '30.5.2',
   'ts-jest': '29.4.15',
   typescript: '5.9.3',
+  // A package no connector uses: a later test bumps it, as Dependabot would.
+  'is-number': '6.0.0',
 };
 
 function deployed(deployments: EmulatorDeployment[]): string[] {
@@ -30,7 +34,7 @@ function ok(r: RunResult, what: string): RunResult {
   return r;
 }
 
-describe.each(selectedNxLines())('the plugin on Nx $major ($nx)', ({ major, nx: nxVersion, devkit }) => {
+describe.each(selectedNxLines())('the plugin on Nx $nx ($edge of $major)', ({ major, nx: nxVersion, devkit }) => {
   let ws: TestWorkspace;
   let emu: Emulator;
 
@@ -65,6 +69,7 @@ describe.each(selectedNxLines())('the plugin on Nx $major ($nx)', ({ major, nx: 
     await nx('g tray-connector:init --no-interactive');
     const nxJson = JSON.parse(ws.read('nx.json')) as { plugins?: Array<string | { plugin: string }> };
     expect(nxJson.plugins?.map((p) => (typeof p === 'string' ? p : p.plugin))).toContain('tray-connector');
+    expect(JSON.parse(ws.read('nx.json')).pluginsConfig['@nx/js'].projectsAffectedByDependencyUpdates).toBe('auto');
     // On Nx 22 this (any nx command) failed with `(0 , internal_1.hashObject) is not a function`.
     const projects = (await nx('show projects --json')).stdout;
     expect(JSON.parse(projects.slice(projects.indexOf('[')))).toEqual([]);
@@ -111,6 +116,21 @@ describe.each(selectedNxLines())('the plugin on Nx $major ($nx)', ({ major, nx: 
     expect(deployed(deployments)).toEqual(['beta@us']);
     expect(r.output).toMatch(/beta:deploy/);
     expect(r.output).not.toMatch(/acme:deploy/);
+  });
+
+  it('a devDependency bump no connector uses deploys nothing (issue 22.1)', async () => {
+    ws.mustRun('npm install -D is-number@7.0.0 --prefer-offline --no-audit --no-fund', { timeoutMs: 5 * 60 * 1000 });
+    ws.commit('bump is-number');
+    const { deployments } = await deploysDuring('affected -t deploy --base=HEAD~1 --head=HEAD');
+    expect(deployed(deployments)).toEqual([]);
+  });
+
+  it("a change to a connector's own package.json deploys that connector, and only it", async () => {
+    const pkg = JSON.parse(ws.read('connectors/acme/package.json')) as Record<string, unknown>;
+    ws.write('connectors/acme/package.json', JSON.stringify({ ...pkg, description: `changed on Nx ${nxVersion}` }, null, 2) + '\n');
+    ws.commit('change acme package.json');
+    const { deployments } = await deploysDuring('affected -t deploy --base=HEAD~1 --head=HEAD');
+    expect(deployed(deployments)).toEqual(['acme@eu', 'acme@us']);
   });
 
   it('--batch: one process builds both (the same zips) and deploys both, each task its own result', async () => {

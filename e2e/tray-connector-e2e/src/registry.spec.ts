@@ -97,7 +97,7 @@ describe('published to a local registry, installed as the README says', () => {
 
   it('`nx add tray-connector` installs it from the registry into a fresh workspace and sets it up', () => {
     ws = createEmptyWorkspace('registry', { env: registry!.env });
-    nx('nx add tray-connector');
+    nx('npx nx add tray-connector');
     const pkg = JSON.parse(ws.read('package.json')) as { devDependencies: Record<string, string>; dependencies?: Record<string, string> };
     expect(pkg.devDependencies['tray-connector']).toBeDefined();
     expect(JSON.parse(ws.read('node_modules/tray-connector/package.json')).version).toBe(
@@ -138,16 +138,16 @@ describe('published to a local registry, installed as the README says', () => {
   });
 
   it('the generators, test and build work as the README shows', () => {
-    nx('nx g tray-connector:new acme-crm --regions=us,eu');
-    nx('nx g tray-connector:operation list_contacts --project=acme-crm');
-    nx('nx test acme-crm && nx build acme-crm');
+    nx('npx nx g tray-connector:new acme-crm --regions=us,eu');
+    nx('npx nx g tray-connector:operation list_contacts --project=acme-crm');
+    nx('npx nx test acme-crm && npx nx build acme-crm');
     expect(ws.exists('connectors/acme-crm/.tray/connector.zip')).toBe(true);
   });
 
   it('`nx deploy acme-crm` deploys to both regions of the emulator', async () => {
     const env = exported();
     expect(Object.keys(env).sort()).toEqual(['TRAY_API_TOKEN_EU', 'TRAY_API_TOKEN_US', 'TRAY_API_URL_EU', 'TRAY_API_URL_US']);
-    const r = nx('nx deploy acme-crm', { ...env, TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined });
+    const r = nx('npx nx deploy acme-crm', { ...env, TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined });
     expect(r.output).toMatch(/Deployed/);
     const record = (await (await fetch(`http://127.0.0.1:${EMULATOR_PORT}/__emulator/requests`)).json()) as {
       deployments: Array<{ name: string; region: string; status: string }>;

@@ -141,17 +141,29 @@ describe('createNodes (inferred connector projects)', () => {
     expect(Object.keys(projects)).toEqual(['connectors/real']);
   });
 
-  it('falls back to the folder name when connector.json has no name, and reports unreadable JSON with the file', async () => {
+  it('falls back to the folder name when connector.json has no name', async () => {
     const nameless = connector('connectors/no-name', { version: '1.0', title: 'x' });
     const { projects } = await run([nameless]);
     expect(projects['connectors/no-name'].name).toBe('no-name');
+  });
 
-    write('connectors/broken/connector.json', '{ "name": ');
-    // Nx reports each failed file with its error (an AggregateCreateNodesError of [file, error] pairs).
-    const error = await run(['connectors/broken/connector.json']).catch((e: unknown) => e);
-    const failures = (error as { errors: Array<[string, Error]> }).errors;
-    expect(failures.map(([f]) => f)).toEqual(['connectors/broken/connector.json']);
-    expect(failures[0][1].message).toMatch(/^connectors\/broken\/connector\.json is not valid JSON/);
+  it('a broken connector.json breaks only its connector: no error for the graph, its targets report the line and column (issue 22.5)', async () => {
+    const good = connector('connectors/good');
+    write('connectors/broken/connector.json', '{\n  "name": "broken",\n  "version": "1.0",\n}\n');
+    write('connectors/array/connector.json', '[]');
+    // Before: createNodes threw for the file and Nx failed every command ("Failed to process project graph").
+    const { projects } = await run([good, 'connectors/broken/connector.json', 'connectors/array/connector.json']);
+    expect(projects['connectors/good'].targets?.build.executor).toBe('tray-connector:build');
+    const broken = projects['connectors/broken'];
+    expect(broken.name).toBe('broken');
+    expect(broken.tags).toEqual([CONNECTOR_TAG]);
+    expect(broken.metadata?.description).toContain('connectors/broken/connector.json:4:1: Expected double-quoted property name');
+    expect(Object.keys(broken.targets ?? {}).sort()).toEqual(['build', 'deploy', 'share', 'status', 'test']);
+    for (const target of Object.values(broken.targets ?? {})) {
+      expect(target.executor).toBe('nx:run-commands');
+      expect(target.options.command).toMatch(/^node '.*broken-connector\.js' 'connectors\/broken\/connector\.json'$/);
+    }
+    expect(projects['connectors/array'].metadata?.description).toContain('connectors/array/connector.json:1:1: must hold a JSON object');
   });
 
   describe('plugin cache', () => {

@@ -9,6 +9,7 @@ import type { PluginCache } from '@nx/devkit/internal';
 import { existsSync, readFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
 import { parseRegions } from '../core/tray-api/regions';
+import { brokenConnectorTargets, connectorJsonProblem, describeConnectorJsonProblem } from './broken-connector';
 import { hashJson, pluginCacheSupport, type PluginCacheSupport } from './nx-compat';
 import { CONNECTOR_TAG, connectorTargets, DEFAULT_TARGET_NAMES, PLUGIN_NAME, type TargetNames } from './targets';
 
@@ -106,9 +107,23 @@ export async function createConnectorNodes(
 
 function inferProject(root: string, options: NormalizedOptions, workspaceRoot: string): InferredProject {
   const connectorFile = join(root, 'connector.json');
-  const connector = readJson(workspaceRoot, connectorFile);
-  const name =
-    typeof connector.name === 'string' && connector.name.trim() ? connector.name.trim() : basename(root === '.' ? workspaceRoot : root);
+  const folderName = basename(root === '.' ? workspaceRoot : root);
+  const text = readFileSync(join(workspaceRoot, connectorFile), 'utf8');
+  // One unreadable connector.json must not fail the project graph of the whole workspace: that connector
+  // gets targets that fail naming the line, column and reason, the others stay as they are.
+  const problem = connectorJsonProblem(text);
+  if (problem) {
+    const targetNames = Object.keys(connectorTargets(options.defaultRegions, options.targetNames));
+    return {
+      name: folderName,
+      projectType: 'application',
+      tags: [CONNECTOR_TAG],
+      targets: brokenConnectorTargets(root, targetNames),
+      metadata: { description: `Tray CDK connector that cannot be read: ${describeConnectorJsonProblem(connectorFile, problem)}` },
+    };
+  }
+  const connector = JSON.parse(text) as Record<string, unknown>;
+  const name = typeof connector.name === 'string' && connector.name.trim() ? connector.name.trim() : folderName;
   const title = typeof connector.title === 'string' ? connector.title : undefined;
   const regions = regionsLeftUnderAnOldName(root, options, workspaceRoot) ?? options.defaultRegions;
   return {
@@ -154,17 +169,6 @@ export function regionsLeftUnderAnOldName(root: string, options: NormalizedOptio
     }
   }
   return undefined;
-}
-
-function readJson(workspaceRoot: string, file: string): Record<string, unknown> {
-  const text = readFileSync(join(workspaceRoot, file), 'utf8');
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`${file} is not valid JSON (${(e as Error).message}); fix it so the tray-connector plugin can read the connector`);
-  }
-  throw new Error(`${file} must hold a JSON object with the connector's name, version and title`);
 }
 
 function isExcluded(file: string): boolean {

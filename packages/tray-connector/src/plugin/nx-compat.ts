@@ -1,4 +1,4 @@
-import * as devkitInternal from '@nx/devkit/internal';
+import type * as DevkitInternalModule from '@nx/devkit/internal';
 import { createHash } from 'crypto';
 
 /**
@@ -7,17 +7,32 @@ import { createHash } from 'crypto';
  * (importing them made every nx command fail with `(0 , internal_1.hashObject) is not a function`).
  * So they are feature-detected here, and without them the plugin infers each connector on every graph
  * computation (one connector.json read per connector), which is what the cache saves. No deep imports.
+ * Nx 22.0 has no `@nx/devkit/internal` entry point at all (a bare import made every nx command fail with
+ * `Cannot find module '@nx/devkit/internal'`): it is required here only, inside a try, and read as optional.
  */
 export interface PluginCacheSupport {
-  PluginCache: typeof devkitInternal.PluginCache;
-  calculateHashesForCreateNodes: typeof devkitInternal.calculateHashesForCreateNodes;
+  PluginCache: typeof DevkitInternalModule.PluginCache;
+  calculateHashesForCreateNodes: typeof DevkitInternalModule.calculateHashesForCreateNodes;
   workspaceDataDirectory: string;
 }
 
-type DevkitInternal = Partial<Pick<typeof devkitInternal, keyof PluginCacheSupport>>;
+type DevkitInternal = Partial<Pick<typeof DevkitInternalModule, keyof PluginCacheSupport>>;
+
+let loaded: DevkitInternal | undefined;
+/** `@nx/devkit/internal` of the installed Nx, or an empty object when that Nx has none (22.0). Loaded once. */
+export function devkitInternal(): DevkitInternal {
+  if (!loaded) {
+    try {
+      loaded = require('@nx/devkit/internal') as DevkitInternal;
+    } catch {
+      loaded = {};
+    }
+  }
+  return loaded;
+}
 
 /** The cache helpers of the installed Nx, or undefined when it lacks one of them (Nx 22). */
-export function pluginCacheSupport(internal: DevkitInternal = devkitInternal): PluginCacheSupport | undefined {
+export function pluginCacheSupport(internal: DevkitInternal = devkitInternal()): PluginCacheSupport | undefined {
   const { PluginCache, calculateHashesForCreateNodes, workspaceDataDirectory } = internal;
   if (
     typeof PluginCache !== 'function' ||

@@ -36,7 +36,11 @@ describe('connector targets', () => {
     expect(deploy.cache).toBe(false);
     expect(deploy.outputs).toEqual(['{projectRoot}/.tray/deploy-result.json']);
     expect(deploy.options).toEqual({ regions: ['us', 'eu'] });
-    expect(deploy.inputs).toEqual([{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))]);
+    expect(deploy.inputs).toEqual([
+      { dependentTasksOutputFiles: '**/*.zip' },
+      ...DEPLOY_ENV_INPUTS.map((env) => ({ env })),
+      { externalDependencies: ['tray-connector'] },
+    ]);
     expect([...DEPLOY_ENV_INPUTS].sort()).toEqual(
       [
         'TRAY_API_TOKEN',
@@ -51,6 +55,18 @@ describe('connector targets', () => {
     );
     expect(deploy.metadata?.description).toMatch(/never replayed from the cache/);
     expect(deploy.metadata?.description).toMatch(/deploy-result\.json/);
+  });
+
+  it('every target names the external packages it reads, so a lock-file change to any other package selects none of them (issue 22.1)', () => {
+    const externals = (inputs: unknown[] | undefined) =>
+      (inputs ?? []).flatMap((i) =>
+        i && typeof i === 'object' && 'externalDependencies' in i ? (i as { externalDependencies: string[] }).externalDependencies : [],
+      );
+    const targets = connectorTargets(['us']);
+    // Without an externalDependencies entry Nx hashes every package of the lock file into the task.
+    expect(externals(targets.deploy.inputs)).toEqual(['tray-connector']);
+    expect(externals(targets.build.inputs)).toEqual(['tray-connector', 'typescript', '@trayio/cdk-dsl']);
+    expect(externals(testTarget().inputs)).toEqual(['jest', 'ts-jest', 'typescript', '@trayio/cdk-dsl', '@trayio/cdk-runtime']);
   });
 
   it('deploy is never replayed from a cache, wherever the plugin defines it; build stays cached', () => {

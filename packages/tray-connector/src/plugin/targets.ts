@@ -48,8 +48,13 @@ export const BUILD_INPUTS: TargetConfiguration['inputs'] = [
   '^default',
   '{workspaceRoot}/tsconfig.base.json',
   '{workspaceRoot}/tsconfig.json',
-  { externalDependencies: ['tray-connector', 'typescript'] },
+  // The plugin and TypeScript make the schemas; the type check reads Tray's DSL types. Naming them keeps
+  // every other package of the lock file out of the hash (without this entry Nx hashes them all).
+  { externalDependencies: ['tray-connector', 'typescript', '@trayio/cdk-dsl'] },
 ];
+
+/** What a connector's jest run reads besides its own files: the test toolchain and Tray's DSL and runtime. */
+export const TEST_EXTERNAL_DEPENDENCIES = ['jest', 'ts-jest', 'typescript', '@trayio/cdk-dsl', '@trayio/cdk-runtime'];
 
 export interface TargetNames {
   build: string;
@@ -88,7 +93,7 @@ export function testTarget(): TargetConfiguration {
   return {
     executor: 'nx:run-commands',
     cache: true,
-    inputs: ['{projectRoot}/**/*', '!{projectRoot}/.tray/**/*', '^default', { externalDependencies: ['jest', 'ts-jest'] }],
+    inputs: ['{projectRoot}/**/*', '!{projectRoot}/.tray/**/*', '^default', { externalDependencies: TEST_EXTERNAL_DEPENDENCIES }],
     options: { command: 'jest --config jest.config.js --passWithNoTests', cwd: '{projectRoot}' },
     metadata: { description: "Run the connector's handler tests with jest (offline; test.ctx.json supplies local credentials)" },
   };
@@ -97,7 +102,10 @@ export function testTarget(): TargetConfiguration {
 /**
  * Deploy is never cached: only Tray knows what it runs, so a deploy that runs sends the zip (a revert
  * A->B->A must reach Tray, whoever deployed B and from wherever). Its inputs are what task-level
- * `nx affected` selects it by: the built zip and the variables naming the Tray organisation.
+ * `nx affected` selects it by: the built zip, the variables naming the Tray organisation, and the
+ * plugin that sends it (its options, the regions, are part of every task's hash). Naming only the
+ * plugin as external dependency keeps a lock-file change to any other package (a devDependency bump)
+ * from selecting it: without the entry Nx hashes every package of the lock file into the task.
  */
 export function deployTarget(regions: string[], names: TargetNames = DEFAULT_TARGET_NAMES): TargetConfiguration {
   return {
@@ -105,7 +113,11 @@ export function deployTarget(regions: string[], names: TargetNames = DEFAULT_TAR
     dependsOn: [names.build],
     // Never replayed from a (local or remote) cache: only Tray knows what it runs, so a deploy that runs sends the zip.
     cache: false,
-    inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
+    inputs: [
+      { dependentTasksOutputFiles: '**/*.zip' },
+      ...DEPLOY_ENV_INPUTS.map((env) => ({ env })),
+      { externalDependencies: [PLUGIN_NAME] },
+    ],
     outputs: [DEPLOY_RESULT_OUTPUT],
     options: { regions },
     metadata: {

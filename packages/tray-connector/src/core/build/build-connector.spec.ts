@@ -211,6 +211,16 @@ describe('buildConnector', () => {
       expect(error.message).toContain('"title" is missing');
     });
 
+    it('no operations: refused with what to do, with and without the type check (not `Cannot find name process`, not "0 operations")', async () => {
+      fs.rmSync(path.join(dir, 'src/get_thing'), { recursive: true });
+      keep();
+      const expected = `${path.join(dir, 'src')} has no operations: add one with nx g tray-connector:operation`;
+      await expect(build(dir, zip)).rejects.toThrow(expected);
+      await expect(
+        buildConnector({ connectorDir: dir, workspaceRoot: tmp, outputPath: zip, logger: createRecordingLogger(), typeCheck: false }),
+      ).rejects.toThrow(expected);
+    });
+
     it('missing output.ts', async () => {
       fs.rmSync(path.join(dir, 'src/get_thing/output.ts'));
       keep();

@@ -122,6 +122,11 @@ export function prepareConnector(options: BuildConnectorOptions): PreparedConnec
 
   const config = readConnectorConfig(connectorDir);
   const operations = findOperations(connectorDir, { requireHandlers: true });
+  // Without this, the type check fails on something unrelated (`Cannot find name 'process'`) and
+  // without it the zip holds "0 operations": neither says what is wrong.
+  if (operations.length === 0) {
+    throw new TrayConnectorError(`${path.join(connectorDir, 'src')} has no operations: add one with nx g tray-connector:operation`);
+  }
   const missing = REQUIRED_ROOT_FILES.filter((f) => !fs.existsSync(path.join(connectorDir, f)));
   if (missing.length) {
     throw new TrayConnectorError(

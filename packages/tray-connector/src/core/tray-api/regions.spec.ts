@@ -44,6 +44,20 @@ describe('regions', () => {
     expect(() => resolveRegionEndpoints(['us'], { env: {}, requireToken: false })).not.toThrow();
   });
 
+  it("says which variable it reads when Tray's pipeline secret name TRAY_API_KEY_<REGION> is set instead, never its value", () => {
+    let message = '';
+    try {
+      resolveRegionEndpoints(['us', 'eu'], { env: { TRAY_API_KEY_US: 'secret-key-value', TRAY_API_TOKEN_EU: 'e' } });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(
+      "us: no API token; set TRAY_API_TOKEN_US (or TRAY_API_TOKEN for every region) to the US API user's token; TRAY_API_KEY_US is set but is not read (the name of Tray's pipeline example): map it, e.g. TRAY_API_TOKEN_US: ${{ secrets.TRAY_API_KEY_US }}",
+    );
+    expect(message).not.toContain('secret-key-value');
+    expect(message).not.toMatch(/eu:/);
+  });
+
   it('base URL: apiUrls option, then TRAY_API_URL_<REGION>, then TRAY_API_URL for a single region', () => {
     const env = { TRAY_API_TOKEN: 't0ken', TRAY_API_URL_EU: 'https://eu.example.com/', TRAY_API_URL: 'https://one.example.com' };
     const single = resolveRegionEndpoints(['us'], { env }).endpoints[0];

@@ -149,8 +149,13 @@ export function resolveRegionEndpoints(
       tokenEnv = SHARED_TOKEN_ENV;
     }
     if (!token && requireToken) {
+      // Tray's own pipeline example names its secrets TRAY_API_KEY_<REGION>: say which variable is read.
+      const trayExampleName = info.tokenEnv.replace('TRAY_API_TOKEN_', 'TRAY_API_KEY_');
+      const hint = nonEmpty(env[trayExampleName])
+        ? `; ${trayExampleName} is set but is not read (the name of Tray's pipeline example): map it, e.g. ${info.tokenEnv}: \${{ secrets.${trayExampleName} }}`
+        : '';
       problems.push(
-        `${region}: no API token; set ${info.tokenEnv} (or ${SHARED_TOKEN_ENV} for every region) to the ${info.label} API user's token`,
+        `${region}: no API token; set ${info.tokenEnv} (or ${SHARED_TOKEN_ENV} for every region) to the ${info.label} API user's token${hint}`,
       );
     }
     endpoints.push({

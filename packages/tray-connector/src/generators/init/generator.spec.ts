@@ -131,7 +131,11 @@ describe('init generator', () => {
     expect(targetDefaults['tray-connector:deploy']).toEqual({
       dependsOn: ['build'],
       cache: deployTarget([]).cache,
-      inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
+      inputs: [
+        { dependentTasksOutputFiles: '**/*.zip' },
+        ...DEPLOY_ENV_INPUTS.map((env) => ({ env })),
+        { externalDependencies: ['tray-connector'] },
+      ],
     });
   });
 
@@ -145,12 +149,55 @@ describe('init generator', () => {
 
   it('turns on import analysis for the project graph unless already configured', async () => {
     await initGenerator(tree, { skipInstall: true });
-    expect(readNxJson(tree)!.pluginsConfig!['@nx/js']).toEqual({ analyzeSourceFiles: true });
+    expect(readNxJson(tree)!.pluginsConfig!['@nx/js']).toMatchObject({ analyzeSourceFiles: true });
 
     const other = createTreeWithEmptyWorkspace({ formatter: 'none' });
     updateNxJson(other, { ...readNxJson(other), pluginsConfig: { '@nx/js': { analyzeSourceFiles: false, analyzePackageJson: true } } });
     await initGenerator(other, { skipInstall: true });
-    expect(readNxJson(other)!.pluginsConfig!['@nx/js']).toEqual({ analyzeSourceFiles: false, analyzePackageJson: true });
+    expect(readNxJson(other)!.pluginsConfig!['@nx/js']).toMatchObject({ analyzeSourceFiles: false, analyzePackageJson: true });
+  });
+
+  it('makes a lock-file change affect only the projects whose packages changed (issue 22.1), keeping a setting the user made', async () => {
+    await initGenerator(tree, { skipInstall: true });
+    expect(readNxJson(tree)!.pluginsConfig!['@nx/js']).toEqual({ analyzeSourceFiles: true, projectsAffectedByDependencyUpdates: 'auto' });
+
+    const other = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    updateNxJson(other, { ...readNxJson(other), pluginsConfig: { '@nx/js': { projectsAffectedByDependencyUpdates: 'all' } } });
+    await initGenerator(other, { skipInstall: true });
+    expect(readNxJson(other)!.pluginsConfig!['@nx/js']).toEqual({ analyzeSourceFiles: true, projectsAffectedByDependencyUpdates: 'all' });
+  });
+
+  it('pins @nx/devkit to the workspace nx when package.json lacks it (npm would pick the newest @nx/devkit, made for another Nx)', async () => {
+    const pkg = readJson(tree, 'package.json');
+    writeJson(tree, 'package.json', { ...pkg, devDependencies: { ...pkg.devDependencies, nx: '22.7.12' } });
+    await initGenerator(tree, { skipInstall: true });
+    expect(readJson(tree, 'package.json').devDependencies['@nx/devkit']).toBe('22.7.12');
+  });
+
+  it('keeps an @nx/devkit the workspace has, and adds none when the nx version is not exact and nx is not installed', async () => {
+    const pkg = readJson(tree, 'package.json');
+    writeJson(tree, 'package.json', { ...pkg, devDependencies: { ...pkg.devDependencies, nx: '23.2.1', '@nx/devkit': '~23.2.0' } });
+    await initGenerator(tree, { skipInstall: true });
+    expect(readJson(tree, 'package.json').devDependencies['@nx/devkit']).toBe('~23.2.0');
+
+    const other = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    const otherPkg = readJson(other, 'package.json');
+    writeJson(other, 'package.json', { ...otherPkg, devDependencies: { ...otherPkg.devDependencies, nx: '^23.0.0' } });
+    await initGenerator(other, { skipInstall: true });
+    expect(readJson(other, 'package.json').devDependencies['@nx/devkit']).toBeUndefined();
+  });
+
+  it('reads the installed nx version from node_modules when there is one', async () => {
+    const { installedNxVersion } = await import('./generator');
+    const root = require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'tc-init-nx-'));
+    try {
+      require('fs').mkdirSync(`${root}/node_modules/nx`, { recursive: true });
+      require('fs').writeFileSync(`${root}/node_modules/nx/package.json`, JSON.stringify({ name: 'nx', version: '23.0.1' }));
+      const onDisk = { root, exists: () => false } as unknown as Tree;
+      expect(installedNxVersion(onDisk)).toBe('23.0.1');
+    } finally {
+      require('fs').rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('git-ignores build output and local credentials, keeping what .gitignore had', async () => {

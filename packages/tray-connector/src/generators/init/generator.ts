@@ -8,6 +8,8 @@ import {
   type Tree,
   updateNxJson,
 } from '@nx/devkit';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { parseRegions, regionNames } from '../../core/tray-api/regions';
 import type { TrayConnectorPluginOptions } from '../../plugin/create-nodes';
 import { buildTarget, DEFAULT_TARGET_NAMES, deployTarget, PLUGIN_NAME } from '../../plugin/targets';
@@ -40,9 +42,39 @@ export function addMissingDependencies(tree: Tree): GeneratorCallback {
   const present = (name: string) => Boolean(pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
   const missing = (wanted: Record<string, string>) => Object.fromEntries(Object.entries(wanted).filter(([name]) => !present(name)));
   const dependencies = missing(CONNECTOR_DEPENDENCIES);
-  const devDependencies = missing(CONNECTOR_DEV_DEPENDENCIES);
+  const devDependencies = missing({ ...devkitMatchingNx(tree), ...CONNECTOR_DEV_DEPENDENCIES });
   if (Object.keys(dependencies).length === 0 && Object.keys(devDependencies).length === 0) return () => undefined;
   return addDependenciesToPackageJson(tree, dependencies, devDependencies, 'package.json', true);
+}
+
+const EXACT_VERSION = /^\d+\.\d+\.\d+(-[\w.]+)?$/;
+
+/**
+ * `@nx/devkit` at the workspace's own nx version, for a package.json that does not list it. The plugin
+ * takes @nx/devkit as an optional peer (any 22, 23 or 24): left to npm, a missing peer resolves to the
+ * newest @nx/devkit, which needs the newest Nx (ERESOLVE in an Nx 22 workspace). Pinned here, every later
+ * `npm install` keeps the one made for this Nx. Nothing when the nx version cannot be told exactly.
+ */
+export function devkitMatchingNx(tree: Tree): Record<string, string> {
+  const version = installedNxVersion(tree);
+  return version ? { '@nx/devkit': version } : {};
+}
+
+/** The version of the nx installed in the workspace (node_modules), else the root package.json's nx when it is exact. */
+export function installedNxVersion(tree: Tree): string | undefined {
+  try {
+    const file = require.resolve('nx/package.json', { paths: [tree.root] });
+    if (file.startsWith(join(tree.root, 'node_modules'))) {
+      const version = (JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version;
+      if (typeof version === 'string' && EXACT_VERSION.test(version)) return version;
+    }
+  } catch {
+    // not installed under this root (a virtual tree in tests, a workspace before its first install)
+  }
+  if (!tree.exists('package.json')) return undefined;
+  const pkg = readJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(tree, 'package.json');
+  const declared = pkg.devDependencies?.nx ?? pkg.dependencies?.nx;
+  return declared && EXACT_VERSION.test(declared) ? declared : undefined;
 }
 
 /** Whether to register the inference plugin: the option when given, else Nx's own opt-outs decide. */
@@ -90,6 +122,11 @@ export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean
   const pluginsConfig = (nxJson.pluginsConfig ??= {});
   const jsConfig = (pluginsConfig['@nx/js'] ??= {});
   if (jsConfig.analyzeSourceFiles === undefined) jsConfig.analyzeSourceFiles = true;
+  // Nx's default ('all') makes any lock-file change touch every project: a devDependency bump no
+  // connector uses would deploy every connector again (on Nx 22/23, whose affected is project-level;
+  // on 24 it marks every task that hashes an npm package). 'auto' touches only the projects that
+  // depend on a package whose version changed.
+  if (jsConfig.projectsAffectedByDependencyUpdates === undefined) jsConfig.projectsAffectedByDependencyUpdates = 'auto';
 
   if (JSON.stringify(nxJson) !== before) updateNxJson(tree, nxJson);
 }
