@@ -5,7 +5,8 @@ import type { Deadline } from './deadline';
 import { StoppedError, TrayConnectorError } from '../errors';
 import { formatDuration } from './progress';
 import { REGION_INFO, isLoopback, type Region, type RegionEndpoint } from './regions';
-import { describeBody, redact } from '../redact';
+import { describeBody, describeResponseBody, redact } from '../redact';
+import { payloadTooLargeMessage } from './payload-too-large';
 import { parseRetryAfter, withRetry, DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy } from './retry';
 import type { TrayPacer } from './tray-pacer';
 
@@ -146,7 +147,7 @@ export class TrayClient {
   /** POST the zip at `zipPath` (streamed, base64) to deploy-connector-from-source. */
   async deployFromSource(name: string, version: string, zipPath: string): Promise<DeploymentAnswer> {
     const size = fs.statSync(zipPath).size;
-    const data = await this.call('deploy', { name, version }, (config) => {
+    const data = await this.call('deploy', { name, version, zipBytes: size }, (config) => {
       const body = streamedSourceBody(zipPath, size);
       return this.http.post(this.deployPath(name, version), body.stream, {
         ...config,
@@ -186,7 +187,7 @@ export class TrayClient {
     const d = data as Partial<DeploymentAnswer> | undefined;
     if (!d || typeof d !== 'object' || typeof d.id !== 'string' || !d.id || typeof d.deploymentStatus !== 'string') {
       throw new TrayApiError(
-        `${this.region}: unexpected answer to the ${operation} request (no "id"/"deploymentStatus"): ${describeBody(data, [this.endpoint.token]) || '(empty)'}`,
+        `${this.region}: unexpected answer to the ${operation} request (no "id"/"deploymentStatus"): ${describeResponseBody(data, [this.endpoint.token]) || '(empty)'}`,
         this.region,
         operation,
         200,
@@ -199,7 +200,7 @@ export class TrayClient {
 
   private async call(
     operation: TrayOperation,
-    what: { name: string; version: string; id?: string },
+    what: { name: string; version: string; id?: string; zipBytes?: number },
     send: (config: AxiosRequestConfig) => Promise<{ data: unknown }>,
     retries?: number,
   ): Promise<unknown> {
@@ -291,7 +292,11 @@ export class TrayClient {
   }
 
   /** Turns whatever axios threw into a TrayApiError whose message holds no token and tells what to do. */
-  toApiError(operation: TrayOperation, what: { name: string; version: string; id?: string }, error: unknown): TrayApiError {
+  toApiError(
+    operation: TrayOperation,
+    what: { name: string; version: string; id?: string; zipBytes?: number },
+    error: unknown,
+  ): TrayApiError {
     const secrets = [this.endpoint.token];
     const { region } = this;
     const label = REGION_INFO[region].label;
@@ -316,7 +321,7 @@ export class TrayClient {
       );
     }
     const status = response.status;
-    const body = describeBody(response.data, secrets);
+    const body = describeResponseBody(response.data, secrets);
     const apiMessage = apiMessageOf(response.data, secrets) ?? body;
     const withBody = body ? ` Response: ${body}` : '';
     if (status >= 300 && status < 400) {
@@ -394,6 +399,10 @@ export class TrayClient {
         true,
         `HTTP ${status}`,
       );
+    }
+    if (status === 413) {
+      const message = payloadTooLargeMessage({ region, subject, zipBytes: what.zipBytes, withBody });
+      return new TrayApiError(message, region, operation, status, false, 'HTTP 413 payload too large');
     }
     return new TrayApiError(
       `${region}: unexpected HTTP ${status} while ${doing} ${subject}.${withBody}`,
