@@ -20,6 +20,8 @@ export interface DeployResultRegion {
   deploymentId: string | null;
   durationMs: number;
   message: string | null;
+  /** Where the deployment's status is read (present when known). */
+  statusUrl?: string;
 }
 
 export interface DeployResult {
@@ -34,6 +36,8 @@ export interface DeployResult {
   regions: DeployResultRegion[];
   /** A failure before any region was tried (no token, no zip, ...), already redacted. */
   error: string | null;
+  /** The signal that stopped the deploy (SIGINT, SIGTERM), present only when one did. */
+  interrupted?: string;
 }
 
 /** What deploy reports per region (deploy-connector's RegionOutcome has these fields). */
@@ -45,6 +49,7 @@ export interface RegionOutcomeLike {
   durationMs: number;
   message?: string;
   shareMessage?: string;
+  statusUrl?: string;
 }
 
 export interface DeployResultInput {
@@ -56,6 +61,7 @@ export interface DeployResultInput {
   finishedAt: Date;
   regions: readonly RegionOutcomeLike[];
   error?: string;
+  interrupted?: string;
 }
 
 export function toDeployResult(input: DeployResultInput): DeployResult {
@@ -66,6 +72,7 @@ export function toDeployResult(input: DeployResultInput): DeployResult {
     deploymentId: r.deploymentId ?? null,
     durationMs: r.durationMs,
     message: r.message ?? r.shareMessage ?? null,
+    ...(r.statusUrl ? { statusUrl: r.statusUrl } : {}),
   }));
   return {
     project: input.project,
@@ -77,6 +84,7 @@ export function toDeployResult(input: DeployResultInput): DeployResult {
     finishedAt: input.finishedAt.toISOString(),
     regions,
     error: input.error ?? null,
+    ...(input.interrupted ? { interrupted: input.interrupted } : {}),
   };
 }
 
