@@ -165,11 +165,19 @@ async function dryRun(options: DeployConnectorOptions, prepared: Prepared, progr
       `[dry run] ${endpoint.region}: POST ${client.url(client.deployPath(options.name, options.version))}\n` +
         `          payload ${payload.length} bytes (zip ${prepared.zipSize} bytes, sha256 ${sha}), ${token}`,
     );
-    results.push({ region: endpoint.region, ok: true, status: 'Dry run (nothing sent)', durationMs: 0, repeats: 0 });
+    // A region without a token would fail for real: not counted as ok (issue 22.7).
+    results.push({
+      region: endpoint.region,
+      ok: !!endpoint.token,
+      status: endpoint.token ? 'Dry run (nothing sent)' : 'Dry run: no token',
+      durationMs: 0,
+      repeats: 0,
+      ...(endpoint.token ? {} : { message: `${endpoint.region}: no API token; set ${endpoint.tokenEnv} before deploying` }),
+    });
   }
   const table = summaryTable(results, options);
   progress.finish(table);
-  return { success: true, regions: results, table };
+  return { success: results.every((r) => r.ok), regions: results, table };
 }
 
 async function deployRegion(
