@@ -44,11 +44,76 @@ export const matchesRequest =
 
 // ---------- request faults ----------
 
-/** Answers `status` with `body` (default `{"message":"Injected failure (status)"}`). */
-export const statusFault = (status: number, body?: unknown): RequestFault => ({
-  label: `status ${status}`,
-  replace: () => ({ status, body: body ?? { message: `Injected failure (${status})` } }),
-});
+/**
+ * Answers `status` with `body` (default `{"message":"Injected failure (status)"}`); a RawBody
+ * (see rawBody) is written as it is, not as JSON, with its own Content-Type.
+ */
+export const statusFault = (status: number, body?: unknown): RequestFault => {
+  if (body instanceof RawBody) {
+    const raw = body;
+    return {
+      label: `status ${status} (${raw.contentType})`,
+      replace: () => ({ status, body: null }),
+      deliver: (res) => writeReply(res, { status, headers: { 'Content-Type': raw.contentType }, text: raw.text }),
+    };
+  }
+  return {
+    label: `status ${status}`,
+    replace: () => ({ status, body: body ?? { message: `Injected failure (${status})` } }),
+  };
+};
+
+/** A body written exactly as given (an HTML error page, a proxy's text), not as JSON. */
+export class RawBody {
+  constructor(
+    readonly text: string,
+    readonly contentType = 'text/html; charset=utf-8',
+  ) {}
+}
+
+/** A non-JSON body for `failNext(count, status, { body: rawBody(text) })`. */
+export const rawBody = (text: string, contentType?: string): RawBody => new RawBody(text, contentType);
+
+/**
+ * Every escaped form a careless server (or proxy) may echo a token in, each on its own line:
+ * verbatim, hex (lower and upper case), HTML entities (decimal and hex, every character), `\uXXXX`
+ * escapes, JSON's `\/` (JSON.stringify of the token, `/` escaped), URL encoding, base64 and
+ * base64url of the token and of `Bearer <token>`.
+ */
+export function tokenEchoForms(token: string): Record<string, string> {
+  const chars = Array.from(token);
+  const bytes = Buffer.from(token, 'utf8');
+  const bearer = Buffer.from(`Bearer ${token}`, 'utf8');
+  const utf16 = (s: string) => Array.from({ length: s.length }, (_, i) => `\\u${s.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+  return {
+    verbatim: token,
+    hex: bytes.toString('hex'),
+    hexUpper: bytes.toString('hex').toUpperCase(),
+    htmlDecimal: chars.map((c) => `&#${c.codePointAt(0)};`).join(''),
+    htmlHex: chars.map((c) => `&#x${(c.codePointAt(0) as number).toString(16)};`).join(''),
+    unicodeEscapes: utf16(token),
+    jsonSlashes: JSON.stringify(token).slice(1, -1).replace(/\//g, '\\/'),
+    urlEncoded: encodeURIComponent(token),
+    urlEncodedAll: [...bytes].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    base64: bytes.toString('base64'),
+    base64url: bytes.toString('base64url'),
+    bearerBase64: bearer.toString('base64'),
+    bearerBase64url: bearer.toString('base64url'),
+  };
+}
+
+/** An HTML error page that echoes the request's token in the forms named (default every form of tokenEchoForms). */
+export function tokenEchoPage(token: string, forms: readonly string[] = Object.keys(tokenEchoForms(token))): string {
+  const all = tokenEchoForms(token);
+  const lines = forms.map((form) => `<li>${form}: ${all[form]}</li>`);
+  return `<html><body><h1>Bad Request</h1><ul>\n${lines.join('\n')}\n</ul></body></html>`;
+}
+
+/** What a gateway in front of Tray answers to a body over its limit (413), for `failNext(1, 413, { body: payloadTooLargePage() })`. */
+export const payloadTooLargePage = (): RawBody =>
+  rawBody(
+    '<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>nginx</center></body></html>',
+  );
 
 /** 429 "Limit exceeded" with Retry-After (seconds, or an HTTP date). */
 export const rateLimitFault = (retryAfter: number | string): RequestFault => ({

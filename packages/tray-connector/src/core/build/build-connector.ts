@@ -19,6 +19,7 @@ import {
   typeCheckError,
   typeCheckErrors,
 } from './schema/type-check';
+import { checkZipSize, minimumZipBytes, resolveMaxZipBytes } from './zip-size-limit';
 import { flattenTsconfig } from '../connector/tsconfig-flatten';
 import { LibraryPlan, mergeDependencies, planWorkspaceLibraries, readWorkspaceAliases, VENDOR_DIR } from '../connector/workspace-libraries';
 
@@ -34,6 +35,8 @@ export interface BuildConnectorOptions {
   typeCheck?: boolean;
   /** Gitignore-style globs (relative to the connector folder) of credential-looking files that belong in the zip all the same. */
   allowFiles?: string[];
+  /** Largest zip the build writes, in bytes; a bigger one is refused, naming its largest files. Default DEFAULT_MAX_ZIP_BYTES (10 MiB). */
+  maxZipBytes?: number;
 }
 
 export interface BuildConnectorResult {
@@ -83,6 +86,8 @@ export interface PreparedConnector {
   srcFiles: string[];
   contents: Map<string, Buffer>;
   libraries: LibraryPlan;
+  /** Largest zip allowed (see zip-size-limit.ts). */
+  maxZipBytes: number;
   /** Workspace path aliases for a schema program of its own. */
   aliasOptions: { paths?: Record<string, string[]>; baseUrl?: string };
   /** Absent when the build does not type-check (`typeCheck: false`). */
@@ -138,6 +143,13 @@ export function prepareConnector(options: BuildConnectorOptions): PreparedConnec
 
   const listed = collectPackagedFiles(path.join(connectorDir, 'src'), { workspaceRoot, connectorDir });
   const srcFiles = listed.files.map((f) => `src/${f.rel}`);
+  // Files too large for the zip are refused before they are read (see zip-size-limit.ts).
+  const maxZipBytes = resolveMaxZipBytes(options.maxZipBytes);
+  const sized = [
+    ...['connector.json', ...rootFiles].map((rel) => ({ name: rel, bytes: fs.statSync(path.join(connectorDir, rel)).size })),
+    ...listed.files.map((f) => ({ name: `src/${f.rel}`, bytes: fs.statSync(f.abs).size })),
+  ];
+  checkZipSize(config.name, minimumZipBytes(sized, config.name), maxZipBytes, sized, true);
   const contents = new Map<string, Buffer>(listed.files.map((f) => [`src/${f.rel}`, fs.readFileSync(f.abs)]));
   const aliases = readWorkspaceAliases(workspaceRoot);
   const libraries = planWorkspaceLibraries({ connectorDir, workspaceRoot, files: srcFiles, aliases });
@@ -171,6 +183,7 @@ export function prepareConnector(options: BuildConnectorOptions): PreparedConnec
     srcFiles,
     contents,
     libraries,
+    maxZipBytes,
     aliasOptions,
   };
   if (options.typeCheck !== false) {
@@ -255,7 +268,10 @@ export async function writeConnectorZip(prepared: PreparedConnector, schemas: Ge
       `${config.name}/src`,
     ),
   ];
-  const zip = await writeDeterministicZip(entries, prepared.zipPath);
+  const sizes = [...files].map(([rel, data]) => ({ name: rel, bytes: data.length }));
+  const zip = await writeDeterministicZip(entries, prepared.zipPath, (bytes) =>
+    checkZipSize(config.name, bytes, prepared.maxZipBytes, sizes),
+  );
   const result: BuildConnectorResult = {
     name: config.name,
     version: config.version,

@@ -216,7 +216,12 @@ export function directoryEntries(names: string[], under: string): ZipEntry[] {
  * the same entries always give the same bytes, on any machine. Written to a temporary file beside
  * `zipPath` and renamed into place, so a failed build never leaves a partial zip.
  */
-export async function writeDeterministicZip(entries: ZipEntry[], zipPath: string): Promise<ZipResult> {
+export async function writeDeterministicZip(
+  entries: ZipEntry[],
+  zipPath: string,
+  /** Throws to refuse a zip of this many bytes before anything is written (the build's maxZipBytes). */
+  checkSize?: (bytes: number) => void,
+): Promise<ZipResult> {
   const names = new Set<string>();
   for (const entry of entries) {
     if (names.has(entry.name)) throw new Error(`duplicate zip entry ${entry.name}`);
@@ -227,6 +232,7 @@ export async function writeDeterministicZip(entries: ZipEntry[], zipPath: string
   const tempPath = `${zipPath}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
     const zip = await zipToBuffer(sorted);
+    checkSize?.(zip.length);
     fs.writeFileSync(tempPath, zip);
     fs.renameSync(tempPath, zipPath);
     return { zipPath, size: zip.length, sha256: crypto.createHash('sha256').update(zip).digest('hex') };

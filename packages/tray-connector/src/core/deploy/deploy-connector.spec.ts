@@ -203,7 +203,12 @@ describe('deployConnector against the emulator', () => {
 
   it('dry run prints URL, payload size and sha256 per region and sends nothing', async () => {
     const outcome = await deployConnector(options({ dryRun: true, env: { ...emulatorEnv(emu), TRAY_API_TOKEN_US: undefined } }));
-    expect(outcome.success).toBe(true);
+    // issue 22.7: a region without a token is not counted as ok
+    expect(outcome.success).toBe(false);
+    const n = outcome.regions.length;
+    expect(outcome.table).toContain(`Deploy of acme-crm 1.0: ${n - 1}/${n} regions ok`);
+    expect(outcome.regions.find((r) => r.region === 'us')).toMatchObject({ ok: false, status: 'Dry run: no token' });
+    expect(outcome.regions.filter((r) => r.region !== 'us').every((r) => r.ok && r.status === 'Dry run (nothing sent)')).toBe(true);
     expect(emu.requests).toHaveLength(0);
     const size = fs.statSync(zipPath).size;
     const payload = '{"connectorSourceCode":""}'.length + 4 * Math.ceil(size / 3);
@@ -213,6 +218,9 @@ describe('deployConnector against the emulator', () => {
     expect(log.text()).toContain(`payload ${payload} bytes`);
     expect(log.text()).toMatch(/sha256 [0-9a-f]{64}/);
     expect(log.text()).toContain('NO TOKEN: set TRAY_API_TOKEN_US');
+    const all = await deployConnector(options({ dryRun: true }));
+    expect(all.success).toBe(true);
+    expect(all.table).toContain(`${all.regions.length}/${all.regions.length} regions ok`);
   });
 
   it('shares after a successful deploy (shareWith)', async () => {

@@ -214,6 +214,11 @@ async function dryRun(
           repeats: 0,
         };
       }
+      if (!endpoint.token) {
+        // A region without a token would fail for real: not counted as ok (issue 22.7).
+        const message = `${endpoint.region}: no API token; set ${endpoint.tokenEnv} before deploying`;
+        return { region: endpoint.region, ok: false, status: 'Dry run: no token', message, durationMs: 0, repeats: 0 };
+      }
       return { region: endpoint.region, ok: true, status: 'Dry run (nothing sent)', check: checked?.note, durationMs: 0, repeats: 0 };
     }),
   );

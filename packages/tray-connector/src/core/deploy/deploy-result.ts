@@ -26,6 +26,8 @@ export interface DeployResultRegion {
   breakingChanges?: { operation: string; path: string; reason: string }[];
   /** What the breaking-change check found, in short (when it ran). */
   check?: string;
+  /** Where the deployment's status is read (present when known). */
+  statusUrl?: string;
 }
 
 export interface DeployResult {
@@ -40,6 +42,8 @@ export interface DeployResult {
   regions: DeployResultRegion[];
   /** A failure before any region was tried (no token, no zip, ...), already redacted. */
   error: string | null;
+  /** The signal that stopped the deploy (SIGINT, SIGTERM), present only when one did. */
+  interrupted?: string;
 }
 
 /** What deploy reports per region (deploy-connector's RegionOutcome has these fields). */
@@ -53,6 +57,7 @@ export interface RegionOutcomeLike {
   shareMessage?: string;
   check?: string;
   refused?: { changes: readonly { operation: string; path: string; reason: string }[] };
+  statusUrl?: string;
 }
 
 export interface DeployResultInput {
@@ -64,6 +69,7 @@ export interface DeployResultInput {
   finishedAt: Date;
   regions: readonly RegionOutcomeLike[];
   error?: string;
+  interrupted?: string;
 }
 
 export function toDeployResult(input: DeployResultInput): DeployResult {
@@ -78,6 +84,7 @@ export function toDeployResult(input: DeployResultInput): DeployResult {
     ...(r.refused
       ? { refused: true as const, breakingChanges: r.refused.changes.map(({ operation, path, reason }) => ({ operation, path, reason })) }
       : {}),
+    ...(r.statusUrl ? { statusUrl: r.statusUrl } : {}),
   }));
   return {
     project: input.project,
@@ -89,6 +96,7 @@ export function toDeployResult(input: DeployResultInput): DeployResult {
     finishedAt: input.finishedAt.toISOString(),
     regions,
     error: input.error ?? null,
+    ...(input.interrupted ? { interrupted: input.interrupted } : {}),
   };
 }
 

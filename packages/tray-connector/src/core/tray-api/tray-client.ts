@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { describeBody } from '../redact';
+import { describeBody, describeResponseBody } from '../redact';
 import type { Region } from './regions';
 import { streamedSourceBody } from './source-body';
 import { TrayApiError, type RequestSubject, type TrayOperation } from './tray-errors';
@@ -58,7 +58,7 @@ export class TrayClient {
   /** POST the zip at `zipPath` (streamed, base64) to deploy-connector-from-source. */
   async deployFromSource(name: string, version: string, zipPath: string): Promise<DeploymentAnswer> {
     const size = fs.statSync(zipPath).size;
-    const data = await this.transport.request('deploy', { name, version }, (http, config) => {
+    const data = await this.transport.request('deploy', { name, version, zipBytes: size }, (http, config) => {
       const body = streamedSourceBody(zipPath, size);
       return http.post(this.deployPath(name, version), body.stream, {
         ...config,
@@ -105,7 +105,7 @@ export class TrayClient {
     const d = data as Partial<DeploymentAnswer> | undefined;
     if (!d || typeof d !== 'object' || typeof d.id !== 'string' || !d.id || typeof d.deploymentStatus !== 'string') {
       throw new TrayApiError(
-        `${this.region}: unexpected answer to the ${operation} request (no "id"/"deploymentStatus"): ${describeBody(data, [this.transport.endpoint.token]) || '(empty)'}`,
+        `${this.region}: unexpected answer to the ${operation} request (no "id"/"deploymentStatus"): ${describeResponseBody(data, [this.transport.endpoint.token]) || '(empty)'}`,
         this.region,
         operation,
         200,

@@ -2,7 +2,8 @@ import { AxiosError } from 'axios';
 import { TrayConnectorError } from '../errors';
 import { formatDuration } from './progress';
 import { REGION_INFO, type Region, type RegionEndpoint } from './regions';
-import { describeBody, redact } from '../redact';
+import { describeBody, describeResponseBody, redact } from '../redact';
+import { payloadTooLargeMessage } from './payload-too-large';
 import { parseRetryAfter } from './retry';
 
 /**
@@ -19,6 +20,8 @@ export interface RequestSubject {
   name: string;
   version: string;
   id?: string;
+  /** Size of the zip sent (deploy requests), for a 413's explanation. */
+  zipBytes?: number;
 }
 
 /** A failed call to Tray's API, with a message a person can act on and no secret in it. */
@@ -95,7 +98,7 @@ function httpError(endpoint: RegionEndpoint, operation: TrayOperation, what: Req
   const doing = doingOf(operation);
   const subject = `${what.name} ${what.version}`;
   const status = response.status;
-  const body = describeBody(response.data, secrets);
+  const body = describeResponseBody(response.data, secrets);
   const withBody = body ? ` Response: ${body}` : '';
   const error = (message: string, retryable: boolean, reason = `HTTP ${status}`, retryAfterMs?: number) =>
     new TrayApiError(`${region}: ${message}`, region, operation, status, retryable, reason, retryAfterMs);
@@ -136,6 +139,8 @@ function httpError(endpoint: RegionEndpoint, operation: TrayOperation, what: Req
     return error(`Tray's rate limit was hit while ${doing} ${subject} (${reason}).${withBody}`, true, reason, retryAfterMs);
   }
   if (status >= 500) return error(`Tray failed (HTTP ${status}) while ${doing} ${subject}.${withBody}`, true);
+  if (status === 413)
+    return error(payloadTooLargeMessage({ region, subject, zipBytes: what.zipBytes, withBody }), false, 'HTTP 413 payload too large');
   return error(`unexpected HTTP ${status} while ${doing} ${subject}.${withBody}`, false);
 }
 

@@ -16,6 +16,7 @@ export function buildOptionsFor(options: BuildExecutorSchema, context: ExecutorC
     logger,
     typeCheck: options.typeCheck,
     allowFiles: options.allowFiles,
+    maxZipBytes: options.maxZipBytes,
   };
 }
 

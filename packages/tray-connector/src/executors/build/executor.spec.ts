@@ -111,6 +111,30 @@ describe('build executor', () => {
     expect(await runExecutor({ allowFiles: ['src/keys/*.pem'], typeCheck: false }, context)).toEqual({ success: true });
   });
 
+  it('refuses a zip over maxZipBytes (issue 19.8): a 3 MB file is not zipped silently', async () => {
+    writeFiles(ws, { 'connectors/acme-crm/src/data/dump.txt': 'z'.repeat(3 * 1024 * 1024) });
+    const context = contextFor(ws, 'acme-crm', 'connectors/acme-crm');
+    expect(await runExecutor({ maxZipBytes: 1024 * 1024 }, context)).toEqual({ success: false });
+    const message = String(error.mock.calls[0][0]);
+    expect(message).toContain('acme-crm: build failed\nacme-crm: the zip would be at least 3.');
+    expect(message).toContain('over "maxZipBytes" (1.00 MB, 1048576 bytes)');
+    expect(message).toContain('  src/data/dump.txt: 3.00 MB (3145728 bytes)');
+    expect(fs.existsSync(path.join(ws, 'connectors/acme-crm/.tray/connector.zip'))).toBe(false);
+    // the default (10 MiB) takes it
+    expect(await runExecutor({}, context)).toEqual({ success: true });
+  });
+
+  it('prints the version of a connector named inject-basic (issue 19.7: "Basic" followed by a word is not a secret)', async () => {
+    writeFiles(
+      ws,
+      Object.fromEntries(
+        Object.entries(minimalConnector('inject-basic', ['list_contacts'])).map(([k, v]) => [`connectors/inject-basic/${k}`, v]),
+      ),
+    );
+    expect(await runExecutor({}, contextFor(ws, 'inject-basic', 'connectors/inject-basic'))).toEqual({ success: true });
+    expect(info.mock.calls[0][0]).toMatch(/^inject-basic 1\.0: 1 operation, /);
+  });
+
   it('fails cleanly without a project', async () => {
     const context = contextFor(ws, 'acme-crm', 'connectors/acme-crm');
     expect(await runExecutor({}, { ...context, projectName: 'other' })).toEqual({ success: false });

@@ -5,4 +5,6 @@ export interface BuildExecutorSchema {
   typeCheck?: boolean;
   /** Gitignore-style globs, relative to the connector folder, of credential-looking files that truly belong in the zip. Default: [] */
   allowFiles?: string[];
+  /** Largest zip the build writes, in bytes: a bigger one fails the build, naming its largest files (Tray documents no limit; the zip goes base64-encoded, a third larger, in the deploy request). Default: 10485760 (10 MiB) */
+  maxZipBytes?: number;
 }

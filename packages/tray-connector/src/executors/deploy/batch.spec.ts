@@ -134,32 +134,54 @@ describe('tray-connector:deploy batch implementation', () => {
     expect((await iterator.next()).done).toBe(true);
   });
 
-  it('on SIGTERM, lists every region in flight of every task and fails each task', async () => {
-    ws = batchWorkspace([
-      { name: 'alpha', regions: ['us', 'eu'] },
-      { name: 'beta', regions: ['apac'] },
-    ]);
-    emu.setDeployDelayMs(60_000);
-    const exitCode = process.exitCode;
-    try {
-      const running = collect(deployBatch(ws.taskGraph, ws.inputs, {}, ws.context));
-      while (emu.requests.filter((r) => r.kind === 'status').length < 3) await new Promise((r) => setTimeout(r, 20));
-      process.emit('SIGTERM', 'SIGTERM');
-      const results = await running;
-      expect(results.map((r) => r.result.success)).toEqual([false, false]);
-      expect(process.exitCode).toBe(143);
-      const text = output.text();
-      expect(text).toContain('SIGTERM received: stopping every deploy of the batch');
-      expect(text).toContain('Batch deploy interrupted (SIGTERM); in flight at Tray:');
-      for (const d of emu.deployments) {
-        const url = `${emu.urlFor(d.region)}/cdk/v1/deployments/connectors/${d.name}/versions/1.0/${d.id}`;
-        expect(text).toContain(`  ${d.name}: ${d.region}: deployment ${d.id}, status ${url}`);
-        const own = results.find((r) => r.task === `${d.name}:deploy`)!.result.terminalOutput;
-        expect(own).toContain(`${d.region}: deployment ${d.id}, status ${url}`);
+  it.each([
+    ['SIGTERM', 'polling'],
+    ['SIGINT', 'polling'],
+    ['SIGINT', 'sending'],
+  ] as const)(
+    'on %s while %s, lists every region in flight of every task, writes each result file and fails each task',
+    async (signal, when) => {
+      ws = batchWorkspace([
+        { name: 'alpha', regions: ['us', 'eu'] },
+        { name: 'beta', regions: ['apac'] },
+      ]);
+      emu.setDeployDelayMs(60_000);
+      if (when === 'sending') emu.hangNext(1, { region: 'apac', kind: 'deploy' });
+      const exitCode = process.exitCode;
+      try {
+        const running = collect(deployBatch(ws.taskGraph, ws.inputs, {}, ws.context));
+        const ready = () =>
+          when === 'polling'
+            ? emu.requests.filter((r) => r.kind === 'status').length >= 3
+            : emu.requests.filter((r) => r.kind === 'status').length >= 2 && emu.requests.some((r) => r.region === 'apac');
+        while (!ready()) await new Promise((r) => setTimeout(r, 20));
+        process.emit(signal, signal);
+        const listed = output.text();
+        const results = await running;
+        expect(results.map((r) => r.result.success)).toEqual([false, false]);
+        expect(process.exitCode).toBe(signal === 'SIGINT' ? 130 : 143);
+        // listed by the signal handler itself, before the tasks wound down
+        expect(listed).toContain(`${signal} received: stopping every deploy of the batch. In flight at Tray`);
+        for (const d of emu.deployments) {
+          const url = `${emu.urlFor(d.region)}/cdk/v1/deployments/connectors/${d.name}/versions/1.0/${d.id}`;
+          expect(listed).toContain(`  ${d.name}: ${d.region}: deployment ${d.id} (Deploying), status ${url}`);
+          const own = results.find((r) => r.task === `${d.name}:deploy`)!.result.terminalOutput;
+          expect(own).toContain(`${d.region}: deployment ${d.id} (Deploying), status ${url}`);
+        }
+        expect(emu.deployments).toHaveLength(when === 'polling' ? 3 : 2);
+        if (when === 'sending') {
+          expect(listed).toContain(
+            `  beta: apac: deploy request sent, no answer yet; check GET ${emu.urlFor('apac')}/cdk/v1/deployments/connectors/beta/versions/1.0/latest`,
+          );
+        }
+        for (const name of ['alpha', 'beta']) {
+          const result = JSON.parse(fs.readFileSync(path.join(ws.root, `connectors/${name}/.tray/deploy-result.json`), 'utf8'));
+          expect(result).toMatchObject({ project: name, success: false, interrupted: signal });
+          expect(result.regions.every((r: { status: string }) => r.status === 'Interrupted')).toBe(true);
+        }
+      } finally {
+        process.exitCode = exitCode;
       }
-      expect(emu.deployments).toHaveLength(3);
-    } finally {
-      process.exitCode = exitCode;
-    }
-  });
+    },
+  );
 });

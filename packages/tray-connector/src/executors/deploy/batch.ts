@@ -5,7 +5,8 @@ import { asSettled } from '../../core/settled';
 import type { DeployExecutorSchema } from './schema';
 import { deployTask, type DeployTaskResult } from './deploy-task';
 import { tokensInEnv } from '../shared/executor-context';
-import { whileInterruptible } from '../shared/interrupt';
+import { signalExitCode, whileInterruptible, writeInterruptNotice } from '../shared/interrupt';
+import { inFlightNotice, reportInFlight } from './in-flight';
 
 /** What Nx's batch runner takes for each task (TaskResult of Nx 22.7, 23.3 and 24). */
 export interface BatchTaskResult {
@@ -41,7 +42,7 @@ export default async function* deployBatch(
       targetName: task.target.target,
       configurationName: task.target.configuration,
     };
-    const result = await deployTask(inputs[id] ?? {}, taskContext, { log: output.log, secrets, signal, tty: false });
+    const result = await deployTask(inputs[id] ?? {}, taskContext, { log: output.log, secrets, signal, tty: false, batch: true });
     if (result.interrupted) interrupted.push({ id, result });
     return { task: id, result: { success: result.success, terminalOutput: output.text() } };
   };
@@ -51,10 +52,7 @@ export default async function* deployBatch(
       tasks = ids.map((id) => runTask(id, signal));
       return Promise.allSettled(tasks);
     },
-    (name) =>
-      process.stderr.write(
-        `${name} received: stopping every deploy of the batch; deployments already sent keep running at Tray (each is listed below with the URL to check).\n`,
-      ),
+    (name) => writeInterruptNotice(inFlightNotice(name, reportInFlight(name), true), name),
   );
 
   for await (const outcome of asSettled(tasks)) {
@@ -63,12 +61,14 @@ export default async function* deployBatch(
   }
   const { interruptedBy } = await run;
   if (interruptedBy) {
+    // What was in flight was listed when the signal came (see in-flight.ts); this is what the
+    // regions reported since, for a task the handler did not see.
     const lines = interrupted.flatMap(({ result }) => result.inFlight ?? []);
     process.stderr.write(
       `Batch deploy interrupted (${interruptedBy})` +
-        (lines.length ? `; in flight at Tray:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : '; nothing was in flight.\n'),
+        (lines.length ? `; in flight at Tray:\n${lines.map((l) => `  ${l}`).join('\n')}\n` : '.\n'),
     );
-    process.exitCode = interruptedBy === 'SIGINT' ? 130 : 143;
+    process.exitCode = signalExitCode(interruptedBy);
   }
 }
 

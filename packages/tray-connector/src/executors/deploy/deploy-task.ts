@@ -11,6 +11,7 @@ import { redact } from '../../core/redact';
 import { DEFAULT_ZIP_PATH } from '../../plugin/targets';
 import type { DeployExecutorSchema } from './schema';
 import { findTarget, listOption, projectOf, resolveProjectPath } from '../shared/executor-context';
+import { InFlightTracker, trackDeploy } from './in-flight';
 
 /** What one deploy task did: its success, and (when interrupted) the regions still in flight at Tray. */
 export interface DeployTaskResult {
@@ -28,6 +29,8 @@ export interface DeployTaskIo {
   signal: AbortSignal;
   /** Live lines on a terminal (single task) or timestamped lines (batch: each task's output is its own). */
   tty?: boolean;
+  /** Part of a batch: an interrupted task repeats its own in-flight regions in its own output. */
+  batch?: boolean;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function deployTask(options: DeployExecutorSchema, context: Executo
   const { log, secrets } = io;
   const startedAt = new Date();
   let result: (Omit<DeployResultInput, 'finishedAt' | 'regions'> & { absRoot: string }) | undefined;
+  let untrack: () => unknown = () => undefined;
   try {
     const project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
@@ -62,7 +66,16 @@ export async function deployTask(options: DeployExecutorSchema, context: Executo
     } catch {
       regionNames = []; // deployConnector reports the problem with the others
     }
-    const progress = createProgressReporter({ logger: log, regions: regionNames, secrets, tty: io.tty });
+    const base = result;
+    const tracker = new InFlightTracker({
+      project: project.name,
+      name: connector.name,
+      version: connector.version,
+      apiUrls: options.apiUrls,
+      record: (regions, signal) => recordResult(base, regions, log, undefined, signal),
+    });
+    untrack = trackDeploy(tracker);
+    const progress = tracker.wrap(createProgressReporter({ logger: log, regions: regionNames, secrets, tty: io.tty }));
     log.info(
       `${options.dryRun ? '[dry run] ' : ''}Deploying ${connector.name} ${connector.version} (${project.name}) from ${zipPath} to ${regions.join(', ') || '(no region)'}`,
     );
@@ -90,11 +103,24 @@ export async function deployTask(options: DeployExecutorSchema, context: Executo
       progress,
     });
     if (io.signal.aborted) {
+      const signal = String(io.signal.reason);
+      // The signal handler listed what was in flight and wrote the result (see in-flight.ts); the
+      // result file is written again with what the regions reported since (no second step summary).
+      if (tracker.reported) {
+        const own = io.batch && tracker.reportedLines.length;
+        log.error(
+          `Deploy of ${connector.name} ${connector.version} interrupted (${signal})` +
+            (own ? `; in flight at Tray then:\n${tracker.reportedLines.map((l) => `  ${l}`).join('\n')}` : '.'),
+        );
+        recordResult(result, outcome.regions, log, undefined, signal, false);
+        return { success: false, interrupted: true, inFlight: [] };
+      }
       const inFlight = inFlightLines(outcome.regions);
       log.error(
-        `Deploy of ${connector.name} ${connector.version} interrupted (${String(io.signal.reason)})` +
+        `Deploy of ${connector.name} ${connector.version} interrupted (${signal})` +
           (inFlight.length ? `; in flight at Tray:\n${inFlight.map((l) => `  ${l}`).join('\n')}` : '.'),
       );
+      recordResult(result, outcome.regions, log, undefined, signal);
       return { success: false, interrupted: true, inFlight: inFlight.map((l) => `${project.name}: ${l}`) };
     }
     if (!outcome.success) explainFailure(outcome, { project, connector, shareWith, targetName: context.targetName, log });
@@ -107,6 +133,8 @@ export async function deployTask(options: DeployExecutorSchema, context: Executo
     log.error(message);
     recordResult(result, [], log, message);
     return { success: false };
+  } finally {
+    untrack();
   }
 }
 
@@ -116,7 +144,7 @@ function inFlightLines(regions: readonly RegionOutcome[]): string[] {
     .filter((r) => r.interrupted)
     .map(
       (r) =>
-        `${r.region}: deployment ${r.deploymentId ?? '(not known: the deploy request was being sent)'}, status ${r.statusUrl ?? 'unknown'}`,
+        `${r.region}: ${r.deploymentId ? `deployment ${r.deploymentId}, status ${r.statusUrl ?? 'unknown'}` : 'deploy request sent, no answer yet'}`,
     );
 }
 
@@ -167,12 +195,14 @@ function recordResult(
   regions: DeployResultInput['regions'],
   log: Logger,
   error?: string,
+  interrupted?: string,
+  summary = true,
 ): void {
   if (!base) return;
   try {
-    const result = toDeployResult({ ...base, finishedAt: new Date(), regions, error });
+    const result = toDeployResult({ ...base, finishedAt: new Date(), regions, error, interrupted });
     writeDeployResult(base.absRoot, result);
-    appendStepSummary(result);
+    if (summary) appendStepSummary(result);
   } catch (e) {
     log.warn(
       `Could not write the deploy result (.tray/deploy-result.json or GITHUB_STEP_SUMMARY): ${e instanceof Error ? e.message : String(e)}`,

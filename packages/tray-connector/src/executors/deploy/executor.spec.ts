@@ -218,11 +218,11 @@ describe('tray-connector:deploy executor', () => {
       await expect(running).resolves.toEqual({ success: false });
       expect(process.exitCode).toBe(130);
       const text = output.text();
-      expect(text).toContain('SIGINT received: stopping');
-      expect(text).toContain('Deploy of acme-crm 1.0 interrupted (SIGINT); in flight at Tray:');
+      expect(text).toContain('SIGINT received: stopping the deploy. In flight at Tray');
+      expect(text).toContain('Deploy of acme-crm 1.0 interrupted (SIGINT).');
       for (const d of emu.deployments) {
         const url = `${emu.urlFor(d.region)}/cdk/v1/deployments/connectors/acme-crm/versions/1.0/${d.id}`;
-        expect(text).toContain(`  ${d.region}: deployment ${d.id}, status ${url}`);
+        expect(text).toContain(`  ${PROJECT}: ${d.region}: deployment ${d.id} (Deploying), status ${url}`);
       }
       expect(process.listenerCount('SIGINT')).toBe(listeners); // the executor's handler is gone again
     } finally {

@@ -2,7 +2,8 @@ import type { ExecutorContext } from '@nx/devkit';
 import type { DeployExecutorSchema } from './schema';
 import { deployTask } from './deploy-task';
 import { nxLogger, tokensInEnv } from '../shared/executor-context';
-import { whileInterruptible } from '../shared/interrupt';
+import { signalExitCode, whileInterruptible, writeInterruptNotice } from '../shared/interrupt';
+import { inFlightNotice, reportInFlight } from './in-flight';
 
 /** `tray-connector:deploy`: sends the built zip to every configured region and waits for Deployed (see deploy-task.ts). */
 export default async function deployExecutor(options: DeployExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
@@ -10,9 +11,8 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
   const log = nxLogger(context.isVerbose, secrets);
   const { result, interruptedBy } = await whileInterruptible(
     (signal) => deployTask(options, context, { log, secrets, signal }),
-    (name) =>
-      log.warn(`${name} received: stopping; deployments already sent keep running at Tray (each is listed below with the URL to check).`),
+    (name) => writeInterruptNotice(inFlightNotice(name, reportInFlight(name), false), name),
   );
-  if (interruptedBy) process.exitCode = interruptedBy === 'SIGINT' ? 130 : 143;
+  if (interruptedBy) process.exitCode = signalExitCode(interruptedBy);
   return { success: result.success };
 }

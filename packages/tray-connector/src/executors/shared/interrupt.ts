@@ -1,7 +1,16 @@
+import * as fs from 'fs';
+
+/** The exit code of a process stopped by `signal` (130 for SIGINT, 143 for SIGTERM). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
 /**
  * While `run` runs, SIGINT and SIGTERM abort the signal it gets instead of killing the process, so
- * a deploy can say which deployments are still in flight at Tray before it exits non-zero. A
- * second signal is not caught (the listeners are once-only): it ends the process as usual.
+ * a deploy can say which deployments are still in flight at Tray before it exits non-zero.
+ * `onSignal` runs at once, synchronously, in the handler: whatever it prints or writes is done
+ * even when the process is killed right after (Nx, on Ctrl-C, stops forwarding its tasks' output
+ * and then terminates them). A second signal ends the process at once, with the first one's code.
  */
 export async function whileInterruptible<T>(
   run: (signal: AbortSignal) => Promise<T>,
@@ -11,16 +20,63 @@ export async function whileInterruptible<T>(
   let interruptedBy: NodeJS.Signals | undefined;
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
     const handler = () => {
+      if (interruptedBy) {
+        process.exit(signalExitCode(interruptedBy));
+        return;
+      }
       interruptedBy = name;
-      onSignal(name);
-      controller.abort(name);
+      process.exitCode = signalExitCode(name);
+      try {
+        onSignal(name);
+      } finally {
+        controller.abort(name);
+      }
     };
-    process.once(name, handler);
+    process.on(name, handler);
     return [name, handler] as const;
   });
   try {
     return { result: await run(controller.signal), interruptedBy };
   } finally {
     for (const [name, handler] of handlers) process.off(name, handler);
+  }
+}
+
+/**
+ * Writes a notice about an interrupt where the person sees it. Always to this process's stderr;
+ * and, for SIGINT in a task Nx runs (NX_INVOCATION_ANCESTOR_PIDS names the outermost nx process),
+ * also straight to that nx process's stderr when it is not ours: on Ctrl-C Nx silences the output
+ * it forwards from its tasks, so without this a batch's listing would reach nobody (Linux: through
+ * /proc; elsewhere only stderr).
+ */
+export function writeInterruptNotice(text: string, signal: NodeJS.Signals, env: NodeJS.ProcessEnv = process.env): void {
+  const line = text.endsWith('\n') ? text : `${text}\n`;
+  process.stderr.write(line);
+  if (signal !== 'SIGINT') return;
+  const outer = outerStderr(env);
+  if (!outer) return;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(outer, 'a');
+    fs.writeSync(fd, line);
+  } catch {
+    // not allowed or gone: stderr above is what there is
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** `/proc/<pid>/fd/2` of the outermost nx process, when it leads somewhere other than our own stderr. */
+function outerStderr(env: NodeJS.ProcessEnv): string | undefined {
+  const outermost = (env.NX_INVOCATION_ANCESTOR_PIDS ?? '')
+    .split(',')
+    .map(Number)
+    .find((pid) => Number.isInteger(pid) && pid > 0);
+  if (outermost === undefined || outermost === process.pid) return undefined;
+  const path = `/proc/${outermost}/fd/2`;
+  try {
+    return fs.readlinkSync(path) === fs.readlinkSync('/proc/self/fd/2') ? undefined : path;
+  } catch {
+    return undefined;
   }
 }

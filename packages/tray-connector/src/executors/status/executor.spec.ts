@@ -1,3 +1,4 @@
+import { logger } from '@nx/devkit';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
@@ -65,5 +66,21 @@ describe('tray-connector:status executor', () => {
     await expect(statusExecutor({ regions: ['us'] }, ws.context)).resolves.toEqual({ success: false });
     expect(output.text()).toContain('us: no API token; set TRAY_API_TOKEN_US');
     expect(emu.requests).toHaveLength(0);
+  });
+
+  it('issue 22.7: an error is printed without colour codes when colours are off (NO_COLOR), through the same logger as the rest', async () => {
+    fs.writeFileSync(path.join(ws.root, ROOT, 'connector.json'), JSON.stringify({ name: 'Acme CRM', version: '1', title: 'x' }));
+    process.env.NO_COLOR = '1';
+    const nxError = jest.spyOn(logger, 'error');
+    try {
+      await expect(statusExecutor({}, ws.context)).resolves.toEqual({ success: false });
+    } finally {
+      delete process.env.NO_COLOR;
+    }
+    expect(nxError).not.toHaveBeenCalled();
+    nxError.mockRestore();
+    expect(output.text()).toContain('"name" must be kebab-case');
+    // eslint-disable-next-line no-control-regex
+    expect(output.text()).not.toMatch(/\u001b\[/);
   });
 });

@@ -1,4 +1,4 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { readConnectorConfig } from '../../core/connector/connector-config';
 import { formatDeploymentStatus, getDeploymentStatus } from '../../core/deploy/deployment-status';
 import { isTrayConnectorError } from '../../core/errors';
@@ -33,8 +33,9 @@ export default async function statusExecutor(options: StatusExecutorSchema, cont
     }
     return { success: result.success };
   } catch (e) {
-    if (isTrayConnectorError(e)) logger.error(redact(e.message, secrets));
-    else logger.error(`tray-connector:status failed unexpectedly: ${redact(e instanceof Error ? e.message : String(e), secrets)}`);
+    // Through nxLogger (redacted, and plain unless colours are wanted: see shared/color.ts), like every other line.
+    if (isTrayConnectorError(e)) log.error(e.message);
+    else log.error(`tray-connector:status failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
     return { success: false };
   }
 }

@@ -201,7 +201,9 @@ export function typeCheckError(diagnostics: readonly ts.Diagnostic[], connectorD
       `${count} in the connector (Tray compiles it the same way, and the deployment would fail):`,
       ...shown,
       ...(more > 0 ? [`  ... and ${more} more (${count} in all)`] : []),
-      'Fix them; or, at your own risk, set the build target\'s "typeCheck" option to false (Tray then finds them after the upload, as a failed deployment).',
+      diagnostics.length === 1
+        ? 'Fix it; or, at your own risk, set the build target\'s "typeCheck" option to false (Tray then finds it after the upload, as a failed deployment).'
+        : 'Fix them; or, at your own risk, set the build target\'s "typeCheck" option to false (Tray then finds them after the upload, as a failed deployment).',
     ].join('\n'),
   );
 }
