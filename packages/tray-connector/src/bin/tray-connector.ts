@@ -104,12 +104,9 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     }
     throw new TrayConnectorError(`unknown command "${command}"\n${USAGE}`);
   } catch (e) {
-    const message =
-      e instanceof TrayConnectorError || (e instanceof Error && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
-        ? (e as Error).message
-        : e instanceof Error
-          ? (e.stack ?? e.message)
-          : String(e);
+    const err = e as { message?: unknown; stack?: unknown; code?: unknown };
+    const known = e instanceof TrayConnectorError || (typeof err?.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS'));
+    const message = known ? String(err.message) : String(err?.stack ?? err?.message ?? e);
     io.err(`tray-connector: ${message}\n`);
     return 1;
   }
