@@ -1,40 +1,18 @@
 import { formatFiles, getPackageManagerCommand, logger, type PackageManager, readNxJson, type Tree } from '@nx/devkit';
 import { Document, parseDocument } from 'yaml';
 import { TrayConnectorError } from '../../core/errors';
-import { REGION_INFO, toRegion, type Region } from '../../core/tray-api/regions';
+import { REGION_INFO, toRegion } from '../../core/tray-api/regions';
 import { parseList } from '../new/generator';
 import { toKebabCase } from '../../core/connector/connector-config';
 import { CONTROL_CHARACTER } from '../../bin/changed-files';
 import { githubWorkflow } from './github-workflow';
 import { gitlabWorkflow } from './gitlab-workflow';
+import type { NormalizedCiWorkflowOptions, RegionSecret } from './normalized-options';
 import type { CiProvider, CiWorkflowGeneratorSchema } from './schema';
 
+export type { NormalizedCiWorkflowOptions, RegionSecret } from './normalized-options';
+
 export const CI_PROVIDERS: CiProvider[] = ['github', 'gitlab'];
-
-/** The deploy token environment variable of each region, and the CI secret it is read from. */
-export interface RegionSecret {
-  region: Region;
-  env: string;
-  secret: string;
-}
-
-export interface NormalizedCiWorkflowOptions {
-  provider: CiProvider;
-  name: string;
-  fileName: string;
-  mainBranch: string;
-  regions: RegionSecret[];
-  shareWithVariable: string;
-  testContextSecret: string;
-  nodeVersion: string;
-  /** GitHub environment (or GitLab environment) of the deploy job, when given. */
-  environment?: string;
-  /** The deploy job's time limit, in minutes. */
-  timeoutMinutes: number;
-  packageManager: PackageManager;
-  install: string;
-  exec: string;
-}
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -1,4 +1,4 @@
-import type { NormalizedCiWorkflowOptions } from './generator';
+import type { NormalizedCiWorkflowOptions } from './normalized-options';
 
 /**
  * The GitHub Actions workflow as data (the generator stringifies it with the `yaml` library, which

@@ -1,5 +1,5 @@
 import { Document, type Node as YamlNode } from 'yaml';
-import type { NormalizedCiWorkflowOptions } from './generator';
+import type { NormalizedCiWorkflowOptions } from './normalized-options';
 
 /**
  * The GitLab CI pipeline as data, stringified by the generator with the `yaml` library.
