@@ -59,4 +59,21 @@ describe('tray-connector ci test-contexts', () => {
     execFileSync('git', ['add', '-A'], { cwd: dir });
     expect(run({ TRAY_TEST_CTX: '{}' })).toContain('connectors/proto/src/test.ctx.json: {} (no TRAY_TEST_CTX entry');
   });
+
+  it('never writes or reads through a symlink that leaves the workspace (a committed src -> /somewhere)', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'tray-ci-outside-'));
+    try {
+      fs.rmSync(path.join(dir, 'connectors/gamma/src'), { recursive: true });
+      fs.symlinkSync(outside, path.join(dir, 'connectors/gamma/src'));
+      fs.symlinkSync(path.join(outside, 'secret.json'), path.join(dir, 'connectors/alpha/test.ctx.example.json'));
+      fs.writeFileSync(path.join(outside, 'secret.json'), '{"outside":true}');
+      const out = run({});
+      expect(out).toContain('connectors/gamma/src/test.ctx.json: skipped (a symlink leads out of the workspace)');
+      expect(out).toContain('connectors/alpha/src/test.ctx.json: skipped (a symlink leads out of the workspace)');
+      expect(fs.readdirSync(outside)).toEqual(['secret.json']);
+      expect(fs.existsSync(path.join(dir, 'connectors/alpha/src/test.ctx.json'))).toBe(false);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
 });

@@ -41,6 +41,15 @@ function connectorName(cwd: string, file: string): string | undefined {
   }
 }
 
+/** True when `rel` (which may not exist yet) resolves, through any symlink, inside `cwd`. */
+function staysInside(cwd: string, rel: string): boolean {
+  const root = fs.realpathSync(cwd);
+  let probe = path.join(cwd, rel);
+  while (!fs.existsSync(probe) && path.dirname(probe) !== probe) probe = path.dirname(probe);
+  const real = fs.realpathSync(probe);
+  return real === root || real.startsWith(root + path.sep);
+}
+
 export interface TestContextsOptions {
   cwd: string;
   secretEnv: string;
@@ -61,6 +70,11 @@ export function writeTestContexts(options: TestContextsOptions): Record<string, 
     const name = connectorName(options.cwd, file);
     let content: string | undefined;
     let from: string;
+    if (!staysInside(options.cwd, target) || !staysInside(options.cwd, sample)) {
+      options.log(`${target}: skipped (a symlink leads out of the workspace)`);
+      done[target] = 'skipped';
+      continue;
+    }
     if (fs.existsSync(path.join(options.cwd, target))) from = 'kept';
     else if (name !== undefined && Object.prototype.hasOwnProperty.call(secret, name) && secret[name] !== undefined)
       [content, from] = [`${JSON.stringify(secret[name], null, 2)}\n`, `from ${options.secretEnv}`];
