@@ -101,8 +101,8 @@ export function ownersAndDependents(graph: GraphFile['graph'], files: readonly s
   for (const [from, deps] of Object.entries(graph.dependencies))
     for (const d of deps) dependents.set(d.target, [...(dependents.get(d.target) ?? []), from]);
   const queue = [...result];
-  while (queue.length) {
-    for (const next of dependents.get(queue.pop()!) ?? []) {
+  for (let current = queue.pop(); current !== undefined; current = queue.pop()) {
+    for (const next of dependents.get(current) ?? []) {
       if (graph.nodes[next] && !result.has(next)) {
         result.add(next);
         queue.push(next);
