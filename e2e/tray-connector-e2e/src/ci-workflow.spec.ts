@@ -13,10 +13,14 @@ import { createTestWorkspace, type TestWorkspace } from './support/workspace';
  * (as a GitHub runner gets it), with GitHub's environment simulated and the emulator as Tray:
  *   1. a pull request changing the three connectors: install, test contexts, build+test, deploy dry run;
  *   2. its merge to main: every connector deployed to its own regions, results in the log, in
- *      .tray/deploy-result.json and in the job summary; then verify finds each region in sync;
+ *      .tray/deploy-result.json and in the job summary;
  *   3. a merge that fails in one region, then 4. a merge that changes nothing: the failed connector is
  *      deployed again, because nx-set-shas' base is the last successful run;
- *   5. a merge that deletes a connector: nothing to deploy, no failure.
+ *   5. a merge that deletes a connector: nothing to deploy, no failure;
+ *   6. a merge that changes nothing deployable; 7. a merge of thousands of files (over Linux's 128 KB
+ *      for one argument or variable) and a file name with a comma: only the changed connector deploys.
+ * After each deploy, `tray-connector results` prints one line per connector and region, and
+ * `npx tray-connector results --json` is JSON and nothing else.
  * nx-set-shas is an action, not a run step: the test exports the NX_BASE/NX_HEAD it would (pull
  * request: merge-base with origin/main; push: the commit of the last successful run on main).
  */
@@ -28,6 +32,12 @@ const CONNECTORS = [
   { name: 'gamma', regions: 'eu,apac', auth: 'none' },
 ] as const;
 const CTX_SECRET_TOKEN = 'ci-secret-access-token-7781';
+const DEPLOY_STEP = 'Deploy the affected connectors, each to its regions';
+const stepOutput = (job: JobRun, label: string) => {
+  const step = job.steps.find((s) => s.label.startsWith(label));
+  if (!step) throw new Error(`no step ${label} ran:\n${job.output}`);
+  return step.output;
+};
 
 describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
   let emu: Emulator;
@@ -109,6 +119,11 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       actions: {
         'actions/checkout': (step: WorkflowStep) => {
           expect(step.with?.['fetch-depth']).toBe(0); // the clone above has the whole history
+          expect(step.with?.['persist-credentials']).toBe(false);
+        },
+        // .tray is a hidden folder: upload-artifact skips hidden files unless told otherwise.
+        'actions/upload-artifact': (step: WorkflowStep) => {
+          expect(step.with).toMatchObject({ 'include-hidden-files': true, path: expect.stringContaining('**/.tray/deploy-result.json') });
         },
         'actions/setup-node': () => undefined,
         'nrwl/nx-set-shas': () =>
@@ -182,7 +197,7 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     const deploy = readJob(ws.root, WORKFLOW, 'deploy');
     expect(pr.if).toBe("github.event_name == 'pull_request'");
     expect(deploy.if).toBe("github.event_name == 'push'");
-    expect(deploy.steps[deploy.steps.length - 1].env).toMatchObject({ TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_KEY_US }}' });
+    expect(deploy.steps.find((s) => s.name === DEPLOY_STEP)!.env).toMatchObject({ TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_KEY_US }}' });
     expect(ws.read('.gitignore')).toContain('*.ctx.json');
     expect(ws.exists('connectors/alpha/src/test.ctx.json')).toBe(true); // here, but not committed:
     expect(git(ws.root, 'ls-files', 'connectors/alpha/src')).not.toContain('test.ctx.json');
@@ -205,7 +220,7 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
 
     const buildTest = job.steps.find((s) => s.label === 'Build and test the affected connectors')!;
     expect(buildTest.output).toMatch(/Successfully ran targets build, test for 3 projects/);
-    const dry = job.steps[job.steps.length - 1].output;
+    const dry = stepOutput(job, 'Deploy dry run');
     for (const [name, region] of [
       ['alpha', 'us'],
       ['beta', 'us'],
@@ -228,7 +243,6 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     git(ws.root, 'push', '-q', 'origin', 'main');
     const sha = git(ws.root, 'rev-parse', 'HEAD');
     const sharesBefore = emu.shares.length;
-    const requestsBefore = emu.requests.length ? emu.requests[emu.requests.length - 1].seq : 0;
     // The repository variable TRAY_SHARE_WITH: every deployed connector is shared in each of its regions.
     const { job, dir, deployments } = await run('push', sha, 'refs/heads/main', { TRAY_SHARE_WITH: 'jane@acme.example,john@acme.example' });
     expect(job.success ? '' : job.output).toBe('');
@@ -251,11 +265,8 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       expect(d.zip.equals(zip)).toBe(true);
       expect(new AdmZip(zip).getEntry(`${d.name}/src/list_items/operation.json`)).toBeTruthy();
     }
-    const deployLog = job.steps.find((st) => st.label === 'Deploy the affected connectors, each to its regions')!.output;
-    // Then verify read what each region serves (one GET per region and connector) and found the build there.
-    const verifyLog = job.steps[job.steps.length - 1].output;
-    expect(job.steps[job.steps.length - 1].label).toMatch(/^Verify that each region serves what was built/);
-    expect(emu.requests.filter((r) => r.kind === 'operations' && r.seq > requestsBefore).length).toBe(deployments.length);
+    const deployLog = stepOutput(job, DEPLOY_STEP);
+    const resultsLog = stepOutput(job, 'Results: one line per connector and region');
     for (const c of CONNECTORS) {
       const ids = deployments.filter((d) => d.name === c.name);
       // --output-style=stream: each deploy's summary table is in the log, not hidden as a successful task.
@@ -264,10 +275,18 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       expect(result).toMatchObject({ connector: c.name, dryRun: false, success: true });
       expect(result.regions.map((r: { deploymentId: string }) => r.deploymentId).sort()).toEqual(ids.map((d) => d.id).sort());
       expect(job.summary).toContain(`Deploy of ${c.name} 1.0 (${c.name}): ${ids.length}/${ids.length} regions ok`);
-      for (const d of ids) expect(job.summary).toContain(`| ${d.region} | \`${d.id}\` | Deployed |`);
-      expect(verifyLog).toMatch(new RegExp(`${c.name} 1\\.0: what Tray serves against`));
-      expect(job.summary).toContain(`Verify of ${c.name} 1.0 (${c.name}): ${ids.length}/${ids.length} regions in sync`);
+      for (const d of ids) {
+        expect(job.summary).toContain(`| ${d.region} | \`${d.id}\` | Deployed |`);
+        // One line per connector and region, for a person.
+        expect(resultsLog).toMatch(new RegExp(`^${c.name} +1\\.0 +${d.region} +ok +Deployed +${d.id} `, 'm'));
+      }
     }
+    // For a script: only JSON.
+    const json = execFileSync('npx', ['tray-connector', 'results', '--json'], { cwd: dir, encoding: 'utf8', env: runnerEnv(dir) });
+    const report = JSON.parse(json) as { rows: { connector: string; region: string; deploymentId: string; status: string }[] };
+    expect(report.rows.map((r) => `${r.connector}@${r.region}:${r.status}:${r.deploymentId}`).sort()).toEqual(
+      deployments.map((d) => `${d.name}@${d.region}:Deployed:${d.id}`).sort(),
+    );
     expect(lastGreen).toBe(sha);
     expectNoSecret(job.output + job.summary);
   });
@@ -283,6 +302,13 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     expect(failed.job.success).toBe(false);
     expect(deployed(failed.deployments)).toEqual(['beta@eu:Failed', 'beta@us:Deployed']);
     expect(failed.job.summary).toContain('❌ Deploy of beta 1.0 (beta): 1/2 regions ok');
+    // The results are shown and uploaded after the failure too (if: always()); verify did not run.
+    expect(failed.job.steps.map((st) => st.label).slice(-3)).toEqual([
+      DEPLOY_STEP,
+      'Results: one line per connector and region',
+      'Upload the results (.tray/deploy-result.json, .tray/verify-result.json)',
+    ]);
+    expect(stepOutput(failed.job, 'Results')).toMatch(/^beta +1\.0 +eu +FAILED +Failed /m);
     expect(lastGreen).toBe(greenBefore);
 
     ws.write('README.md', '# connectors\n');
@@ -312,5 +338,18 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     expect(job.success ? '' : job.output).toBe('');
     expect(requests).toBe(0);
     expect(job.summary).toBe('');
+  });
+
+  it('7. a merge of 2,500 files (over 128 KB of names) and a file name with a comma: no E2BIG, only beta deploys', async () => {
+    for (let i = 0; i < 2500; i++)
+      ws.write(`docs/imported-api/paths/repos-owner-repo-actions-runs-run-id-attempts-attempt-number-logs-${i}.md`, `# ${i}\n`);
+    ws.write('connectors/beta/src/notes,v2.ts', 'export const notes = 2;\n');
+    ws.commit('a large import of docs, and a file with a comma in beta');
+    git(ws.root, 'push', '-q', 'origin', 'main');
+    const { job, deployments } = await run('push', git(ws.root, 'rev-parse', 'HEAD'), 'refs/heads/main');
+    expect(job.success ? '' : job.output).toBe('');
+    expect(job.output).not.toMatch(/E2BIG/);
+    expect(stepOutput(job, 'List the changed files')).toContain('2501 changed file(s) between');
+    expect(deployed(deployments)).toEqual(['beta@eu:Deployed', 'beta@us:Deployed']);
   });
 });

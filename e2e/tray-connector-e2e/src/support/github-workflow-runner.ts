@@ -11,8 +11,9 @@ import { parse } from 'yaml';
  * RUNNER_TEMP), `${{ secrets.X }}` / `${{ vars.X }}` replaced from the maps given, and GITHUB_ENV
  * lines carried to later steps. `uses:` steps are actions, not commands: the caller says what each
  * one does here (actions/checkout: the folder is already a fresh clone; setup-node: Node is
- * installed; nrwl/nx-set-shas: the NX_BASE/NX_HEAD it would export). Async, so that a server in
- * the calling process (the emulator) keeps answering while a step runs.
+ * installed; nrwl/nx-set-shas: the NX_BASE/NX_HEAD it would export). A step's `if:` may only be
+ * `always()`: such a step runs after a failed one too (as on GitHub); the others are skipped then.
+ * Async, so that a server in the calling process (the emulator) keeps answering while a step runs.
  */
 
 export interface WorkflowStep {
@@ -34,7 +35,7 @@ export interface JobRun {
   steps: StepResult[];
   /** Every step's output, in order. */
   output: string;
-  /** The job succeeded: every step exited 0 (a failing step stops the job, as on GitHub). */
+  /** The job succeeded: every step exited 0 (a failing step stops the job but for `if: always()` steps, as on GitHub). */
   success: boolean;
   /** What the steps appended to GITHUB_STEP_SUMMARY. */
   summary: string;
@@ -137,10 +138,13 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
   };
   const results: StepResult[] = [];
   let exported: Record<string, string> = {};
+  let failed = false;
   try {
     for (const [i, step] of steps.entries()) {
       const label = step.name ?? step.uses ?? step.run!.split('\n')[0];
-      if (step.if) throw new Error(`step ${i + 1} (${label}) has an if: this runner does not evaluate`);
+      const always = step.if !== undefined && /^(\$\{\{\s*)?always\(\)(\s*\}\})?$/.test(step.if.trim());
+      if (step.if !== undefined && !always) throw new Error(`step ${i + 1} (${label}) has an if: this runner does not evaluate`);
+      if (failed && !always) continue;
       if (step.uses) {
         const action = Object.keys(options.actions).find((a) => step.uses === a || step.uses!.startsWith(`${a}@`));
         if (!action) throw new Error(`step ${i + 1} uses ${step.uses}, which this runner does not know`);
@@ -164,12 +168,12 @@ export async function runJob(options: RunJobOptions): Promise<JobRun> {
       const script = substitute(step.run!, options, `step ${label}`);
       const r = await runBash(script, options.workspace, env, options.timeoutMs ?? 10 * 60 * 1000);
       results.push({ label, code: r.code, output: r.output });
-      if (r.code !== 0) break;
+      if (r.code !== 0) failed = true;
     }
     return {
       steps: results,
       output: results.map((r) => `::group::${r.label} (exit ${r.code})\n${r.output}`).join('\n'),
-      success: results.length === steps.length && results.every((r) => r.code === 0),
+      success: !failed && results.length === steps.length && results.every((r) => r.code === 0),
       summary: fs.readFileSync(files.summary, 'utf8'),
     };
   } finally {

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { affectedFilesScript, ciWorkflowGenerator, parseRegionSecrets, testContextScript } from './generator';
+import { ciWorkflowGenerator, parseRegionSecrets } from './generator';
 
 const VALIDATOR = path.join(__dirname, '__fixtures__', 'validate-github-workflow.mjs');
 
@@ -19,9 +19,12 @@ interface Step {
   name?: string;
   uses?: string;
   run?: string;
+  if?: string;
   env?: Record<string, string>;
   with?: Record<string, unknown>;
 }
+
+const FILES = '"$RUNNER_TEMP/tray-changed-files.txt"';
 
 describe('ci-workflow generator', () => {
   let tree: Tree;
@@ -49,7 +52,47 @@ describe('ci-workflow generator', () => {
     expect(validateWithGithubParser('on: push\njobs:\n  a:\n    steps: []\n').errors.join('\n')).toMatch(/runs-on/);
   });
 
-  it('pull requests: install, nx-set-shas, test contexts, affected build+test, deploy dry run', async () => {
+  describe('--name and every other value come out exactly as given (issue 19.6)', () => {
+    it.each([
+      'Tray: deploy #1',
+      "it's *deploy",
+      'Tray #1',
+      "'quoted",
+      'Tray: deploy',
+      '&anchor *alias !tag %directive @at `tick` | > {a: b} [c] ? - ,',
+      '"double" & <html> &#39; $HOME ${x} {{ y }}',
+      'yes',
+      '123',
+      'null',
+    ])('%s', async (name) => {
+      const { text } = await github({ name, environment: 'prod eu/1' });
+      expect(parse(text).name).toBe(name);
+      expect(parse(text).jobs.deploy.environment).toBe('prod eu/1');
+      expect(validateWithGithubParser(text).errors).toEqual([]);
+    });
+
+    it('refuses a --name holding a GitHub expression (${{ ... }}), which GitHub would evaluate', async () => {
+      await expect(github({ name: 'Tray ${{ secrets.TRAY_API_TOKEN_US }}' })).rejects.toThrow(
+        '--name "Tray ${{ secrets.TRAY_API_TOKEN_US }}" holds "${{", which GitHub would evaluate as an expression',
+      );
+    });
+
+    it.each([
+      ['name', 'Tray\non:\n  pull_request_target:'],
+      ['name', 'Tray\r\njobs: {}'],
+      ['name', 'Tray\u2028x'],
+      ['name', 'bell\u0007'],
+      ['environment', 'prod\nsecrets: inherit'],
+      ['mainBranch', 'main\n      - other'],
+    ])('refuses --%s with a line break or control character, naming the option, writing nothing', async (option, value) => {
+      await expect(github({ [option]: value })).rejects.toThrow(
+        `--${option} ${JSON.stringify(value)} holds a line break or control character`,
+      );
+      expect(tree.listChanges().filter((c) => c.path.startsWith('.github'))).toEqual([]);
+    });
+  });
+
+  it('pull requests: checkout without credentials, install, nx-set-shas, then only short tray-connector commands', async () => {
     const wf = parse((await github()).text);
     expect(wf.name).toBe('Tray connectors');
     expect(Object.keys(wf.on)).toEqual(['push', 'pull_request']);
@@ -59,67 +102,93 @@ describe('ci-workflow generator', () => {
     expect(pr.if).toBe("github.event_name == 'pull_request'");
     expect(pr.concurrency['cancel-in-progress']).toBe(true);
     const steps: Step[] = pr.steps;
-    expect(steps.map((s) => s.uses ?? s.run!.split('\n')[0])).toEqual([
-      'actions/checkout@v4',
-      'actions/setup-node@v4',
+    expect(steps.map((s) => s.uses ?? s.run)).toEqual([
+      'actions/checkout@v7',
+      'actions/setup-node@v7',
       'npm ci',
       'nrwl/nx-set-shas@v4',
-      "node - <<'NODE'",
-      'files="$(',
-      'if [ -z "$TRAY_AFFECTED_FILES" ]; then echo "No changed file (besides deleted connectors): nothing to build or test."; exit 0; fi',
-      'if [ -z "$TRAY_AFFECTED_FILES" ]; then echo "No changed file (besides deleted connectors): nothing to deploy."; exit 0; fi',
+      'npx tray-connector ci test-contexts --secret-env TRAY_TEST_CTX',
+      `npx tray-connector ci changed-files --output ${FILES}`,
+      `npx tray-connector ci run --files-from ${FILES} --targets build,test -- --batch --output-style=stream`,
+      `npx tray-connector ci run --files-from ${FILES} --targets deploy -- --dryRun --batch --output-style=stream`,
+      'npx tray-connector results',
+      'actions/upload-artifact@v7',
     ]);
-    expect(steps[5].run).toContain('echo "TRAY_AFFECTED_FILES=$files" >> "$GITHUB_ENV"');
-    expect(steps[6].run).toContain('npx nx affected -t build test --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream');
-    expect(steps[7].run).toContain('npx nx affected -t deploy --dryRun --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream');
-    expect(steps[0].with).toEqual({ 'fetch-depth': 0 });
+    expect(steps[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+    expect(steps[1].with).toEqual({ 'node-version': '24', cache: 'npm' });
     expect(steps[4].env).toEqual({ TRAY_TEST_CTX: '${{ secrets.TRAY_TEST_CTX }}' });
     // No token reaches a pull request's job.
     expect(JSON.stringify(pr)).not.toMatch(/TRAY_API_TOKEN|TRAY_API_KEY/);
   });
 
-  it('push to main: one deploy at a time, never cancelled, tokens per region from secrets, shareWith from a variable', async () => {
+  it('no step passes the changed files through GITHUB_ENV, GITHUB_OUTPUT, a variable or an argument (issue 22.6, 19.6)', async () => {
+    const { text } = await github();
+    const wf = parse(text);
+    for (const job of Object.values(wf.jobs) as { steps: Step[] }[]) {
+      for (const step of job.steps) {
+        expect(step.run ?? '').not.toMatch(/GITHUB_ENV|GITHUB_OUTPUT|--files[= ]|TRAY_AFFECTED_FILES|node - <</);
+        // The YAML stays short: every command is one line; the logic is in the plugin.
+        expect((step.run ?? '').split('\n')).toHaveLength(1);
+      }
+    }
+    expect(text.split('\n').length).toBeLessThan(130);
+  });
+
+  it('push to main: one deploy at a time, timeout, tokens only in the deploy and verify steps, verify after deploy, results uploaded', async () => {
     const wf = parse((await github()).text);
     const deploy = wf.jobs.deploy;
     expect(deploy.if).toBe("github.event_name == 'push'");
     expect(deploy.concurrency).toEqual({ group: '${{ github.workflow }}-deploy-${{ github.ref }}', 'cancel-in-progress': false });
+    expect(deploy['timeout-minutes']).toBe(30);
+    expect(deploy.environment).toBeUndefined();
+    expect(deploy.env).toBeUndefined();
     const steps: Step[] = deploy.steps;
-    const setShas = steps.find((s) => s.uses === 'nrwl/nx-set-shas@v4')!;
-    expect(setShas.with).toEqual({ 'main-branch-name': 'main' });
-    const deployIndex = steps.findIndex((s) => s.run?.includes('-t deploy'));
-    const deployStep = steps[deployIndex];
-    expect(deployStep.run!.split('\n')[1]).toBe(
-      'npx nx affected -t deploy --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}',
-    );
-    expect(deployStep.env).toEqual({
+    expect(steps[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+    expect(steps.find((s) => s.uses === 'nrwl/nx-set-shas@v4')!.with).toEqual({ 'main-branch-name': 'main' });
+    const tail = steps.slice(-4);
+    expect(tail.map((s) => s.run ?? s.uses)).toEqual([
+      `npx tray-connector ci run --files-from ${FILES} --targets deploy -- --batch --output-style=stream \${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}`,
+      `npx tray-connector ci run --files-from ${FILES} --select-by deploy --targets verify -- --output-style=stream`,
+      'npx tray-connector results',
+      'actions/upload-artifact@v7',
+    ]);
+    const tokens = {
       TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_TOKEN_US }}',
       TRAY_API_TOKEN_EU: '${{ secrets.TRAY_API_TOKEN_EU }}',
       TRAY_API_TOKEN_APAC: '${{ secrets.TRAY_API_TOKEN_APAC }}',
-      TRAY_SHARE_WITH: '${{ vars.TRAY_SHARE_WITH }}',
+    };
+    expect(tail[0].env).toEqual({ ...tokens, TRAY_SHARE_WITH: '${{ vars.TRAY_SHARE_WITH }}' });
+    expect(tail[1].env).toEqual(tokens);
+    const withTokens = steps.filter((s) => JSON.stringify(s).includes('TRAY_API_TOKEN'));
+    expect(withTokens).toEqual([tail[0], tail[1]]);
+    // Results are shown and uploaded even when the deploy failed.
+    expect(tail[2].if).toBe('always()');
+    expect(tail[3]).toEqual({
+      name: 'Upload the results (.tray/deploy-result.json, .tray/verify-result.json)',
+      if: 'always()',
+      uses: 'actions/upload-artifact@v7',
+      with: {
+        name: 'tray-deploy-results',
+        path: '**/.tray/deploy-result.json\n**/.tray/verify-result.json\n!node_modules/**\n',
+        'include-hidden-files': true,
+        'if-no-files-found': 'ignore',
+      },
     });
-    // Tests run before anything is deployed.
-    expect(steps.findIndex((s) => s.run?.includes('-t build test'))).toBeLessThan(deployIndex);
   });
 
-  it('push to main: after the deploy, verify reads what each region serves, with the same tokens (nothing to verify without changes)', async () => {
-    const wf = parse((await github()).text);
-    const steps: Step[] = wf.jobs.deploy.steps;
-    const deployIndex = steps.findIndex((s) => s.run?.includes('-t deploy'));
-    const verify = steps[steps.length - 1];
-    expect(deployIndex).toBe(steps.length - 2);
-    expect(verify.run!.split('\n')).toEqual([
-      'if [ -z "$TRAY_AFFECTED_FILES" ]; then echo "No changed file (besides deleted connectors): nothing to verify."; exit 0; fi',
-      'npx nx affected -t verify --files="$TRAY_AFFECTED_FILES" --output-style=stream',
-      '',
-    ]);
-    expect(verify.env).toEqual({
-      TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_TOKEN_US }}',
-      TRAY_API_TOKEN_EU: '${{ secrets.TRAY_API_TOKEN_EU }}',
-      TRAY_API_TOKEN_APAC: '${{ secrets.TRAY_API_TOKEN_APAC }}',
-    });
-    // The pull-request job verifies nothing: nothing of it was deployed.
-    const pr: Step[] = wf.jobs['pull-request'].steps;
-    expect(pr.some((s) => s.run?.includes('-t verify'))).toBe(false);
+  it('--environment and --timeoutMinutes set the deploy job; bad values are refused naming the option', async () => {
+    const { text } = await github({ environment: 'tray-production', timeoutMinutes: 45, nodeVersion: '24.11' });
+    expect(validateWithGithubParser(text).errors).toEqual([]);
+    const wf = parse(text);
+    expect(wf.jobs.deploy.environment).toBe('tray-production');
+    expect(wf.jobs.deploy['timeout-minutes']).toBe(45);
+    expect(wf.jobs['pull-request'].environment).toBeUndefined();
+    expect(wf.jobs.deploy.steps[1].with['node-version']).toBe('24.11');
+    await expect(github({ environment: '${{ github.actor }}' })).rejects.toThrow(
+      '--environment "${{ github.actor }}" is not an environment name',
+    );
+    await expect(github({ timeoutMinutes: 0 })).rejects.toThrow('--timeoutMinutes "0" is not a whole number of minutes');
+    await expect(github({ timeoutMinutes: 'soon' })).rejects.toThrow('--timeoutMinutes "soon"');
   });
 
   it("--name, --mainBranch, --regions with Tray's secret names, and the variable names", async () => {
@@ -136,16 +205,12 @@ describe('ci-workflow generator', () => {
     expect(wf.on.push.branches).toEqual(['trunk']);
     const steps: Step[] = wf.jobs.deploy.steps;
     expect(steps.find((s) => s.uses === 'nrwl/nx-set-shas@v4')!.with).toEqual({ 'main-branch-name': 'trunk' });
-    expect(steps[steps.length - 2].env).toEqual({
+    expect(steps[steps.length - 4].env).toEqual({
       TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_KEY_US }}',
       TRAY_API_TOKEN_EU: '${{ secrets.TRAY_API_KEY_EU }}',
       SHARE_EMAILS: '${{ vars.SHARE_EMAILS }}',
     });
-    expect(steps[steps.length - 1].env).toEqual({
-      TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_KEY_US }}',
-      TRAY_API_TOKEN_EU: '${{ secrets.TRAY_API_KEY_EU }}',
-    });
-    expect(steps.find((s) => s.env?.CONNECTOR_TEST_CTX)!.run).toContain('process.env.CONNECTOR_TEST_CTX');
+    expect(steps.find((s) => s.env?.CONNECTOR_TEST_CTX)!.run).toBe('npx tray-connector ci test-contexts --secret-env CONNECTOR_TEST_CTX');
   });
 
   it('takes the main branch from nx.json defaultBase', async () => {
@@ -160,14 +225,14 @@ describe('ci-workflow generator', () => {
     expect(validateWithGithubParser(text).errors).toEqual([]);
     const steps: Step[] = parse(text).jobs.deploy.steps;
     expect(steps.map((s) => s.uses).filter(Boolean)).toEqual([
-      'actions/checkout@v4',
+      'actions/checkout@v7',
       'pnpm/action-setup@v4',
-      'actions/setup-node@v4',
+      'actions/setup-node@v7',
       'nrwl/nx-set-shas@v4',
+      'actions/upload-artifact@v7',
     ]);
     expect(steps.find((s) => s.name === 'Install')!.run).toMatch(/^pnpm install --frozen-lockfile/);
-    expect(steps[steps.length - 2].run).toMatch(/\npnpm exec nx affected -t deploy/);
-    expect(steps[steps.length - 1].run).toMatch(/\npnpm exec nx affected -t verify/);
+    expect(steps[steps.length - 4].run).toMatch(/^pnpm exec tray-connector ci run .* --targets deploy /);
   });
 
   it('refuses unknown providers, regions and bad names, naming the option', async () => {
@@ -194,35 +259,79 @@ describe('ci-workflow generator', () => {
   });
 
   describe('gitlab', () => {
+    const FILE = '.gitlab/ci/tray-connectors.gitlab-ci.yml';
     const gitlab = async (options: Record<string, unknown> = {}) => {
       await ciWorkflowGenerator(tree, { provider: 'gitlab', skipFormat: true, ...options });
       // GitLab's own `!reference` tag is left unresolved: the script list it points at is checked on its own.
-      return parse(tree.read('.gitlab/ci/tray-connectors.gitlab-ci.yml', 'utf-8')!, { logLevel: 'error' });
+      return parse(tree.read(FILE, 'utf-8')!, { logLevel: 'error' });
     };
 
-    it('writes the same pipeline: merge requests with the merge-base, deploys on the main branch one at a time', async () => {
-      const ci = await gitlab({ regions: 'us=TRAY_API_KEY_US,eu' });
-      expect(parse(tree.read('.gitlab-ci.yml', 'utf-8')!)).toEqual({ include: [{ local: '.gitlab/ci/tray-connectors.gitlab-ci.yml' }] });
+    it('writes the same pipeline: merge requests with the merge-base, deploys then verifies on the main branch one at a time', async () => {
+      const ci = await gitlab({ regions: 'us=TRAY_API_KEY_US,eu', environment: 'tray production', timeoutMinutes: 20 });
+      expect(parse(tree.read('.gitlab-ci.yml', 'utf-8')!)).toEqual({ include: [{ local: FILE }] });
+      expect(tree.read(FILE, 'utf-8')).toContain('- !reference [ .tray-connectors-files, script ]');
       expect(ci.stages).toEqual(['test', 'deploy']);
       const setup = ci['.tray-connectors-setup'];
-      expect(setup.before_script[0]).toBe('npm ci');
-      expect(setup.before_script[1]).toContain('process.env.TRAY_TEST_CTX');
+      expect(setup.image).toBe('node:24');
+      expect(setup.before_script.slice(1)).toEqual(['npm ci', 'npx tray-connector ci test-contexts --secret-env TRAY_TEST_CTX']);
+      expect(setup.after_script).toEqual(['npx tray-connector results']);
       const mr = ci['tray-connectors:merge-request'];
       expect(mr.extends).toBe('.tray-connectors-setup');
       expect(mr.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
       expect(mr.script.join('\n')).toContain('git merge-base FETCH_HEAD HEAD');
-      expect(mr.script).toContain('npx nx affected -t deploy --dryRun --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream');
-      expect(ci['.tray-connectors-files'].script[0]).toContain("node - <<'NODE'");
+      const list = '"$CI_PROJECT_DIR/.tray-ci/changed-files.txt"';
+      expect(mr.script).toContain(
+        `npx tray-connector ci run --files-from ${list} --targets deploy -- --dryRun --batch --output-style=stream`,
+      );
+      expect(ci['.tray-connectors-files'].script).toEqual([`npx tray-connector ci changed-files --output ${list}`]);
       const deploy = ci['tray-connectors:deploy'];
       expect(deploy.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == "main" && $CI_PIPELINE_SOURCE == "push"' }]);
       expect(deploy.resource_group).toBe('tray-connectors-deploy-main');
-      expect(deploy.variables).toEqual({ TRAY_API_TOKEN_US: '$TRAY_API_KEY_US', GIT_DEPTH: 0 });
-      expect(deploy.script[deploy.script.length - 1]).toBe(
-        'npx nx affected -t verify --files="$TRAY_AFFECTED_FILES" --output-style=stream',
-      );
-      expect(deploy.script[deploy.script.length - 2]).toBe(
-        'npx nx affected -t deploy --batch --files="$TRAY_AFFECTED_FILES" --output-style=stream ${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}',
-      );
+      expect(deploy.environment).toEqual({ name: 'tray production' });
+      expect(deploy.timeout).toBe('20 minutes');
+      // No job-level token variables: npm ci and the tests would see them.
+      expect(deploy.variables).toBeUndefined();
+      expect(deploy.script.slice(-2)).toEqual([
+        `TRAY_API_TOKEN_US="$tray_token_us" TRAY_API_TOKEN_EU="$tray_token_eu" npx tray-connector ci run --files-from ${list} --targets deploy -- --batch --output-style=stream \${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}`,
+        `TRAY_API_TOKEN_US="$tray_token_us" TRAY_API_TOKEN_EU="$tray_token_eu" npx tray-connector ci run --files-from ${list} --select-by deploy --targets verify -- --output-style=stream`,
+      ]);
+      expect(deploy.artifacts).toEqual({
+        name: 'tray-deploy-results',
+        when: 'always',
+        paths: ['**/.tray/deploy-result.json', '**/.tray/verify-result.json'],
+        expire_in: '30 days',
+      });
+    });
+
+    it('the tokens reach the deploy command and never the environment of npm ci or the tests (run in bash)', async () => {
+      const ci = await gitlab({ regions: 'us=TRAY_API_KEY_US,eu' });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tray-gitlab-'));
+      try {
+        // GitLab runs before_script and script in one shell; install and npx are replaced by commands that record their environment.
+        const script = [
+          'npx() { env > "$1.env"; }',
+          ci['.tray-connectors-setup'].before_script[0],
+          'env > install.env',
+          ci['tray-connectors:deploy'].script.at(-2).replace('npx tray-connector', 'npx deploy'),
+          ci['tray-connectors:deploy'].script.at(-1).replace('npx tray-connector', 'npx verify'),
+        ].join('\n');
+        const r = spawnSync('bash', ['--norc', '--noprofile', '-e', '-c', script], {
+          cwd: dir,
+          env: { PATH: process.env.PATH, TRAY_API_KEY_US: 'us-secret-1', TRAY_API_TOKEN_EU: 'eu-secret-2' },
+          encoding: 'utf8',
+        });
+        expect(r.stderr).toBe('');
+        const install = fs.readFileSync(path.join(dir, 'install.env'), 'utf8');
+        expect(install).not.toMatch(/us-secret-1|eu-secret-2/);
+        for (const step of ['deploy', 'verify']) {
+          const env = fs.readFileSync(path.join(dir, `${step}.env`), 'utf8');
+          expect(env).toContain('TRAY_API_TOKEN_US=us-secret-1\n');
+          expect(env).toContain('TRAY_API_TOKEN_EU=eu-secret-2\n');
+          expect(env).not.toContain('TRAY_API_KEY_US');
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('leaves an existing .gitlab-ci.yml alone', async () => {
@@ -230,114 +339,10 @@ describe('ci-workflow generator', () => {
       await gitlab();
       expect(tree.read('.gitlab-ci.yml', 'utf-8')).toBe('stages: [build]\n');
     });
-  });
 
-  describe('the test-context script', () => {
-    let dir: string;
-    beforeEach(() => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tray-ci-ctx-'));
-      const git = (...args: string[]) => execFileSync('git', args, { cwd: dir });
-      git('init', '-q');
-      for (const name of ['alpha', 'beta', 'gamma', 'delta']) {
-        fs.mkdirSync(path.join(dir, 'connectors', name, 'src'), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'connectors', name, 'connector.json'), JSON.stringify({ name, version: '1.0' }));
-      }
-      fs.writeFileSync(path.join(dir, 'connectors/beta/test.ctx.example.json'), '{"auth":{"user":{"access_token":"sample"}}}\n');
-      fs.writeFileSync(path.join(dir, 'connectors/delta/src/test.ctx.json'), '{"local":true}\n');
-      git('add', '-A');
-    });
-    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const run = (env: NodeJS.ProcessEnv) =>
-      spawnSync('bash', ['-e', '-c', testContextScript('TRAY_TEST_CTX')], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' });
-    const ctx = (name: string) => fs.readFileSync(path.join(dir, 'connectors', name, 'src/test.ctx.json'), 'utf8');
-
-    it('secret entry, else committed sample, else {}; an existing file is kept; the secret is never printed', () => {
-      const r = run({ TRAY_TEST_CTX: JSON.stringify({ alpha: { auth: { user: { access_token: 'from-the-secret-42' } } } }) });
-      expect(r.status).toBe(0);
-      expect(JSON.parse(ctx('alpha'))).toEqual({ auth: { user: { access_token: 'from-the-secret-42' } } });
-      expect(ctx('beta')).toBe('{"auth":{"user":{"access_token":"sample"}}}\n');
-      expect(ctx('gamma')).toBe('{}\n');
-      expect(ctx('delta')).toBe('{"local":true}\n');
-      expect(r.stdout).toContain('connectors/alpha/src/test.ctx.json: from TRAY_TEST_CTX');
-      expect(r.stdout).toContain('connectors/beta/src/test.ctx.json: from connectors/beta/test.ctx.example.json');
-      expect(r.stdout).toContain('connectors/gamma/src/test.ctx.json: {} (no TRAY_TEST_CTX entry, no test.ctx.example.json)');
-      expect(r.stdout).toContain('connectors/delta/src/test.ctx.json: kept');
-      expect(r.stdout + r.stderr).not.toContain('from-the-secret-42');
-      expect(fs.statSync(path.join(dir, 'connectors/alpha/src/test.ctx.json')).mode & 0o777).toBe(0o600);
-    });
-
-    it('a secret that is not JSON fails, naming the secret, without printing it', () => {
-      const r = run({ TRAY_TEST_CTX: 'not-json-secret-99' });
-      expect(r.status).not.toBe(0);
-      expect(r.stderr).toContain('TRAY_TEST_CTX is not JSON');
-      expect(r.stdout + r.stderr).not.toContain('not-json-secret-99');
-    });
-  });
-
-  describe('the changed-files script', () => {
-    let dir: string;
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
-    const write = (file: string, text: string) => {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), text);
-    };
-    beforeEach(() => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tray-ci-files-'));
-      git('init', '-q');
-      git('config', 'user.email', 't@example.com');
-      git('config', 'user.name', 't');
-      git('config', 'commit.gpgsign', 'false');
-      for (const name of ['alpha', 'beta', 'gamma']) {
-        write(`connectors/${name}/connector.json`, JSON.stringify({ name, version: '1.0' }));
-        write(`connectors/${name}/project.json`, '{}');
-        write(`connectors/${name}/src/op/operation.json`, '{}');
-      }
-      git('add', '-A');
-      git('commit', '-qm', 'base');
-    });
-    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const run = () => {
-      const r = spawnSync('bash', ['-e', '-c', affectedFilesScript()], {
-        cwd: dir,
-        env: { ...process.env, NX_BASE: git('rev-parse', 'HEAD~1'), NX_HEAD: 'HEAD' },
-        encoding: 'utf8',
-      });
-      expect(r.status).toBe(0);
-      return { files: r.stdout ? r.stdout.split(',').sort() : [], log: r.stderr };
-    };
-
-    it('leaves out every file of a deleted connector (Nx would count it as a change of all projects), keeps the others', () => {
-      git('rm', '-rq', 'connectors/gamma');
-      fs.rmSync(path.join(dir, 'connectors/beta/src/op'), { recursive: true });
-      write('connectors/alpha/src/op/input.ts', 'export type OpInput = {};');
-      git('add', '-A');
-      git('commit', '-qm', 'change');
-      const { files, log } = run();
-      expect(files).toEqual(['connectors/alpha/src/op/input.ts', 'connectors/beta/src/op/operation.json']);
-      expect(log).toContain('deleted connector connectors/gamma/: nothing to build or deploy for it');
-    });
-
-    it('a merge that only deletes a connector leaves nothing; a moved connector counts as new', () => {
-      git('rm', '-rq', 'connectors/gamma');
-      git('commit', '-qm', 'delete');
-      expect(run().files).toEqual([]);
-      git('mv', 'connectors/beta', 'connectors/beta-moved');
-      git('commit', '-qm', 'move');
-      expect(run().files).toEqual([
-        'connectors/beta-moved/connector.json',
-        'connectors/beta-moved/project.json',
-        'connectors/beta-moved/src/op/operation.json',
-      ]);
-    });
-
-    it('without NX_BASE it fails, naming it', () => {
-      const r = spawnSync('bash', ['-e', '-c', affectedFilesScript()], {
-        cwd: dir,
-        env: { ...process.env, NX_BASE: '' },
-        encoding: 'utf8',
-      });
-      expect(r.status).not.toBe(0);
-      expect(r.stderr).toContain('NX_BASE is not set');
+    it('a --name that is not one line is refused for GitLab too', async () => {
+      await expect(gitlab({ name: 'x\n.evil:\n  script: [env]' })).rejects.toThrow('--name');
+      expect(tree.exists('.gitlab-ci.yml')).toBe(false);
     });
   });
 });

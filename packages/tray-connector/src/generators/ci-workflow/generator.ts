@@ -1,33 +1,18 @@
-import { formatFiles, generateFiles, getPackageManagerCommand, logger, type PackageManager, readNxJson, type Tree } from '@nx/devkit';
-import * as path from 'path';
+import { formatFiles, getPackageManagerCommand, logger, type PackageManager, readNxJson, type Tree } from '@nx/devkit';
+import { Document, parseDocument } from 'yaml';
 import { TrayConnectorError } from '../../core/errors';
-import { REGION_INFO, toRegion, type Region } from '../../core/tray-api/regions';
+import { REGION_INFO, toRegion } from '../../core/tray-api/regions';
 import { parseList } from '../new/generator';
 import { toKebabCase } from '../../core/connector/connector-config';
+import { CONTROL_CHARACTER } from '../../bin/changed-files';
+import { githubWorkflow } from './github-workflow';
+import { gitlabWorkflow } from './gitlab-workflow';
+import type { NormalizedCiWorkflowOptions, RegionSecret } from './normalized-options';
 import type { CiProvider, CiWorkflowGeneratorSchema } from './schema';
 
+export type { NormalizedCiWorkflowOptions, RegionSecret } from './normalized-options';
+
 export const CI_PROVIDERS: CiProvider[] = ['github', 'gitlab'];
-
-/** The deploy token environment variable of each region, and the CI secret it is read from. */
-export interface RegionSecret {
-  region: Region;
-  env: string;
-  secret: string;
-}
-
-export interface NormalizedCiWorkflowOptions {
-  provider: CiProvider;
-  name: string;
-  fileName: string;
-  mainBranch: string;
-  regions: RegionSecret[];
-  shareWithVariable: string;
-  testContextSecret: string;
-  nodeVersion: string;
-  packageManager: PackageManager;
-  install: string;
-  exec: string;
-}
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -58,8 +43,12 @@ export function normalizeCiWorkflowOptions(tree: Tree, schema: CiWorkflowGenerat
     throw new TrayConnectorError(`Unknown --provider "${schema.provider ?? ''}": use ${CI_PROVIDERS.join(' or ')}`);
   }
   const name = (schema.name ?? 'Tray connectors').trim();
+  refuseControlCharacters('--name', name);
+  if (name.includes('${{'))
+    throw new TrayConnectorError(`--name ${JSON.stringify(name)} holds "\${{", which GitHub would evaluate as an expression: leave it out`);
   const fileName = toKebabCase(name);
   if (!fileName) throw new TrayConnectorError(`--name "${schema.name}" has no letter or digit to make a file name of`);
+  refuseControlCharacters('--mainBranch', schema.mainBranch ?? '');
   const mainBranch = (schema.mainBranch ?? readNxJson(tree)?.defaultBase ?? 'main').trim();
   if (!/^[A-Za-z0-9._/-]+$/.test(mainBranch)) throw new TrayConnectorError(`--mainBranch "${mainBranch}" is not a plain branch name`);
   for (const [option, value] of [
@@ -69,9 +58,21 @@ export function normalizeCiWorkflowOptions(tree: Tree, schema: CiWorkflowGenerat
     if (value !== undefined && !SECRET_NAME.test(value))
       throw new TrayConnectorError(`${option} "${value}" is not a valid variable name (letters, digits, underscores)`);
   }
-  const nodeVersion = String(schema.nodeVersion ?? '20').trim();
+  const nodeVersion = String(schema.nodeVersion ?? DEFAULT_NODE_VERSION).trim();
+  refuseControlCharacters('--nodeVersion', nodeVersion);
   if (!/^[0-9][0-9.x]*$|^lts\/\*$/.test(nodeVersion))
-    throw new TrayConnectorError(`--nodeVersion "${nodeVersion}" is not a Node.js version (e.g. 20, 22.11)`);
+    throw new TrayConnectorError(`--nodeVersion "${nodeVersion}" is not a Node.js version (e.g. 24, 24.11, lts/*)`);
+  const environment = schema.environment?.trim() || undefined;
+  if (environment !== undefined) {
+    refuseControlCharacters('--environment', environment);
+    if (!/^[A-Za-z0-9][A-Za-z0-9 _./-]{0,254}$/.test(environment))
+      throw new TrayConnectorError(
+        `--environment "${environment}" is not an environment name: use letters, digits, spaces, _ . / - (at most 255 characters)`,
+      );
+  }
+  const timeoutMinutes = Number(schema.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES);
+  if (!Number.isInteger(timeoutMinutes) || timeoutMinutes < 1 || timeoutMinutes > 4320)
+    throw new TrayConnectorError(`--timeoutMinutes "${schema.timeoutMinutes}" is not a whole number of minutes from 1 to 4320`);
   const packageManager = packageManagerOf(tree);
   const pm = getPackageManagerCommand(packageManager, tree.root);
   return {
@@ -83,6 +84,8 @@ export function normalizeCiWorkflowOptions(tree: Tree, schema: CiWorkflowGenerat
     shareWithVariable: schema.shareWithVariable ?? 'TRAY_SHARE_WITH',
     testContextSecret: schema.testContextSecret ?? 'TRAY_TEST_CTX',
     nodeVersion,
+    environment,
+    timeoutMinutes,
     packageManager,
     install: pm.ciInstall,
     exec: pm.exec,
@@ -97,86 +100,37 @@ export function packageManagerOf(tree: Tree): PackageManager {
   return 'npm';
 }
 
-/**
- * The script CI runs before the tests: every connector (a folder with a committed connector.json)
- * gets a src/test.ctx.json, which is git-ignored and so missing in a fresh clone: from the secret
- * (a JSON object keyed by connector name) when it has an entry, else from the connector's committed
- * test.ctx.example.json, else `{}`. Existing files are kept; the secret's content is never printed.
- */
-export function testContextScript(secretEnv: string): string {
-  return `node - <<'NODE'
-const fs = require('fs');
-const path = require('path');
-const { execFileSync } = require('child_process');
-let secret = {};
-if (process.env.${secretEnv}) {
-  try {
-    secret = JSON.parse(process.env.${secretEnv});
-  } catch {
-    console.error('${secretEnv} is not JSON: set it to {"<connector name>": <that connector\\'s test.ctx.json>}');
-    process.exit(1);
-  }
-}
-const files = execFileSync('git', ['ls-files', '-z', '--', ':(glob)**/connector.json'], { encoding: 'utf8' }).split('\\0').filter(Boolean);
-for (const file of files) {
-  const dir = path.dirname(file);
-  const target = path.join(dir, 'src', 'test.ctx.json');
-  const name = JSON.parse(fs.readFileSync(file, 'utf8')).name;
-  const sample = path.join(dir, 'test.ctx.example.json');
-  let content;
-  let from;
-  if (fs.existsSync(target)) from = 'kept';
-  else if (secret[name] !== undefined) [content, from] = [JSON.stringify(secret[name], null, 2) + '\\n', 'from ${secretEnv}'];
-  else if (fs.existsSync(sample)) [content, from] = [fs.readFileSync(sample, 'utf8'), 'from ' + sample];
-  else [content, from] = ['{}\\n', '{} (no ${secretEnv} entry, no test.ctx.example.json)'];
-  if (content !== undefined) {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content, { mode: 0o600 });
-  }
-  console.log(target + ': ' + from);
-}
-NODE`;
+/** Node.js 24: the current LTS (Node 20 reached its end of life in April 2026). */
+export const DEFAULT_NODE_VERSION = '24';
+/** The deploy job's default time limit: deploys wait for Tray, but never for GitHub's 6 hours. */
+export const DEFAULT_TIMEOUT_MINUTES = 30;
+
+/** A value with a line break or control character could add keys or lines: refused, naming the option. */
+function refuseControlCharacters(option: string, value: string): void {
+  if (CONTROL_CHARACTER.test(value))
+    throw new TrayConnectorError(
+      `${option} ${JSON.stringify(value)} holds a line break or control character: give it on one line, without them`,
+    );
 }
 
-/** The environment variable the workflow keeps the changed-file list in, for `nx affected --files`. */
-export const AFFECTED_FILES_ENV = 'TRAY_AFFECTED_FILES';
+const HEADER = (provider: CiProvider, mainBranch: string) =>
+  [
+    ` Generated by \`nx g tray-connector:ci-workflow --provider=${provider}\`: ${provider === 'github' ? 'pull' : 'merge'} requests build and test the`,
+    ` affected connectors and show what a deploy would send (or refuse); pushes to ${mainBranch} deploy every`,
+    ` affected connector to its own regions, then verify them. Re-run the generator to update it.`,
+    ` The logic lives in the plugin's \`tray-connector\` command (ci changed-files, ci run, ci test-contexts,`,
+    ` results), so it improves when the plugin is updated. The changed files go through a file, never`,
+    ` one argument or variable, so any number of them works.`,
+  ].join('\n');
 
-/**
- * Prints the files changed between NX_BASE and NX_HEAD, comma-separated, for `nx affected --files`,
- * leaving out the files of deleted connectors (a folder whose connector.json is gone at NX_HEAD).
- * Nx treats a deleted project configuration as a change of every project, so without this a merge
- * that deletes one connector would rebuild and redeploy all the others. A file deleted inside a
- * connector that still exists (e.g. a removed operation) stays a change of that connector.
- */
-export function affectedFilesScript(): string {
-  return `node - <<'NODE'
-const fs = require('fs');
-const path = require('path');
-const { execFileSync } = require('child_process');
-const base = process.env.NX_BASE;
-const head = process.env.NX_HEAD || 'HEAD';
-if (!base) {
-  console.error('NX_BASE is not set: the affected base must be set before this step');
-  process.exit(1);
-}
-const changed = execFileSync('git', ['diff', '--name-only', '--no-renames', '-z', base, head], { encoding: 'utf8' }).split('\\0').filter(Boolean);
-const deleted = changed
-  .filter((f) => path.posix.basename(f) === 'connector.json' && path.posix.dirname(f) !== '.' && !fs.existsSync(f))
-  .map((f) => path.posix.dirname(f) + '/');
-for (const root of deleted) console.error('deleted connector ' + root + ': nothing to build or deploy for it');
-const files = changed.filter((f) => !deleted.some((root) => f.startsWith(root)));
-console.error(files.length + ' changed file(s) between ' + base + ' and ' + head + (deleted.length ? ' besides deleted connectors' : ''));
-process.stdout.write(files.join(','));
-NODE`;
-}
-
-/** Every line of `text` indented by `spaces` (for a YAML block scalar). */
-function indent(text: string, spaces: number): string {
-  const pad = ' '.repeat(spaces);
-  return text
-    .split('\n')
-    .map((line) => (line ? pad + line : line))
-    .join('\n');
+/** The workflow's YAML text: the document is built as data and stringified (every value quoted as YAML needs). */
+export function workflowYaml(options: NormalizedCiWorkflowOptions): string {
+  const doc = new Document();
+  doc.contents = doc.createNode(
+    options.provider === 'github' ? githubWorkflow(options) : gitlabWorkflow(options, doc),
+  ) as Document['contents'];
+  doc.commentBefore = HEADER(options.provider, options.mainBranch);
+  return doc.toString({ lineWidth: 0 });
 }
 
 /** Writes a GitHub Actions or GitLab CI workflow that builds/tests affected connectors on PRs and deploys them on the main branch. */
@@ -186,14 +140,7 @@ export async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflowGenerato
   const file =
     options.provider === 'github' ? `${workflowDir}/${options.fileName}.yml` : `${workflowDir}/${options.fileName}.gitlab-ci.yml`;
   if (tree.exists(file)) logger.warn(`${file} exists: it is replaced (git shows what changed).`);
-  generateFiles(tree, path.join(__dirname, 'files', options.provider), '.', {
-    ...options,
-    workflowDir,
-    ctxScript: (spaces: number) => indent(testContextScript(options.testContextSecret), spaces),
-    filesScript: (spaces: number) => indent(affectedFilesScript(), spaces),
-    filesEnv: AFFECTED_FILES_ENV,
-    template: '',
-  });
+  tree.write(file, workflowYaml(options));
   if (options.provider === 'gitlab') includeInGitlabCi(tree, file);
   if (!schema.skipFormat) await formatFiles(tree);
 }
@@ -202,10 +149,13 @@ export async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflowGenerato
 function includeInGitlabCi(tree: Tree, file: string): void {
   const root = '.gitlab-ci.yml';
   if (!tree.exists(root)) {
-    tree.write(root, `include:\n  - local: ${file}\n`);
+    tree.write(root, new Document({ include: [{ local: file }] }).toString());
     return;
   }
-  if (!(tree.read(root, 'utf-8') ?? '').includes(file)) {
+  const included = JSON.stringify(
+    parseDocument(tree.read(root, 'utf-8') ?? '', { logLevel: 'silent' }).toJS({ maxAliasCount: 100 }) ?? null,
+  );
+  if (!included.includes(JSON.stringify(file))) {
     logger.warn(`${root} exists and does not include ${file}: add\n  include:\n    - local: ${file}`);
   }
 }

@@ -3,7 +3,7 @@ export type CiProvider = 'github' | 'gitlab';
 export interface CiWorkflowGeneratorSchema {
   /** github or gitlab. */
   provider: CiProvider;
-  /** Workflow name; the file name is its kebab-case. Default 'Tray connectors'. */
+  /** Workflow name; the file name is its kebab-case. Default 'Tray connectors'. One line, no control characters. */
   name?: string;
   /** The branch whose pushes deploy; default nx.json defaultBase, else main. */
   mainBranch?: string;
@@ -13,8 +13,12 @@ export interface CiWorkflowGeneratorSchema {
   shareWithVariable?: string;
   /** Secret with {"<connector>": <test.ctx.json>}; default TRAY_TEST_CTX. */
   testContextSecret?: string;
-  /** Node.js version; default '20'. */
+  /** Node.js version; default '24' (the current LTS). */
   nodeVersion?: string;
+  /** The deploy job's environment (GitHub: approvals and environment secrets; GitLab: environment-scoped variables); default none. */
+  environment?: string;
+  /** The deploy job's time limit in minutes; default 30. */
+  timeoutMinutes?: number;
   /** Default false. */
   skipFormat?: boolean;
 }
