@@ -10,6 +10,18 @@ type Schema = Record<string, any>;
  * Tarjan), each one counted by `visit`.
  */
 export function sharedSchemas(root: Schema, visit: () => void): Set<object> {
+  // A dereferenced spec does not change: each root is searched once per process (many operations share their schemas).
+  let shared = searched.get(root);
+  if (!shared) {
+    shared = search(root, visit);
+    searched.set(root, shared);
+  }
+  return shared;
+}
+
+const searched = new WeakMap<object, Set<object>>();
+
+function search(root: Schema, visit: () => void): Set<object> {
   const index = new Map<object, number>();
   const low = new Map<object, number>();
   const onStack = new Set<object>();
