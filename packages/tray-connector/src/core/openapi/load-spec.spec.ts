@@ -149,8 +149,11 @@ describe('loadOpenApi: remote $refs', () => {
       if (req.url === '/hang.json') return; // never answers
       if (req.url === '/moved.json') return void res.writeHead(302, { location: 'http://127.0.0.1/elsewhere.json' }).end();
       if (req.url === '/huge.json') {
+        // Chunked (no content-length): the client must count what arrives. 11 x 1 MiB, more than the 10 MiB limit.
         res.writeHead(200, { 'content-type': 'application/json' });
-        return void res.end(`{"type":"string","description":"${'x'.repeat(11 * 1024 * 1024)}"}`);
+        const chunk = Buffer.alloc(1024 * 1024, 'x');
+        for (let i = 0; i < 11; i++) res.write(chunk);
+        return void res.end();
       }
       res
         .writeHead(200, { 'content-type': 'application/json' })
@@ -217,7 +220,7 @@ describe('loadOpenApi: remote $refs', () => {
     await expect(
       loadOpenApi(remoteSpec(`http://127.0.0.1:${port}/huge.json`), { allowRemoteRefs: true, forbiddenAddress: only127 }),
     ).rejects.toThrow(/is more than the 10485760 bytes a remote \$ref may be/);
-  });
+  }, 30_000); // a longer test timeout (not a timed assertion): 11 MiB over loopback on a busy machine
 
   it('refuses a time limit that is not a positive number of seconds', async () => {
     await expect(loadOpenApi(remoteSpec('https://example.com/a.json'), { allowRemoteRefs: true, remoteRefsTimeout: -1 })).rejects.toThrow(
