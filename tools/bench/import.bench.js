@@ -2,7 +2,9 @@
 // (dist/packages/tray-connector/src/core/openapi) reads, dereferences and plans the largest vendored
 // OpenAPI document (Ory Kratos, 60 operations) and a generated one of 100 operations, then writes
 // the files to a temp folder. Each run is a fresh node process, as `nx g` is. Reports the median
-// and the number of files written. Measures only; asserts nothing.
+// and the number of files written. Then the two bombs of issue 19 (a 1.8 KB YAML alias bomb, a
+// 7 KB JSON $ref bomb), each in a node process limited to 512 MB of heap: how long until the
+// import budget ends them, peak RSS, and the first line of the error. Measures only; asserts nothing.
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -11,6 +13,7 @@ const path = require('path');
 const REPO = path.resolve(__dirname, '../..');
 const CORE = path.join(REPO, 'dist/packages/tray-connector/src/core/openapi');
 const KRATOS = path.join(REPO, 'e2e/tray-connector-e2e/fixtures/openapi/ory-kratos/api.json');
+const BOMBS = path.join(REPO, 'packages/tray-connector/src/core/openapi/__fixtures__/bombs');
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS || 3);
 
 /** An OpenAPI 3.0 document of `count` operations sharing $ref'd schemas, bearer security and a server. */
@@ -95,6 +98,34 @@ function once(spec, out) {
   return { ...JSON.parse(r.stdout), processMs: Date.now() - started };
 }
 
+const BOMB_CHILD = `
+const { loadOpenApi } = require(${JSON.stringify(path.join(CORE, 'load-spec.js'))});
+const { planImport } = require(${JSON.stringify(path.join(CORE, 'import-plan.js'))});
+(async () => {
+  const started = process.hrtime.bigint();
+  let outcome;
+  try {
+    const plan = planImport(await loadOpenApi(process.argv[1]), { connectorName: 'bomb', authType: 'BombAuth', baseUrlEnv: 'BOMB_BASE_URL', newConnector: true });
+    outcome = 'imported, ' + plan.operations.length + ' operation(s)';
+  } catch (e) {
+    outcome = String(e.message).split('\\n')[0];
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  process.stdout.write(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, outcome }));
+})();
+`;
+
+/** One bomb in a fresh node process with a 512 MB heap: time, peak RSS and how it ended (a crash counts as an outcome). */
+function bomb(file) {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ['--max-old-space-size=512', '-e', BOMB_CHILD, file], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0 || !r.stdout) {
+    const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n').pop();
+    return { ms: Date.now() - started, rssMb: NaN, outcome: `process ended without a result (${r.signal ?? `exit ${r.status}`}): ${why}` };
+  }
+  return { ...JSON.parse(r.stdout), processMs: Date.now() - started };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function run({ log }) {
@@ -119,6 +150,17 @@ async function run({ log }) {
         `| ${label} | ${last.operations} (${last.skipped} not importable) | ${last.files} | ${median(runs.map((r) => r.loadMs)).toFixed(0)} ms | ${median(runs.map((r) => r.totalMs)).toFixed(0)} ms | ${median(runs.map((r) => r.processMs))} ms |`,
       );
     }
+    const bombRows = [];
+    for (const [label, file] of [
+      ['YAML alias bomb (1.8 KB, 12 levels x 10 aliases)', path.join(BOMBS, 'alias-bomb.yaml')],
+      ['JSON $ref bomb (7 KB, 12 levels x 10 $refs)', path.join(BOMBS, 'ref-bomb.json')],
+    ]) {
+      const b = bomb(file);
+      log(`${label}: ${b.ms.toFixed(0)} ms, ${b.rssMb.toFixed(0)} MB: ${b.outcome.slice(0, 120)}`);
+      bombRows.push(
+        `| ${label} | ${b.ms.toFixed(0)} ms | ${b.processMs ?? '-'} ms | ${b.rssMb.toFixed(0)} MB | ${b.outcome.slice(0, 160).replace(/\|/g, '\\|')}... |`,
+      );
+    }
     return {
       title: 'Import from OpenAPI',
       markdown: [
@@ -127,6 +169,12 @@ async function run({ log }) {
         '| Document | Operations | Files written | Read + dereference | Total import | Whole process (incl. node start) |',
         '| --- | --- | --- | --- | --- | --- |',
         ...rows,
+        '',
+        'Hostile documents (issue 19), each once in a node process with `--max-old-space-size=512`: load + plan until the import budget ends it.',
+        '',
+        '| Document | Load + plan | Whole process | Peak RSS | Outcome |',
+        '| --- | --- | --- | --- | --- |',
+        ...bombRows,
       ].join('\n'),
     };
   } finally {

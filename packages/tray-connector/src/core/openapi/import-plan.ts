@@ -1,4 +1,5 @@
 import { TrayConnectorError } from '../errors';
+import { ImportBudget, type BudgetLimits } from './import-budget';
 import type { OpenApiDocument } from './load-spec';
 import { collectOperations, type OperationSelection, type SkippedOperation } from './operations';
 import { renderOperation, type HandlerAuth } from './render-operation';
@@ -101,6 +102,8 @@ export interface ImportPlanOptions {
   existingOperations?: ReadonlySet<string>;
   /** false when adding to an existing connector: its GlobalConfig.ts and auth are kept. */
   newConnector: boolean;
+  /** The budget of the whole import (default IMPORT_BUDGET); an operation that exceeds it ends the import, named. */
+  budget?: BudgetLimits;
 }
 
 export interface PlannedOperation {
@@ -135,12 +138,17 @@ export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): Im
   const existing = options.existingOperations ?? new Set<string>();
   const operations: PlannedOperation[] = [];
   const kept: ImportPlan['kept'] = [];
+  const budget = new ImportBudget(options.budget);
   for (const op of collected.operations) {
     if (existing.has(op.name)) {
       kept.push({ name: op.name, method: op.method.toUpperCase(), path: op.path });
       continue;
     }
-    const rendered = renderOperation(op, options.authType, handlerAuth);
+    const rendered = budget.run(
+      `${op.name} (${op.method.toUpperCase()} ${op.path})`,
+      () => renderOperation(op, options.authType, handlerAuth),
+      (r) => Object.values(r.files).reduce((sum, text) => sum + text.length, 0),
+    );
     operations.push({ name: op.name, method: op.method.toUpperCase(), path: op.path, files: rendered.files, notes: rendered.notes });
   }
   const info = doc.info ?? {};

@@ -1,4 +1,9 @@
-import { jsDoc, propertyKey, sampleValue, schemaToType, type Schema, type TypeWalk } from './schema-to-typescript';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
+import { loadOpenApi } from './load-spec';
+import { jsDoc, namedTypes, propertyKey, sampleValue, schemaToType, type Schema, type TypeWalk } from './schema-to-typescript';
 
 const input = (): TypeWalk => ({ mode: 'input', notes: [] });
 const flat = (t: string) =>
@@ -126,5 +131,116 @@ describe('sampleValue', () => {
     node.properties.child = node;
     expect(sampleValue(node, 'input')).toEqual({ child: {} });
     expect(sampleValue({ type: 'array', items: { type: 'string' }, minItems: 2 }, 'input', 'tag')).toEqual(['tag 1', 'tag 1']);
+  });
+});
+
+describe('shared schemas become named types', () => {
+  /** The few globals the generated types use, instead of the whole default lib (slow to load on a busy machine). */
+  const LIB = `interface Array<T> { length: number; [n: number]: T }
+interface Boolean {} interface CallableFunction {} interface Function {} interface IArguments {} interface NewableFunction {}
+interface Number {} interface Object {} interface RegExp {} interface String {}
+type Record<K extends keyof any, T> = { [P in K]: T };
+`;
+  /** Type-checks `files` (name -> source) with the real compiler, strict; returns the diagnostics as text. */
+  function typeCheck(sources: Record<string, string>): string[] {
+    const files: Record<string, string> = { ...sources, '/virtual/lib.d.ts': LIB };
+    const options: ts.CompilerOptions = { strict: true, noEmit: true, noLib: true, module: ts.ModuleKind.CommonJS, types: [] };
+    const host = ts.createCompilerHost(options);
+    const read = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, version) => (name in files ? ts.createSourceFile(name, files[name], version) : read(name, version));
+    host.fileExists = (
+      (exists) => (name: string) =>
+        name in files || exists(name)
+    )(host.fileExists.bind(host));
+    const program = ts.createProgram(Object.keys(files), options, host);
+    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  }
+
+  it('writes a $ref used twice once, named after the $ref, and the sample type-checks against it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-shared-'));
+    try {
+      const address = {
+        type: 'object',
+        required: ['street', 'city'],
+        properties: { street: { type: 'string' }, city: { type: 'string' }, zip: { type: 'string' } },
+      };
+      fs.writeFileSync(
+        path.join(dir, 'openapi.json'),
+        JSON.stringify({
+          openapi: '3.0.3',
+          info: { title: 'Shop', version: '1' },
+          components: { schemas: { 'Postal-address': address } },
+          paths: {
+            '/orders': {
+              post: {
+                requestBody: {
+                  required: true,
+                  content: {
+                    'application/json': {
+                      schema: {
+                        type: 'object',
+                        required: ['billing', 'shipping'],
+                        properties: {
+                          billing: { $ref: '#/components/schemas/Postal-address' },
+                          shipping: { $ref: '#/components/schemas/Postal-address' },
+                          previous: { type: 'array', items: { $ref: '#/components/schemas/Postal-address' } },
+                        },
+                      },
+                    },
+                  },
+                },
+                responses: { '204': { description: 'none' } },
+              },
+            },
+          },
+        }),
+      );
+      const doc = await loadOpenApi(path.join(dir, 'openapi.json'));
+      const body = doc.paths!['/orders'].post.requestBody.content['application/json'].schema;
+      const walk = input();
+      const type = schemaToType(body, walk);
+      expect(flat(type)).toBe('{ billing: PostalAddress; shipping: PostalAddress; previous?: Array<PostalAddress>; }');
+      expect(namedTypes(walk)).toBe('\ntype PostalAddress = {\n\tstreet: string;\n\tcity: string;\n\tzip?: string;\n};\n');
+      const sample = sampleValue(body, 'input');
+      expect(sample).toEqual({ billing: { street: 'street 1', city: 'city 1' }, shipping: { street: 'street 1', city: 'city 1' } });
+      const source = `export type Body = ${type};\n${namedTypes(walk)}\nexport const sample: Body = ${JSON.stringify(sample)};\n`;
+      expect(typeCheck({ '/virtual/body.ts': source })).toEqual([]);
+      // The check is real: a sample missing a required property is an error.
+      expect(typeCheck({ '/virtual/wrong.ts': source.replace(',"city":"city 1"', '') })).toEqual([
+        expect.stringContaining("Property 'city' is missing"),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps recursion and short shared types inline, and names never clash with the file or the globals it uses', () => {
+    const tag = { type: 'string', maxLength: 5 };
+    const node: Schema = { type: 'object', properties: { name: tag, label: tag } };
+    node.properties.children = { type: 'array', items: node };
+    const walk = input();
+    expect(flat(schemaToType({ type: 'object', properties: { a: node, b: node } }, walk))).toBe(
+      '{ a?: { name?: string; label?: string; children?: Array<Record<string, unknown>>; }; b?: { name?: string; label?: string; children?: Array<Record<string, unknown>>; }; }',
+    );
+    expect(namedTypes(walk)).toBe('');
+    const record: Schema = {
+      type: 'object',
+      title: 'Record',
+      properties: { x: { type: 'number' } },
+      description: 'long enough to be named',
+    };
+    const output: Schema = { type: 'object', title: 'ListInput', properties: { y: { type: 'number' }, z: { type: 'string' } } };
+    const named = input();
+    schemaToType({ type: 'object', properties: { a: record, b: record, c: output, d: output, e: { ...output } } }, named);
+    expect(namedTypes(named).match(/^type \w+/gm)).toEqual(['type RecordType', 'type ListInputType']);
+  });
+
+  it('samples a schema nested deeper than the inline type goes, and the sample still fits the type', () => {
+    let schema: Schema = { type: 'string' };
+    for (let i = 0; i < 15; i++) schema = { type: 'object', required: ['next'], properties: { next: schema } };
+    const walk = input();
+    const type = schemaToType(schema, walk);
+    const source = `export type Deep = ${type};\n${namedTypes(walk)}\nexport const sample: Deep = ${JSON.stringify(sampleValue(schema, 'input'))};\n`;
+    expect(typeCheck({ '/virtual/deep.ts': source })).toEqual([]);
   });
 });

@@ -5,8 +5,13 @@
  *
  * Both walks share their rules (which properties exist, which branch of a union is taken), so a
  * sample always type-checks against the type. Recursive schemas (a cycle after dereferencing) and
- * very deep ones end in `Record<string, unknown>` / `unknown`, with a note.
+ * very deep ones end in `Record<string, unknown>` / `unknown`, with a note. A schema met more than
+ * once outside a cycle (a shared `$ref`, a YAML alias) is written once, as a named type of the
+ * file (`namedTypes`). Every walk counts against the import budget (import-budget.ts).
  */
+import { activeBudget, ImportBudget, MAX_NESTING } from './import-budget';
+import { refNameOf } from './ref-names';
+import { sharedSchemas } from './shared-schemas';
 
 export type Schema = Record<string, any>;
 
@@ -66,9 +71,121 @@ export function jsDoc(schema: Schema | undefined, indent: string, extraDescripti
   return `${indent}/**\n${safe.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */\n`;
 }
 
-/** The TypeScript type of `schema`, inline (no named references), indented for nesting at `indent`. */
+/**
+ * The TypeScript type of `schema`, indented for nesting at `indent`: inline, except schemas met
+ * more than once, which become named types of the walk's file (see `namedTypes`).
+ */
 export function schemaToType(schema: Schema | undefined, walk: TypeWalk, indent = '', stack: object[] = []): string {
+  const state = stateOf(walk);
+  if (!stack.length && schema && typeof schema === 'object' && !state.memo.has(schema)) {
+    for (const shared of sharedSchemas(schema, () => state.budget.visit())) state.candidates.add(shared);
+  }
+  return typeOf(schema, walk, indent, stack);
+}
+
+/** What a walk keeps between calls: the budget, and the schemas it writes once. */
+interface WalkState {
+  budget: ImportBudget;
+  /** Schemas met more than once outside a cycle. */
+  candidates: Set<object>;
+  /** Their type once written: a name, or text short enough to repeat. */
+  memo: Map<object, string>;
+  declarations: Array<{ name: string; type: string }>;
+  /** Bytes of the types the node being written got from its children (for the budget). */
+  children: number;
+  /** Named types being written inside one another. */
+  nesting: number;
+}
+
+const walkStates = new WeakMap<TypeWalk, WalkState>();
+
+function stateOf(walk: TypeWalk): WalkState {
+  let state = walkStates.get(walk);
+  if (!state) {
+    state = {
+      budget: activeBudget() ?? new ImportBudget(),
+      candidates: new Set(),
+      memo: new Map(),
+      declarations: [],
+      children: 0,
+      nesting: 0,
+    };
+    walkStates.set(walk, state);
+  }
+  return state;
+}
+
+/** `type Name = ...;` for every schema the walk wrote once ('' when none), to put after the file's exported type. */
+export function namedTypes(walk: TypeWalk): string {
+  const declarations = walkStates.get(walk)?.declarations ?? [];
+  return declarations.map((d) => `\ntype ${d.name} = ${d.type};\n`).join('');
+}
+
+/** One node of the type walk: counted (one node, and the bytes it adds itself), then written. */
+function typeOf(schema: Schema | undefined, walk: TypeWalk, indent: string, stack: object[]): string {
+  const state = stateOf(walk);
+  state.budget.visit();
+  const outer = state.children;
+  state.children = 0;
+  const text = typeText(schema, walk, indent, stack, state);
+  state.budget.write(text.length - state.children);
+  state.children = outer + text.length;
+  return text;
+}
+
+function typeText(schema: Schema | undefined, walk: TypeWalk, indent: string, stack: object[], state: WalkState): string {
   if (schema === undefined || schema === null || typeof schema !== 'object') return 'unknown';
+  const known = state.memo.get(schema);
+  if (known !== undefined) return known;
+  if (stack.length && state.candidates.has(schema)) return sharedType(schema, walk, state);
+  return inlineType(schema, walk, indent, stack);
+}
+
+/** A shared schema written once: its name (or its text, when that is short and on one line). */
+function sharedType(schema: Schema, walk: TypeWalk, state: WalkState): string {
+  const outer = state.children;
+  state.children = 0;
+  if (++state.nesting > MAX_NESTING) state.budget.exceeded(`schemas nested more than ${MAX_NESTING} levels deep`);
+  const body = typeOf(schema, walk, '', []);
+  state.nesting--;
+  state.children = outer;
+  let text = body;
+  if (body.length > 40 || body.includes('\n')) {
+    text = typeName(schema, state);
+    state.declarations.push({ name: text, type: body });
+  }
+  state.memo.set(schema, text);
+  return text;
+}
+
+/** `Pet` for `#/components/schemas/Pet`: PascalCase letters and digits only, unique in the file, never a name the file uses otherwise. */
+function typeName(schema: Schema, state: WalkState): string {
+  const ref = refNameOf(schema) ?? '';
+  const last = decodeURIComponentSafe(ref.split('/').pop() ?? '').replace(/\.(json|ya?ml)$/i, '');
+  const source = last || (typeof schema.title === 'string' ? schema.title : '');
+  let base = source
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+  if (!/^[A-Z][A-Za-z0-9]{0,63}$/.test(base)) base = 'Shared';
+  if (/(Input|Output)$/.test(base) || ['Array', 'Record'].includes(base)) base = `${base}Type`;
+  const taken = new Set(state.declarations.map((d) => d.name));
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+  return name;
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/~1/g, '/').replace(/~0/g, '~'));
+  } catch {
+    return value;
+  }
+}
+
+/** The type of `schema` written out here (its parts through typeOf). */
+function inlineType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]): string {
   if (stack.includes(schema)) {
     walk.notes.push(`a recursive schema${schema.title ? ` (${schema.title})` : ''} is typed Record<string, unknown> where it repeats`);
     return 'Record<string, unknown>';
@@ -88,12 +205,12 @@ export function schemaToType(schema: Schema | undefined, walk: TypeWalk, indent 
   }
   const parts: string[] = [];
   if (Array.isArray(schema.allOf) && schema.allOf.length) {
-    parts.push(schema.allOf.map((s: Schema) => paren(schemaToType(s, walk, indent, inner))).join(' & '));
+    parts.push(schema.allOf.map((s: Schema) => paren(typeOf(s, walk, indent, inner))).join(' & '));
   }
   const union =
     (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ??
     (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
-  if (union) parts.push(uniq(union.map((s: Schema) => paren(schemaToType(s, walk, indent, inner)))).join(' | '));
+  if (union) parts.push(uniq(union.map((s: Schema) => paren(typeOf(s, walk, indent, inner)))).join(' | '));
   const own = ownType(schema, walk, indent, inner);
   if (own !== undefined) parts.push(own);
   if (!parts.length) return 'unknown';
@@ -111,7 +228,7 @@ function ownType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]
     else if (t === 'integer' || t === 'number') out.push('number');
     else if (t === 'boolean') out.push('boolean');
   }
-  if (isArray) out.push(`Array<${schemaToType(schema.items, walk, indent, stack)}>`);
+  if (isArray) out.push(`Array<${typeOf(schema.items, walk, indent, stack)}>`);
   if (isObject) out.push(objectType(schema, walk, indent, stack));
   if (!out.length) return Array.isArray(schema.type) && schema.type.includes('null') ? 'null' : undefined;
   return uniq(out).join(' | ');
@@ -121,13 +238,13 @@ function objectType(schema: Schema, walk: TypeWalk, indent: string, stack: objec
   const props = visibleProperties(schema, walk.mode);
   if (!props.length) {
     const extra = schema.additionalProperties;
-    return extra && typeof extra === 'object' ? `Record<string, ${schemaToType(extra, walk, indent, stack)}>` : 'Record<string, unknown>';
+    return extra && typeof extra === 'object' ? `Record<string, ${typeOf(extra, walk, indent, stack)}>` : 'Record<string, unknown>';
   }
   const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
   const nested = `${indent}\t`;
   const lines = props.map(
     ([name, prop]) =>
-      `${jsDoc(prop, nested)}${nested}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${schemaToType(prop, walk, nested, stack)};`,
+      `${jsDoc(prop, nested)}${nested}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${typeOf(prop, walk, nested, stack)};`,
   );
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
@@ -144,21 +261,58 @@ export function visibleProperties(schema: Schema, mode: SchemaMode): Array<[stri
 /**
  * A value of the type `schemaToType` gives `schema`: only required properties, the first
  * enum value, the first branch of a union, every part of an allOf merged. Deterministic.
+ * Counted against the import budget: a sample cannot be shared, so a bomb ends here.
  */
 export function sampleValue(schema: Schema | undefined, mode: SchemaMode, hint = 'value', stack: object[] = []): unknown {
+  const budget = activeBudget() ?? new ImportBudget();
+  const shared = schema && typeof schema === 'object' ? sharedSchemas(schema, () => budget.visit()) : new Set<object>();
+  return sample(schema, mode, hint, stack, { budget, shared, memo: new Map() });
+}
+
+/** What one sample walk keeps: the budget, the schemas it meets more than once, and their samples by hint. */
+interface SampleWalk {
+  budget: ImportBudget;
+  shared: Set<object>;
+  memo: Map<object, Map<string, { value: unknown; nodes: number; bytes: number }>>;
+}
+
+function sample(schema: Schema | undefined, mode: SchemaMode, hint: string, stack: object[], walk: SampleWalk): unknown {
+  if (!stack.length || !schema || !walk.shared.has(schema)) return sampleOnce(schema, mode, hint, stack, walk);
+  // A shared schema (no cycle runs through it) has the same sample wherever it is met: made once,
+  // then reused, and counted each time as if it were made again (JSON writes it out each time).
+  const byHint = walk.memo.get(schema) ?? new Map();
+  walk.memo.set(schema, byHint);
+  const known = byHint.get(hint);
+  if (known) {
+    walk.budget.visit(known.nodes);
+    walk.budget.write(known.bytes);
+    return known.value;
+  }
+  const [nodes, bytes] = [walk.budget.nodes, walk.budget.bytes];
+  const value = sampleOnce(schema, mode, hint, stack, walk);
+  byHint.set(hint, { value, nodes: walk.budget.nodes - nodes, bytes: walk.budget.bytes - bytes });
+  return value;
+}
+
+function sampleOnce(schema: Schema | undefined, mode: SchemaMode, hint: string, stack: object[], walk: SampleWalk): unknown {
+  const budget = walk.budget;
+  budget.visit();
   if (schema === undefined || schema === null || typeof schema !== 'object') return {};
-  if (stack.includes(schema) || stack.length >= MAX_DEPTH) return {};
+  // No depth cut here: where the type is cut (unknown) any sample fits, and a named type's depth starts again at its name.
+  if (stack.includes(schema)) return {};
+  if (stack.length >= MAX_NESTING) budget.exceeded(`a sample value nested more than ${MAX_NESTING} levels deep`);
   const inner = [...stack, schema];
-  if ('const' in schema) return schema.const;
-  if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum.find((v: unknown) => v !== null) ?? schema.enum[0];
+  if ('const' in schema) return counted(schema.const, budget);
+  if (Array.isArray(schema.enum) && schema.enum.length)
+    return counted(schema.enum.find((v: unknown) => v !== null) ?? schema.enum[0], budget);
   let value: unknown = undefined;
-  const own = ownSample(schema, mode, hint, inner);
+  const own = ownSample(schema, mode, hint, inner, walk);
   const union =
     (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ??
     (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
   const pieces: unknown[] = [];
-  if (Array.isArray(schema.allOf)) pieces.push(...schema.allOf.map((s: Schema) => sampleValue(s, mode, hint, inner)));
-  if (union) pieces.push(sampleValue(union[0], mode, hint, inner));
+  if (Array.isArray(schema.allOf)) pieces.push(...schema.allOf.map((s: Schema) => sample(s, mode, hint, inner, walk)));
+  if (union) pieces.push(sample(union[0], mode, hint, inner, walk));
   if (own !== undefined) pieces.push(own);
   for (const piece of pieces) {
     if (value === undefined) value = piece;
@@ -168,12 +322,19 @@ export function sampleValue(schema: Schema | undefined, mode: SchemaMode, hint =
   return value;
 }
 
-function ownSample(schema: Schema, mode: SchemaMode, hint: string, stack: object[]): unknown {
+/** A value taken from the spec (const, enum), its size counted. */
+function counted(value: unknown, budget: ImportBudget): unknown {
+  budget.write(typeof value === 'string' ? value.length : 8);
+  return value;
+}
+
+function ownSample(schema: Schema, mode: SchemaMode, hint: string, stack: object[], walk: SampleWalk): unknown {
+  const budget = walk.budget;
   const types: string[] = Array.isArray(schema.type) ? schema.type.filter((t: string) => t !== 'null') : schema.type ? [schema.type] : [];
   const first = types[0] ?? (schema.properties || schema.additionalProperties ? 'object' : schema.items ? 'array' : undefined);
   switch (first) {
     case 'string':
-      return sampleString(schema, hint);
+      return sampleString(schema, hint, budget);
     case 'integer':
     case 'number': {
       const min =
@@ -188,13 +349,15 @@ function ownSample(schema: Schema, mode: SchemaMode, hint: string, stack: object
       return true;
     case 'array': {
       const count = typeof schema.minItems === 'number' && schema.minItems > 1 ? Math.min(schema.minItems, 3) : 1;
-      return Array.from({ length: count }, () => sampleValue(schema.items, mode, hint, stack));
+      return Array.from({ length: count }, () => sample(schema.items, mode, hint, stack, walk));
     }
     case 'object': {
       const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
       const out: Record<string, unknown> = {};
       for (const [name, prop] of visibleProperties(schema, mode)) {
-        if (required.has(name)) out[name] = sampleValue(prop, mode, name, stack);
+        if (!required.has(name)) continue;
+        budget.write(name.length);
+        out[name] = sample(prop, mode, name, stack, walk);
       }
       return out;
     }
@@ -203,7 +366,7 @@ function ownSample(schema: Schema, mode: SchemaMode, hint: string, stack: object
   }
 }
 
-function sampleString(schema: Schema, hint: string): string {
+function sampleString(schema: Schema, hint: string, budget: ImportBudget): string {
   switch (schema.format) {
     case 'date-time':
       return '2024-01-02T03:04:05Z';
@@ -224,6 +387,7 @@ function sampleString(schema: Schema, hint: string): string {
       const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
       const text = `${hint} 1`;
       const max = typeof schema.maxLength === 'number' && schema.maxLength > 0 ? schema.maxLength : Infinity;
+      budget.write(Math.max(min, text.length));
       return text.padEnd(min, 'x').slice(0, Math.max(max, min));
     }
   }

@@ -157,4 +157,23 @@ describe('import generator', () => {
     await expect(importGenerator(tree, { spec, name: 'Bad_Name' })).rejects.toThrow(/Invalid connector name/);
     expect(tree.exists('connectors')).toBe(false);
   });
+
+  it('passes --allowRemoteRefs and --remoteRefsTimeout to the loader: remote $refs off by default, and checked addresses when on', async () => {
+    const remote = structuredClone(SPEC) as any;
+    remote.paths['/deals/{id}'].get.responses['200'] = {
+      description: 'ok',
+      content: { 'application/json': { schema: { $ref: 'http://127.0.0.1:9/deal.json' } } },
+    };
+    fs.writeFileSync(spec, JSON.stringify(remote));
+    await expect(importGenerator(tree, { spec, name: 'acme-crm', skipInstall: true })).rejects.toThrow(
+      /\$ref "http:\/\/127\.0\.0\.1:9\/deal\.json" in .*openapi\.json is refused: remote \$refs are off: .* pass --allowRemoteRefs/,
+    );
+    await expect(importGenerator(tree, { spec, name: 'acme-crm', skipInstall: true, allowRemoteRefs: true })).rejects.toThrow(
+      /is refused: 127\.0\.0\.1, which is loopback, 127\.0\.0\.0\/8: remote \$refs are fetched from public addresses only/,
+    );
+    await expect(
+      importGenerator(tree, { spec, name: 'acme-crm', skipInstall: true, allowRemoteRefs: true, remoteRefsTimeout: 0 }),
+    ).rejects.toThrow('--remoteRefsTimeout 0 must be a number of seconds above 0 and at most 600');
+    expect(tree.exists(ROOT)).toBe(false);
+  });
 });

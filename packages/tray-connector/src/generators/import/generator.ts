@@ -38,7 +38,7 @@ function writePlan(tree: Tree, connectorRoot: string, plan: ImportPlan): void {
 export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema): Promise<GeneratorCallback | void> {
   const file = resolveSpec(tree, schema.spec);
   const started = Date.now();
-  const doc = await loadOpenApi(file);
+  const doc = await loadOpenApi(file, { allowRemoteRefs: schema.allowRemoteRefs, remoteRefsTimeout: schema.remoteRefsTimeout });
   const selection = { operations: parseList(schema.operations), tags: parseList(schema.tags) };
   let callback: GeneratorCallback | void = undefined;
   let plan: ImportPlan;

@@ -15,6 +15,10 @@ export interface ImportGeneratorSchema {
   server?: string;
   /** An existing connector project: add the operations it lacks. */
   connector?: string;
+  /** Fetch http(s) $refs (public addresses only); default false: $refs only read files in the spec's folder. */
+  allowRemoteRefs?: boolean;
+  /** With allowRemoteRefs: one time limit for every remote $ref together, in seconds (0 < x <= 600); default 30. */
+  remoteRefsTimeout?: number;
   skipFormat?: boolean;
   skipInstall?: boolean;
 }
