@@ -1,5 +1,6 @@
 // Issue 19.1 / 19.5 / 22.7: spec text reaches generated TypeScript only as literals and comment words.
 import type { OpenApiDocument } from './load-spec';
+import { planImport } from './import-plan';
 import { codeIdentifiers, importedFiles, syntaxErrors, typeErrors } from './__fixtures__/imported-connector';
 
 const PAYLOAD = 'globalThis.PWNED_BY_SPEC=1';
@@ -144,6 +145,45 @@ describe('names that break checkouts or tests (19.5)', () => {
       ),
     ];
     expect(typeErrors(connectors)).toEqual([]);
+  });
+});
+
+describe('requests exactly as the spec describes them (22.2)', () => {
+  it('sends a content: application/json query parameter as one JSON value (Directus filter), tested with every parameter', () => {
+    const files = importedFiles(
+      doc({
+        paths: {
+          '/items': {
+            get: {
+              operationId: 'readItems',
+              parameters: [
+                { name: 'filter', in: 'query', content: { 'application/json': { schema: { type: 'object' } } } },
+                { name: 'limit', in: 'query', schema: { type: 'integer' } },
+              ],
+              responses: ok,
+            },
+          },
+        },
+      }),
+    );
+    expect(files['src/read_items/handler.ts']).toContain("content: 'json'");
+    expect(files['src/read_items/handler.test.ts']).toContain("expect(request.url).toBe('/items?filter=%7B%7D&limit=1');");
+  });
+
+  it('lists a parameter it cannot serialize faithfully instead of sending it wrongly', () => {
+    const exploded = { name: 'ids', in: 'cookie', explode: true, schema: { type: 'array', items: { type: 'string' } } };
+    const optional = importedFiles(doc({ paths: { '/c': { get: { operationId: 'c', parameters: [exploded], responses: ok } } } }));
+    expect(optional['src/c/input.ts']).not.toContain('ids');
+    const plan = planImport(
+      doc({ paths: { '/c': { get: { operationId: 'c', parameters: [{ ...exploded, required: true }], responses: ok } } } }),
+      {
+        connectorName: 'demo',
+        authType: 'DemoAuth',
+        baseUrlEnv: 'DEMO_BASE_URL',
+        newConnector: true,
+      },
+    );
+    expect(plan.skipped[0].reason).toMatch(/cookie "ids": an exploded array or object in a cookie has no defined form/);
   });
 });
 

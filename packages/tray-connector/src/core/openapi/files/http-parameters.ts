@@ -117,7 +117,8 @@ export function httpTarget(template: string, input: object, parameters: readonly
   let path = template;
   for (const p of parameters) {
     const raw = Object.prototype.hasOwnProperty.call(values, p.key) ? values[p.key] : undefined;
-    if (p.in !== 'path' && !present(raw)) continue;
+    // A content parameter is one value: an empty object is still `{}`.
+    if (p.in !== 'path' && !(p.content ? raw !== undefined && raw !== null : present(raw))) continue;
     const value = valueOf(p, raw);
     if (p.in === 'path') path = path.split(`{${p.name}}`).join(expandSimple(p, value ?? '', (s) => encode(s)));
     else if (p.in === 'header') headers.push([p.name, expandSimple(p, value, (s) => s)]);
