@@ -128,17 +128,17 @@ describe('planImport', () => {
     ]);
     expect(plan.skipped).toEqual([expect.objectContaining({ method: 'HEAD', path: '/contacts' })]);
     expect([plan.title, plan.description]).toEqual(['Acme CRM', 'First paragraph of text.']);
-    expect(Object.keys(plan.connectorFiles).sort()).toEqual(['src/GlobalConfig.ts', 'src/http-parameters.ts', 'src/test.ctx.example.json']);
+    expect(Object.keys(plan.connectorFiles).sort()).toEqual(['src/GlobalConfig.ts', 'src/http-parameters.ts', 'test.ctx.example.json']);
   });
 
   it('writes test.ctx.example.json beside test.ctx.json, with empty credentials of the auth it chose (22.4)', () => {
-    expect(planImport(doc(), options).connectorFiles['src/test.ctx.example.json']).toBe('{}\n');
+    expect(planImport(doc(), options).connectorFiles['test.ctx.example.json']).toBe('{}\n');
     const basic = JSON.parse(
-      planImport(schemes({ u: { type: 'http', scheme: 'basic' } }), options).connectorFiles['src/test.ctx.example.json'],
+      planImport(schemes({ u: { type: 'http', scheme: 'basic' } }), options).connectorFiles['test.ctx.example.json'],
     );
     expect(basic.auth).toEqual({ authType: 'TOKEN', authId: 'local-test', user: { username: '', password: '' }, app: {} });
     const bearer = JSON.parse(
-      planImport(schemes({ b: { type: 'http', scheme: 'bearer' } }), options).connectorFiles['src/test.ctx.example.json'],
+      planImport(schemes({ b: { type: 'http', scheme: 'bearer' } }), options).connectorFiles['test.ctx.example.json'],
     );
     expect(bearer.auth.user).toEqual({ access_token: '' });
   });

@@ -167,7 +167,7 @@ export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): Im
       connectorFiles['src/test.ctx.json'] =
         `${JSON.stringify({ auth: { authType: 'TOKEN', authId: 'local-test', user: { username: '', password: '' }, app: {} } }, null, '\t')}\n`;
     }
-    connectorFiles['src/test.ctx.example.json'] = testContextExample(auth);
+    connectorFiles['test.ctx.example.json'] = testContextExample(auth);
   }
   return {
     title: typeof info.title === 'string' && info.title.trim() ? info.title.trim() : '',
@@ -195,7 +195,7 @@ export function httpParametersSource(): string {
 }
 
 /**
- * src/test.ctx.example.json: the shape of test.ctx.json (git-ignored) with empty credentials, committed so
+ * test.ctx.example.json (beside connector.json, outside src/ so never zipped): the shape of test.ctx.json (git-ignored) with empty credentials, committed so
  * a fresh clone's tests have a context to start from.
  */
 export function testContextExample(auth: ImportedAuth): string {

@@ -90,8 +90,8 @@ describe('import generator', () => {
       'src/list_contacts/input.ts',
       'src/list_contacts/operation.json',
       'src/list_contacts/output.ts',
-      'src/test.ctx.example.json',
       'src/test.ctx.json',
+      'test.ctx.example.json',
       'tsconfig.json',
     ]);
     expect(readJson(tree, `${ROOT}/connector.json`)).toMatchObject({ name: 'acme-crm', title: 'Acme CRM' });
