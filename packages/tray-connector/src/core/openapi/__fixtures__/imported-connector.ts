@@ -23,6 +23,14 @@ export function importedFiles(doc: OpenApiDocument): Record<string, string> {
 
 /** Type errors of the given connectors' TypeScript files (strict, with jest's and node's types), in one program. */
 export function typeErrors(connectors: Array<Record<string, string>>): string[] {
+  return compileAndLoad(connectors, false).errors;
+}
+
+/**
+ * Type errors, then (when there are none) every compiled module but the tests loaded with `require`,
+ * as Tray's runtime loads a connector: `loaded` lists them.
+ */
+export function compileAndLoad(connectors: Array<Record<string, string>>, load = true): { errors: string[]; loaded: string[] } {
   const dir = tempDir('tc-import-check-');
   try {
     fs.symlinkSync(WORKSPACE_NODE_MODULES, path.join(dir, 'node_modules'), 'dir');
@@ -33,7 +41,8 @@ export function typeErrors(connectors: Array<Record<string, string>>): string[] 
     });
     const program = ts.createProgram(roots, {
       strict: true,
-      noEmit: true,
+      outDir: path.join(dir, 'out'),
+      rootDir: dir,
       target: ts.ScriptTarget.ES2021,
       module: ts.ModuleKind.CommonJS,
       esModuleInterop: true,
@@ -41,10 +50,22 @@ export function typeErrors(connectors: Array<Record<string, string>>): string[] 
       types: ['node', 'jest'],
       typeRoots: [path.join(dir, 'node_modules/@types')],
     });
-    return ts.getPreEmitDiagnostics(program).map((d) => {
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => {
       const where = d.file ? `${path.relative(dir, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
       return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     });
+    if (errors.length || !load) return { errors, loaded: [] };
+    program.emit();
+    // The runtime reads operation.json beside each handler.
+    connectors.forEach((files, i) => {
+      for (const [rel, text] of Object.entries(files)) if (!rel.endsWith('.ts')) writeFiles(path.join(dir, 'out', `c${i}`), { [rel]: text });
+    });
+    fs.symlinkSync(WORKSPACE_NODE_MODULES, path.join(dir, 'out', 'node_modules'), 'dir');
+    const loaded = roots
+      .filter((file) => !file.endsWith('.test.ts'))
+      .map((file) => path.join(dir, 'out', path.relative(dir, file)).replace(/\.ts$/, '.js'));
+    for (const file of loaded) jest.isolateModules(() => require(file));
+    return { errors, loaded: loaded.map((f) => path.relative(path.join(dir, 'out'), f)) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
