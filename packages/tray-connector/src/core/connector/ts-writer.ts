@@ -5,14 +5,13 @@
  * - the `code` tag, whose literal parts are the plugin's own source text and whose interpolations
  *   must themselves be `Code` (a plain string is refused at compile time and at run time);
  * - `id` (an identifier the plugin made, checked against a strict pattern and the reserved words);
- * - `str` / `value` (string, number, boolean, null, array and object literals printed by
- *   TypeScript's own factory and printer: every quote, backslash, line terminator including
- *   U+2028/U+2029, NUL and non-ASCII character escaped, `__proto__` keys computed);
+ * - `str` / `value` (string, number, boolean, null, array and object literals with every quote,
+ *   backslash, line terminator including U+2028/U+2029, NUL, control and non-ASCII character
+ *   escaped, so each literal is printable ASCII on one line; `__proto__` keys computed);
  * - `lineComment` / `docComment` (text that cannot end or close its comment).
  * So text from a spec, a generator option or a server answer can reach a file only as a literal's
  * value or a comment's words, never as code; nothing here emits a template literal.
  */
-import * as ts from 'typescript';
 
 const TOKEN = Symbol('ts-writer');
 
@@ -92,14 +91,20 @@ export function id(name: string): Code {
   return make(name);
 }
 
-const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: true });
-const scratch = ts.createSourceFile('generated.ts', '', ts.ScriptTarget.ES2021, false, ts.ScriptKind.TS);
-const print = (node: ts.Node): string => printer.printNode(ts.EmitHint.Unspecified, node, scratch);
-const f = ts.factory;
+const SHORT: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** A single-quoted string literal, escaped by TypeScript's printer (line terminators, NUL, quotes, non-ASCII). */
+/**
+ * A single-quoted string literal holding exactly `value`. Only printable ASCII is written as is;
+ * every other UTF-16 unit (line terminators including U+2028/U+2029, NUL, control and non-ASCII
+ * characters) becomes `\uXXXX`, so the literal is one token on one line whatever the text
+ * (the same escaping as TypeScript's printer, without its cost per call).
+ */
 export function str(value: string): Code {
-  return make(print(f.createStringLiteral(String(value), true)));
+  return make(`'${String(value).replace(/[^\x20-\x26\x28-\x5b\x5d-\x7e]/g, escapeUnit)}'`);
+}
+
+function escapeUnit(unit: string): string {
+  return SHORT[unit] ?? `\\u${unit.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function numberText(n: number): string {
@@ -114,7 +119,7 @@ function numberText(n: number): string {
  */
 export function value(v: unknown): Code {
   if (hasProtoKey(v)) return make(`JSON.parse(${str(JSON.stringify(v)).text})`);
-  return make(print(literalNode(v)));
+  return make(literal(v, ''));
 }
 
 function hasProtoKey(v: unknown): boolean {
@@ -123,36 +128,26 @@ function hasProtoKey(v: unknown): boolean {
   return Object.keys(v).some((k) => k === '__proto__' || hasProtoKey((v as Record<string, unknown>)[k]));
 }
 
-function literalNode(v: unknown): ts.Expression {
-  if (v === null || v === undefined) return f.createNull();
-  if (typeof v === 'string') return f.createStringLiteral(v, true);
-  if (typeof v === 'boolean') return v ? f.createTrue() : f.createFalse();
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return f.createNull();
-    const n = f.createNumericLiteral(Math.abs(v));
-    return v < 0 || Object.is(v, -0) ? f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, n) : n;
-  }
-  if (Array.isArray(v)) return f.createArrayLiteralExpression(v.map(literalNode), v.length > 0);
+function literal(v: unknown, indentBy: string): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return str(v).text;
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? '-0' : String(v)) : 'null';
+  const inner = `${indentBy}    `;
+  if (Array.isArray(v)) return v.length ? `[\n${v.map((item) => inner + literal(item, inner)).join(',\n')}\n${indentBy}]` : '[]';
   if (typeof v === 'object') {
-    const props = Object.entries(v as Record<string, unknown>).map(([k, item]) =>
-      f.createPropertyAssignment(propertyNameNode(k), literalNode(item)),
-    );
-    return f.createObjectLiteralExpression(props, props.length > 0);
+    const entries = Object.entries(v as Record<string, unknown>);
+    if (!entries.length) return '{}';
+    return `{\n${entries.map(([k, item]) => `${inner}${propertyName(k).text}: ${literal(item, inner)}`).join(',\n')}\n${indentBy}}`;
   }
-  return f.createNull();
-}
-
-function propertyNameNode(name: string, where: 'value' | 'type' = 'value'): ts.PropertyName {
-  // `{ __proto__: x }` and `{ '__proto__': x }` set the prototype; a computed key makes an own property.
-  // In a type, a quoted `'__proto__'` is an ordinary property name.
-  if (name === '__proto__')
-    return where === 'type' ? f.createStringLiteral(name, true) : f.createComputedPropertyName(f.createStringLiteral(name, true));
-  return IDENTIFIER_PATTERN.test(name) ? f.createIdentifier(name) : f.createStringLiteral(name, true);
+  return 'null';
 }
 
 /** A property name in an object literal (`id`, `'x-request-id'`, `['__proto__']`) or a type (`'__proto__'`). */
 export function propertyName(name: string, where: 'value' | 'type' = 'value'): Code {
-  return make(print(propertyNameNode(name, where)));
+  // `{ __proto__: x }` and `{ '__proto__': x }` set the prototype; a computed key makes an own property.
+  if (name === '__proto__') return make(where === 'type' ? str(name).text : `[${str(name).text}]`);
+  return make(IDENTIFIER_PATTERN.test(name) ? name : str(name).text);
 }
 
 /** A property read: `input.id`, `input['x-id']`. */

@@ -1,6 +1,6 @@
 // The shared helper every imported handler uses (22.2): checked against the examples of the OpenAPI
 // 3 specification's style table (id = 5 / [3, 4, 5] / { role: 'admin', firstName: 'Alex' }).
-import { encode, type HttpParameter, httpTarget, withParameters } from './http-parameters';
+import { encode, type HttpParameter, httpTarget, withParameters } from './files/http-parameters';
 
 const primitive = 5;
 const array = [3, 4, 5];
