@@ -28,7 +28,7 @@ export function propertyKey(name: string): string {
   return IDENTIFIER_PATTERN.test(name) && name !== '__proto__' ? name : str(name).text;
 }
 
-/** A single-quoted TypeScript string literal, escaped by the one writer (TypeScript's printer). */
+/** A single-quoted TypeScript string literal, escaped by the one writer. */
 export function quote(value: string): string {
   return str(value).text;
 }
