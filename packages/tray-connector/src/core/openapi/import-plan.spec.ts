@@ -105,7 +105,7 @@ describe('renderGlobalConfig', () => {
       ".addHeader((ctx) => ({ name: 'X-Key', value: ctx.auth?.user.access_token ?? '' }))",
     );
     expect(renderGlobalConfig('A', 'https://x', 'X_BASE_URL', { ...base, via: 'basic' })).toContain(
-      "name: 'Authorization',\n\t\tvalue: `Basic ${Buffer.from(",
+      "name: 'Authorization',\n\t\tvalue: 'Basic ' + Buffer.from((ctx.auth?.user.username ?? '') + ':' + (ctx.auth?.user.password ?? '')).toString('base64'),",
     );
     const none = renderGlobalConfig('A', 'https://x', 'X_BASE_URL', { kind: 'none', via: 'none', notes: [] });
     expect(none).toContain("export const API_BASE_URL = 'https://x';");
@@ -128,7 +128,24 @@ describe('planImport', () => {
     ]);
     expect(plan.skipped).toEqual([expect.objectContaining({ method: 'HEAD', path: '/contacts' })]);
     expect([plan.title, plan.description]).toEqual(['Acme CRM', 'First paragraph of text.']);
-    expect(Object.keys(plan.connectorFiles)).toEqual(['src/GlobalConfig.ts']);
+    expect(Object.keys(plan.connectorFiles).sort()).toEqual(['src/GlobalConfig.ts', 'src/http-parameters.ts', 'test.ctx.example.json']);
+  });
+
+  it('writes test.ctx.example.json beside test.ctx.json, with empty credentials of the auth it chose (22.4)', () => {
+    expect(planImport(doc(), options).connectorFiles['test.ctx.example.json']).toBe('{}\n');
+    const basic = JSON.parse(
+      planImport(schemes({ u: { type: 'http', scheme: 'basic' } }), options).connectorFiles['test.ctx.example.json'],
+    );
+    expect(basic.auth).toEqual({ authType: 'TOKEN', authId: 'local-test', user: { username: '', password: '' }, app: {} });
+    const bearer = JSON.parse(
+      planImport(schemes({ b: { type: 'http', scheme: 'bearer' } }), options).connectorFiles['test.ctx.example.json'],
+    );
+    expect(bearer.auth.user).toEqual({ access_token: '' });
+  });
+
+  it("reports an existing connector's own auth on --connector, not none (22.7)", () => {
+    const plan = planImport(doc(), { ...options, newConnector: false, existingAuth: 'token' });
+    expect(importReport(plan, 'acme-crm')[1]).toMatch(/; auth token \(the connector's own, kept\)$/);
   });
   it('writes the basic auth type and its test context for a basic scheme', () => {
     const plan = planImport(schemes({ u: { type: 'http', scheme: 'basic' } }), options);

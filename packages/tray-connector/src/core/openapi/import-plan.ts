@@ -1,9 +1,12 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { TrayConnectorError } from '../errors';
 import { ImportBudget, type BudgetLimits } from './import-budget';
 import type { OpenApiDocument } from './load-spec';
 import { collectOperations, type OperationSelection, type SkippedOperation } from './operations';
-import { renderOperation, type HandlerAuth } from './render-operation';
-import { quote } from './schema-to-typescript';
+import { HTTP_PARAMETERS_FILE, renderOperation, type HandlerAuth } from './render-operation';
+import { code, type Code, docComment, id, join, str } from '../connector/ts-writer';
+import { encode } from './files/http-parameters';
 
 /** The `--auth` kinds of the `new` generator. */
 export type ConnectorAuthKind = 'none' | 'token' | 'oauth2';
@@ -19,6 +22,8 @@ export interface ImportedAuth {
   /** Header, query or cookie name for an API key. */
   parameter?: string;
   notes: string[];
+  /** The connector's own auth, kept as it is (--connector). */
+  kept?: boolean;
 }
 
 /**
@@ -104,6 +109,8 @@ export interface ImportPlanOptions {
   newConnector: boolean;
   /** The budget of the whole import (default IMPORT_BUDGET); an operation that exceeds it ends the import, named. */
   budget?: BudgetLimits;
+  /** The auth an existing connector already has (--connector): what the report names. */
+  existingAuth?: ConnectorAuthKind;
 }
 
 export interface PlannedOperation {
@@ -132,7 +139,9 @@ export interface ImportPlan {
 /** Everything the import writes, computed without touching any file: the same document and options give the same plan. */
 export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): ImportPlan {
   const collected = collectOperations(doc, options.selection);
-  const auth = options.newConnector ? chooseAuth(doc) : { kind: 'none' as const, via: 'none' as const, notes: [] };
+  const auth: ImportedAuth = options.newConnector
+    ? chooseAuth(doc)
+    : { kind: options.existingAuth ?? 'none', via: 'none', notes: [], kept: true };
   const server = chooseServer(doc, options.server, options.connectorName);
   const handlerAuth: HandlerAuth = options.newConnector && auth.via === 'query' ? { apiKeyQuery: auth.parameter } : {};
   const existing = options.existingOperations ?? new Set<string>();
@@ -153,6 +162,9 @@ export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): Im
   }
   const info = doc.info ?? {};
   const connectorFiles: Record<string, string> = {};
+  // The shared helpers every imported handler imports (one copy per connector, rewritten by each import).
+  if (operations.some((o) => o.files['handler.ts'].includes("from '../http-parameters'")))
+    connectorFiles[`src/${HTTP_PARAMETERS_FILE}`] = httpParametersSource();
   if (options.newConnector) {
     connectorFiles['src/GlobalConfig.ts'] = renderGlobalConfig(options.authType, server.url, options.baseUrlEnv, auth);
     if (auth.via === 'basic') {
@@ -163,6 +175,7 @@ export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): Im
       connectorFiles['src/test.ctx.json'] =
         `${JSON.stringify({ auth: { authType: 'TOKEN', authId: 'local-test', user: { username: '', password: '' }, app: {} } }, null, '\t')}\n`;
     }
+    connectorFiles['test.ctx.example.json'] = testContextExample(auth);
   }
   return {
     title: typeof info.title === 'string' && info.title.trim() ? info.title.trim() : '',
@@ -184,62 +197,84 @@ export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): Im
   };
 }
 
+/** The text of src/http-parameters.ts: the helpers file of this package, as it is. */
+export function httpParametersSource(): string {
+  return fs.readFileSync(path.join(__dirname, 'files', HTTP_PARAMETERS_FILE), 'utf8');
+}
+
+/**
+ * test.ctx.example.json (beside connector.json, outside src/ so never zipped): the shape of test.ctx.json (git-ignored) with empty credentials, committed so
+ * a fresh clone's tests have a context to start from.
+ */
+export function testContextExample(auth: ImportedAuth): string {
+  if (auth.kind === 'none') return '{}\n';
+  const user = auth.via === 'basic' ? { username: '', password: '' } : { access_token: '' };
+  const authType = auth.kind === 'oauth2' ? 'OAUTH2' : 'TOKEN';
+  return `${JSON.stringify({ auth: { authType, authId: 'local-test', user, app: {} } }, null, '\t')}\n`;
+}
+
 /** src/GlobalConfig.ts: base URL (overridable by BASE_URL_ENV for the offline tests) and the credential on every request. */
 export function renderGlobalConfig(authType: string, baseUrl: string, baseUrlEnv: string, auth: ImportedAuth): string {
-  const chain = [`.withBaseUrl(() => process.env[BASE_URL_ENV] ?? API_BASE_URL)`];
-  if (auth.via === 'bearer') chain.push(`.withBearerToken((ctx) => ctx.auth?.user.access_token ?? '')`);
-  if (auth.via === 'header')
-    chain.push(`.addHeader((ctx) => ({ name: ${quote(auth.parameter!)}, value: ctx.auth?.user.access_token ?? '' }))`);
+  const chain: Code[] = [code`.withBaseUrl(() => process.env[BASE_URL_ENV] ?? API_BASE_URL)`];
+  const token = code`ctx.auth?.user.access_token ?? ''`;
+  if (auth.via === 'bearer') chain.push(code`.withBearerToken((ctx) => ${token})`);
+  if (auth.via === 'header') chain.push(code`.addHeader((ctx) => ({ name: ${str(auth.parameter!)}, value: ${token} }))`);
   if (auth.via === 'cookie') {
     chain.push(
-      `.addHeader((ctx) => ({ name: 'Cookie', value: \`${auth.parameter}=\${encodeURIComponent(ctx.auth?.user.access_token ?? '')}\` }))`,
+      code`.addHeader((ctx) => ({ name: 'Cookie', value: ${str(`${encode(auth.parameter!)}=`)} + encodeURIComponent(${token}) }))`,
     );
   }
   if (auth.via === 'basic') {
     chain.push(
-      `.addHeader((ctx) => ({\n\t\tname: 'Authorization',\n\t\tvalue: \`Basic \${Buffer.from(\`\${ctx.auth?.user.username ?? ''}:\${ctx.auth?.user.password ?? ''}\`).toString('base64')}\`,\n\t}))`,
+      code`.addHeader((ctx) => ({\n\t\tname: 'Authorization',\n\t\tvalue: 'Basic ' + Buffer.from((ctx.auth?.user.username ?? '') + ':' + (ctx.auth?.user.password ?? '')).toString('base64'),\n\t}))`,
     );
   }
   const how =
     auth.via === 'none'
-      ? ''
+      ? []
       : auth.via === 'query'
-        ? `\n *\n * Authentication (${auth.scheme}): every handler adds the user's access_token as the query parameter ${auth.parameter}.`
-        : `\n *\n * Authentication (${auth.scheme}): ${auth.via === 'bearer' ? "the user's access_token as a bearer token" : auth.via === 'basic' ? "HTTP basic with the user's username and password" : `the user's access_token in the ${auth.via} ${auth.parameter}`}.`;
-  return `import { OperationGlobalConfigHttp } from '@trayio/cdk-dsl/connector/operation/OperationGlobalConfig';
-import { ${authType} } from './${authType}';
+        ? ['', `Authentication (${auth.scheme}): every handler adds the user's access_token as the query parameter ${auth.parameter}.`]
+        : [
+            '',
+            `Authentication (${auth.scheme}): ${auth.via === 'bearer' ? "the user's access_token as a bearer token" : auth.via === 'basic' ? "HTTP basic with the user's username and password" : `the user's access_token in the ${auth.via} ${auth.parameter}`}.`,
+          ];
+  const type = id(authType);
+  return code`import { OperationGlobalConfigHttp } from '@trayio/cdk-dsl/connector/operation/OperationGlobalConfig';
+import { ${type} } from ${str(`./${authType}`)};
 
 /** The base URL of the service's API (from the OpenAPI document's servers). */
-export const API_BASE_URL = ${quote(baseUrl)};
+export const API_BASE_URL = ${str(baseUrl)};
 
 /**
  * An environment variable that, when set, replaces API_BASE_URL. The handler tests set it to
  * a local server on 127.0.0.1 so they run offline; leave it unset everywhere else.
  */
-export const BASE_URL_ENV = ${quote(baseUrlEnv)};
+export const BASE_URL_ENV = ${str(baseUrlEnv)};
 
-/**
- * Settings every HTTP operation shares (\`handler.withGlobalConfiguration(globalConfigHttp)\`).${how}
- */
-export const globalConfigHttp = OperationGlobalConfigHttp.create<${authType}>()
-${chain.map((c) => `\t${c}`).join('\n')};
-`;
+${docComment(['Settings every HTTP operation shares (`handler.withGlobalConfiguration(globalConfigHttp)`).', ...how])}export const globalConfigHttp = OperationGlobalConfigHttp.create<${type}>()
+${join(
+  chain.map((c) => code`\t${c}`),
+  '\n',
+)};
+`.text;
 }
 
 function renderBasicAuth(authType: string, title: string): string {
-  return `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
+  const type = id(authType);
+  const user = id(`${authType}User`);
+  const app = id(`${authType}App`);
+  return code`import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
 
-/** What a user enters when they authenticate with ${title.replace(/\*\//g, '')}: HTTP basic credentials. */
-export type ${authType}User = {
+${docComment([`What a user enters when they authenticate with ${title}: HTTP basic credentials.`])}export type ${user} = {
 \tusername: string;
 \tpassword: string;
 };
 
 /** What the service holds for every user: nothing for basic authentication. */
-export type ${authType}App = Record<string, never>;
+export type ${app} = Record<string, never>;
 
-export type ${authType} = TokenOperationHandlerAuth<${authType}User, ${authType}App>;
-`;
+export type ${type} = TokenOperationHandlerAuth<${user}, ${app}>;
+`.text;
 }
 
 /** The lines the generator prints at the end: what was written, kept, skipped and approximated. */
@@ -251,7 +286,8 @@ export function importReport(plan: ImportPlan, connector: string): string[] {
       (plan.skipped.length ? `, ${plan.skipped.length} not importable` : '') +
       (plan.filteredOut ? `, ${plan.filteredOut} left out by --operations/--tags` : ''),
   );
-  lines.push(`  base URL ${plan.baseUrl}; auth ${plan.auth.kind}${plan.auth.scheme ? ` (${plan.auth.scheme}: ${plan.auth.via})` : ''}`);
+  const how = plan.auth.kept ? " (the connector's own, kept)" : plan.auth.scheme ? ` (${plan.auth.scheme}: ${plan.auth.via})` : '';
+  lines.push(`  base URL ${plan.baseUrl}; auth ${plan.auth.kind}${how}`);
   for (const n of plan.notes) lines.push(`  note: ${n}`);
   if (plan.kept.length) {
     lines.push('Already in the connector, not touched:');

@@ -23,6 +23,10 @@ export interface ImportedParameter {
   /** Query only: form arrays with explode=false are joined with commas; deepObject objects become name[key]. */
   explode: boolean;
   style: string;
+  /** Query only: reserved characters are sent as they are. */
+  allowReserved?: boolean;
+  /** A parameter described by `content`: its value is sent as one JSON (or text) string. */
+  content?: 'json' | 'text';
 }
 
 export type BodyKind = 'json' | 'form' | 'text';
@@ -92,10 +96,14 @@ export function collectOperations(doc: OpenApiDocument, selection: OperationSele
         continue;
       }
       const notes: string[] = [];
-      const parameters = collectParameters(
+      const { params: parameters, refused } = collectParameters(
         [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(op.parameters) ? op.parameters : [])],
         notes,
       );
+      if (refused.length) {
+        skip(`required parameter${refused.length === 1 ? '' : 's'} ${refused.join('; ')}`);
+        continue;
+      }
       const body = requestBody(op.requestBody, notes);
       if (typeof body === 'string') {
         skip(body);
@@ -147,7 +155,36 @@ export function operationName(operationId: string | undefined, method: string, a
     name = [method.toLowerCase(), ...segments].join('_');
   }
   if (!/^[a-z]/.test(name)) name = `op_${name}`;
-  return OPERATION_NAME.test(name) ? name : `op_${name.replace(/[^a-z0-9_]/g, '')}`.replace(/_+/g, '_').replace(/_$/, '');
+  if (!OPERATION_NAME.test(name)) name = `op_${name.replace(/[^a-z0-9_]/g, '')}`.replace(/_+/g, '_').replace(/_$/, '');
+  // A folder Windows cannot create (CON, PRN, AUX, NUL, COM1-9, LPT1-9 in any case) gets a suffix.
+  return WINDOWS_RESERVED.test(name) ? `${name}_op` : name;
+}
+
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype).concat('prototype'));
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
+/** The styles OpenAPI defines for each location (the first one is the default). */
+const STYLES: Record<ParamLocation, string[]> = {
+  path: ['simple', 'label', 'matrix'],
+  query: ['form', 'spaceDelimited', 'pipeDelimited', 'deepObject'],
+  header: ['simple'],
+  cookie: ['form'],
+};
+
+/** Why `p` cannot be sent exactly as the document describes it, or undefined when it can. */
+function unsupportedSerialization(p: ImportedParameter, raw: any): string | undefined {
+  if (!STYLES[p.in].includes(p.style)) return `style ${p.style} is not defined for ${p.in} parameters`;
+  if (raw.content && !raw.schema) {
+    const types = typeof raw.content === 'object' ? Object.keys(raw.content) : [];
+    if (!p.content) return `content ${types.join(', ') || '(none)'} (the importer sends JSON and text/plain content)`;
+  }
+  const type = p.schema?.type;
+  const structured = type === 'array' || type === 'object' || (!type && (p.schema?.items || p.schema?.properties));
+  if (p.style === 'deepObject' && !p.content && type !== 'object' && !(!type && p.schema?.properties))
+    return 'deepObject is defined for objects only';
+  if (p.in === 'cookie' && p.explode && structured && !p.content) return 'an exploded array or object in a cookie has no defined form';
+  return undefined;
 }
 
 function snake(value: string): string {
@@ -163,13 +200,14 @@ function selected(selection: OperationSelection, op: { operationId?: string; nam
   return true;
 }
 
-function collectParameters(raw: any[], notes: string[]): ImportedParameter[] {
+function collectParameters(raw: any[], notes: string[]): { params: ImportedParameter[]; refused: string[] } {
   // Operation-level parameters override path-level ones with the same name and location.
   const byId = new Map<string, any>();
   for (const p of raw) {
     if (p && typeof p === 'object' && typeof p.name === 'string' && typeof p.in === 'string') byId.set(`${p.in}:${p.name}`, p);
   }
   const params: ImportedParameter[] = [];
+  const refused: string[] = [];
   for (const p of byId.values()) {
     const location = p.in as ParamLocation;
     if (!['path', 'query', 'header', 'cookie'].includes(location)) continue;
@@ -178,12 +216,15 @@ function collectParameters(raw: any[], notes: string[]): ImportedParameter[] {
       continue;
     }
     let schema: Schema = p.schema && typeof p.schema === 'object' ? p.schema : {};
+    let content: ImportedParameter['content'];
     if (!p.schema && p.content && typeof p.content === 'object') {
-      const first = Object.values(p.content)[0] as any;
+      const [mediaType, first] = (Object.entries(p.content)[0] ?? []) as [string | undefined, any];
       schema = first?.schema ?? {};
+      const type = (mediaType ?? '').toLowerCase().split(';')[0].trim();
+      content = /^application\/(.+\+)?json$/.test(type) ? 'json' : type === 'text/plain' ? 'text' : undefined;
     }
-    const style = typeof p.style === 'string' ? p.style : location === 'query' || location === 'cookie' ? 'form' : 'simple';
-    params.push({
+    const style = typeof p.style === 'string' ? p.style : STYLES[location][0];
+    const param: ImportedParameter = {
       name: p.name,
       in: location,
       key: p.name,
@@ -192,7 +233,17 @@ function collectParameters(raw: any[], notes: string[]): ImportedParameter[] {
       description: typeof p.description === 'string' ? p.description : undefined,
       explode: typeof p.explode === 'boolean' ? p.explode : style === 'form',
       style,
-    });
+      ...(location === 'query' && p.allowReserved === true ? { allowReserved: true } : {}),
+      ...(content ? { content } : {}),
+    };
+    const problem = unsupportedSerialization(param, p);
+    if (problem && param.required)
+      refused.push(`${location} ${JSON.stringify(p.name)}: ${problem}, so it cannot be sent as the document describes`);
+    else if (problem)
+      notes.push(
+        `optional ${location} parameter ${JSON.stringify(p.name)} is left out of the input: ${problem}, so it cannot be sent as the document describes`,
+      );
+    else params.push(param);
   }
   // Order: path, query, header, cookie (each in document order); keys unique.
   const order: ParamLocation[] = ['path', 'query', 'header', 'cookie'];
@@ -201,12 +252,13 @@ function collectParameters(raw: any[], notes: string[]): ImportedParameter[] {
   for (const p of params) counts.set(p.name, (counts.get(p.name) ?? 0) + 1);
   const used = new Set<string>();
   for (const p of params) {
-    let key = counts.get(p.name)! > 1 && p.in !== 'path' ? `${p.name}_${p.in}` : p.name;
+    // Names an object inherits (`__proto__`, `constructor`...) become `<name>_<in>`, as do names two locations share.
+    let key = (counts.get(p.name)! > 1 && p.in !== 'path') || INHERITED.has(p.name) ? `${p.name}_${p.in}` : p.name;
     for (let i = 2; used.has(key); i++) key = `${p.name}_${p.in}_${i}`;
     used.add(key);
     p.key = key;
   }
-  return params;
+  return { params, refused };
 }
 
 /** The request body the handler sends; a string is the reason the operation cannot be imported; null: no body. */
@@ -249,7 +301,8 @@ function successResponse(responses: any): ImportedOperation['response'] | string
   if (!types.length || status === '204') return { kind: 'none', status, description };
   const json = types.find((t) => /^application\/(.+\+)?json\b/i.test(t) || t === '*/*');
   if (json) return { kind: 'json', status, mediaType: json, schema: content[json]?.schema ?? {}, description };
-  const text = types.find((t) => /^text\//i.test(t));
+  // Text-like: text/*, application/text, anything/…+text.
+  const text = types.find((t) => /^text\/|^[\w.+-]+\/([\w.-]+\+)?text$/i.test(t.split(';')[0].trim()));
   if (text) return { kind: 'text', status, mediaType: text, description };
   return `the ${status} response is ${types.join(', ')}: the importer maps JSON, text and empty responses (a file response needs FileReference handling; add it by hand)`;
 }

@@ -66,24 +66,23 @@ describe('renderOperation', () => {
     expect(JSON.parse(files['operation.json'])).toEqual({ name: 'update_pet', title: 'Update a pet', description: 'Updates a pet.' });
   });
 
-  it('builds the request: method, encoded path parameters (longest first), query styles, headers, cookies, JSON body', () => {
+  it('builds the request from the parameters as data: the shared helper serializes them, no code per parameter', () => {
     const handler = renderOperation(operation(), 'PetsAuth').files['handler.ts'];
     expect(dslPath(operation()).path).toBe('/pets/:petId/owners/:petId_type');
-    expect(handler).toContain(".put('/pets/:petId/owners/:petId_type')");
-    expect(handler.indexOf("addPathParameter('petId_type'")).toBeLessThan(handler.indexOf("addPathParameter('petId'"));
-    expect(handler).toContain("r = r.addQueryString('tags', list(input.tags));");
+    expect(handler).toContain("const PATH = '/pets/{petId}/owners/{petId_type}';");
+    expect(handler).toContain("const DSL_PATH = '/pets/:petId/owners/:petId_type';");
+    expect(handler).toContain('.put(DSL_PATH)');
+    expect(handler).toContain("import { withParameters, json, type HttpParameter } from '../http-parameters';");
+    expect(handler).toContain('const r = withParameters(request, DSL_PATH, PATH, input, PARAMETERS);');
     expect(handler).toContain(
-      "if (input.limit !== undefined && input.limit !== null) {\n\t\t\t\t\tr = r.addQueryString('limit', text(input.limit));",
+      "name: 'filter',\n        in: 'query',\n        key: 'filter',\n        style: 'deepObject',\n        explode: true",
     );
-    expect(handler).toContain("r = r.addQueryString('ids', list(input.ids).join(','));");
-    expect(handler).toContain('r = r.addQueryString(`filter[${key}]`, text(item));');
-    expect(handler).toContain("r = r.addHeader('X-Request-ID', text(input['X-Request-ID']));");
-    expect(handler).toContain("if (cookies.length) r = r.addHeader('Cookie', cookies.join('; '));");
     expect(handler).toContain('return r.withBodyAsJson(json(input.body));');
     expect(handler).toContain(
-      'OperationHandlerError.apiError(`PUT /pets/{petId}/owners/{petId_type} failed with HTTP ${response.getStatusCode()}`',
+      "OperationHandlerError.apiError('PUT /pets/{petId}/owners/{petId_type} failed with HTTP ' + response.getStatusCode(), {",
     );
     expect(handler).toContain('.parseWithBodyAsJson()');
+    expect(handler).not.toContain('${');
   });
 
   it('sends optional, form and text bodies and no body', () => {
@@ -105,12 +104,16 @@ describe('renderOperation', () => {
     const body = { kind: 'json' as const, mediaType: 'application/json', required: true, key: 'body', schema: { type: 'object' } };
     const handler = renderOperation(operation({ method: 'delete', body }), 'A').files['handler.ts'];
     expect(handler).toContain("r.addHeader('Content-Length', byteLength(json(input.body))).withBodyAsJson(json(input.body))");
-    expect(handler).toContain('const byteLength = (body: unknown): string =>');
+    expect(handler).toContain("import { withParameters, json, byteLength, type HttpParameter } from '../http-parameters';");
   });
 
   it('adds an API key in the query string from the auth', () => {
     const handler = renderOperation(operation(), 'A', { apiKeyQuery: 'api_key' }).files['handler.ts'];
-    expect(handler).toContain("r = r.addQueryString('api_key', ctx.auth?.user.access_token ?? '');");
+    expect(handler).toContain(
+      "withParameters(request, DSL_PATH, PATH, input, PARAMETERS, [['api_key', ctx.auth?.user.access_token ?? '']])",
+    );
+    const test = renderOperation(operation(), 'A', { apiKeyQuery: 'api_key' }).files['handler.test.ts'];
+    expect(test).toContain("&api_key=')).toBe(true);");
   });
 
   it('wraps responses that are not objects (Tray operations return objects), maps text and empty responses', () => {
@@ -126,7 +129,7 @@ describe('renderOperation', () => {
     ).toBeUndefined();
     const text = renderOperation(operation({ response: { kind: 'text', status: '200', mediaType: 'text/csv' } }), 'A').files;
     expect(text['output.ts']).toContain('text: string;');
-    expect(text['handler.ts']).toContain('.parseWithBodyAsText((text) => OperationHandlerResult.success({ text }))');
+    expect(text['handler.ts']).toContain('.parseWithBodyAsText((body) => OperationHandlerResult.success({ text: body }))');
     const none = renderOperation(operation({ response: { kind: 'none', status: '204' } }), 'A').files;
     expect(none['output.ts']).toContain('export type UpdatePetOutput = Record<string, never>;');
     expect(none['handler.ts']).toContain('.parseWithoutBody(() => OperationHandlerResult.success({}))');
@@ -135,9 +138,13 @@ describe('renderOperation', () => {
   it('writes a test that checks the request and an error answer, with a typed sample input', () => {
     const test = renderOperation(operation(), 'A').files['handler.test.ts'];
     expect(test).toContain('const input: UpdatePetInput = {');
-    expect(test).toContain("expect(url.pathname).toBe('/pets/1/owners/petId_type%20x%201');");
+    // Every parameter, optional ones too, with the exact request line and headers (22.2).
+    expect(test).toContain(
+      "expect(request.url).toBe('/pets/1/owners/petId_type%20x%201?limit=1&tags=tags%201&ids=ids%201&filter[a]=a%201');",
+    );
     expect(test).toContain("expect(request.headers['x-request-id']).toBe('3c5e4a2d-ad3a-48e9-8e2d-eff986f62387');");
-    expect(test).toContain("expect(JSON.parse(request.body)).toEqual(input['body']);");
+    expect(test).toContain("expect(request.headers['cookie']).toBe('session=session%201');");
+    expect(test).toContain('expect(JSON.parse(request.body)).toEqual(input.body);');
     expect(test).toContain('expect(output.isFailure).toBe(true);');
   });
 

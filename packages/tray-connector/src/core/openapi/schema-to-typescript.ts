@@ -13,6 +13,8 @@ import { activeBudget, ImportBudget, MAX_NESTING } from './import-budget';
 import { refNameOf } from './ref-names';
 import { sharedSchemas } from './shared-schemas';
 
+import { docComment, IDENTIFIER_PATTERN, str } from '../connector/ts-writer';
+
 export type Schema = Record<string, any>;
 
 /** `input`: a request (readOnly properties left out); `output`: a response (writeOnly left out). */
@@ -25,50 +27,34 @@ export interface TypeWalk {
 }
 
 const MAX_DEPTH = 12;
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** A property key as TypeScript source: `id`, `'x-request-id'`. */
+/** A property key as TypeScript source, from the one writer: `id`, `'x-request-id'`, `'__proto__'` (quoted in types). */
 export function propertyKey(name: string): string {
-  return IDENTIFIER.test(name) ? name : quote(name);
+  return IDENTIFIER_PATTERN.test(name) && name !== '__proto__' ? name : str(name).text;
 }
 
-/** A single-quoted TypeScript string literal. */
+/** A single-quoted TypeScript string literal, escaped by the one writer. */
 export function quote(value: string): string {
-  return `'${value
-    .replace(/\\/g, '\\\\')
-    .replace(/'/g, "\\'")
-    .replace(/\r/g, '\\r')
-    .replace(/\n/g, '\\n')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029')}'`;
+  return str(value).text;
 }
 
-/** `/** ... *\/` lines (indented) documenting a schema, or '' when there is nothing to say. */
+/** `/** ... *\/` lines (indented) documenting a schema, or '' when there is nothing to say. Text from the spec cannot close it. */
 export function jsDoc(schema: Schema | undefined, indent: string, extraDescription?: string): string {
-  const lines: string[] = [];
   const description = [extraDescription, schema?.description].find((d) => typeof d === 'string' && d.trim());
-  // A line starting with @ would be read as a JSDoc tag: the description keeps it as a full-width ＠.
-  if (description)
-    lines.push(
-      ...String(description)
-        .trim()
-        .split(/\r?\n/)
-        .map((l) => l.replace(/^(\s*)@/, '$1＠')),
-    );
+  const lines = description ? [String(description).trim()] : [];
+  const tags: string[] = [];
   if (schema && typeof schema === 'object') {
-    if (typeof schema.title === 'string' && schema.title.trim()) lines.push(`@title ${oneLine(schema.title)}`);
-    if (typeof schema.format === 'string' && /^[\w.-]+$/.test(schema.format)) lines.push(`@format ${schema.format}`);
+    if (typeof schema.title === 'string' && schema.title.trim()) tags.push(`@title ${oneLine(schema.title)}`);
+    if (typeof schema.format === 'string' && /^[\w.-]+$/.test(schema.format)) tags.push(`@format ${schema.format}`);
     for (const key of ['minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems'] as const) {
-      if (typeof schema[key] === 'number' && Number.isFinite(schema[key])) lines.push(`@${key} ${schema[key]}`);
+      if (typeof schema[key] === 'number' && Number.isFinite(schema[key])) tags.push(`@${key} ${schema[key]}`);
     }
-    if (typeof schema.pattern === 'string' && !/[\r\n@]/.test(schema.pattern) && !schema.pattern.includes('*/'))
-      lines.push(`@pattern ${schema.pattern}`);
-    if (['string', 'number', 'boolean'].includes(typeof schema.default)) lines.push(`@default ${JSON.stringify(schema.default)}`);
-    if (schema.deprecated === true) lines.push('@deprecated');
+    if (typeof schema.pattern === 'string' && !/[\r\n\u2028\u2029@]/.test(schema.pattern) && !schema.pattern.includes('*/'))
+      tags.push(`@pattern ${schema.pattern}`);
+    if (['string', 'number', 'boolean'].includes(typeof schema.default)) tags.push(`@default ${JSON.stringify(schema.default)}`);
+    if (schema.deprecated === true) tags.push('@deprecated');
   }
-  if (!lines.length) return '';
-  const safe = lines.map((l) => l.replace(/\*\//g, '*\\/').trimEnd());
-  return `${indent}/**\n${safe.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */\n`;
+  return docComment(lines, indent, tags).text;
 }
 
 /**
@@ -316,7 +302,8 @@ function sampleOnce(schema: Schema | undefined, mode: SchemaMode, hint: string, 
   if (own !== undefined) pieces.push(own);
   for (const piece of pieces) {
     if (value === undefined) value = piece;
-    else if (isPlainObject(value) && isPlainObject(piece)) value = { ...value, ...piece };
+    else if (isPlainObject(value) && isPlainObject(piece))
+      value = Object.defineProperties({ ...value }, Object.getOwnPropertyDescriptors(piece));
   }
   if (value === undefined) return Array.isArray(schema.type) && schema.type.includes('null') ? null : {};
   return value;
@@ -357,7 +344,13 @@ function ownSample(schema: Schema, mode: SchemaMode, hint: string, stack: object
       for (const [name, prop] of visibleProperties(schema, mode)) {
         if (!required.has(name)) continue;
         budget.write(name.length);
-        out[name] = sample(prop, mode, name, stack, walk);
+        // defineProperty: a property named __proto__ stays an own property (an assignment would set the prototype).
+        Object.defineProperty(out, name, {
+          value: sample(prop, mode, name, stack, walk),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }

@@ -84,12 +84,14 @@ describe('import generator', () => {
       'src/get_deal/input.ts',
       'src/get_deal/operation.json',
       'src/get_deal/output.ts',
+      'src/http-parameters.ts',
       'src/list_contacts/handler.test.ts',
       'src/list_contacts/handler.ts',
       'src/list_contacts/input.ts',
       'src/list_contacts/operation.json',
       'src/list_contacts/output.ts',
       'src/test.ctx.json',
+      'test.ctx.example.json',
       'tsconfig.json',
     ]);
     expect(readJson(tree, `${ROOT}/connector.json`)).toMatchObject({ name: 'acme-crm', title: 'Acme CRM' });

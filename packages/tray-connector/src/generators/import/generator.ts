@@ -2,7 +2,7 @@ import { formatFiles, type GeneratorCallback, getProjects, joinPathFragments, lo
 import * as fs from 'fs';
 import { CONNECTOR_FILE, toKebabCase } from '../../core/connector/connector-config';
 import { TrayConnectorError } from '../../core/errors';
-import { chooseAuth, importReport, planImport, type ImportPlan } from '../../core/openapi/import-plan';
+import { chooseAuth, type ConnectorAuthKind, importReport, planImport, type ImportPlan } from '../../core/openapi/import-plan';
 import { loadOpenApi, specPath } from '../../core/openapi/load-spec';
 import { newGenerator, parseList, SAMPLE_OPERATIONS } from '../new/generator';
 import { findAuthType, GLOBAL_CONFIG_FILE } from '../operation/generator';
@@ -29,6 +29,13 @@ function writePlan(tree: Tree, connectorRoot: string, plan: ImportPlan): void {
   for (const op of plan.operations) {
     for (const [file, content] of Object.entries(op.files)) tree.write(joinPathFragments(connectorRoot, 'src', op.name, file), content);
   }
+}
+
+/** The `--auth` kind of an existing connector, read from its <Name>Auth.ts (what `new` writes). */
+export function authKindOf(authFile: string): ConnectorAuthKind {
+  if (/\bOauth2OperationHandlerAuth\b/.test(authFile)) return 'oauth2';
+  if (/\bTokenOperationHandlerAuth\b/.test(authFile)) return 'token';
+  return 'none';
 }
 
 /**
@@ -81,6 +88,7 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
       server: schema.server,
       existingOperations: existingOperations(tree, connectorRoot),
       newConnector: false,
+      existingAuth: authKindOf(tree.read(joinPathFragments(connectorRoot, 'src', `${authType}.ts`), 'utf-8') ?? ''),
     });
   } else {
     const title = typeof doc.info?.title === 'string' ? doc.info.title.trim() : '';

@@ -4,6 +4,7 @@ import { validateConnectorConfig } from '../../core/connector/connector-config';
 import { connectorTargets } from '../../plugin/targets';
 import { initGenerator } from '../init/generator';
 import { newGenerator } from './generator';
+import { codeIdentifiers, syntaxErrors } from '../../core/openapi/__fixtures__/imported-connector';
 
 const ROOT = 'connectors/acme-crm';
 
@@ -335,5 +336,15 @@ describe('new generator', () => {
       await refuse({ name: 'acme-crm', auth: 'basic' as never }, 'Unknown --auth "basic": use none, token, oauth2');
       await refuse({ name: 'acme-crm', operationKind: 'soap' as never }, 'Unknown --operationKind "soap": use http or composite');
     });
+  });
+
+  it('writes a title into the auth type only as comment text, never as code or HTML entities (19.1)', async () => {
+    const title = "Bob's */ globalThis.PWNED_BY_TITLE = 1; /* **// CRM\nnext";
+    await newGenerator(tree, { name: 'acme-crm', title, auth: 'token', skipInstall: true, skipFormat: true });
+    const auth = tree.read(`${ROOT}/src/AcmeCrmAuth.ts`, 'utf-8') ?? '';
+    expect(codeIdentifiers(auth).has('PWNED_BY_TITLE')).toBe(false);
+    expect(auth).toContain("with Bob's *\\/ globalThis.PWNED_BY_TITLE = 1; /* **\\// CRM next: an API token. */");
+    for (const file of ['src/GlobalConfig.ts', 'src/get_record/handler.ts', 'src/get_record/handler.test.ts'])
+      expect(syntaxErrors(tree.read(`${ROOT}/${file}`, 'utf-8') ?? '')).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ import { registeredPlugin, type RegisteredPlugin } from '../shared/plugin-regist
 import { OPERATION_KINDS, addGlobalConfig, addOperationFiles } from '../operation/generator';
 import type { OperationKind } from '../operation/schema';
 import { pascalCase, titleFromName } from '../shared/names';
+import { commentText, id } from '../../core/connector/ts-writer';
 import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';
 import type { ConnectorAuthKind, NewGeneratorSchema } from './schema';
 
@@ -193,10 +194,12 @@ export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Prom
     // the inferred targets of the same names (`test` would become `npm run test`, uncached).
     ...(plugin ? { nx: { includedScripts: [] } } : {}),
   });
+  // Names and titles reach the TypeScript templates only through the one writer (core/connector/ts-writer).
   generateFiles(tree, path.join(__dirname, 'files'), root, {
-    title: options.title,
+    titleText: commentText(options.title).text,
     auth: options.auth,
     authType: options.authType,
+    authTypeId: id(options.authType).text,
   });
   addGlobalConfig(tree, {
     connectorRoot: root,

@@ -2,6 +2,7 @@ import { formatFiles, generateFiles, getProjects, joinPathFragments, logger, rea
 import * as path from 'path';
 import { CONNECTOR_FILE } from '../../core/connector/connector-config';
 import { TrayConnectorError } from '../../core/errors';
+import { id, str } from '../../core/connector/ts-writer';
 import { baseUrlEnvName, camelCase, OPERATION_NAME_PATTERN, pascalCase, titleFromName, toSnakeCase } from '../shared/names';
 import type { OperationGeneratorSchema, OperationKind } from './schema';
 
@@ -43,9 +44,10 @@ export function addOperationFiles(tree: Tree, options: OperationFilesOptions): v
   const pascal = pascalCase(options.name);
   generateFiles(tree, path.join(__dirname, 'files', options.kind), joinPathFragments(options.connectorRoot, 'src'), {
     folder: options.name,
-    pascal,
-    camel: camelCase(options.name),
-    authType: options.authType,
+    pascalId: id(pascal).text,
+    camelId: id(camelCase(options.name)).text,
+    authTypeId: id(options.authType).text,
+    authTypeModule: str(`../${options.authType}`).text,
   });
   writeJson(tree, joinPathFragments(folder, 'operation.json'), {
     name: options.name,
@@ -60,9 +62,10 @@ export function addGlobalConfig(
   options: { connectorRoot: string; connectorName: string; authType: string; bearerToken: boolean },
 ): void {
   generateFiles(tree, path.join(__dirname, 'files', 'global-config'), joinPathFragments(options.connectorRoot, 'src'), {
-    authType: options.authType,
-    apiBaseUrl: `https://api.${options.connectorName}.example.com`,
-    baseUrlEnv: baseUrlEnvName(options.connectorName),
+    authTypeId: id(options.authType).text,
+    authTypeModule: str(`./${options.authType}`).text,
+    apiBaseUrlLiteral: str(`https://api.${options.connectorName}.example.com`).text,
+    baseUrlEnvLiteral: str(baseUrlEnvName(options.connectorName)).text,
     bearerToken: options.bearerToken,
   });
 }

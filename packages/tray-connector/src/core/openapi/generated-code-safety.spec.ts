@@ -1,0 +1,219 @@
+// Issue 19.1 / 19.5 / 22.7: spec text reaches generated TypeScript only as literals and comment words.
+import type { OpenApiDocument } from './load-spec';
+import { planImport } from './import-plan';
+import { codeIdentifiers, importedFiles, syntaxErrors, typeErrors } from './__fixtures__/imported-connector';
+
+const PAYLOAD = 'globalThis.PWNED_BY_SPEC=1';
+const ok = { 200: { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } } };
+
+function doc(extra: Partial<OpenApiDocument>): OpenApiDocument {
+  return { openapi: '3.0.3', info: { title: 'Demo', version: '1' }, servers: [{ url: 'https://api.example.com' }], paths: {}, ...extra };
+}
+
+/** The generated .ts files in which the payload became code (an identifier), or had a syntax error. */
+function escapes(files: Record<string, string>): string[] {
+  return Object.entries(files)
+    .filter(([rel]) => rel.endsWith('.ts'))
+    .flatMap(([rel, text]) => [
+      ...(codeIdentifiers(text).has('PWNED_BY_SPEC') ? [`${rel}: the spec's text became code`] : []),
+      ...syntaxErrors(text).map((e) => `${rel}: ${e}`),
+    ]);
+}
+
+const hostile: Array<[string, OpenApiDocument]> = [
+  ['a path key closing the JSDoc', doc({ paths: { [`/x*/;${PAYLOAD};/*`]: { get: { responses: ok } } } })],
+  ['an operationId closing the comment', doc({ paths: { '/a': { get: { operationId: `list*/;${PAYLOAD};/*`, responses: ok } } } })],
+  [
+    'a newline in an operationId ending the // line',
+    doc({ paths: { '/b': { get: { operationId: `list\n${PAYLOAD};//`, responses: ok } } } }),
+  ],
+  [
+    'U+2028 in an operationId ending the // line',
+    doc({ paths: { '/c': { get: { operationId: `list\u2028${PAYLOAD};//`, responses: ok } } } }),
+  ],
+  [
+    'a cookie parameter name in a template literal',
+    doc({
+      paths: { '/d': { get: { parameters: [{ name: `s\${${PAYLOAD}}`, in: 'cookie', schema: { type: 'string' } }], responses: ok } } },
+    }),
+  ],
+  [
+    'a header parameter name',
+    doc({
+      paths: { '/e': { get: { parameters: [{ name: `h'\${${PAYLOAD}}`, in: 'header', schema: { type: 'string' } }], responses: ok } } },
+    }),
+  ],
+  [
+    'a deepObject query name in a template literal',
+    doc({
+      paths: {
+        '/f': {
+          get: {
+            parameters: [
+              {
+                name: `q\${${PAYLOAD}}`,
+                in: 'query',
+                style: 'deepObject',
+                schema: { type: 'object', properties: { a: { type: 'string' } } },
+              },
+            ],
+            responses: ok,
+          },
+        },
+      },
+    }),
+  ],
+  [
+    'an apiKey cookie scheme name in a template literal',
+    doc({
+      paths: { '/g': { get: { responses: ok } } },
+      components: { securitySchemes: { key: { type: 'apiKey', in: 'cookie', name: `k\${${PAYLOAD}}` } } },
+    }),
+  ],
+  [
+    'a basic-auth title bypassing the */ filter with **//',
+    doc({
+      info: { title: `Demo **//;${PAYLOAD};/**`, version: '1' },
+      paths: { '/h': { get: { responses: ok } } },
+      components: { securitySchemes: { basic: { type: 'http', scheme: 'basic' } } },
+    }),
+  ],
+];
+
+describe('generated code keeps spec text as data (19.1)', () => {
+  it.each(hostile)('%s stays a literal or comment text', (_what, spec) => {
+    expect(escapes(importedFiles(spec))).toEqual([]);
+  });
+});
+
+describe('names that break checkouts or tests (19.5)', () => {
+  it('gives Windows reserved names a suffix (any case)', () => {
+    const paths: Record<string, object> = {};
+    ['CON', 'prn', 'Aux', 'NUL', 'com1', 'LPT9'].forEach((opId, i) => (paths[`/r${i}`] = { get: { operationId: opId, responses: ok } }));
+    const folders = new Set(Object.keys(importedFiles(doc({ paths }))).map((rel) => rel.split('/')[1]));
+    for (const reserved of ['con', 'prn', 'aux', 'nul', 'com1', 'lpt9']) {
+      expect(folders.has(reserved)).toBe(false);
+      expect(folders.has(`${reserved}_op`)).toBe(true);
+    }
+  });
+
+  it('path-item parameters reach every method, in the handler and in its test', () => {
+    const files = importedFiles(
+      doc({
+        paths: {
+          '/pets/{petId}': {
+            parameters: [{ name: 'petId', in: 'path', required: true, schema: { type: 'string' } }],
+            get: { operationId: 'getPet', responses: ok },
+            delete: { operationId: 'deletePet', responses: { 204: { description: 'gone' } } },
+          },
+        },
+      }),
+    );
+    for (const op of ['get_pet', 'delete_pet']) {
+      expect(files[`src/${op}/input.ts`]).toContain('petId: string;');
+      expect(files[`src/${op}/handler.test.ts`]).toContain("expect(request.url).toBe('/pets/petId%20x%201');");
+    }
+  });
+
+  it('parameters and properties named __proto__, constructor or prototype type-check (with the rest, by tsc)', () => {
+    const inherited = ['__proto__', 'constructor', 'prototype'];
+    const connectors = [
+      ...hostile.map(([, spec]) => importedFiles(spec)),
+      importedFiles(
+        doc({
+          paths: {
+            '/p': {
+              post: {
+                parameters: inherited.map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
+                requestBody: {
+                  required: true,
+                  content: {
+                    'application/json': {
+                      schema: {
+                        type: 'object',
+                        required: inherited,
+                        properties: Object.fromEntries(inherited.map((n) => [n, { type: 'string' }])),
+                      },
+                    },
+                  },
+                },
+                responses: ok,
+              },
+            },
+          },
+        }),
+      ),
+    ];
+    expect(typeErrors(connectors)).toEqual([]);
+  });
+});
+
+describe('requests exactly as the spec describes them (22.2)', () => {
+  it('sends a content: application/json query parameter as one JSON value (Directus filter), tested with every parameter', () => {
+    const files = importedFiles(
+      doc({
+        paths: {
+          '/items': {
+            get: {
+              operationId: 'readItems',
+              parameters: [
+                { name: 'filter', in: 'query', content: { 'application/json': { schema: { type: 'object' } } } },
+                { name: 'limit', in: 'query', schema: { type: 'integer' } },
+              ],
+              responses: ok,
+            },
+          },
+        },
+      }),
+    );
+    expect(files['src/read_items/handler.ts']).toContain("content: 'json'");
+    expect(files['src/read_items/handler.test.ts']).toContain("expect(request.url).toBe('/items?filter=%7B%7D&limit=1');");
+  });
+
+  it('lists a parameter it cannot serialize faithfully instead of sending it wrongly', () => {
+    const exploded = { name: 'ids', in: 'cookie', explode: true, schema: { type: 'array', items: { type: 'string' } } };
+    const optional = importedFiles(doc({ paths: { '/c': { get: { operationId: 'c', parameters: [exploded], responses: ok } } } }));
+    expect(optional['src/c/input.ts']).not.toContain('ids');
+    const plan = planImport(
+      doc({ paths: { '/c': { get: { operationId: 'c', parameters: [{ ...exploded, required: true }], responses: ok } } } }),
+      {
+        connectorName: 'demo',
+        authType: 'DemoAuth',
+        baseUrlEnv: 'DEMO_BASE_URL',
+        newConnector: true,
+      },
+    );
+    expect(plan.skipped[0].reason).toMatch(/cookie "ids": an exploded array or object in a cookie has no defined form/);
+  });
+});
+
+describe('small things (22.7)', () => {
+  it('maps a text-like response (application/text, text/csv, x+text) to text, not a file', () => {
+    for (const mediaType of ['application/text', 'text/csv', 'application/vnd.acme+text']) {
+      const files = importedFiles(
+        doc({
+          paths: { '/t': { get: { operationId: 'getText', responses: { 200: { description: 'ok', content: { [mediaType]: {} } } } } } },
+        }),
+      );
+      expect(files['src/get_text/output.ts']).toContain('text: string;');
+    }
+  });
+
+  it('imported handlers share one helper file instead of a copy of text() each', () => {
+    const paths: Record<string, object> = {};
+    for (let i = 0; i < 3; i++)
+      paths[`/things${i}/{id}`] = {
+        get: {
+          operationId: `getThing${i}`,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: ok,
+        },
+      };
+    const files = importedFiles(doc({ paths }));
+    for (let i = 0; i < 3; i++) {
+      expect(files[`src/get_thing${i}/handler.ts`]).not.toMatch(/const text =/);
+      expect(files[`src/get_thing${i}/handler.ts`]).toContain("from '../http-parameters';");
+    }
+    expect(files['src/http-parameters.ts']).toContain('export function withParameters');
+  });
+});

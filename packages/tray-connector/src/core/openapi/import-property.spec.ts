@@ -1,0 +1,125 @@
+// Issue 19.2: property-based. Specs whose every string that reaches generated code holds hostile
+// text; every import must parse, never turn that text into code (no identifier of the payload in
+// any syntax tree) and type-check with the real compiler. Fixed seed; TRAY_PROPERTY_RUNS=200 for a
+// longer run (TRAY_PROPERTY_SEED picks another seed).
+import fc from 'fast-check';
+import type { OpenApiDocument } from './load-spec';
+import { codeIdentifiers, compileAndLoad, importedFiles, syntaxErrors } from './__fixtures__/imported-connector';
+
+const RUNS = Number(process.env.TRAY_PROPERTY_RUNS || 5);
+const SEED = Number(process.env.TRAY_PROPERTY_SEED || 19);
+const SENTINEL = 'PWNED_BY_SPEC';
+
+const fragments = [
+  `*/${SENTINEL}()/*`,
+  `**//${SENTINEL}()/**`,
+  `\n${SENTINEL}()//`,
+  `\r\n${SENTINEL}()//`,
+  `\u2028${SENTINEL}()//`,
+  `\u2029${SENTINEL}()//`,
+  `\${${SENTINEL}()}`,
+  `\`+${SENTINEL}()+\``,
+  `'+${SENTINEL}()+'`,
+  `"+${SENTINEL}()+"`,
+  `\\'+${SENTINEL}()//`,
+  `\0${SENTINEL}\u0000`,
+  '@param x',
+  'x'.repeat(3000),
+];
+
+/** Text made of hostile fragments and arbitrary characters. */
+const hostile = fc
+  .array(fc.oneof(fc.constantFrom(...fragments), fc.string({ maxLength: 8 }), fc.constantFrom('{id}', '/', ' ')), {
+    minLength: 1,
+    maxLength: 4,
+  })
+  .map((parts) => parts.join(''));
+
+const specArbitrary = fc.record({
+  title: hostile,
+  description: hostile,
+  server: hostile,
+  path: hostile,
+  operationId: hostile,
+  names: fc.record({ path: hostile, query: hostile, header: hostile, cookie: hostile, deep: hostile, scheme: hostile, prop: hostile }),
+  text: fc.record({ enumValue: hostile, defaultValue: hostile, pattern: hostile, example: hostile, description: hostile }),
+  schemeIn: fc.constantFrom('header', 'query', 'cookie', 'basic', 'bearer'),
+});
+
+type HostileSpec = typeof specArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function specFrom(s: HostileSpec): OpenApiDocument {
+  const str = {
+    type: 'string',
+    description: s.text.description,
+    enum: [s.text.enumValue],
+    default: s.text.defaultValue,
+    pattern: s.text.pattern,
+  };
+  const body = {
+    type: 'object',
+    required: [s.names.prop],
+    properties: { [s.names.prop]: { ...str, example: s.text.example, title: s.text.description } },
+  };
+  const scheme =
+    s.schemeIn === 'basic' || s.schemeIn === 'bearer'
+      ? { type: 'http', scheme: s.schemeIn }
+      : { type: 'apiKey', in: s.schemeIn, name: s.names.scheme };
+  return {
+    openapi: '3.0.3',
+    info: { title: s.title, description: s.description, version: '1' },
+    servers: [{ url: s.server }],
+    components: { securitySchemes: { [s.names.scheme]: scheme } },
+    paths: {
+      [`/a/{${s.names.path}}/${s.path}`]: {
+        parameters: [{ name: s.names.path, in: 'path', required: true, description: s.description, schema: str }],
+        post: {
+          operationId: s.operationId,
+          summary: s.title,
+          description: s.description,
+          parameters: [
+            { name: s.names.query, in: 'query', required: true, schema: str },
+            { name: s.names.header, in: 'header', schema: str },
+            { name: s.names.cookie, in: 'cookie', schema: str },
+            { name: s.names.deep, in: 'query', style: 'deepObject', schema: body },
+            { name: `${s.names.query}j`, in: 'query', content: { 'application/json': { schema: body } } },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: body } } },
+          responses: {
+            200: { description: s.description, content: { 'application/json': { schema: { ...body, description: s.text.description } } } },
+          },
+        },
+        get: { operationId: `${s.operationId}2`, responses: { 200: { description: s.description, content: { 'text/plain': {} } } } },
+      },
+    },
+  };
+}
+
+describe('import of hostile specs (property, 19.2)', () => {
+  it(`never turns spec text into code and always type-checks (${RUNS} runs, seed ${SEED})`, () => {
+    const connectors: Array<Record<string, string>> = [];
+    fc.assert(
+      fc.property(specArbitrary, (s) => {
+        const files = importedFiles(specFrom(s));
+        for (const [rel, text] of Object.entries(files)) {
+          if (!rel.endsWith('.ts')) continue;
+          expect(syntaxErrors(text)).toEqual([]);
+          expect(codeIdentifiers(text).has(SENTINEL) ? `${rel} runs spec text` : rel).toBe(rel);
+        }
+        connectors.push(files);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    // Loading every module (as Tray's runtime does) must not call the payload's function.
+    const calls: string[] = [];
+    (globalThis as Record<string, unknown>)[SENTINEL] = () => calls.push('called');
+    try {
+      const { errors, loaded } = compileAndLoad(connectors);
+      expect(errors).toEqual([]);
+      expect(loaded.filter((f) => f.endsWith('handler.js')).length).toBe(RUNS * 2);
+    } finally {
+      delete (globalThis as Record<string, unknown>)[SENTINEL];
+    }
+    expect(calls).toEqual([]);
+  });
+});
