@@ -11,8 +11,8 @@ export interface E2eRunState {
 
 /**
  * Once per e2e run, before any suite: packs the plugin and the emulator, names the run (workspace
- * templates are installed once per run, support/workspace-template.ts) and starts the one local
- * registry every suite shares (support/registry.ts). The workers jest starts afterwards inherit
+ * templates are installed once per run, support/workspace-template.ts) and, with E2E_SHARED_REGISTRY=1,
+ * starts the one local registry every suite shares (support/registry.ts). The workers jest starts afterwards inherit
  * this process's environment, so they find both.
  */
 export default async function globalSetup(): Promise<void> {
@@ -21,6 +21,9 @@ export default async function globalSetup(): Promise<void> {
   process.env[RUN_ID_ENV] = runId;
   const state: E2eRunState = { runId };
   (globalThis as Record<symbol, unknown>)[RUN_STATE] = state;
+  // Opt-in for now: registry.spec.ts passed with a registry of its own and timed out (its 10-minute
+  // `nx add`) twice with the shared one on a heavily loaded machine; to be compared on a quiet one.
+  if (process.env.E2E_SHARED_REGISTRY !== '1') return;
   state.registry = await startLocalRegistry({ own: true });
   process.env[SHARED_REGISTRY_ENV.url] = state.registry.url;
   process.env[SHARED_REGISTRY_ENV.userconfig] = state.registry.userconfig;

@@ -133,14 +133,30 @@ describe('waitForOnce', () => {
 });
 
 describe('the local registry of an e2e run', () => {
-  it('is started once by the global setup: every suite gets that one, and its stop leaves it running', async () => {
-    const shared = sharedLocalRegistry();
-    expect(shared?.url).toBe(process.env[SHARED_REGISTRY_ENV.url]);
-    expect(shared?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const got = await startLocalRegistry();
-    expect(got.url).toBe(shared!.url);
-    expect(got.env.npm_config_registry).toBe(shared!.url);
-    await got.stop();
-    expect((await fetch(`${shared!.url}-/ping`)).ok).toBe(true);
+  const shared = sharedLocalRegistry();
+
+  // Opt-in (E2E_SHARED_REGISTRY=1, see global-setup.ts): every suite gets the run's registry.
+  (shared ? it : it.skip)(
+    'with E2E_SHARED_REGISTRY=1: started once by the global setup, every suite gets that one, its stop leaves it running',
+    async () => {
+      expect(shared?.url).toBe(process.env[SHARED_REGISTRY_ENV.url]);
+      const got = await startLocalRegistry();
+      expect(got.url).toBe(shared!.url);
+      expect(got.env.npm_config_registry).toBe(shared!.url);
+      await got.stop();
+      expect((await fetch(`${shared!.url}-/ping`)).ok).toBe(true);
+    },
+  );
+
+  it('with own: a verdaccio of its own on 127.0.0.1, stopped by its stop', async () => {
+    const own = await startLocalRegistry({ own: true });
+    try {
+      expect(own.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(own.url).not.toBe(shared?.url);
+      expect((await fetch(`${own.url}-/ping`)).ok).toBe(true);
+    } finally {
+      await own.stop();
+    }
+    await expect(fetch(`${own.url}-/ping`)).rejects.toThrow();
   });
 });
