@@ -51,7 +51,7 @@ export default async function* deployBatch(
           wake?.();
         }),
       ),
-    (name) => writeInterruptNotice(inFlightNotice(name, reportInFlight(name), true), name),
+    (name) => writeInterruptNotice(inFlightNotice(name, reportInFlight(name), true)),
   );
   let done = false;
   const all = run.then(
