@@ -37,6 +37,8 @@ export function emulatorEnv(emu: Emulator, regions: Array<'us' | 'eu' | 'apac'> 
 export function useTrayEnv(env: NodeJS.ProcessEnv): () => void {
   const saved = { ...process.env };
   for (const key of Object.keys(process.env)) if (key.startsWith('TRAY_API_')) delete process.env[key];
+  // Under `nx test`, an executor's interrupt notice would go to the outer nx process (see executors/shared/interrupt.ts).
+  delete process.env.NX_INVOCATION_ANCESTOR_PIDS;
   for (const [k, v] of Object.entries(env)) if (v !== undefined) process.env[k] = v;
   return () => {
     process.env = saved;

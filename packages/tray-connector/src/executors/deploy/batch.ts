@@ -52,7 +52,7 @@ export default async function* deployBatch(
       tasks = ids.map((id) => runTask(id, signal));
       return Promise.allSettled(tasks);
     },
-    (name) => writeInterruptNotice(inFlightNotice(name, reportInFlight(name), true), name),
+    (name) => writeInterruptNotice(inFlightNotice(name, reportInFlight(name), true)),
   );
 
   for await (const outcome of asSettled(tasks)) {

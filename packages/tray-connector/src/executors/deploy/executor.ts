@@ -11,7 +11,7 @@ export default async function deployExecutor(options: DeployExecutorSchema, cont
   const log = nxLogger(context.isVerbose, secrets);
   const { result, interruptedBy } = await whileInterruptible(
     (signal) => deployTask(options, context, { log, secrets, signal }),
-    (name) => writeInterruptNotice(inFlightNotice(name, reportInFlight(name), false), name),
+    (name) => writeInterruptNotice(inFlightNotice(name, reportInFlight(name), false)),
   );
   if (interruptedBy) process.exitCode = signalExitCode(interruptedBy);
   return { success: result.success };

@@ -9,6 +9,8 @@ async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 10));
 }
 
+jest.setTimeout(60_000);
+
 /** Issue 19.9: Ctrl-C always tells what is in flight, while sending or while polling. */
 describe('tray-connector:deploy executor: interrupted', () => {
   let emu: Emulator;

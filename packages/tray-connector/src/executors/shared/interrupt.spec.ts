@@ -32,7 +32,7 @@ describe('interrupt', () => {
     expect([signalExitCode('SIGINT'), signalExitCode('SIGTERM')]).toEqual([130, 143]);
   });
 
-  it("on SIGINT also writes to the outermost nx process's stderr (Nx silences what it forwards on Ctrl-C)", async () => {
+  it("writes to the outermost nx process's stderr, which Nx does not silence, and to ours outside Nx", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tray-interrupt-'));
     const log = path.join(dir, 'outer-stderr.log');
     const fd = fs.openSync(log, 'w');
@@ -40,13 +40,13 @@ describe('interrupt', () => {
     const outer = spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 30000)'], { stdio: ['ignore', 'ignore', fd] });
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const env = { NX_INVOCATION_ANCESTOR_PIDS: `${outer.pid},${process.pid}` };
-      writeInterruptNotice('SIGTERM listing', 'SIGTERM', env);
-      writeInterruptNotice('SIGINT listing', 'SIGINT', env);
+      writeInterruptNotice('SIGINT listing', { NX_INVOCATION_ANCESTOR_PIDS: `${outer.pid},${process.pid}` });
       expect(fs.readFileSync(log, 'utf8')).toBe('SIGINT listing\n');
-      expect(write.mock.calls.map((c) => String(c[0]))).toEqual(['SIGTERM listing\n', 'SIGINT listing\n']);
-      // outside nx: stderr only
-      writeInterruptNotice('plain', 'SIGINT', {});
+      expect(write).not.toHaveBeenCalled();
+      // outside nx, or when nx is gone: our stderr
+      writeInterruptNotice('plain', {});
+      writeInterruptNotice('gone', { NX_INVOCATION_ANCESTOR_PIDS: '999999999' });
+      expect(write.mock.calls.map((c) => String(c[0]))).toEqual(['plain\n', 'gone\n']);
       expect(fs.readFileSync(log, 'utf8')).toBe('SIGINT listing\n');
     } finally {
       write.mockRestore();

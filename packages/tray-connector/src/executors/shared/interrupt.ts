@@ -43,24 +43,28 @@ export async function whileInterruptible<T>(
 }
 
 /**
- * Writes a notice about an interrupt where the person sees it. Always to this process's stderr;
- * and, for SIGINT in a task Nx runs (NX_INVOCATION_ANCESTOR_PIDS names the outermost nx process),
- * also straight to that nx process's stderr when it is not ours: on Ctrl-C Nx silences the output
- * it forwards from its tasks, so without this a batch's listing would reach nobody (Linux: through
- * /proc; elsewhere only stderr).
+ * Writes a notice about an interrupt where the person sees it. In a task Nx runs
+ * (NX_INVOCATION_ANCESTOR_PIDS names the outermost nx process), straight to that nx process's stderr
+ * when it is not ours: on Ctrl-C Nx silences the output it forwards from its tasks and then stops
+ * them (a batch worker, in a process group of its own, sees only that SIGTERM), so through our own
+ * stderr the listing would reach nobody. Elsewhere (or when that fails: not Linux, not allowed) to
+ * our own stderr.
  */
-export function writeInterruptNotice(text: string, signal: NodeJS.Signals, env: NodeJS.ProcessEnv = process.env): void {
+export function writeInterruptNotice(text: string, env: NodeJS.ProcessEnv = process.env): void {
   const line = text.endsWith('\n') ? text : `${text}\n`;
-  process.stderr.write(line);
-  if (signal !== 'SIGINT') return;
   const outer = outerStderr(env);
-  if (!outer) return;
+  if (outer && writeToPath(outer, line)) return;
+  process.stderr.write(line);
+}
+
+function writeToPath(file: string, text: string): boolean {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(outer, 'a');
-    fs.writeSync(fd, line);
+    fd = fs.openSync(file, 'a');
+    fs.writeSync(fd, text);
+    return true;
   } catch {
-    // not allowed or gone: stderr above is what there is
+    return false;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
