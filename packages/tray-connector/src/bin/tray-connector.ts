@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+import * as path from 'path';
 import { parseArgs } from 'util';
 import { TrayConnectorError } from '../core/errors';
 import { ciRun, resolveNxBin } from './affected';
 import { writeChangedFiles } from './changed-files';
 import { formatResults, readResults } from './results';
+import { ensureTestContext } from './test-context';
 import { writeTestContexts } from './test-contexts';
 
 /**
@@ -12,6 +14,7 @@ import { writeTestContexts } from './test-contexts';
  *   tray-connector ci changed-files --output <file> [--base <sha>] [--head <sha>]
  *   tray-connector ci run --files-from <file> -t <target>[,<target>] [--select-by <target>] [-- <nx run-many options>]
  *   tray-connector ci test-contexts [--secret-env TRAY_TEST_CTX]
+ *   tray-connector test-context [<connector folder>]
  */
 
 export const USAGE = `Usage:
@@ -26,6 +29,9 @@ export const USAGE = `Usage:
       default the targets themselves); options after -- go to nx run-many.
   tray-connector ci test-contexts [--secret-env TRAY_TEST_CTX]
       Writes each connector's missing src/test.ctx.json from the secret, its test.ctx.example.json, or {}.
+  tray-connector test-context [<connector folder>]
+      Before a connector's tests (its test target runs it): copies test.ctx.example.json to a missing
+      src/test.ctx.json, or stops naming both files.
 `;
 
 export interface CliIo {
@@ -98,6 +104,11 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (command === 'ci') return await ci(rest, io);
+    if (command === 'test-context') {
+      const note = ensureTestContext(path.resolve(io.cwd, rest[0] ?? '.'));
+      if (note) io.err(`${note}\n`);
+      return 0;
+    }
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.out(USAGE);
       return command === undefined ? 1 : 0;

@@ -158,7 +158,7 @@ describe('createNodes (inferred connector projects)', () => {
     expect(broken.name).toBe('broken');
     expect(broken.tags).toEqual([CONNECTOR_TAG]);
     expect(broken.metadata?.description).toContain('connectors/broken/connector.json:4:1: Expected double-quoted property name');
-    expect(Object.keys(broken.targets ?? {}).sort()).toEqual(['build', 'deploy', 'share', 'status', 'test']);
+    expect(Object.keys(broken.targets ?? {}).sort()).toEqual(['build', 'deploy', 'share', 'status', 'test', 'verify']);
     for (const target of Object.values(broken.targets ?? {})) {
       expect(target.executor).toBe('nx:run-commands');
       expect(target.options.command).toMatch(/^node '.*broken-connector\.js' 'connectors\/broken\/connector\.json'$/);

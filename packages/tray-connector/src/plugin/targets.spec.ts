@@ -92,7 +92,10 @@ describe('connector targets', () => {
 
   it('share is never cached; test runs jest from the connector folder', () => {
     expect(shareTarget().cache).toBe(false);
-    expect(testTarget().options).toEqual({ command: 'jest --config jest.config.js --passWithNoTests', cwd: '{projectRoot}' });
+    expect(testTarget().options).toEqual({
+      command: 'tray-connector test-context && jest --config jest.config.js --passWithNoTests',
+      cwd: '{projectRoot}',
+    });
     expect(testTarget().cache).toBe(true);
   });
 });

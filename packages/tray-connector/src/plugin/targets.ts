@@ -94,8 +94,13 @@ export function testTarget(): TargetConfiguration {
     executor: 'nx:run-commands',
     cache: true,
     inputs: ['{projectRoot}/**/*', '!{projectRoot}/.tray/**/*', '^default', { externalDependencies: TEST_EXTERNAL_DEPENDENCIES }],
-    options: { command: 'jest --config jest.config.js --passWithNoTests', cwd: '{projectRoot}' },
-    metadata: { description: "Run the connector's handler tests with jest (offline; test.ctx.json supplies local credentials)" },
+    // A fresh clone has no src/test.ctx.json (git-ignored): `tray-connector test-context` copies the committed
+    // test.ctx.example.json there first, or stops naming both files.
+    options: { command: 'tray-connector test-context && jest --config jest.config.js --passWithNoTests', cwd: '{projectRoot}' },
+    metadata: {
+      description:
+        "Run the connector's handler tests with jest (offline; src/test.ctx.json supplies local credentials, copied from test.ctx.example.json when missing)",
+    },
   };
 }
 
@@ -159,7 +164,11 @@ export function verifyTarget(names: TargetNames = DEFAULT_TARGET_NAMES): TargetC
     executor: 'tray-connector:verify',
     dependsOn: [names.build],
     cache: false,
-    inputs: [{ dependentTasksOutputFiles: '**/*.zip' }, ...DEPLOY_ENV_INPUTS.map((env) => ({ env }))],
+    inputs: [
+      { dependentTasksOutputFiles: '**/*.zip' },
+      ...DEPLOY_ENV_INPUTS.map((env) => ({ env })),
+      { externalDependencies: [PLUGIN_NAME] },
+    ],
     outputs: [VERIFY_RESULT_OUTPUT],
     options: {},
     metadata: {

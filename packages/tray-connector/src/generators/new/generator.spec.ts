@@ -42,8 +42,8 @@ describe('new generator', () => {
       'src/get_record/input.ts',
       'src/get_record/operation.json',
       'src/get_record/output.ts',
-      'src/test.ctx.example.json',
       'src/test.ctx.json',
+      'test.ctx.example.json',
       'tsconfig.json',
     ]);
   });
@@ -268,12 +268,8 @@ describe('new generator', () => {
     );
     expect(readJson(tree, 'connectors/oauth-crm/src/test.ctx.json').auth.authType).toBe('OAUTH2');
     // A fresh clone has no test.ctx.json (git-ignored): the committed example shows its shape (issue 22.4).
-    expect(readJson(tree, 'connectors/oauth-crm/src/test.ctx.example.json')).toEqual(
-      readJson(tree, 'connectors/oauth-crm/src/test.ctx.json'),
-    );
-    expect(readJson(tree, 'connectors/token-crm/src/test.ctx.example.json')).toEqual(
-      readJson(tree, 'connectors/token-crm/src/test.ctx.json'),
-    );
+    expect(readJson(tree, 'connectors/oauth-crm/test.ctx.example.json')).toEqual(readJson(tree, 'connectors/oauth-crm/src/test.ctx.json'));
+    expect(readJson(tree, 'connectors/token-crm/test.ctx.example.json')).toEqual(readJson(tree, 'connectors/token-crm/src/test.ctx.json'));
   });
 
   it('points the HTTP base URL at an environment variable named after the connector, for offline tests', async () => {
