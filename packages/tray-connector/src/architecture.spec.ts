@@ -95,6 +95,14 @@ describe('architecture', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('SECURITY.md names only tests that exist', () => {
+    const text = fs.readFileSync(path.join(REPO, 'SECURITY.md'), 'utf8');
+    const named = [...text.matchAll(/`((?:core|bin|generators|executors|e2e)\/[^`\s]+\.spec\.ts)`/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(10);
+    const where = (spec: string) => (spec.startsWith('e2e/') ? path.join(REPO, spec) : path.join(__dirname, spec));
+    expect(named.filter((spec) => !fs.existsSync(where(spec)))).toEqual([]);
+  });
+
   it('core/ never imports Nx', () => {
     const nx = sourceFiles(CORE, true).filter((file) =>
       ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true).importedFiles.some((ref) => /^(nx|@nx\/)/.test(ref.fileName)),
