@@ -162,7 +162,10 @@ describe('the breaking-change guard of deployConnector (against the emulator)', 
     const env = emulatorEnv(emu, ['eu']);
     env.TRAY_API_URL_US = emu.urlFor('us');
     const loose = await deployConnector(options({ dryRun: true, env }));
-    expect(loose.success).toBe(true);
+    // A region without a token would fail for real: the dry run says so and does not count it as ok (issue 22.7).
+    expect(loose.success).toBe(false);
+    expect(loose.regions.find((r) => r.region === 'us')).toMatchObject({ ok: false, status: 'Dry run: no token' });
+    expect(loose.regions.find((r) => r.region === 'eu')).toMatchObject({ ok: true });
     expect(log.text()).toContain(
       'us: the breaking-change check could not read what us serves, deploying without it: no token in TRAY_API_TOKEN_US',
     );
