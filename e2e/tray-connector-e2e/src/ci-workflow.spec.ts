@@ -233,6 +233,8 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       );
     }
     expect(requests).toBe(0);
+    // No token reaches a pull request: each region is listed without one and the job still passes.
+    expect(job.summary).toContain('Dry run of beta 1.0 (beta): 0/2 regions ok, 2 without a token');
     for (const c of CONNECTORS) expect(job.summary).toContain(`Dry run of ${c.name} 1.0 (${c.name})`);
     expectNoSecret(job.output + job.summary);
   });

@@ -50,7 +50,10 @@ describe('tray-connector results', () => {
         dryRun: true,
         startedAt: at,
         finishedAt: at,
-        regions: [{ region: 'apac', ok: true, status: 'dry run', durationMs: 0 }],
+        regions: [
+          { region: 'apac', ok: true, status: 'dry run', durationMs: 0 },
+          { region: 'eu', ok: true, status: 'Dry run: no token', durationMs: 0 },
+        ],
       }),
     );
     fs.writeFileSync(
@@ -72,6 +75,8 @@ describe('tray-connector results', () => {
     expect(lines[1]).toMatch(/^alpha\s+1\.0\s+us\s+ok\s+Deployed\s+dep-us-1\s+in sync\s+2026-12-03T08:00:00\.000Z$/);
     expect(lines[2]).toMatch(/^alpha\s+1\.0\s+eu\s+FAILED\s+Failed\s+dep-eu-2\s+drift\s+2026-12-03T08:00:00\.000Z$/);
     expect(lines[3]).toMatch(/^beta\s+2\.0\s+apac\s+dry run ok\s+dry run\s+-\s+-\s+2026/);
+    // A pull request's dry run without a token (allowMissingTokens) is not shown as ok.
+    expect(lines[4]).toMatch(/^beta\s+2\.0\s+eu\s+dry run, no token\s+Dry run: no token\s+-\s+-\s+2026/);
     // The failure's message on one line, without the terminal escape it carried.
     expect(text).toContain('alpha eu: build failed at Tray  [31mred');
     expect(text).not.toContain('\u001b');
@@ -90,7 +95,7 @@ describe('tray-connector results', () => {
         (r: { connector: string; region: string; status: string; deploymentId: string | null }) =>
           `${r.connector}@${r.region}:${r.status}:${r.deploymentId}`,
       ),
-    ).toEqual(['alpha@us:Deployed:dep-us-1', 'alpha@eu:Failed:dep-eu-2', 'beta@apac:dry run:null']);
+    ).toEqual(['alpha@us:Deployed:dep-us-1', 'alpha@eu:Failed:dep-eu-2', 'beta@apac:dry run:null', 'beta@eu:Dry run: no token:null']);
     expect(report.connectors.map((c: { root: string }) => c.root)).toEqual(['connectors/alpha', 'connectors/beta']);
     expect(report.connectors[0].deploy.success).toBe(false);
   });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEPLOY_RESULT_FILE } from '../core/deploy/deploy-result';
+import { DEPLOY_RESULT_FILE, DRY_RUN_NO_TOKEN } from '../core/deploy/deploy-result';
 import { committedConnectorConfigs } from './test-contexts';
 
 /**
@@ -135,6 +135,12 @@ export function readResults(cwd: string): ResultsReport {
 // eslint-disable-next-line no-control-regex
 const oneLine = (v: string | null): string => (v ?? '-').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 
+function resultWord(r: ResultRow): string {
+  if (r.kind !== 'dry-run') return r.ok ? 'ok' : 'FAILED';
+  if (r.status === DRY_RUN_NO_TOKEN) return 'dry run, no token';
+  return r.ok ? 'dry run ok' : 'dry run FAILED';
+}
+
 /** The table a person reads: one line per connector and region. */
 export function formatResults(report: ResultsReport): string {
   if (!report.connectors.length)
@@ -144,7 +150,7 @@ export function formatResults(report: ResultsReport): string {
     oneLine(r.connector ?? r.root),
     oneLine(r.version),
     oneLine(r.region),
-    r.ok ? (r.kind === 'dry-run' ? 'dry run ok' : 'ok') : r.kind === 'dry-run' ? 'dry run FAILED' : 'FAILED',
+    resultWord(r),
     oneLine(r.status),
     oneLine(r.deploymentId),
     oneLine(r.verify),

@@ -223,6 +223,16 @@ describe('deployConnector against the emulator', () => {
     expect(all.table).toContain(`${all.regions.length}/${all.regions.length} regions ok`);
   });
 
+  it('dry run with allowMissingTokens (a pull request job): regions without a token are reported, not counted ok, and do not fail it', async () => {
+    const env = { ...emulatorEnv(emu), TRAY_API_TOKEN_US: undefined, TRAY_API_TOKEN_EU: undefined };
+    const outcome = await deployConnector(options({ dryRun: true, allowMissingTokens: true, regions: ['us', 'eu'], env }));
+    expect(outcome.success).toBe(true);
+    expect(outcome.table).toContain('Deploy of acme-crm 1.0: 0/2 regions ok, 2 without a token');
+    expect(outcome.regions.map((r) => r.status)).toEqual(['Dry run: no token', 'Dry run: no token']);
+    expect(log.text()).toContain('NO TOKEN: set TRAY_API_TOKEN_EU');
+    expect(emu.requests).toHaveLength(0);
+  });
+
   it('shares after a successful deploy (shareWith)', async () => {
     const outcome = await deployConnector(options({ regions: ['us', 'eu'], shareWith: 'jane@acme.com,john@acme.com' }));
     expect(outcome.success).toBe(true);

@@ -8,6 +8,7 @@ import { redact } from '../redact';
 import type { RetryPolicy } from '../tray-api/retry';
 import { TrayClient, streamedSourceBody } from '../tray-api/tray-client';
 import { readZipManifest, sha256File } from '../connector/zip-manifest';
+import { DRY_RUN_NO_TOKEN, okCount } from './deploy-result';
 import { deployRegion, type RegionDeployPlan, type RegionOutcome } from './region-deploy';
 import { parseEmails } from './share-with-emails';
 import { readZipOperations } from '../connector/zip-operations';
@@ -45,6 +46,8 @@ export interface DeployConnectorOptions {
   /** Deploy requests (zip uploads) in flight at once to one region with one token, for the whole process; default 8. */
   maxConcurrentUploads?: number;
   dryRun?: boolean;
+  /** In a dry run, a region without a token is reported but counted neither ok nor failed; default false (it fails). */
+  allowMissingTokens?: boolean;
   /** E-mails to share the connector with in each region once it is Deployed there. */
   shareWith?: string | readonly string[];
   /** Accept a shareWith that Tray answers for only some addresses (reported per address, as a warning). */
@@ -215,9 +218,11 @@ async function dryRun(
         };
       }
       if (!endpoint.token) {
-        // A region without a token would fail for real: not counted as ok (issue 22.7).
+        // A region without a token would fail for real: never counted as ok (issue 22.7); it fails the
+        // dry run unless allowMissingTokens says tokens are withheld on purpose (a pull request's job).
         const message = `${endpoint.region}: no API token; set ${endpoint.tokenEnv} before deploying`;
-        return { region: endpoint.region, ok: false, status: 'Dry run: no token', message, durationMs: 0, repeats: 0 };
+        const ok = !!options.allowMissingTokens;
+        return { region: endpoint.region, ok, status: DRY_RUN_NO_TOKEN, message: ok ? undefined : message, durationMs: 0, repeats: 0 };
       }
       return { region: endpoint.region, ok: true, status: 'Dry run (nothing sent)', check: checked?.note, durationMs: 0, repeats: 0 };
     }),
@@ -263,6 +268,5 @@ function summaryTable(results: RegionOutcome[], options: DeployConnectorOptions)
       .filter(Boolean)
       .join('; '),
   ]);
-  const ok = results.filter((r) => r.ok).length;
-  return `Deploy of ${options.name} ${options.version}: ${ok}/${results.length} region${results.length > 1 ? 's' : ''} ok\n${formatTable(['Region', 'Deployment id', 'Status', 'Duration', 'Note'], rows)}`;
+  return `Deploy of ${options.name} ${options.version}: ${okCount(results)}\n${formatTable(['Region', 'Deployment id', 'Status', 'Duration', 'Note'], rows)}`;
 }

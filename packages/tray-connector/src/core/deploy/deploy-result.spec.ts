@@ -106,6 +106,10 @@ describe('deploy-result', () => {
     );
     expect(dry).toContain('### ✅ Dry run of acme-crm 1.0 (acme-crm): 1/1 regions ok');
     expect(dry).toContain('| us | - | Dry run (nothing sent) | - |');
+    const noToken = deployResultMarkdown(
+      result({ dryRun: true, regions: [{ region: 'us', ok: true, status: 'Dry run: no token', durationMs: 0 }] }),
+    );
+    expect(noToken).toContain('Dry run of acme-crm 1.0 (acme-crm): 0/1 regions ok, 1 without a token');
     expect(deployResultMarkdown(result({ regions: [], error: 'no zip' }))).toContain('> no zip');
   });
 

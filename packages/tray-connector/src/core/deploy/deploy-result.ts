@@ -112,13 +112,22 @@ function cell(value: string): string {
   return value.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 
+/** A dry-run region without a token (allowed with allowMissingTokens): never counted as ok. */
+export const DRY_RUN_NO_TOKEN = 'Dry run: no token';
+
+/** Regions counted as ok in a headline: a dry-run region without a token is not. */
+export function okCount(regions: readonly { ok: boolean; status: string }[]): string {
+  const ok = regions.filter((r) => r.ok && r.status !== DRY_RUN_NO_TOKEN).length;
+  const noToken = regions.filter((r) => r.status === DRY_RUN_NO_TOKEN).length;
+  return `${ok}/${regions.length} regions ok${noToken ? `, ${noToken} without a token` : ''}`;
+}
+
 /** The result as a GitHub-flavoured markdown section: a heading line and one table row per region. */
 export function deployResultMarkdown(result: DeployResult): string {
-  const ok = result.regions.filter((r) => r.ok).length;
   const mark = result.success ? '✅' : '❌';
   const what = result.dryRun ? 'Dry run of' : 'Deploy of';
   const lines = [
-    `### ${mark} ${what} ${cell(result.connector)} ${cell(result.version)} (${cell(result.project)}): ${ok}/${result.regions.length} regions ok`,
+    `### ${mark} ${what} ${cell(result.connector)} ${cell(result.version)} (${cell(result.project)}): ${okCount(result.regions)}`,
     '',
   ];
   if (result.error) lines.push(`> ${cell(result.error)}`, '');

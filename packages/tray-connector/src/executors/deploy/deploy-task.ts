@@ -93,6 +93,7 @@ export async function deployTask(options: DeployExecutorSchema, context: Executo
       maxRequestsPerSecond: options.maxRequestsPerSecond,
       maxConcurrentUploads: options.maxConcurrentUploads,
       dryRun: options.dryRun ?? false,
+      allowMissingTokens: options.allowMissingTokens ?? false,
       shareWith: shareWith.length ? shareWith : undefined,
       allowPartialShare: options.allowPartialShare ?? false,
       checkBreakingChanges: parseCheckBreakingChanges(options.checkBreakingChanges),

@@ -19,6 +19,8 @@ export interface DeployExecutorSchema {
   maxConcurrentUploads?: number;
   /** Print what would be sent, upload nothing (the breaking-change check still reads each region); default false. */
   dryRun?: boolean;
+  /** With dryRun: a region without a token is reported but does not fail the dry run (the pull-request job); default false. */
+  allowMissingTokens?: boolean;
   /** Refuse a region whose deployed version the build would break: true (default; an unreadable listing warns), "strict" (it refuses) or false. */
   checkBreakingChanges?: boolean | 'strict';
   /** Deploy breaking changes anyway (printed as a warning); default false. */

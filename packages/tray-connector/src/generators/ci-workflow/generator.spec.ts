@@ -110,7 +110,7 @@ describe('ci-workflow generator', () => {
       'npx tray-connector ci test-contexts --secret-env TRAY_TEST_CTX',
       `npx tray-connector ci changed-files --output ${FILES}`,
       `npx tray-connector ci run --files-from ${FILES} --targets build,test -- --batch --output-style=stream`,
-      `npx tray-connector ci run --files-from ${FILES} --targets deploy -- --dryRun --batch --output-style=stream`,
+      `npx tray-connector ci run --files-from ${FILES} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
       'npx tray-connector results',
       'actions/upload-artifact@v7',
     ]);
@@ -281,7 +281,7 @@ describe('ci-workflow generator', () => {
       expect(mr.script.join('\n')).toContain('git merge-base FETCH_HEAD HEAD');
       const list = '"$CI_PROJECT_DIR/.tray-ci/changed-files.txt"';
       expect(mr.script).toContain(
-        `npx tray-connector ci run --files-from ${list} --targets deploy -- --dryRun --batch --output-style=stream`,
+        `npx tray-connector ci run --files-from ${list} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
       );
       expect(ci['.tray-connectors-files'].script).toEqual([`npx tray-connector ci changed-files --output ${list}`]);
       const deploy = ci['tray-connectors:deploy'];
