@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
-import { startEmulator, EMULATOR_REGIONS, type EmulatorOptions } from './emulator';
+import { startEmulator, EMULATOR_REGIONS, type Emulator, type EmulatorOptions } from './emulator';
 
 const USAGE = `usage: tray-api-emulator [--port 4010] [--host 127.0.0.1]
                          [--token-us X] [--token-eu Y] [--token-apac Z]
@@ -68,6 +68,22 @@ function toInt(key: string, v: string): number {
   return n;
 }
 
+/**
+ * What the emulator prints on start: its URLs, then the export lines to paste into the shell that runs
+ * nx (the emulator's tokens are made up for it and guard nothing real).
+ */
+export function startupLines(emulator: Pick<Emulator, 'url' | 'urlFor' | 'tokens'>, record?: string): string[] {
+  const lines = [`tray-api-emulator listening on ${emulator.url}`];
+  for (const region of EMULATOR_REGIONS) lines.push(`  ${region.padEnd(4)} ${emulator.urlFor(region)}`);
+  lines.push(`  record: GET ${emulator.url}/__emulator/requests${record ? `, and ${record} on exit` : ''}`);
+  lines.push('', 'To deploy to it, paste into the shell that runs nx:');
+  for (const region of EMULATOR_REGIONS) {
+    const upper = region.toUpperCase();
+    lines.push(`export TRAY_API_URL_${upper}=${emulator.urlFor(region)} TRAY_API_TOKEN_${upper}=${emulator.tokens[region]}`);
+  }
+  return lines;
+}
+
 async function main() {
   let args: ReturnType<typeof parseArgs>;
   try {
@@ -82,9 +98,7 @@ async function main() {
   }
   const { record, help: _help, ...options } = args;
   const emulator = await startEmulator(options);
-  console.log(`tray-api-emulator listening on ${emulator.url}`);
-  for (const region of EMULATOR_REGIONS) console.log(`  ${region.padEnd(4)} ${emulator.urlFor(region)}`);
-  console.log(`  record: GET ${emulator.url}/__emulator/requests${record ? `, and ${record} on exit` : ''}`);
+  console.log(startupLines(emulator, record).join('\n'));
 
   let stopping = false;
   const stop = async () => {

@@ -435,11 +435,15 @@ describe('tray-api-emulator CLI', () => {
       child.stdout.on('data', (d) => {
         out += d;
         const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m && out.includes('apac')) resolve(m[1]);
+        if (m && out.includes('TRAY_API_TOKEN_APAC')) resolve(m[1]);
       });
       child.on('exit', (code) => reject(new Error(`exited ${code}`)));
     });
     expect(out).toContain(`us   ${url}/us`);
+    // issue 21.4: the lines to paste, with the tokens it accepts
+    expect(out).toContain(`export TRAY_API_URL_US=${url}/us TRAY_API_TOKEN_US=cli-tok\n`);
+    expect(out).toContain(`export TRAY_API_URL_EU=${url}/eu TRAY_API_TOKEN_EU=emulator-token-eu\n`);
+    expect(out).toContain(`export TRAY_API_URL_APAC=${url}/apac TRAY_API_TOKEN_APAC=emulator-token-apac`);
     const res = await http.get(`${url}/us${base}/x/versions/1.0/latest`, { headers: { Authorization: 'Bearer cli-tok' } });
     expect(res.status).toBe(404);
     const limited = await http.get(`${url}/us${base}/x/versions/1.0/latest`, { headers: { Authorization: 'Bearer cli-tok' } });
