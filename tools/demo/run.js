@@ -9,7 +9,8 @@
  * `nx affected -t deploy`, `nx run-many -t share`, a `git revert` of the library change whose zips
  * reach Tray again (deploys are never replayed from the Nx cache; builds are), an unchanged
  * `nx affected -t deploy` that sends nothing, a breaking change (an output field removed) that deploy
- * refuses before any upload and that deploys as a new version, and an account of what the emulator saw.
+ * refuses before any upload and that deploys as a new version, `verify` (what each region serves is
+ * what was built) after the first deploy and after the new version, and an account of what the emulator saw.
  *
  * Options: --dir <folder> (kept afterwards), --keep (keep the temp folder), --verbose (show all nx output).
  */
@@ -119,6 +120,8 @@ async function main() {
   const firstDeploys = deploys(await requestsDuring(root, 'npx nx run-many -t deploy --output-style=stream', env));
   log(`emulator: ${firstDeploys.length} deploy requests (${describeDeploys(firstDeploys)})`);
 
+  const firstVerify = await verifySteps(root, env, 'npx nx run-many -t verify --output-style=stream', connectors);
+
   step('change one operation of initech-tickets, commit, nx affected -t deploy');
   const out = path.join(root, 'connectors/initech-tickets/src/create_ticket/output.ts');
   fs.writeFileSync(
@@ -165,7 +168,18 @@ async function main() {
   const breaking = await breakingChangeSteps(root, env);
 
   step('account');
-  printAccount({ firstDeploys, affectedDeploys, libDeploys, shares, revertDeploys, backToFirst, repeatDeploys, connectors, breaking });
+  printAccount({
+    firstDeploys,
+    firstVerify,
+    affectedDeploys,
+    libDeploys,
+    shares,
+    revertDeploys,
+    backToFirst,
+    repeatDeploys,
+    connectors,
+    breaking,
+  });
   if (repeatDeploys.length !== 0) throw new Error(`the unchanged affected run sent ${repeatDeploys.length} deploy requests; expected none`);
   if (affectedDeploys.some((r) => r.connectorName !== 'initech-tickets') || affectedDeploys.length !== 2) {
     throw new Error(`affected deploy after changing initech-tickets sent: ${describeDeploys(affectedDeploys)}`);
@@ -217,7 +231,26 @@ async function breakingChangeSteps(root, env) {
   if (newVersion.length !== 1 || newVersion[0].connectorVersion !== '2.0') {
     throw new Error(`the new version sent ${describeDeploys(newVersion)}; expected acme-crm 2.0 to us`);
   }
-  return { refusedUploads, reads, newVersion };
+  const verifyNew = await verifySteps(root, env, 'npx nx verify acme-crm --output-style=stream', [{ name: 'acme-crm' }]);
+  return { refusedUploads, reads, newVersion, verifyNew };
+}
+
+/**
+ * `verify`: what each region serves (the emulator's Connectivity API listing) against the build;
+ * every region must be in sync. Reads each connector's .tray/verify-result.json.
+ */
+async function verifySteps(root, env, command, connectors) {
+  step(`${command.replace(' --output-style=stream', '')} (what each region serves is what was built)`);
+  const { requests, code } = await shDuring(root, command, env, { allowFailure: true });
+  const regions = connectors.flatMap((c) => {
+    const file = path.join(root, 'connectors', c.name, '.tray/verify-result.json');
+    return JSON.parse(fs.readFileSync(file, 'utf8')).regions.map((r) => `${c.name}@${r.region}: ${r.state}`);
+  });
+  const inSync = regions.filter((r) => r.endsWith(': in-sync'));
+  log(`exit code ${code}; ${inSync.length}/${regions.length} regions in sync; emulator: ${requests.length} read(s), 0 writes`);
+  if (code !== 0 || inSync.length !== regions.length) throw new Error(`verify did not find every region in sync: ${regions.join(', ')}`);
+  if (requests.some((r) => r.kind !== 'operations')) throw new Error('verify sent something other than listing reads');
+  return { inSync: inSync.length, regions: regions.length };
 }
 
 function addSharedLibrary(root) {
@@ -276,6 +309,7 @@ function describeDeploys(reqs) {
 
 function printAccount({
   firstDeploys,
+  firstVerify,
   affectedDeploys,
   libDeploys,
   shares,
@@ -300,6 +334,7 @@ function printAccount({
   for (const r of rows) console.log(r);
   console.log('');
   console.log(`first run-many -t deploy:       ${firstDeploys.length} deploys (${describeDeploys(firstDeploys)})`);
+  console.log(`run-many -t verify:             ${firstVerify.inSync}/${firstVerify.regions} regions in sync`);
   console.log(`affected after initech change:  ${affectedDeploys.length} deploys (${describeDeploys(affectedDeploys)})`);
   console.log(`affected after shared change:   ${libDeploys.length} deploys (${describeDeploys(libDeploys)})`);
   console.log(`run-many -t share:              ${shares.length} share requests`);
@@ -308,7 +343,7 @@ function printAccount({
   );
   console.log(`affected with nothing changed:  ${repeatDeploys.length} deploys`);
   console.log(
-    `breaking change at acme-crm 1.0: refused before any upload (${breaking.refusedUploads.length} deploys, ${breaking.reads.length} listing read); as 2.0: ${breaking.newVersion.length} deploy`,
+    `breaking change at acme-crm 1.0: refused before any upload (${breaking.refusedUploads.length} deploys, ${breaking.reads.length} listing read); as 2.0: ${breaking.newVersion.length} deploy, verify ${breaking.verifyNew.inSync}/${breaking.verifyNew.regions} in sync`,
   );
   console.log(
     `all requests:                   ${all.length} (${Object.entries(byKind)
