@@ -55,7 +55,7 @@ describe('generators in a fresh workspace', () => {
     ]);
     // the registered plugin's inferred targets carry cache, inputs and outputs: no targetDefaults to freeze them
     expect(nxJson.targetDefaults?.['tray-connector:build']).toBeUndefined();
-    expect(nxJson.pluginsConfig['@nx/js']).toEqual({ analyzeSourceFiles: true });
+    expect(nxJson.pluginsConfig['@nx/js']).toEqual({ analyzeSourceFiles: true, projectsAffectedByDependencyUpdates: 'auto' });
     expect(ws.read('.gitignore').split('\n')).toEqual(expect.arrayContaining(['.tray/', '*.ctx.json']));
     ws.commit('nx add tray-connector');
   });

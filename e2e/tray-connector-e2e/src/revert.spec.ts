@@ -6,7 +6,8 @@ import { createTestWorkspace, type TestWorkspace } from './support/workspace';
  * Issue 9, point 1: no deploy is ever replayed from a cache. In a fresh workspace with the packed
  * plugin, connector alpha is deployed with content A, then B, then `git revert` brings A back:
  * `nx affected -t deploy` must send A again (Tray runs B until it does), while the build of A is
- * still a cache hit and an unchanged workspace sends nothing.
+ * still a cache hit and an unchanged workspace sends nothing. The revert removes an input B added, so
+ * the breaking-change guard refuses it first; with --allowBreakingChanges it is deployed.
  */
 
 jest.setTimeout(15 * 60 * 1000);
@@ -95,7 +96,16 @@ describe('a revert is deployed: A -> B -> git revert ends with A running in ever
 
   it('git revert of B deploys A again: the zip reaches Tray although A was deployed before and its build is a cache hit', async () => {
     ws.mustRun('git revert --no-edit HEAD');
-    const { r, deployments, requests } = await deploysDuring(`affected -t deploy --base=${lastDeployed}`);
+    // Reverting B removes the input "page" that workflows on alpha 1.0 may now send: the
+    // breaking-change guard (issue 20) refuses it before any upload, naming the way on.
+    const uploadsBefore = emu.requests.filter((q) => q.kind === 'deploy').length;
+    const refused = await ws.nxAsync(`affected -t deploy --base=${lastDeployed} --outputStyle=static`, { env });
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('list_contacts $.inputSchema.properties.page: input property "page" removed');
+    expect(refused.output).toContain('--allowBreakingChanges');
+    expect(emu.requests.filter((q) => q.kind === 'deploy').length).toBe(uploadsBefore);
+    // The team means it: the revert is deployed anyway, and its zip must reach Tray.
+    const { r, deployments, requests } = await deploysDuring(`affected -t deploy --base=${lastDeployed} --allowBreakingChanges`);
     expect(requests).toBe(2);
     expect(deployments.map((d) => `${d.region}:${d.zipSha256 === shaA ? 'A' : d.zipSha256 === shaB ? 'B' : '?'}`).sort()).toEqual([
       'eu:A',
