@@ -133,6 +133,27 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
     expect(names.filter((n) => n.endsWith('response.json'))).toEqual([]);
   });
 
+  it('a connector.json with a trailing comma breaks only its connector: the others build, its targets name file:line:col (issue 22.5)', () => {
+    const file = 'connectors/thin-crm/connector.json';
+    const good = ws.read(file);
+    const broken = good.replace(/\n\}\s*$/, ',\n}\n');
+    expect(broken).not.toBe(good);
+    ws.write(file, broken);
+    try {
+      const projects = expectOk(ws.nx('show projects'), 'nx show projects').stdout;
+      expect(projects).toContain('plain-crm');
+      expect(projects).toContain('thin-crm');
+      expectOk(ws.nx('build plain-crm'), 'nx build plain-crm beside a broken connector');
+      const failed = ws.nx('build thin-crm');
+      expect(failed.code).not.toBe(0);
+      const line = broken.trimEnd().split('\n').length;
+      expect(failed.output).toContain(`${file}:${line}:1: `);
+      expect(failed.output).toContain(`Fix ${file}`);
+    } finally {
+      ws.write(file, good);
+    }
+  });
+
   it('`nx migrate --run-migrations` thins a project.json and the targetDefaults 0.1.0 wrote, keeping the user changes', () => {
     expectOk(ws.nx('g tray-connector:new acme --regions=eu'), 'new acme');
     // exactly what 0.1.0 wrote, then edited by a user: an extra tag and another test command
