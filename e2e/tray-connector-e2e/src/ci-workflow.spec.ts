@@ -100,7 +100,7 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     sha: string,
     ref: string,
     vars: Record<string, string> = {},
-  ): Promise<{ job: JobRun; dir: string; deployments: EmulatorDeployment[]; requests: number }> {
+  ): Promise<{ job: JobRun; dir: string; deployments: EmulatorDeployment[]; requests: number; reads: number }> {
     const dir = checkout(sha);
     const before = { deployments: emu.deployments.length, requests: emu.requests.length };
     const job = await runJob({
@@ -133,7 +133,10 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       },
     });
     if (event === 'push' && job.success) lastGreen = sha;
-    return { job, dir, deployments: emu.deployments.slice(before.deployments), requests: emu.requests.length - before.requests };
+    const seen = emu.requests.slice(before.requests);
+    const reads = seen.filter((q) => q.kind === 'operations').length;
+    // requests: every request that is not a read of what a region serves (the breaking-change check)
+    return { job, dir, deployments: emu.deployments.slice(before.deployments), requests: seen.length - reads, reads };
   }
 
   const deployed = (ds: EmulatorDeployment[]) => ds.map((d) => `${d.name}@${d.region}:${d.status}`).sort();
@@ -208,7 +211,7 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     for (const c of CONNECTORS) changeConnector(c.name, 'list_items');
     ws.commit('add list_items to every connector');
     git(ws.root, 'push', '-q', 'origin', 'feature');
-    const { job, dir, requests } = await run('pull_request', git(ws.root, 'rev-parse', 'HEAD'), 'refs/pull/1/merge');
+    const { job, dir, requests, reads } = await run('pull_request', git(ws.root, 'rev-parse', 'HEAD'), 'refs/pull/1/merge');
     expect(job.success ? '' : job.output).toBe('');
 
     // test.ctx.json, git-ignored and so missing from the clone, was created: secret, sample, {}.
@@ -232,9 +235,11 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
         `[dry run] ${region}: POST ${emu.urlFor(region as 'us')}/cdk/v1/deployments/connectors/${name}/versions/1.0/deploy-connector-from-source`,
       );
     }
+    // Only reads: the breaking-change check, one GET per connector and region (1.0 is not deployed yet: no conflict).
     expect(requests).toBe(0);
-    // No token reaches a pull request: each region is listed without one and the job still passes.
-    expect(job.summary).toContain('Dry run of beta 1.0 (beta): 0/2 regions ok, 2 without a token');
+    expect(reads).toBe(5);
+    expect(dry).toContain('breaking-change check: ');
+    expect(job.summary).toContain('Dry run of beta 1.0 (beta): 2/2 regions ok');
     for (const c of CONNECTORS) expect(job.summary).toContain(`Dry run of ${c.name} 1.0 (${c.name})`);
     expectNoSecret(job.output + job.summary);
   });

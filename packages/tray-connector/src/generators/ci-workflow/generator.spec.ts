@@ -117,8 +117,12 @@ describe('ci-workflow generator', () => {
     expect(steps[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
     expect(steps[1].with).toEqual({ 'node-version': '24', cache: 'npm' });
     expect(steps[4].env).toEqual({ TRAY_TEST_CTX: '${{ secrets.TRAY_TEST_CTX }}' });
-    // No token reaches a pull request's job.
-    expect(JSON.stringify(pr)).not.toMatch(/TRAY_API_TOKEN|TRAY_API_KEY/);
+    // Tokens reach only the dry run's step (which reads what each region serves), never npm ci or the tests.
+    const withTokens = steps.filter((st) => /TRAY_API_TOKEN|TRAY_API_KEY/.test(JSON.stringify(st)));
+    expect(withTokens.map((st) => st.run)).toEqual([
+      `npx tray-connector ci run --files-from ${FILES} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
+    ]);
+    expect(withTokens[0].env).toMatchObject({ TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_TOKEN_US }}' });
   });
 
   it('no step passes the changed files through GITHUB_ENV, GITHUB_OUTPUT, a variable or an argument (issue 22.6, 19.6)', async () => {
@@ -281,7 +285,7 @@ describe('ci-workflow generator', () => {
       expect(mr.script.join('\n')).toContain('git merge-base FETCH_HEAD HEAD');
       const list = '"$CI_PROJECT_DIR/.tray-ci/changed-files.txt"';
       expect(mr.script).toContain(
-        `npx tray-connector ci run --files-from ${list} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
+        `TRAY_API_TOKEN_US="$tray_token_us" TRAY_API_TOKEN_EU="$tray_token_eu" npx tray-connector ci run --files-from ${list} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
       );
       expect(ci['.tray-connectors-files'].script).toEqual([`npx tray-connector ci changed-files --output ${list}`]);
       const deploy = ci['tray-connectors:deploy'];

@@ -85,6 +85,9 @@ export function githubWorkflow(o: NormalizedCiWorkflowOptions): Record<string, u
           ...setupSteps(o, `Set the affected base and head (the merge-base with ${o.mainBranch})`),
           {
             name: 'Deploy dry run: what each region would be sent, and what deploy would refuse (sends nothing)',
+            // The tokens only read what each region serves (the breaking-change check); GitHub gives no
+            // secrets to pull requests from forks, where each region is listed without a token.
+            env: tokenEnv(o),
             run: `${bin} ci run --files-from ${CHANGED_FILES_LIST} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
           },
           ...resultSteps(o, 'tray-dry-run-results'),

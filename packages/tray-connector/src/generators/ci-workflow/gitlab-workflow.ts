@@ -6,7 +6,7 @@ import type { NormalizedCiWorkflowOptions } from './normalized-options';
  * Tokens: GitLab gives every CI/CD variable to the whole job (npm ci's install scripts and the tests
  * included). The setup's first script line copies each region's token into a shell variable that is
  * not exported and removes the variable from the environment, before anything else runs; only the
- * deploy and verify commands get the tokens back, on their own command line.
+ * deploy, verify and dry-run commands get the tokens back, on their own command line.
  */
 
 export const CHANGED_FILES_LIST = '"$CI_PROJECT_DIR/.tray-ci/changed-files.txt"';
@@ -17,7 +17,7 @@ const held = (region: string) => `tray_token_${region}`;
 function holdTokens(o: NormalizedCiWorkflowOptions): string {
   const lines = [
     '# Tray tokens: held in unexported shell variables, out of the environment of npm ci and the tests;',
-    '# only the deploy and verify commands get them back (protect and mask these variables in GitLab).',
+    '# only the deploy, verify and dry-run commands get them back (protect and mask these variables in GitLab).',
   ];
   for (const r of o.regions) lines.push(`${held(r.region)}="\${${r.secret}:-}"`);
   lines.push(`unset ${[...new Set(o.regions.map((r) => r.secret))].join(' ')}`);
@@ -77,7 +77,7 @@ export function gitlabWorkflow(o: NormalizedCiWorkflowOptions, doc: Document): R
         'export NX_BASE="$(git merge-base FETCH_HEAD HEAD)" NX_HEAD="$(git rev-parse HEAD)"',
         reference(doc, files, 'script'),
         run('--targets build,test', '--batch --output-style=stream'),
-        run('--targets deploy', '--dryRun --allowMissingTokens --batch --output-style=stream'),
+        withTokens(o, run('--targets deploy', '--dryRun --allowMissingTokens --batch --output-style=stream')),
       ],
       artifacts: artifacts('tray-dry-run-results'),
     },
