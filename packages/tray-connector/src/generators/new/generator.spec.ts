@@ -1,4 +1,4 @@
-import { readJson, readNxJson, readProjectConfiguration, type Tree, updateNxJson, writeJson } from '@nx/devkit';
+import { logger, readJson, readNxJson, readProjectConfiguration, type Tree, updateNxJson, writeJson } from '@nx/devkit';
 import { createWorkspaceTree } from '../__fixtures__/tree';
 import { validateConnectorConfig } from '../../core/connector/connector-config';
 import { connectorTargets } from '../../plugin/targets';
@@ -153,6 +153,26 @@ describe('new generator', () => {
       expect(projectJson().targets).toEqual({});
       await newGenerator(tree, { name: 'other-one', regions: 'us', skipInstall: true });
       expect(readJson(tree, 'connectors/other-one/project.json').targets).toEqual({ 'tray-deploy': { options: { regions: ['us'] } } });
+    });
+
+    it('no region chosen: says which regions the connector deploys to and where they come from (issue 21.4)', async () => {
+      const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+      try {
+        updateNxJson(tree, { ...readNxJson(tree), plugins: [{ plugin: 'tray-connector', options: { defaultRegions: ['eu', 'apac'] } }] });
+        await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+        expect(info).toHaveBeenCalledWith(
+          "No region chosen: acme-crm deploys to eu, apac, the tray-connector plugin's defaultRegions in nx.json (or give --regions).",
+        );
+        info.mockClear();
+        await newGenerator(tree, { name: 'other-one', regions: 'us', skipInstall: true });
+        expect(info.mock.calls.flat().join('\n')).not.toContain('No region chosen');
+        await newGenerator(tree, { name: 'third-one', addPlugin: false, skipInstall: true });
+        expect(info).toHaveBeenCalledWith(
+          'No region chosen: third-one deploys to us (written to its project.json; change targets.deploy.options.regions there).',
+        );
+      } finally {
+        info.mockRestore();
+      }
     });
 
     it('full targets with --addPlugin=false, useInferencePlugins: false or NX_ADD_PLUGINS=false', async () => {

@@ -5,6 +5,7 @@ import {
   type GeneratorCallback,
   getProjects,
   joinPathFragments,
+  logger,
   normalizePath,
   type ProjectConfiguration,
   readJson,
@@ -156,6 +157,20 @@ export function connectorProjectConfiguration(options: NormalizedNewOptions, plu
   return project;
 }
 
+/**
+ * When no region was chosen (an empty prompt, no --regions): which regions the connector deploys to and
+ * where that comes from, so nobody has to guess. Undefined when regions were given.
+ */
+export function defaultRegionsNotice(
+  options: Pick<NormalizedNewOptions, 'name' | 'regions'>,
+  plugin: RegisteredPlugin | undefined,
+): string | undefined {
+  if (options.regions) return undefined;
+  if (!plugin)
+    return `No region chosen: ${options.name} deploys to us (written to its project.json; change targets.deploy.options.regions there).`;
+  return `No region chosen: ${options.name} deploys to ${plugin.defaultRegions.join(', ')}, the tray-connector plugin's defaultRegions in nx.json (or give --regions).`;
+}
+
 /** The plugin registration that infers this connector's targets, or undefined when new writes full targets. */
 export function inferringPlugin(tree: Tree, addPlugin: boolean | undefined): RegisteredPlugin | undefined {
   const nxJson = readNxJson(tree) ?? {};
@@ -211,6 +226,8 @@ export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Prom
   addOperationFiles(tree, { connectorRoot: root, kind: options.operationKind, authType: options.authType, ...sample });
 
   addProjectConfiguration(tree, options.name, connectorProjectConfiguration(options, plugin));
+  const notice = defaultRegionsNotice(options, plugin);
+  if (notice) logger.info(notice);
 
   if (!schema.skipFormat) await formatFiles(tree);
   return install;
