@@ -46,7 +46,7 @@ export interface DeployConnectorOptions {
   /** Deploy requests (zip uploads) in flight at once to one region with one token, for the whole process; default 8. */
   maxConcurrentUploads?: number;
   dryRun?: boolean;
-  /** In a dry run, a region without a token is reported but counted neither ok nor failed; default false (it fails). */
+  /** In a dry run, a region without a token is reported (never counted among the regions ok) without failing the run; default false (it fails). */
   allowMissingTokens?: boolean;
   /** E-mails to share the connector with in each region once it is Deployed there. */
   shareWith?: string | readonly string[];

@@ -129,6 +129,9 @@ export function findConnectorNamed(tree: Tree, name: string): string | undefined
   return found;
 }
 
+/** Where a connector with full targets (no inferring plugin) deploys when no region was chosen. */
+const REGIONS_WITHOUT_PLUGIN = ['us'];
+
 /**
  * What project.json holds. With the plugin registered and inference on, only what differs from the
  * inferred project (like the project.json files Nx's own plugins write): the name, the extra tags,
@@ -144,7 +147,7 @@ export function connectorProjectConfiguration(options: NormalizedNewOptions, plu
       sourceRoot: joinPathFragments(root, 'src'),
       projectType: 'application',
       tags: options.tags,
-      targets: connectorTargets(options.regions ?? ['us']),
+      targets: connectorTargets(options.regions ?? REGIONS_WITHOUT_PLUGIN),
     };
   }
   const project: ProjectConfiguration = { root };
@@ -167,7 +170,7 @@ export function defaultRegionsNotice(
 ): string | undefined {
   if (options.regions) return undefined;
   if (!plugin)
-    return `No region chosen: ${options.name} deploys to us (written to its project.json; change targets.deploy.options.regions there).`;
+    return `No region chosen: ${options.name} deploys to ${REGIONS_WITHOUT_PLUGIN.join(', ')} (written to its project.json; change targets.deploy.options.regions there).`;
   return `No region chosen: ${options.name} deploys to ${plugin.defaultRegions.join(', ')}, the tray-connector plugin's defaultRegions in nx.json (or give --regions).`;
 }
 
