@@ -86,3 +86,97 @@ describe('nx run-many -t deploy --batch: every connector at once, paced, each ta
     expect(emu.requests.slice(0, firstStatus).filter((q) => q.kind === 'deploy')).toHaveLength(deploys.length);
   });
 });
+
+/**
+ * Issue 19.9: Ctrl-C typed in the terminal nx runs in (a pseudo-terminal): the terminal sends SIGINT to
+ * the whole foreground process group (npx, nx, its batch worker). Every region of every task still in flight is listed with its deployment and status URL
+ * (or "sent, no answer yet"), each task writes its deploy-result.json, and the run exits 130.
+ */
+describe('nx run-many -t deploy --batch, interrupted with Ctrl-C', () => {
+  let ws: TestWorkspace;
+  let emu: Emulator;
+
+  beforeAll(async () => {
+    emu = await startEmulator({ deployDelayMs: 10 * 60 * 1000 });
+    ws = createTestWorkspace('batch-interrupt', { extraDevDependencies: { '@trayio/cdk-dsl': '4.65.0' } });
+    ws.mustRun('npx nx g tray-connector:init --skipPackageJson --no-interactive');
+    for (const c of CONNECTORS) writeConnector(ws, c.name, c.regions);
+    // In a terminal Nx 24 first asks whether to share usage data; the answer a workspace keeps is in nx.json.
+    ws.write('nx.json', JSON.stringify({ ...JSON.parse(ws.read('nx.json')), analytics: false }, null, 2));
+    ws.commit('five connectors');
+  });
+  afterAll(async () => {
+    await emu?.close();
+    ws?.cleanup();
+  });
+
+  it('lists every region in flight, writes each task’s deploy-result.json and exits 130', async () => {
+    const env = { ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined, GITHUB_STEP_SUMMARY: undefined };
+    expect((await ws.nxAsync('run-many -t build --outputStyle=static', { env })).code).toBe(0);
+    // The first EU deploy request gets no answer: that region is "sent, no answer yet"; every other one is Deploying.
+    emu.hangNext(1, { region: 'eu', kind: 'deploy' });
+    const expected = CONNECTORS.flatMap((c) => c.regions.map((region) => `${c.name}:${region}`));
+    const started = ws.nxInTerminal('run-many -t deploy --batch --outputStyle=static', { env });
+    const deadline = Date.now() + 5 * 60 * 1000;
+    const asked = (kind: string) => new Set(emu.requests.filter((q) => q.kind === kind).map((q) => `${q.connectorName}:${q.region}`));
+    // every region sent; all but the held one polled
+    while (asked('deploy').size < expected.length || asked('status').size < expected.length - 1) {
+      if (Date.now() > deadline) {
+        started.ctrlC();
+        started.ctrlC();
+        throw new Error(`the deploys did not all start:\n${(await started.done).output}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    started.ctrlC();
+    const r = await started.done;
+
+    expect(r.code).toBe(130);
+    const held = expected.filter((x) => !asked('status').has(x));
+    expect(held).toHaveLength(1);
+    for (const c of CONNECTORS) {
+      for (const region of c.regions) {
+        if (held[0] === `${c.name}:${region}`) {
+          expect(r.output).toContain(
+            `${c.name}: ${region}: deploy request sent, no answer yet; check GET ${emu.urlFor(region as 'eu')}/cdk/v1/deployments/connectors/${c.name}/versions/1.0/latest`,
+          );
+          continue;
+        }
+        const d = emu.deployments.find((x) => x.name === c.name && x.region === region)!;
+        expect(r.output).toContain(
+          `${c.name}: ${region}: deployment ${d.id} (Deploying), status ${emu.urlFor(region as 'eu')}/cdk/v1/deployments/connectors/${c.name}/versions/1.0/${d.id}`,
+        );
+      }
+      const result = JSON.parse(ws.read(`connectors/${c.name}/.tray/deploy-result.json`));
+      expect(result).toMatchObject({ project: c.name, success: false, interrupted: 'SIGINT' });
+      expect(result.regions.map((x: { region: string }) => x.region)).toEqual(c.regions);
+    }
+  });
+
+  it('a single deploy interrupted while its POST is held open says "sent, no answer yet" and exits 130', async () => {
+    const env = { ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined, GITHUB_STEP_SUMMARY: undefined };
+    emu.hangNext(1, { region: 'us', kind: 'deploy' });
+    const before = emu.requests.length;
+    const started = ws.nxInTerminal('deploy beta --outputStyle=static', { env });
+    const deadline = Date.now() + 5 * 60 * 1000;
+    while (!emu.requests.slice(before).some((q) => q.kind === 'deploy' && q.connectorName === 'beta')) {
+      if (Date.now() > deadline) {
+        started.ctrlC();
+        started.ctrlC();
+        throw new Error(`the deploy did not start:\n${(await started.done).output}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    started.ctrlC();
+    const r = await started.done;
+    expect(r.code).toBe(130);
+    expect(r.output).toContain(
+      `beta: us: deploy request sent, no answer yet; check GET ${emu.urlFor('us')}/cdk/v1/deployments/connectors/beta/versions/1.0/latest`,
+    );
+    expect(JSON.parse(ws.read('connectors/beta/.tray/deploy-result.json'))).toMatchObject({
+      project: 'beta',
+      success: false,
+      interrupted: 'SIGINT',
+    });
+  });
+});

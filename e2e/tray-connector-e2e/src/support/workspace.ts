@@ -29,6 +29,15 @@ export interface TestWorkspace {
    * must answer while the command runs; a synchronous spawn would starve it.
    */
   nxAsync(args: string, options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult>;
+  /**
+   * Like nxAsync, in a terminal of its own (a pseudo-terminal made by util-linux `script`), as a person
+   * runs it: `ctrlC()` types Ctrl-C there, and the terminal sends SIGINT to the whole foreground process
+   * group (npx, nx, its task and batch processes). The output is what the terminal showed.
+   */
+  nxInTerminal(
+    args: string,
+    options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number },
+  ): { output(): string; ctrlC(): void; done: Promise<RunResult> };
   /** Like run, but throws with the whole output when the command fails. */
   mustRun(command: string, options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): RunResult;
   write(file: string, content: string): void;
@@ -157,26 +166,35 @@ function makeWorkspace(root: string, name: string, workspaceEnv: NodeJS.ProcessE
     if (r.code !== 0) throw new Error(`\`${command}\` exited ${r.code} in ${root}\n${r.output}`);
     return r;
   };
+  /** `npx nx <args>`, or in `terminal` that command inside a pseudo-terminal of its own (`script`). */
+  const startNx = (args: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number }, terminal: boolean) => {
+    progress(name, `npx nx ${args}`);
+    const command = terminal ? ['script', '-qfec', `npx nx ${args}`, '/dev/null'] : ['bash', '-c', `npx nx ${args}`];
+    const child = spawn(command[0], command.slice(1), { cwd: root, env: commandEnv(root, { ...workspaceEnv, ...options.env }) });
+    let stdout = '';
+    let stderr = '';
+    const plain = (d: Buffer) => (terminal ? d.toString().replace(/\r\n/g, '\n') : d.toString());
+    child.stdout.on('data', (d: Buffer) => (stdout += plain(d)));
+    child.stderr.on('data', (d: Buffer) => (stderr += plain(d)));
+    const done = new Promise<RunResult>((resolve, reject) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 8 * 60 * 1000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        child.stdin.end();
+        resolve({ code: code ?? 1, stdout, stderr, output: `${stdout}\n${stderr}` });
+      });
+    });
+    if (!terminal) child.stdin.end();
+    return { output: () => `${stdout}\n${stderr}`, ctrlC: () => void child.stdin.write('\x03'), done };
+  };
   return {
     root,
     run,
     mustRun,
     nx: (args, options) => run(`npx nx ${args}`, options),
-    nxAsync: (args, options = {}) =>
-      new Promise((resolve, reject) => {
-        progress(name, `npx nx ${args}`);
-        const child = spawn('bash', ['-c', `npx nx ${args}`], { cwd: root, env: commandEnv(root, { ...workspaceEnv, ...options.env }) });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 8 * 60 * 1000);
-        child.on('error', reject);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code: code ?? 1, stdout, stderr, output: `${stdout}\n${stderr}` });
-        });
-      }),
+    nxAsync: (args, options = {}) => startNx(args, options, false).done,
+    nxInTerminal: (args, options = {}) => startNx(args, options, true),
     write(file, content) {
       const full = path.join(root, file);
       fs.mkdirSync(path.dirname(full), { recursive: true });

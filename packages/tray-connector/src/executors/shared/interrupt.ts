@@ -47,8 +47,9 @@ export async function whileInterruptible<T>(
  * (NX_INVOCATION_ANCESTOR_PIDS names the outermost nx process), straight to that nx process's stderr
  * when it is not ours: on Ctrl-C Nx silences the output it forwards from its tasks and then stops
  * them (a batch worker, in a process group of its own, sees only that SIGTERM), so through our own
- * stderr the listing would reach nobody. Elsewhere (or when that fails: not Linux, not allowed) to
- * our own stderr.
+ * stderr the listing would reach nobody. That stderr is a terminal or a pipe (a CI runner's); a socket
+ * (nx spawned by a Node program with piped stdio) cannot be opened through /proc. Elsewhere (or when
+ * that fails: a socket, not Linux, not allowed) to our own stderr.
  */
 export function writeInterruptNotice(text: string, env: NodeJS.ProcessEnv = process.env): void {
   const line = text.endsWith('\n') ? text : `${text}\n`;
