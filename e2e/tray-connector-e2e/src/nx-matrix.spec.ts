@@ -10,7 +10,7 @@ import { createTestWorkspace, type RunResult, type TestWorkspace } from './suppo
  * the packed tarball with a plain `npm install`, one workspace per release installed once: init, new, a
  * connector with no project.json (inferred only), build, deploy to the emulator, nx affected after a
  * change, after a devDependency bump no connector uses (nothing) and after a change to a connector's
- * package.json (issue 22.1), and batch mode (`--batch`) for build and deploy. `E2E_NX_MAJORS` picks majors.
+ * package.json (issue 22.1), a README edit through `tray-connector ci run` (nothing, issue 22.6), and batch mode (`--batch`) for build and deploy. `E2E_NX_MAJORS` picks majors.
  */
 
 /** What init adds, installed up front with the same versions so init itself installs nothing (one npm install per major). */
@@ -131,6 +131,25 @@ describe.each(selectedNxLines())('the plugin on Nx $nx ($edge of $major)', ({ ma
     ws.commit('change acme package.json');
     const { deployments } = await deploysDuring('affected -t deploy --base=HEAD~1 --head=HEAD');
     expect(deployed(deployments)).toEqual(['acme@eu', 'acme@us']);
+  });
+
+  it('a README edit deploys nothing through `tray-connector ci run`, what the generated workflow runs (issue 22.6)', async () => {
+    ws.write('connectors/acme/README.md', `# acme\n\nEdited on Nx ${nxVersion}.\n`);
+    ws.commit('edit the README of acme');
+    const before = emu.deployments.length;
+    const list = 'files=$(mktemp) && git diff --name-only HEAD~1 HEAD > "$files"';
+    const r = ws.mustRun(`${list} && npx tray-connector ci run --files-from "$files" --targets deploy -- --output-style=stream`, {
+      env: { ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined },
+    });
+    expect(r.output).toContain('1 changed file(s) that no input of deploy reads left out');
+    expect(r.output).toContain('No changed file is read by deploy: nothing to run for deploy.');
+    expect(deployed(emu.deployments.slice(before))).toEqual([]);
+    // Why ci run must leave it out: Nx's own answer differs by major (task-level affected came with Nx 24).
+    const plain = (await nx('show projects --affected -t deploy --files=connectors/acme/README.md --json')).stdout
+      .trim()
+      .split('\n')
+      .pop()!;
+    expect(JSON.parse(plain)).toEqual(major >= 24 ? [] : ['acme']);
   });
 
   it('--batch: one process builds both (the same zips) and deploys both, each task its own result', async () => {

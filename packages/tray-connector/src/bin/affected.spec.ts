@@ -73,6 +73,19 @@ describe('tray-connector ci run (a real Nx workspace)', () => {
     project('connectors/beta', 'beta', ['build', 'deploy']);
     project('connectors/gamma', 'gamma', ['build', 'deploy']);
     project('tools/other', 'other', ['build']);
+    // a connector whose targets name their inputs, as the plugin's do: deploy reads the build's zip, the build src/**
+    fs.mkdirSync(path.join(dir, 'connectors/delta'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'connectors/delta/project.json'),
+      JSON.stringify({
+        name: 'delta',
+        root: 'connectors/delta',
+        targets: {
+          build: { ...record('delta', 'build'), inputs: ['{projectRoot}/src/**/*'] },
+          deploy: { ...record('delta', 'deploy'), dependsOn: ['build'], inputs: [{ dependentTasksOutputFiles: '**/*.zip' }] },
+        },
+      }),
+    );
     execFileSync('git', ['init', '-q'], { cwd: dir });
     nx = {
       cwd: dir,
@@ -125,5 +138,29 @@ describe('tray-connector ci run (a real Nx workspace)', () => {
     const none = planCiRun({ filesFrom: list([]), targets: ['deploy'], nxArgs: [], nx, log: (l) => log.push(l) });
     expect(none).toEqual({ projects: [], args: null });
     expect(log.join('\n')).toContain('No changed file (besides deleted connectors): nothing to run for deploy.');
+  }, 300_000);
+
+  it('a README edit deploys nothing on every Nx major: files no input of deploy reads are left out first (issue 22.6)', () => {
+    const log: string[] = [];
+    const readmeOnly = planCiRun({
+      filesFrom: list(['connectors/delta/README.md']),
+      targets: ['deploy'],
+      nxArgs: [],
+      nx,
+      log: (l) => log.push(l),
+    });
+    expect(readmeOnly).toEqual({ projects: [], args: null });
+    expect(log.join('\n')).toContain(
+      '1 changed file(s) that no input of deploy reads left out (on every Nx major, as Nx 24 does): connectors/delta/README.md',
+    );
+    expect(log.join('\n')).toContain('No changed file is read by deploy: nothing to run for deploy.');
+    const withSource = planCiRun({
+      filesFrom: list(['connectors/delta/README.md', 'connectors/delta/src/a.ts']),
+      targets: ['deploy'],
+      nxArgs: [],
+      nx,
+      log: () => undefined,
+    });
+    expect(withSource).toEqual({ projects: ['delta'], args: ['run-many', '-t', 'deploy', '--projects=delta'] });
   }, 300_000);
 });

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TrayConnectorError } from '../core/errors';
 import { readFileList } from './changed-files';
+import { filesTargetsRead, type InputsGraph } from './target-inputs';
 
 /**
  * `tray-connector ci run`: runs Nx targets for the projects a list of changed files affects, the
@@ -14,7 +15,9 @@ import { readFileList } from './changed-files';
  * files that each fit in an argument; affected is a union over files, so the union of the chunks
  * is the answer for the whole list. A file whose name holds a comma (which `--files` would split)
  * counts as a change of the project that owns it and of every project that depends on it, read
- * from the project graph. The targets then run once, with `nx run-many -p <projects>`.
+ * from the project graph. The targets then run once, with `nx run-many -p <projects>`. Before that,
+ * the files no selected target reads are left out (target-inputs.ts), so a README edit deploys
+ * nothing on Nx 22 and 23 either, whose affected is project-level.
  */
 
 /** Below Linux's 128 KB (MAX_ARG_STRLEN) for one argument, with room for `--files=`. */
@@ -84,7 +87,7 @@ export function nxJson<T>(nx: NxRunner, args: string[]): T {
 }
 
 interface GraphFile {
-  graph: { nodes: Record<string, { data: { root: string } }>; dependencies: Record<string, { target: string }[]> };
+  graph: InputsGraph;
 }
 
 /** The project owning each file (the deepest project root above it) and every project depending on those, transitively. */
@@ -124,7 +127,7 @@ function graphOf(nx: NxRunner): GraphFile['graph'] {
 }
 
 /** The projects with any of `targets` that the files affect, sorted. */
-export function affectedProjects(nx: NxRunner, files: readonly string[], targets: readonly string[]): string[] {
+export function affectedProjects(nx: NxRunner, files: readonly string[], targets: readonly string[], graph?: InputsGraph): string[] {
   const plain = files.filter((f) => !f.includes(','));
   const withComma = files.filter((f) => f.includes(','));
   const selected = new Set<string>();
@@ -134,7 +137,7 @@ export function affectedProjects(nx: NxRunner, files: readonly string[], targets
   }
   if (withComma.length) {
     const withTargets = new Set(targets.flatMap((t) => nxJson<string[]>(nx, ['show', 'projects', '-t', t, '--json'])));
-    for (const p of ownersAndDependents(graphOf(nx), withComma)) if (withTargets.has(p)) selected.add(p);
+    for (const p of ownersAndDependents(graph ?? graphOf(nx), withComma)) if (withTargets.has(p)) selected.add(p);
   }
   return [...selected].sort();
 }
@@ -166,7 +169,19 @@ export function planCiRun(options: CiRunOptions): { projects: string[]; args: st
     return { projects: [], args: null };
   }
   const selectBy = options.selectBy?.length ? options.selectBy : options.targets;
-  let projects = affectedProjects(options.nx, files, selectBy);
+  const graph = graphOf(options.nx);
+  const { kept, left } = filesTargetsRead(graph, files, selectBy);
+  if (left.length) {
+    const shown = left.slice(0, 5).join(', ') + (left.length > 5 ? `, ... (${left.length - 5} more)` : '');
+    options.log(
+      `${left.length} changed file(s) that no input of ${selectBy.join(', ')} reads left out (on every Nx major, as Nx 24 does): ${shown}`,
+    );
+  }
+  if (!kept.length) {
+    options.log(`No changed file is read by ${selectBy.join(', ')}: nothing to run for ${what}.`);
+    return { projects: [], args: null };
+  }
+  let projects = affectedProjects(options.nx, kept, selectBy, graph);
   if (options.selectBy?.length) {
     for (const target of options.targets) {
       const have = projectsWithTarget(options.nx, projects, target);
@@ -176,7 +191,7 @@ export function planCiRun(options: CiRunOptions): { projects: string[]; args: st
     }
   }
   options.log(
-    `${files.length} changed file(s) affect ${projects.length} project(s) for ${selectBy.join(', ')}${projects.length ? `: ${projects.join(', ')}` : ''}`,
+    `${kept.length} changed file(s) affect ${projects.length} project(s) for ${selectBy.join(', ')}${projects.length ? `: ${projects.join(', ')}` : ''}`,
   );
   if (!projects.length) return { projects, args: null };
   return { projects, args: ['run-many', '-t', ...options.targets, `--projects=${projects.join(',')}`, ...options.nxArgs] };
