@@ -73,10 +73,10 @@ function generatedSpec(count) {
   };
 }
 
-const CHILD = `
+const child = (core) => `
 const fs = require('fs'); const path = require('path');
-const { loadOpenApi } = require(${JSON.stringify(path.join(CORE, 'load-spec.js'))});
-const { planImport } = require(${JSON.stringify(path.join(CORE, 'import-plan.js'))});
+const { loadOpenApi } = require(${JSON.stringify(path.join(core, 'load-spec.js'))});
+const { planImport } = require(${JSON.stringify(path.join(core, 'import-plan.js'))});
 (async () => {
   const [spec, out] = process.argv.slice(1);
   const started = process.hrtime.bigint();
@@ -90,10 +90,10 @@ const { planImport } = require(${JSON.stringify(path.join(CORE, 'import-plan.js'
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
-function once(spec, out) {
+function once(spec, out, core = CORE) {
   fs.rmSync(out, { recursive: true, force: true });
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['-e', CHILD, spec, out], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', child(core), spec, out], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`import of ${spec} failed: ${r.stderr}`);
   return { ...JSON.parse(r.stdout), processMs: Date.now() - started };
 }
@@ -126,6 +126,48 @@ function bomb(file) {
   return { ...JSON.parse(r.stdout), processMs: Date.now() - started };
 }
 
+/**
+ * The importer as it was before issue 19 (before $refs were confined, the one code writer and the
+ * budget: BENCH_IMPORT_BASELINE, a git ref; `none` skips it), compiled from that commit's sources with
+ * this repository's TypeScript into tmp/ (git-ignored), so both run side by side in one bench run.
+ */
+const BASELINE_REF = process.env.BENCH_IMPORT_BASELINE || '498266d~1';
+
+function baselineCore(log) {
+  if (BASELINE_REF === 'none') return undefined;
+  const sha = spawnSync('git', ['rev-parse', '--short', BASELINE_REF], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
+  if (!sha) {
+    log(`baseline ${BASELINE_REF}: not in this clone's history, skipped`);
+    return undefined;
+  }
+  const dir = path.join(REPO, 'tmp', `bench-import-baseline-${sha}`);
+  const core = path.join(dir, 'out', 'core', 'openapi');
+  if (fs.existsSync(path.join(core, 'import-plan.js'))) return { sha, core };
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const extract = spawnSync('bash', ['-c', `git archive ${sha} packages/tray-connector/src | tar -x -C ${JSON.stringify(dir)}`], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
+  if (extract.status !== 0) throw new Error(`git archive ${sha}: ${extract.stderr}`);
+  const src = path.join(dir, 'packages', 'tray-connector', 'src');
+  const tsc = spawnSync(
+    process.execPath,
+    [
+      require.resolve('typescript/bin/tsc', { paths: [REPO] }),
+      ...['--outDir', path.join(dir, 'out'), '--rootDir', src, '--module', 'commonjs', '--target', 'es2022', '--moduleResolution', 'node'],
+      ...['--esModuleInterop', '--resolveJsonModule', '--skipLibCheck', '--types', 'node', '--noEmitOnError', 'false'],
+      path.join(src, 'core', 'openapi', 'load-spec.ts'),
+      path.join(src, 'core', 'openapi', 'import-plan.ts'),
+    ],
+    { cwd: REPO, encoding: 'utf8' },
+  );
+  if (!fs.existsSync(path.join(core, 'import-plan.js')))
+    throw new Error(`compiling the baseline ${sha} failed:\n${tsc.stdout}${tsc.stderr}`);
+  log(`baseline ${BASELINE_REF} (${sha}) compiled into ${path.relative(REPO, dir)}`);
+  return { sha, core };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function run({ log }) {
@@ -135,19 +177,28 @@ async function run({ log }) {
   try {
     const generated = path.join(tmp, 'generated-100.json');
     fs.writeFileSync(generated, JSON.stringify(generatedSpec(100)));
+    const baseline = baselineCore(log);
     const rows = [];
     for (const [label, spec] of [
       ['Ory Kratos (largest vendored spec, 398 kB)', KRATOS],
       ['generated, 100 operations', generated],
     ]) {
       const runs = [];
+      const before = [];
+      // Interleaved, so that a busier moment of the machine weighs on both alike.
       for (let i = 0; i < RUNS; i++) {
         runs.push(once(spec, path.join(tmp, 'out')));
         log(`${label}: run ${i + 1}/${RUNS} ${runs[i].totalMs.toFixed(0)} ms`);
+        if (baseline) {
+          before.push(once(spec, path.join(tmp, 'out'), baseline.core));
+          log(`${label}: baseline run ${i + 1}/${RUNS} ${before[i].totalMs.toFixed(0)} ms`);
+        }
       }
       const last = runs[runs.length - 1];
+      const now = median(runs.map((r) => r.totalMs));
+      const was = before.length ? median(before.map((r) => r.totalMs)) : undefined;
       rows.push(
-        `| ${label} | ${last.operations} (${last.skipped} not importable) | ${last.files} | ${median(runs.map((r) => r.loadMs)).toFixed(0)} ms | ${median(runs.map((r) => r.totalMs)).toFixed(0)} ms | ${median(runs.map((r) => r.processMs))} ms |`,
+        `| ${label} | ${last.operations} (${last.skipped} not importable) | ${last.files} | ${median(runs.map((r) => r.loadMs)).toFixed(0)} ms | ${now.toFixed(0)} ms | ${median(runs.map((r) => r.processMs))} ms | ${was === undefined ? '-' : `${was.toFixed(0)} ms (${before[before.length - 1].operations} operations)`} | ${was === undefined ? '-' : `${(now / was).toFixed(2)}x`} |`,
       );
     }
     const bombRows = [];
@@ -166,8 +217,10 @@ async function run({ log }) {
       markdown: [
         `Median of ${RUNS} runs, each a fresh node process (\`BENCH_IMPORT_RUNS\` changes the count): read + parse + dereference (\`@apidevtools/swagger-parser\`), plan, write every operation's files.`,
         '',
-        '| Document | Operations | Files written | Read + dereference | Total import | Whole process (incl. node start) |',
-        '| --- | --- | --- | --- | --- | --- |',
+        `Baseline: the importer before issue 19 (\`BENCH_IMPORT_BASELINE\`, default \`${BASELINE_REF}\`; \`none\` skips it), compiled from that commit and run interleaved with today's, same documents.`,
+        '',
+        '| Document | Operations | Files written | Read + dereference | Total import | Whole process (incl. node start) | Total import, baseline | Today / baseline |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- |',
         ...rows,
         '',
         'Hostile documents (issue 19), each once in a node process with `--max-old-space-size=512`: load + plan until the import budget ends it.',
