@@ -59,11 +59,11 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
   };
 
   const linkNodeModules = (dir: string): string => {
-    const run2 = `${ws.root}-run-2`;
+    const run1 = `${ws.root}-run-1`;
     const lock = (d: string) => fs.readFileSync(path.join(d, 'package-lock.json'), 'utf8');
-    if (lock(dir) !== lock(run2)) throw new Error('package-lock.json changed since run 2: this run must install for itself');
-    execFileSync('cp', ['-al', path.join(run2, 'node_modules'), path.join(dir, 'node_modules')]);
-    return 'node_modules hard-linked from run 2 (same package-lock.json)';
+    if (lock(dir) !== lock(run1)) throw new Error('package-lock.json changed since run 1: this run must install for itself');
+    execFileSync('cp', ['-al', path.join(run1, 'node_modules'), path.join(dir, 'node_modules')]);
+    return 'node_modules hard-linked from run 1 (same package-lock.json)';
   };
 
   const runnerEnv = (dir: string): NodeJS.ProcessEnv => {
@@ -113,9 +113,9 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       secrets,
       vars,
       env: runnerEnv(dir),
-      // Runs 1 and 2 run the Install step (npm ci) itself; later runs, with the same lock file, link
-      // run 2's installed node_modules instead, to keep the suite short.
-      replaceSteps: runs > 2 ? { Install: () => linkNodeModules(dir) } : {},
+      // Run 1 runs the Install step (npm ci) itself; later runs, with the same lock file, link
+      // run 1's installed node_modules instead, to keep the suite short.
+      replaceSteps: runs > 1 ? { Install: () => linkNodeModules(dir) } : {},
       actions: {
         'actions/checkout': (step: WorkflowStep) => {
           expect(step.with?.['fetch-depth']).toBe(0); // the clone above has the whole history

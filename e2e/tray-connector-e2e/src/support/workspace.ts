@@ -131,6 +131,26 @@ export function createEmptyWorkspace(
 }
 
 /**
+ * A workspace exactly as a new user gets it: `npx create-nx-workspace@<version>` (the npm preset, no Nx
+ * Cloud, no prompts), nothing written by the test, no `@nx/devkit` pinned: what create-nx-workspace
+ * installs is what there is. Every npm/nx/npx command in it runs with `env` (a local registry's, or none
+ * for the public one).
+ */
+export function createFreshNxWorkspace(name: string, version: string, env: NodeJS.ProcessEnv = {}): TestWorkspace {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), `tc-e2e-${name}-`));
+  const root = path.join(parent, 'workspace');
+  const maker = makeWorkspace(parent, name, env);
+  maker.mustRun(
+    `npx -y create-nx-workspace@${version} workspace --preset=npm --nxCloud=skip --interactive=false --packageManager=npm --skipGit`,
+    { timeoutMs: 10 * 60 * 1000 },
+  );
+  const ws = makeWorkspace(root, name, env);
+  ws.mustRun('git init -q -b main && git config user.email e2e@example.com && git config user.name e2e && git config commit.gpgsign false');
+  ws.commit('created by create-nx-workspace');
+  return { ...ws, cleanup: () => (process.env.E2E_KEEP_WORKSPACE ? undefined : fs.rmSync(parent, { recursive: true, force: true })) };
+}
+
+/**
  * This process's environment with the test settings and `extra` over it; a key set to undefined is removed.
  * Nx 24 keeps the cache and task database of a git workspace under ~/.nx/<workspace id>: the test
  * workspace keeps them in its own .nx, so nothing is left in the home folder when it is removed.

@@ -1,0 +1,133 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startEmulator, type Emulator } from 'tray-api-emulator';
+import { REPO_ROOT } from './support/paths';
+import { readmeCommands } from './support/readme';
+import { publishToLocalRegistry, startLocalRegistry, type LocalRegistry } from './support/registry';
+import { createFreshNxWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+
+/**
+ * Issue 21.3: `nx add tray-connector` in a workspace exactly as `npx create-nx-workspace@<version>` makes
+ * it (nothing written or pinned by the test: `@nx/devkit` is whatever that workspace has), from the
+ * local registry (`npx nx add tray-connector`) and from packed tarballs, each with the plugin README's
+ * own command lines; then new, build and a deploy to the emulator. create-nx-workspace offers Nx 22 and
+ * 23 (its newest, 23.2.1, is its `latest` today; it has no 24). The default run takes the two a new user
+ * is likeliest to have: `latest` through the registry and the newest 22 (where a missing peer once
+ * resolved to an @nx/devkit for Nx 24: ERESOLVE) through the tarballs; E2E_NX_EDGES=1 runs the oldest
+ * and newest of each major both ways.
+ */
+
+const PLUGIN_README = path.join(REPO_ROOT, 'packages', 'tray-connector', 'README.md');
+/** The folder the README packs into; the test packs into a temp folder of its own instead. */
+const README_PACK_DIR = '/tmp/tray';
+
+type Way = 'registry' | 'tarball';
+interface CnwLine {
+  version: string;
+  edge: string;
+  way: Way;
+  byDefault: boolean;
+}
+
+const VERSIONS: Array<{ version: string; edge: string }> = [
+  { version: '22.0.0', edge: 'oldest of 22' },
+  { version: '22.7.12', edge: 'newest of 22' },
+  { version: '23.0.1', edge: 'oldest of 23' },
+  { version: '23.2.1', edge: 'newest of 23, create-nx-workspace@latest' },
+];
+const DEFAULT_RUN = new Set(['23.2.1 registry', '22.7.12 tarball']);
+
+const all: CnwLine[] = VERSIONS.flatMap(({ version, edge }) =>
+  (['registry', 'tarball'] as const).map((way) => ({ version, edge, way, byDefault: DEFAULT_RUN.has(`${version} ${way}`) })),
+);
+const edges = process.env.E2E_NX_EDGES === '1' || process.env.E2E_NX_EDGES === 'true';
+const lines = edges ? all : all.filter((l) => l.byDefault);
+
+function ok(r: RunResult, what: string): RunResult {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
+  return r;
+}
+
+describe('nx add tray-connector in a workspace fresh from create-nx-workspace', () => {
+  const documented = readmeCommands(PLUGIN_README);
+  /** A command exactly as the plugin README shows it (the test fails when the README no longer has it). */
+  const readme = (command: string) => {
+    expect(documented).toContain(command);
+    return command;
+  };
+  let registry: LocalRegistry | undefined;
+  let packDir: string;
+  let emu: Emulator;
+
+  beforeAll(async () => {
+    emu = await startEmulator({ deployDelayMs: 20 });
+    packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-e2e-tray-'));
+    if (lines.some((l) => l.way === 'registry')) {
+      registry = await startLocalRegistry();
+      publishToLocalRegistry(registry);
+    }
+    if (lines.some((l) => l.way === 'tarball')) {
+      // In a clone of this repository, as the README's Install section says (after `npm ci && npm run build`).
+      const pack = readme(
+        `mkdir -p ${README_PACK_DIR} && npm pack ./dist/packages/tray-connector ./dist/packages/tray-api-emulator --pack-destination ${README_PACK_DIR}`,
+      );
+      const r = spawnSync('bash', ['-c', pack.split(README_PACK_DIR).join(packDir)], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`${pack} exited ${r.status}\n${r.stdout}${r.stderr}`);
+    }
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    await emu?.close();
+    fs.rmSync(packDir, { recursive: true, force: true });
+  });
+
+  describe.each(lines)('create-nx-workspace@$version ($edge), the plugin from the $way', ({ version, way }) => {
+    let ws: TestWorkspace;
+    const env = () => (way === 'registry' ? registry!.env : {});
+    const run = (command: string) => ok(ws.run(command, { env: env(), timeoutMs: 10 * 60 * 1000 }), `${command} (${ws.root})`);
+
+    beforeAll(() => {
+      ws = createFreshNxWorkspace(`cnw${version.replace(/\./g, '')}-${way}`, version, env());
+    });
+    afterAll(() => ws?.cleanup());
+
+    it('create-nx-workspace made that Nx, and no tray-connector yet (the test wrote nothing in it)', () => {
+      expect(JSON.parse(ws.read('node_modules/nx/package.json')).version).toBe(version);
+      const pkg = JSON.parse(ws.read('package.json')) as { devDependencies: Record<string, string> };
+      expect(pkg.devDependencies['tray-connector']).toBeUndefined();
+    });
+
+    it(`nx add tray-connector, exactly as the README says, installs the plugin and an @nx/devkit of the workspace's Nx`, () => {
+      if (way === 'registry') run(readme('npx nx add tray-connector'));
+      else run(readme(`npx nx add tray-connector@file:$(ls ${README_PACK_DIR}/tray-connector-*.tgz)`).split(README_PACK_DIR).join(packDir));
+      const pkg = JSON.parse(ws.read('package.json')) as { devDependencies: Record<string, string> };
+      expect(pkg.devDependencies['tray-connector']).toBeDefined();
+      expect(JSON.parse(ws.read('node_modules/tray-connector/package.json')).version).toBe(
+        require(path.join(REPO_ROOT, 'packages/tray-connector/package.json')).version,
+      );
+      // Whatever @nx/devkit the plugin needs came out right by itself: the one of the workspace's Nx.
+      expect(JSON.parse(ws.read('node_modules/@nx/devkit/package.json')).version).toBe(version);
+      const devkits = [...run('npm ls @nx/devkit --all').stdout.matchAll(/@nx\/devkit@(\S+)/g)].map((m) => m[1]);
+      expect(devkits.length).toBeGreaterThan(0);
+      expect(new Set(devkits)).toEqual(new Set([version]));
+      const nxJson = JSON.parse(ws.read('nx.json')) as { plugins?: Array<string | { plugin: string }> };
+      expect(nxJson.plugins?.map((p) => (typeof p === 'string' ? p : p.plugin))).toContain('tray-connector');
+      ws.commit('nx add tray-connector');
+    });
+
+    it('new, build and deploy to the emulator work', async () => {
+      run('npx nx g tray-connector:new acme-crm --regions=us --no-interactive');
+      run('npx nx build acme-crm');
+      expect(ws.exists('connectors/acme-crm/.tray/connector.zip')).toBe(true);
+      const before = emu.deployments.length;
+      const deployEnv = { ...env(), ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined };
+      ok(await ws.nxAsync('deploy acme-crm --outputStyle=static', { env: deployEnv }), `nx deploy acme-crm (${ws.root})`);
+      expect(emu.deployments.slice(before).map((d) => `${d.name}@${d.region}:${d.status}`)).toEqual(['acme-crm@us:Deployed']);
+    });
+  });
+});
