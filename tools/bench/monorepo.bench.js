@@ -18,6 +18,7 @@ const {
   pluginDevDependencies,
   writeConnectorFiles,
   writeWorkspaceFiles,
+  WORKSPACE_NX,
 } = require('../workspace/connector-files');
 
 const REPO = path.resolve(__dirname, '../..');
@@ -434,7 +435,7 @@ async function run({ log }) {
       ...batchRows,
     ];
     const markdown = [
-      `A generated workspace of ${CONNECTORS} connectors (${OPERATIONS} operations each, one in three importing a shared library; regions us / us,eu / eu,apac), the plugin installed from its packed tarball, daemon off, Nx ${nxVersion}, ${os.cpus().length} CPUs. Deploys go to the local emulator.`,
+      `A generated workspace of ${CONNECTORS} connectors (${OPERATIONS} operations each, one in three importing a shared library; regions us / us,eu / eu,apac), the plugin installed from its packed tarball, daemon off, Nx ${WORKSPACE_NX.nx}, ${os.cpus().length} CPUs. Deploys go to the local emulator.`,
       '',
       '| Measure | Result |',
       '| --- | --- |',

@@ -18,6 +18,7 @@ const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { WORKSPACE_NX } = require('../workspace/connector-files');
 
 const REPO = path.resolve(__dirname, '../..');
 const DIST = path.join(REPO, 'dist/packages');
@@ -58,13 +59,12 @@ async function main() {
     fs.rmSync(packDir, { recursive: true, force: true });
   });
   log(`workspace: ${root}${keep ? '' : ' (removed at the end; --keep to keep it)'}`);
-  const nxVersion = require(path.join(REPO, 'node_modules/nx/package.json')).version;
-  const devkitVersion = require(path.join(REPO, 'node_modules/@nx/devkit/package.json')).version;
   writeJson(path.join(root, 'package.json'), {
     name: 'tray-demo',
     version: '0.0.0',
     private: true,
-    devDependencies: { nx: nxVersion, '@nx/devkit': devkitVersion, 'tray-connector': `file:${tarball}` },
+    // The newest Nx the plugin supports, as a new user's workspace has it (not this repo's own toolchain).
+    devDependencies: { ...WORKSPACE_NX, 'tray-connector': `file:${tarball}` },
   });
   writeJson(path.join(root, 'nx.json'), { $schema: './node_modules/nx/schemas/nx-schema.json', defaultBase: 'main', analytics: false });
   fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');

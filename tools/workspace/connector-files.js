@@ -31,9 +31,16 @@ function packPackage(dir, dest) {
  * The devDependencies of a workspace with the packed plugin: nx and @nx/devkit at the versions this
  * repo (`repo`) has installed, tray-connector from `tarball`, and `extra`.
  */
-function pluginDevDependencies(repo, tarball, extra = {}) {
-  const version = (name) => require(path.join(repo, 'node_modules', name, 'package.json')).version;
-  return { nx: version('nx'), '@nx/devkit': version('@nx/devkit'), 'tray-connector': `file:${tarball}`, ...extra };
+/**
+ * The Nx that the e2e, demo and bench workspaces install: the newest release the plugin supports (its
+ * users' Nx), not this repository's own toolchain, which stays on 23.2.1, the newest release that nx,
+ * @nx/devkit, @nx/js and @nx/eslint-plugin share (the last two have no 24). The e2e matrix adds the
+ * other majors (e2e/tray-connector-e2e/src/support/nx-versions.ts).
+ */
+const WORKSPACE_NX = { nx: '24.0.6', '@nx/devkit': '24.0.0' };
+
+function pluginDevDependencies(_repo, tarball, extra = {}) {
+  return { ...WORKSPACE_NX, 'tray-connector': `file:${tarball}`, ...extra };
 }
 
 /** A fresh Nx workspace's package.json (with `devDependencies`), nx.json and .gitignore. */
@@ -159,6 +166,7 @@ function nxEnv(root, extra = {}, base = process.env) {
 }
 
 module.exports = {
+  WORKSPACE_NX,
   pascal,
   json,
   folderWriter,

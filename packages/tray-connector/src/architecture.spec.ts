@@ -95,6 +95,17 @@ describe('architecture', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('the toolchain is on one Nx version: nx, @nx/devkit, @nx/js and @nx/eslint-plugin, as installed', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const names = ['nx', '@nx/devkit', '@nx/js', '@nx/eslint-plugin'];
+    const declared = names.map((name) => pkg.devDependencies[name]);
+    expect(new Set(declared).size).toBe(1);
+    const installed = names.map(
+      (name) => JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')).version,
+    );
+    expect(installed).toEqual(declared);
+  });
+
   it('SECURITY.md names only tests that exist', () => {
     const text = fs.readFileSync(path.join(REPO, 'SECURITY.md'), 'utf8');
     const named = [...text.matchAll(/`((?:core|bin|generators|executors|e2e)\/[^`\s]+\.spec\.ts)`/g)].map((m) => m[1]);

@@ -42,6 +42,7 @@ export interface ConnectorFilesOptions {
 }
 
 interface ConnectorFilesModule {
+  WORKSPACE_NX: { nx: string; '@nx/devkit': string };
   pascal(s: string): string;
   json(value: unknown): string;
   folderWriter(root: string): (file: string, content: string) => void;
@@ -53,6 +54,8 @@ interface ConnectorFilesModule {
 
 const shared = require(path.join(REPO_ROOT, 'tools', 'workspace', 'connector-files.js')) as ConnectorFilesModule;
 
+/** The Nx a test workspace installs by default: the newest the plugin supports (tools/workspace/connector-files.js). */
+export const WORKSPACE_NX = shared.WORKSPACE_NX;
 /** `list_items` → `ListItems`, `alpha` → `Alpha` (Tray's type names for an operation folder). */
 export const pascal = shared.pascal;
 /** The tsconfig.json a connector gets (tray-cdk's, or extending the workspace base with `extendsBase`). */

@@ -2,13 +2,13 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { nxEnv, writeWorkspaceFiles } from './connector-files';
+import { nxEnv, WORKSPACE_NX, writeWorkspaceFiles } from './connector-files';
 import { tarballs } from './pack';
 import { copyTemplate, installedTemplate, renameWorkspacePackage, templateKey } from './workspace-template';
 
-/** Versions a fresh test workspace is created with: the Nx this repo is developed against. */
-export const NX_VERSION = require('nx/package.json').version as string;
-export const NX_DEVKIT_VERSION = require('@nx/devkit/package.json').version as string;
+/** Versions a fresh test workspace is created with: the newest Nx the plugin supports (not this repo's own toolchain). */
+export const NX_VERSION = WORKSPACE_NX.nx;
+export const NX_DEVKIT_VERSION = WORKSPACE_NX['@nx/devkit'];
 
 export interface RunResult {
   code: number;

@@ -20,7 +20,12 @@ afterAll(() => resetWorkspaceContext());
  */
 export function createWorkspaceTree(): Tree {
   const virtual = createTreeWithEmptyWorkspace({ formatter: 'none' });
-  emptyRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tc-tree-'));
+  if (!emptyRoot) {
+    emptyRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-tree-'));
+    // One file on disk: Nx 23.2's native workspace context never answers a second glob of a folder
+    // without any file (getProjects of a second tree in the same test file hung for ever).
+    fs.writeFileSync(path.join(emptyRoot, '.keep'), '');
+  }
   const FsTree = virtual.constructor as new (root: string, isVerbose: boolean) => Tree;
   const tree = new FsTree(emptyRoot, false);
   for (const change of virtual.listChanges()) if (change.type !== 'DELETE' && change.content) tree.write(change.path, change.content);
