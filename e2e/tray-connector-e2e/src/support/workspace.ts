@@ -142,7 +142,9 @@ export function createFreshNxWorkspace(name: string, version: string, env: NodeJ
   const maker = makeWorkspace(parent, name, env);
   maker.mustRun(
     `npx -y create-nx-workspace@${version} workspace --preset=npm --nxCloud=skip --interactive=false --packageManager=npm --skipGit`,
-    { timeoutMs: 10 * 60 * 1000 },
+    // create-nx-workspace posts a usage counter to Nx Cloud unless npm's registry is on "localhost": pointed
+    // at a closed port on 127.0.0.1 instead, so nothing leaves the machine but the npm registry's traffic.
+    { timeoutMs: 10 * 60 * 1000, env: { NX_CLOUD_API: 'http://127.0.0.1:9' } },
   );
   const ws = makeWorkspace(root, name, env);
   ws.mustRun('git init -q -b main && git config user.email e2e@example.com && git config user.name e2e && git config commit.gpgsign false');
