@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator, type EmulatorDeployment, type EmulatorRegion } from 'tray-api-emulator';
 import { writeConnectorFiles } from './support/connector-files';
-import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+import { createTestWorkspace, registeredPlugins, type RunResult, type TestWorkspace } from './support/workspace';
 
 /**
  * The monorepo proof of issue 5: in a fresh workspace with the packed plugin, three connectors
@@ -149,11 +149,8 @@ describe('nx affected -t deploy in a monorepo of connectors', () => {
   });
 
   it('1. infers the connector projects, their targets and the library edges', async () => {
-    const nxJson = JSON.parse(ws.read('nx.json')) as {
-      plugins?: Array<string | { plugin: string }>;
-      pluginsConfig?: Record<string, { analyzeSourceFiles?: boolean }>;
-    };
-    expect(nxJson.plugins?.map((p) => (typeof p === 'string' ? p : p.plugin))).toContain('tray-connector');
+    const nxJson = JSON.parse(ws.read('nx.json')) as { pluginsConfig?: Record<string, { analyzeSourceFiles?: boolean }> };
+    expect(registeredPlugins(ws)).toContain('tray-connector');
     expect(nxJson.pluginsConfig?.['@nx/js']?.analyzeSourceFiles).toBe(true);
 
     const projects = (await nx('show projects --json')).stdout;

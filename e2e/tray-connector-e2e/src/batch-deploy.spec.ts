@@ -95,6 +95,21 @@ describe('nx run-many -t deploy --batch: every connector at once, paced, each ta
 describe('nx run-many -t deploy --batch, interrupted with Ctrl-C', () => {
   let ws: TestWorkspace;
   let emu: Emulator;
+  const env = () => ({ ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined, GITHUB_STEP_SUMMARY: undefined });
+  /** Types Ctrl-C once `inFlight()` holds and returns how the command ended; if it never holds, stops it and fails. */
+  const ctrlCWhen = async (started: ReturnType<TestWorkspace['nxInTerminal']>, inFlight: () => boolean, what: string) => {
+    const deadline = Date.now() + 5 * 60 * 1000;
+    while (!inFlight()) {
+      if (Date.now() > deadline) {
+        started.ctrlC();
+        started.ctrlC();
+        throw new Error(`${what}:\n${(await started.done).output}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    started.ctrlC();
+    return started.done;
+  };
 
   beforeAll(async () => {
     emu = await startEmulator({ deployDelayMs: 10 * 60 * 1000 });
@@ -111,25 +126,17 @@ describe('nx run-many -t deploy --batch, interrupted with Ctrl-C', () => {
   });
 
   it('lists every region in flight, writes each task’s deploy-result.json and exits 130', async () => {
-    const env = { ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined, GITHUB_STEP_SUMMARY: undefined };
-    expect((await ws.nxAsync('run-many -t build --outputStyle=static', { env })).code).toBe(0);
+    expect((await ws.nxAsync('run-many -t build --outputStyle=static', { env: env() })).code).toBe(0);
     // The first EU deploy request gets no answer: that region is "sent, no answer yet"; every other one is Deploying.
     emu.hangNext(1, { region: 'eu', kind: 'deploy' });
     const expected = CONNECTORS.flatMap((c) => c.regions.map((region) => `${c.name}:${region}`));
-    const started = ws.nxInTerminal('run-many -t deploy --batch --outputStyle=static', { env });
-    const deadline = Date.now() + 5 * 60 * 1000;
     const asked = (kind: string) => new Set(emu.requests.filter((q) => q.kind === kind).map((q) => `${q.connectorName}:${q.region}`));
-    // every region sent; all but the held one polled
-    while (asked('deploy').size < expected.length || asked('status').size < expected.length - 1) {
-      if (Date.now() > deadline) {
-        started.ctrlC();
-        started.ctrlC();
-        throw new Error(`the deploys did not all start:\n${(await started.done).output}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    started.ctrlC();
-    const r = await started.done;
+    const r = await ctrlCWhen(
+      ws.nxInTerminal('run-many -t deploy --batch --outputStyle=static', { env: env() }),
+      // every region sent; all but the held one polled
+      () => asked('deploy').size >= expected.length && asked('status').size >= expected.length - 1,
+      'the deploys did not all start',
+    );
 
     expect(r.code).toBe(130);
     const held = expected.filter((x) => !asked('status').has(x));
@@ -154,21 +161,13 @@ describe('nx run-many -t deploy --batch, interrupted with Ctrl-C', () => {
   });
 
   it('a single deploy interrupted while its POST is held open says "sent, no answer yet" and exits 130', async () => {
-    const env = { ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined, GITHUB_STEP_SUMMARY: undefined };
     emu.hangNext(1, { region: 'us', kind: 'deploy' });
     const before = emu.requests.length;
-    const started = ws.nxInTerminal('deploy beta --outputStyle=static', { env });
-    const deadline = Date.now() + 5 * 60 * 1000;
-    while (!emu.requests.slice(before).some((q) => q.kind === 'deploy' && q.connectorName === 'beta')) {
-      if (Date.now() > deadline) {
-        started.ctrlC();
-        started.ctrlC();
-        throw new Error(`the deploy did not start:\n${(await started.done).output}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    started.ctrlC();
-    const r = await started.done;
+    const r = await ctrlCWhen(
+      ws.nxInTerminal('deploy beta --outputStyle=static', { env: env() }),
+      () => emu.requests.slice(before).some((q) => q.kind === 'deploy' && q.connectorName === 'beta'),
+      'the deploy did not start',
+    );
     expect(r.code).toBe(130);
     expect(r.output).toContain(
       `beta: us: deploy request sent, no answer yet; check GET ${emu.urlFor('us')}/cdk/v1/deployments/connectors/beta/versions/1.0/latest`,

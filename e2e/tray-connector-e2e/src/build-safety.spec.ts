@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { tarballs } from './support/pack';
-import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+import { expectOk, createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
 
 /**
  * Issue 10, as a user meets it: a fresh workspace with the packed plugin (`nx add`), a connector from
@@ -17,11 +17,6 @@ import { createTestWorkspace, type RunResult, type TestWorkspace } from './suppo
 
 const ROOT = 'connectors/acme';
 const ZIP = `${ROOT}/.tray/connector.zip`;
-
-function expectOk(r: RunResult, what: string): RunResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
-  return r;
-}
 
 function expectFail(r: RunResult, what: string): RunResult {
   if (r.code === 0) throw new Error(`${what} should have failed\n${r.output}`);

@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
 import { REPO_ROOT } from './support/paths';
-import { readmeCommands } from './support/readme';
+import { documentedCommand, readmeCommands } from './support/readme';
 import { publishToLocalRegistry, startLocalRegistry, type LocalRegistry } from './support/registry';
-import { createFreshNxWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+import { expectOk, registeredPlugins, createFreshNxWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
  * Issue 21.3: `nx add tray-connector` in a workspace exactly as `npx create-nx-workspace@<version>` makes
@@ -45,18 +45,10 @@ const all: CnwLine[] = VERSIONS.flatMap(({ version, edge }) =>
 const edges = process.env.E2E_NX_EDGES === '1' || process.env.E2E_NX_EDGES === 'true';
 const lines = edges ? all : all.filter((l) => l.byDefault);
 
-function ok(r: RunResult, what: string): RunResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
-  return r;
-}
-
 describe('nx add tray-connector in a workspace fresh from create-nx-workspace', () => {
   const documented = readmeCommands(PLUGIN_README);
   /** A command exactly as the plugin README shows it (the test fails when the README no longer has it). */
-  const readme = (command: string) => {
-    expect(documented).toContain(command);
-    return command;
-  };
+  const readme = (command: string) => documentedCommand(documented, command);
   let registry: LocalRegistry | undefined;
   let packDir: string;
   let emu: Emulator;
@@ -89,7 +81,7 @@ describe('nx add tray-connector in a workspace fresh from create-nx-workspace', 
   describe.each(lines)('create-nx-workspace@$version ($edge), the plugin from the $way', ({ version, way }) => {
     let ws: TestWorkspace;
     const env = () => (way === 'registry' ? registry!.env : {});
-    const run = (command: string) => ok(ws.run(command, { env: env(), timeoutMs: 10 * 60 * 1000 }), `${command} (${ws.root})`);
+    const run = (command: string) => expectOk(ws.run(command, { env: env(), timeoutMs: 10 * 60 * 1000 }), `${command} (${ws.root})`);
 
     beforeAll(() => {
       ws = createFreshNxWorkspace(`cnw${version.replace(/\./g, '')}-${way}`, version, env());
@@ -115,8 +107,7 @@ describe('nx add tray-connector in a workspace fresh from create-nx-workspace', 
       const devkits = [...run('npm ls @nx/devkit --all').stdout.matchAll(/@nx\/devkit@(\S+)/g)].map((m) => m[1]);
       expect(devkits.length).toBeGreaterThan(0);
       expect(new Set(devkits)).toEqual(new Set([version]));
-      const nxJson = JSON.parse(ws.read('nx.json')) as { plugins?: Array<string | { plugin: string }> };
-      expect(nxJson.plugins?.map((p) => (typeof p === 'string' ? p : p.plugin))).toContain('tray-connector');
+      expect(registeredPlugins(ws)).toContain('tray-connector');
       ws.commit('nx add tray-connector');
     });
 
@@ -126,7 +117,7 @@ describe('nx add tray-connector in a workspace fresh from create-nx-workspace', 
       expect(ws.exists('connectors/acme-crm/.tray/connector.zip')).toBe(true);
       const before = emu.deployments.length;
       const deployEnv = { ...env(), ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined };
-      ok(await ws.nxAsync('deploy acme-crm --outputStyle=static', { env: deployEnv }), `nx deploy acme-crm (${ws.root})`);
+      expectOk(await ws.nxAsync('deploy acme-crm --outputStyle=static', { env: deployEnv }), `nx deploy acme-crm (${ws.root})`);
       expect(emu.deployments.slice(before).map((d) => `${d.name}@${d.region}:${d.status}`)).toEqual(['acme-crm@us:Deployed']);
     });
   });

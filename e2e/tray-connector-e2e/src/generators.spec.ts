@@ -1,7 +1,7 @@
 import AdmZip from 'adm-zip';
 import * as path from 'path';
 import { tarballs } from './support/pack';
-import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+import { expectOk, createTestWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
  * Issue 3, the way a user starts: in a fresh workspace with the packed plugin,
@@ -15,11 +15,6 @@ import { createTestWorkspace, type RunResult, type TestWorkspace } from './suppo
  */
 
 const ROOT = 'connectors/acme-crm';
-
-function expectOk(r: RunResult, what: string): RunResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
-  return r;
-}
 
 describe('generators in a fresh workspace', () => {
   let ws: TestWorkspace;

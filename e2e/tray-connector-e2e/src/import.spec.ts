@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
-import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+import { expectOk, createTestWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
  * Issue 13, as a user does it: in one fresh workspace with the packed plugin, `nx g tray-connector:import`
@@ -22,11 +22,6 @@ const SPECS: Array<{ name: string; file: string; operations: number }> = [
   { name: 'callback-example', file: 'oai-examples/callback-example.yaml', operations: 1 },
   { name: 'ory-kratos', file: 'ory-kratos/api.json', operations: 60 },
 ];
-
-function expectOk(r: RunResult, what: string): RunResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
-  return r;
-}
 
 describe('import from OpenAPI in a fresh workspace', () => {
   let ws: TestWorkspace;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator, type EmulatorDeployment } from 'tray-api-emulator';
 import { selectedNxLines } from './support/nx-versions';
-import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+import { expectOk, registeredPlugins, createTestWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
  * Issues 11.2 and 21.2: the plugin on the edges of each supported Nx major and on what
@@ -29,18 +29,13 @@ function deployed(deployments: EmulatorDeployment[]): string[] {
   return deployments.map((d) => `${d.name}@${d.region}`).sort();
 }
 
-function ok(r: RunResult, what: string): RunResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
-  return r;
-}
-
 describe.each(selectedNxLines())('the plugin on Nx $nx ($edge of $major)', ({ major, nx: nxVersion, devkit }) => {
   let ws: TestWorkspace;
   let emu: Emulator;
 
   const nx = async (args: string) => {
     const r = await ws.nxAsync(args, { env: { ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined } });
-    return ok(r, `nx ${args} (Nx ${nxVersion}, ${ws.root})`);
+    return expectOk(r, `nx ${args} (Nx ${nxVersion}, ${ws.root})`);
   };
   const deploysDuring = async (args: string) => {
     const before = emu.deployments.length;
@@ -67,8 +62,7 @@ describe.each(selectedNxLines())('the plugin on Nx $nx ($edge of $major)', ({ ma
     expect(JSON.parse(ws.read('node_modules/nx/package.json')).version).toBe(nxVersion);
     expect(JSON.parse(ws.read('node_modules/@nx/devkit/package.json')).version).toBe(devkit);
     await nx('g tray-connector:init --no-interactive');
-    const nxJson = JSON.parse(ws.read('nx.json')) as { plugins?: Array<string | { plugin: string }> };
-    expect(nxJson.plugins?.map((p) => (typeof p === 'string' ? p : p.plugin))).toContain('tray-connector');
+    expect(registeredPlugins(ws)).toContain('tray-connector');
     expect(JSON.parse(ws.read('nx.json')).pluginsConfig['@nx/js'].projectsAffectedByDependencyUpdates).toBe('auto');
     // On Nx 22 this (any nx command) failed with `(0 , internal_1.hashObject) is not a function`.
     const projects = (await nx('show projects --json')).stdout;

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tarballs } from './support/pack';
 import { REPO_ROOT } from './support/paths';
-import { createTestWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+import { expectOk, createTestWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
  * Issue 11.3 and 11.7 in a fresh workspace with the packed plugin: `new` writes a thin project.json
@@ -15,11 +15,6 @@ import { createTestWorkspace, type RunResult, type TestWorkspace } from './suppo
 
 const FIXTURES = path.join(REPO_ROOT, 'packages/tray-connector/src/migrations/update-0-2-0/__fixtures__');
 const SCHEMA = '../../node_modules/nx/schemas/project-schema.json';
-
-function expectOk(r: RunResult, what: string): RunResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
-  return r;
-}
 
 describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () => {
   let ws: TestWorkspace;

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as net from 'net';
 import * as path from 'path';
 import { REPO_ROOT } from './support/paths';
-import { readmeCommands } from './support/readme';
+import { documentedCommand, readmeCommands } from './support/readme';
 import { PUBLISHED_PACKAGES, publishToLocalRegistry, startLocalRegistry, type LocalRegistry } from './support/registry';
-import { createEmptyWorkspace, type RunResult, type TestWorkspace } from './support/workspace';
+import { expectOk, registeredPlugins, createEmptyWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
  * Issue 11.1: both packages published with `nx release publish` to a local registry (verdaccio on
@@ -14,11 +14,6 @@ import { createEmptyWorkspace, type RunResult, type TestWorkspace } from './supp
 
 const PLUGIN_README = path.join(REPO_ROOT, 'packages', 'tray-connector', 'README.md');
 const EMULATOR_PORT = 4010;
-
-function ok(r: RunResult, what: string): RunResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
-  return r;
-}
 
 function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -30,14 +25,11 @@ function portInUse(port: number): Promise<boolean> {
 
 describe('published to a local registry, installed as the README says', () => {
   const documented = readmeCommands(PLUGIN_README);
-  /** A command exactly as the plugin README shows it (fails the test when the README no longer has it). */
-  const readme = (command: string) => {
-    expect(documented).toContain(command);
-    return command;
-  };
+  /** A command exactly as the plugin README shows it (the test fails when the README no longer has it). */
+  const readme = (command: string) => documentedCommand(documented, command);
   /** A README command line run verbatim, with the workspace's node_modules/.bin on PATH (where `nx` is, as for a user with npx or a global nx). */
   const nx = (command: string, env: NodeJS.ProcessEnv = {}) =>
-    ok(
+    expectOk(
       ws.run(readme(command), {
         env: { PATH: `${path.join(ws.root, 'node_modules', '.bin')}:${process.env.PATH}`, ...env },
         timeoutMs: 10 * 60 * 1000,
@@ -104,12 +96,11 @@ describe('published to a local registry, installed as the README says', () => {
       require(path.join(REPO_ROOT, 'packages/tray-connector/package.json')).version,
     );
     // tray-connector exists on the local registry only (verdaccio does not proxy it), so that is where it came from.
-    expect(ok(ws.run('npm view tray-connector dist.tarball'), 'npm view').stdout.trim()).toMatch(
+    expect(expectOk(ws.run('npm view tray-connector dist.tarball'), 'npm view').stdout.trim()).toMatch(
       new RegExp(`^${registry!.url}tray-connector/-/tray-connector-`),
     );
     expect(pkg.dependencies?.['@trayio/cdk-dsl']).toBeDefined();
-    const nxJson = JSON.parse(ws.read('nx.json')) as { plugins?: Array<string | { plugin: string }> };
-    expect(nxJson.plugins?.map((p) => (typeof p === 'string' ? p : p.plugin))).toContain('tray-connector');
+    expect(registeredPlugins(ws)).toContain('tray-connector');
     ws.commit('nx add tray-connector');
   });
 

@@ -15,3 +15,12 @@ export function readmeCommands(file: string): string[] {
   }
   return commands;
 }
+
+/**
+ * `command`, after checking that it is one of `documented` (a README's commands) character for character:
+ * the test fails when the README no longer shows it.
+ */
+export function documentedCommand(documented: readonly string[], command: string): string {
+  if (!documented.includes(command)) throw new Error(`the README shows no command \`${command}\``);
+  return command;
+}

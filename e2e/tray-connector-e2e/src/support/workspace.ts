@@ -18,6 +18,18 @@ export interface RunResult {
   output: string;
 }
 
+/** `r` when the command exited 0; otherwise throws with `what` and its whole output. */
+export function expectOk(r: RunResult, what: string): RunResult {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n${r.output}`);
+  return r;
+}
+
+/** The plugins a workspace registers in nx.json (a plain name or `{ plugin }`), by name. */
+export function registeredPlugins(ws: Pick<TestWorkspace, 'read'>): string[] {
+  const nxJson = JSON.parse(ws.read('nx.json')) as { plugins?: Array<string | { plugin: string }> };
+  return (nxJson.plugins ?? []).map((p) => (typeof p === 'string' ? p : p.plugin));
+}
+
 export interface TestWorkspace {
   root: string;
   /** Runs a shell command in the workspace; never throws on a non-zero exit. */
