@@ -49,22 +49,20 @@ function ownPatterns(target: GraphTarget, root: string): Patterns {
   const include: string[] = [];
   const exclude: string[] = [];
   for (const input of target.inputs) {
+    let glob: string;
     if (typeof input === 'string') {
       if (input.startsWith('^')) continue; // the projects it depends on: their own files, not this project's
-      const negated = input.startsWith('!');
-      const pattern = filePattern(negated ? input.slice(1) : input, root);
-      if (pattern === undefined) return 'all'; // a named input ("default", "production"): not resolved here
-      (negated ? exclude : include).push(pattern);
+      glob = input;
     } else if (input && typeof input === 'object') {
       const o = input as Record<string, unknown>;
-      if (typeof o.fileset === 'string') {
-        const negated = o.fileset.startsWith('!');
-        const pattern = filePattern(negated ? o.fileset.slice(1) : o.fileset, root);
-        if (pattern === undefined) return 'all';
-        (negated ? exclude : include).push(pattern);
-      } else if ('dependentTasksOutputFiles' in o || 'env' in o || 'runtime' in o || 'externalDependencies' in o) continue;
+      if (typeof o.fileset === 'string') glob = o.fileset;
+      else if ('dependentTasksOutputFiles' in o || 'env' in o || 'runtime' in o || 'externalDependencies' in o) continue;
       else return 'all'; // { input, projects }: not resolved here
-    }
+    } else continue;
+    const negated = glob.startsWith('!');
+    const pattern = filePattern(negated ? glob.slice(1) : glob, root);
+    if (pattern === undefined) return 'all'; // a named input ("default", "production"): not resolved here
+    (negated ? exclude : include).push(pattern);
   }
   return { include, exclude };
 }
