@@ -79,7 +79,7 @@ async function run({ log }) {
   const emu = await startEmulator({ deployDelayMs: DEPLOY_MS, rateLimit: { perSecond: LIMIT } });
   try {
     const tarball = packPackage(DIST_PLUGIN, tmp);
-    writeWorkspaceFiles(folderWriter(root), 'bench-deploy-many', pluginDevDependencies(REPO, tarball, { '@trayio/cdk-dsl': '4.65.0' }));
+    writeWorkspaceFiles(folderWriter(root), 'bench-deploy-many', pluginDevDependencies(tarball, { '@trayio/cdk-dsl': '4.65.0' }));
     const sh = shell(root, emu.env());
     log('installing (npm, offline cache preferred)');
     await sh('npm install --prefer-offline --no-audit --no-fund');

@@ -333,7 +333,7 @@ async function run({ log }) {
     log('packing the plugin');
     const tarball = packPackage(DIST_PLUGIN, tmp);
     const write = folderWriter(root);
-    writeWorkspaceFiles(write, 'bench-monorepo', pluginDevDependencies(REPO, tarball, { '@trayio/cdk-dsl': '4.65.0' }));
+    writeWorkspaceFiles(write, 'bench-monorepo', pluginDevDependencies(tarball, { '@trayio/cdk-dsl': '4.65.0' }));
     const env = emu.env();
     const sh = makeRunner(root, env);
     log('installing (npm, offline cache preferred)');

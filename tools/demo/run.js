@@ -18,7 +18,7 @@ const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { WORKSPACE_NX } = require('../workspace/connector-files');
+const { pluginDevDependencies } = require('../workspace/connector-files');
 
 const REPO = path.resolve(__dirname, '../..');
 const DIST = path.join(REPO, 'dist/packages');
@@ -64,7 +64,7 @@ async function main() {
     version: '0.0.0',
     private: true,
     // The newest Nx the plugin supports, as a new user's workspace has it (not this repo's own toolchain).
-    devDependencies: { ...WORKSPACE_NX, 'tray-connector': `file:${tarball}` },
+    devDependencies: pluginDevDependencies(tarball),
   });
   writeJson(path.join(root, 'nx.json'), { $schema: './node_modules/nx/schemas/nx-schema.json', defaultBase: 'main', analytics: false });
   fs.writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\ndist\n');

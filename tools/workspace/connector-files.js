@@ -28,10 +28,6 @@ function packPackage(dir, dest) {
 }
 
 /**
- * The devDependencies of a workspace with the packed plugin: nx and @nx/devkit at the versions this
- * repo (`repo`) has installed, tray-connector from `tarball`, and `extra`.
- */
-/**
  * The Nx that the e2e, demo and bench workspaces install: the newest release the plugin supports (its
  * users' Nx), not this repository's own toolchain, which stays on 23.2.1, the newest release that nx,
  * @nx/devkit, @nx/js and @nx/eslint-plugin share (the last two have no 24). The e2e matrix adds the
@@ -39,7 +35,8 @@ function packPackage(dir, dest) {
  */
 const WORKSPACE_NX = { nx: '24.0.6', '@nx/devkit': '24.0.0' };
 
-function pluginDevDependencies(_repo, tarball, extra = {}) {
+/** The devDependencies of a workspace with the packed plugin: WORKSPACE_NX, tray-connector from `tarball`, and `extra`. */
+function pluginDevDependencies(tarball, extra = {}) {
   return { ...WORKSPACE_NX, 'tray-connector': `file:${tarball}`, ...extra };
 }
 
