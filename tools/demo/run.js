@@ -386,6 +386,8 @@ function sh(cwd, command, { env = {}, quiet = false } = {}) {
         NX_NO_CLOUD: 'true',
         NX_TUI: 'false',
         NX_INTERACTIVE: 'false',
+        // No install script reports to scarf.sh (@trayio/cdk-dsl depends on @scarf/scarf).
+        SCARF_ANALYTICS: 'false',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -154,6 +154,9 @@ function nxEnv(root, extra = {}, base = process.env) {
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
+    // @trayio/cdk-dsl depends on @scarf/scarf, whose install script runs `npm ls` and reports the
+    // install to scarf.sh: nothing but the npm registry may be reached from a test workspace.
+    SCARF_ANALYTICS: 'false',
     NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache'),
     NX_WORKSPACE_DATA_DIRECTORY: path.join(root, '.nx', 'workspace-data'),
     ...extra,

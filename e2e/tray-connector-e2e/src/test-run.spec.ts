@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -16,6 +17,22 @@ describe('the test run', () => {
     const made = fs.mkdtempSync(path.join(os.tmpdir(), 'tray-deploy-'));
     expect(path.relative(root!, made).startsWith('..')).toBe(false);
     fs.rmSync(made, { recursive: true });
+  });
+
+  it('starts no install script that reports usage over the network (@scarf/scarf, a dependency of @trayio/cdk-dsl)', () => {
+    // Every command a test starts inherits the run's environment (tools/jest/global-setup.js) ...
+    expect(process.env.SCARF_ANALYTICS).toBe('false');
+    // ... and test, bench and demo workspaces get it from the one environment they run nx and npm with.
+    const { nxEnv } = require(path.join(REPO_ROOT, 'tools/workspace/connector-files.js'));
+    expect(nxEnv('/tmp/ws', {}, {}).SCARF_ANALYTICS).toBe('false');
+    expect(fs.readFileSync(path.join(REPO_ROOT, 'tools/demo/run.js'), 'utf8')).toContain("SCARF_ANALYTICS: 'false'");
+    // This repository's own `npm ci` (CI, a newcomer's setup), without that variable: scarf's install
+    // script reads the root package.json, skips its `npm ls` and reports nothing.
+    const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: REPO_ROOT, SCARF_VERBOSE: 'true' };
+    delete env.SCARF_ANALYTICS;
+    const r = spawnSync(process.execPath, [require.resolve('@scarf/scarf/report.js', { paths: [REPO_ROOT] })], { env, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toContain('skipping dependency tree traversal');
+    expect(r.stdout + r.stderr).toContain('User has opted out');
   });
 
   it('removes that folder with everything in it, and keeps it with E2E_KEEP_WORKSPACE', () => {
