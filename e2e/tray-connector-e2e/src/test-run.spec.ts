@@ -73,6 +73,40 @@ describe('the test run', () => {
     ]);
   });
 
+  it('starts the longest e2e suites first in a run with no timings of its own (a fresh clone), from e2e-seconds.json', async () => {
+    const seconds: Record<string, number> = require(path.join(REPO_ROOT, 'tools/jest/e2e-seconds.json'));
+    // Every e2e spec file has its estimate: a new one without would run first, whatever its length.
+    const specs = (dir: string): string[] =>
+      fs.readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+        const rel = `${dir}/${e.name}`;
+        return e.isDirectory() ? specs(rel) : e.name.endsWith('.spec.ts') ? [rel] : [];
+      });
+    expect(Object.keys(seconds).sort()).toEqual(specs('e2e/tray-connector-e2e/src').sort());
+
+    // Jest's own order here would be by file size: the small create-nx-workspace.spec.ts ran near the end.
+    const test = (file: string, size: number) => ({
+      path: path.join(REPO_ROOT, file),
+      context: { config: { displayName: { name: 'e2e' }, cacheDirectory: os.tmpdir() }, hasteFS: { getSize: () => size } },
+    });
+    const files = ['revert.spec.ts', 'create-nx-workspace.spec.ts', 'ci-workflow.spec.ts', 'affected.spec.ts'].map(
+      (f) => `e2e/tray-connector-e2e/src/${f}`,
+    );
+    const bySize = (file: string) =>
+      ({ 'create-nx-workspace.spec.ts': 1, 'revert.spec.ts': 3, 'affected.spec.ts': 4 })[path.basename(file)] ?? 5;
+    const order = async (sequencer: { sort(t: unknown[]): Promise<Array<{ path: string }>> }) =>
+      (await sequencer.sort(files.map((f) => test(f, bySize(f))))).map((t) => path.basename(t.path));
+    expect(await order(new UnitFirstSequencer({ contexts: [] }))).toEqual([
+      'ci-workflow.spec.ts',
+      'create-nx-workspace.spec.ts',
+      'affected.spec.ts',
+      'revert.spec.ts',
+    ]);
+    // Where jest has timings of its own (earlier runs on this machine), they count instead.
+    const recorded = new UnitFirstSequencer({ contexts: [] });
+    recorded._getCache = () => ({ [path.join(REPO_ROOT, files[0])]: [1, 900_000] });
+    expect((await order(recorded))[0]).toBe('revert.spec.ts');
+  });
+
   it('prints the slowest test files at the end, slowest first, as many as configured', () => {
     const result = (file: string, start: number, end: number, project?: string) => ({
       testFilePath: path.join(REPO_ROOT, file),
