@@ -80,8 +80,11 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       NX_TUI: 'false',
       NX_INTERACTIVE: 'false',
       FORCE_COLOR: '0',
-      // actions/setup-node's `cache: npm` restores ~/.npm: here npm's own cache plays that part.
-      npm_config_prefer_offline: 'true',
+      // actions/setup-node's `cache: npm` restores ~/.npm: here npm's own cache plays that part. Not with
+      // prefer-offline: the runner's `npm ci` asks the registry whether what it has is current, as here. The
+      // lock files of this machine hold no `resolved` URL (omit-lockfile-registry-resolved), so npm ci looks
+      // each version up; with prefer-offline it took a cached list older than the lock (electron-to-chromium
+      // publishes daily) and failed with ETARGET.
       npm_config_audit: 'false',
       npm_config_fund: 'false',
       npm_config_update_notifier: 'false',
