@@ -2,10 +2,10 @@
 // instead of staying silent for minutes while jest's default order (slowest file first) runs a long
 // e2e spec. Within each group, jest's default order stays: failed first, then slowest first.
 //
-// "Slowest" comes from jest's record of earlier runs. A fresh clone (CI) has none, and jest would then
-// order by file size, which started the longest e2e suites (create-nx-workspace, nx-matrix, import) last
-// and left one worker running them alone at the end. For an e2e file without a record, the seconds in
-// e2e-seconds.json (what it took on 2 cores) stand in.
+// "Slowest" comes from jest's record of earlier runs. A fresh clone (CI) has none, and jest then orders
+// by file size, which puts two of the longest e2e suites (import, create-nx-workspace) 13th and 14th of 18,
+// where they can leave one worker running them alone at the end. For an e2e file without a record, the
+// seconds in e2e-seconds.json (what it took on 2 cores) stand in.
 const path = require('path');
 const Sequencer = require('@jest/test-sequencer').default;
 const E2E_SECONDS = require('./e2e-seconds.json');

@@ -22,7 +22,8 @@ describe('the test run', () => {
   it('starts no install script that reports usage over the network (@scarf/scarf, a dependency of @trayio/cdk-dsl)', () => {
     // Every command a test starts inherits the run's environment (tools/jest/global-setup.js) ...
     expect(process.env.SCARF_ANALYTICS).toBe('false');
-    // ... and test, bench and demo workspaces get it from the one environment they run nx and npm with.
+    // ... e2e and bench workspaces get it from nxEnv, the one environment they run nx and npm with, and the
+    // demo from its own.
     const { nxEnv } = require(path.join(REPO_ROOT, 'tools/workspace/connector-files.js'));
     expect(nxEnv('/tmp/ws', {}, {}).SCARF_ANALYTICS).toBe('false');
     expect(fs.readFileSync(path.join(REPO_ROOT, 'tools/demo/run.js'), 'utf8')).toContain("SCARF_ANALYTICS: 'false'");
@@ -83,7 +84,7 @@ describe('the test run', () => {
       });
     expect(Object.keys(seconds).sort()).toEqual(specs('e2e/tray-connector-e2e/src').sort());
 
-    // Jest's own order here would be by file size: the small create-nx-workspace.spec.ts ran near the end.
+    // Jest's own order here would be by file size: create-nx-workspace.spec.ts, one of the longest, is one of the smallest.
     const test = (file: string, size: number) => ({
       path: path.join(REPO_ROOT, file),
       context: { config: { displayName: { name: 'e2e' }, cacheDirectory: os.tmpdir() }, hasteFS: { getSize: () => size } },
