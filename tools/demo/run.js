@@ -18,7 +18,7 @@ const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { pluginDevDependencies } = require('../workspace/connector-files');
+const { nxEnv, pluginDevDependencies } = require('../workspace/connector-files');
 
 const REPO = path.resolve(__dirname, '../..');
 const DIST = path.join(REPO, 'dist/packages');
@@ -379,17 +379,9 @@ function sh(cwd, command, { env = {}, quiet = false } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', command], {
       cwd,
-      env: {
-        ...process.env,
-        npm_config_prefer_offline: 'true',
-        NX_DAEMON: 'false',
-        NX_NO_CLOUD: 'true',
-        NX_TUI: 'false',
-        NX_INTERACTIVE: 'false',
-        // No install script reports to scarf.sh (@trayio/cdk-dsl depends on @scarf/scarf).
-        SCARF_ANALYTICS: 'false',
-        ...env,
-      },
+      // The environment the e2e and bench workspaces run with (no daemon, cloud or TUI, no usage reports, the
+      // cache in the workspace's own .nx).
+      env: nxEnv(cwd, { npm_config_prefer_offline: 'true', ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -22,11 +22,12 @@ describe('the test run', () => {
   it('starts no install script that reports usage over the network (@scarf/scarf, a dependency of @trayio/cdk-dsl)', () => {
     // Every command a test starts inherits the run's environment (tools/jest/global-setup.js) ...
     expect(process.env.SCARF_ANALYTICS).toBe('false');
-    // ... e2e and bench workspaces get it from nxEnv, the one environment they run nx and npm with, and the
-    // demo from its own.
+    // ... and the e2e, bench and demo workspaces get it from nxEnv, the one environment they run nx and npm with.
     const { nxEnv } = require(path.join(REPO_ROOT, 'tools/workspace/connector-files.js'));
     expect(nxEnv('/tmp/ws', {}, {}).SCARF_ANALYTICS).toBe('false');
-    expect(fs.readFileSync(path.join(REPO_ROOT, 'tools/demo/run.js'), 'utf8')).toContain("SCARF_ANALYTICS: 'false'");
+    expect(fs.readFileSync(path.join(REPO_ROOT, 'tools/demo/run.js'), 'utf8')).toContain(
+      "env: nxEnv(cwd, { npm_config_prefer_offline: 'true', ...env })",
+    );
     // This repository's own `npm ci` (CI, a newcomer's setup), without that variable: scarf's install
     // script reads the root package.json, skips its `npm ls` and reports nothing.
     const env: NodeJS.ProcessEnv = { ...process.env, INIT_CWD: REPO_ROOT, SCARF_VERBOSE: 'true' };
