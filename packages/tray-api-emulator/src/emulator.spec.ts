@@ -21,7 +21,9 @@ const http = axios.create({ validateStatus: () => true, proxy: false });
 describe('tray-api-emulator', () => {
   let emu: Emulator;
   beforeEach(async () => {
-    emu = await startEmulator({ tokens: { us: 'tok-us', eu: 'tok-eu', apac: 'tok-apac' }, deployDelayMs: 80 });
+    // Deploying lasts 200 ms, longer than a status request takes even with four test files on 2 cores; the tests
+    // wait 300 ms for Deployed.
+    emu = await startEmulator({ tokens: { us: 'tok-us', eu: 'tok-eu', apac: 'tok-apac' }, deployDelayMs: 200 });
   });
   afterEach(() => emu.close());
 
@@ -54,7 +56,7 @@ describe('tray-api-emulator', () => {
     expect(res.data).toEqual({ id: expect.any(String), connectorName: 'acme-crm', connectorVersion: '1.0', deploymentStatus: 'Deploying' });
     const statusPath = `${base}/acme-crm/versions/1.0/${res.data.id}`;
     expect((await get('eu', statusPath)).data.deploymentStatus).toBe('Deploying');
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 300));
     expect((await get('eu', statusPath)).data.deploymentStatus).toBe('Deployed');
     expect((await get('eu', `${base}/acme-crm/versions/1.0/latest`)).data.id).toBe(res.data.id);
     expect(emu.deployments).toHaveLength(1);
@@ -108,7 +110,9 @@ describe('tray-api-emulator', () => {
   });
 
   it('can report Building between Deploying and Deployed', async () => {
-    const building = await startEmulator({ deployDelayMs: 120, buildingAfterMs: 40 });
+    // Polled until Deployed, not read at fixed moments: on a loaded machine one request may take longer than a
+    // phase (CI's four test files at once on 2 cores). Each phase lasts 150 ms or more.
+    const building = await startEmulator({ deployDelayMs: 450, buildingAfterMs: 150 });
     try {
       const headers = { Authorization: 'Bearer emulator-token-us' };
       const res = await http.post(
@@ -116,13 +120,15 @@ describe('tray-api-emulator', () => {
         { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') },
         { headers },
       );
-      const status = async () =>
+      const status = async (): Promise<string> =>
         (await http.get(`${building.url}${base}/acme-crm/versions/1.0/${res.data.id}`, { headers })).data.deploymentStatus;
-      expect(await status()).toBe('Deploying');
-      await new Promise((r) => setTimeout(r, 70));
-      expect(await status()).toBe('Building');
-      await new Promise((r) => setTimeout(r, 90));
-      expect(await status()).toBe('Deployed');
+      const seen: string[] = [];
+      for (let polls = 0; seen.at(-1) !== 'Deployed' && polls < 200; polls++) {
+        const now = await status();
+        if (now !== seen.at(-1)) seen.push(now);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(seen).toEqual(['Deploying', 'Building', 'Deployed']);
     } finally {
       await building.close();
     }
@@ -133,7 +139,7 @@ describe('tray-api-emulator', () => {
     const res = await post('apac', deployPath('acme-crm', '1.0'), {
       connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64'),
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 300));
     expect((await get('apac', `${base}/acme-crm/versions/1.0/${res.data.id}`)).data.deploymentStatus).toBe('Failed');
   });
 
@@ -141,7 +147,7 @@ describe('tray-api-emulator', () => {
     const sharePath = '/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails';
     expect((await post('us', sharePath, { emails: ['a@b.com'] })).status).toBe(404);
     await post('us', deployPath('acme-crm', '1.0'), { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 300));
     const ok = await post('us', sharePath, { emails: ['a@b.com', 'c@d.com'] });
     expect(ok.data).toEqual({ message: '2 permissions added' });
     expect((await post('us', sharePath, { emails: [] })).status).toBe(400);
@@ -183,7 +189,7 @@ describe('tray-api-emulator', () => {
       expect.objectContaining({ deploymentStatus: 'Deploying' }),
     );
     expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data.message).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 300));
     expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data).toEqual({
       id: us.data.id,
       connectorName: 'acme-crm',
@@ -236,7 +242,7 @@ describe('tray-api-emulator', () => {
   it('adds permissions for some addresses only when asked (a partial share), listing the refusals or not', async () => {
     const sharePath = '/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails';
     await post('us', deployPath('acme-crm', '1.0'), { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 300));
     emu.partialShareNext(1, { refuse: ['B@x.com'] });
     emu.partialShareNext(1, { refuse: 1, listFailures: false });
     const listed = await post('us', sharePath, { emails: ['a@x.com', 'b@x.com'] });
