@@ -165,6 +165,7 @@ async function verifyRegion(
           : `, or name another variable in the "connectivityTokenEnv" option ({ "${region}": "MY_TOKEN_VAR" }).`),
       retry: options.retry,
       deadline,
+      secrets,
       onRetry: (e) =>
         options.logger.info(`${region}: operations listing failed (${e.reason}); retry ${e.retry}/${e.retries} in ${e.delayMs}ms`),
     });

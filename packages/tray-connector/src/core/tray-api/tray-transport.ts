@@ -32,6 +32,11 @@ export interface TrayTransportOptions {
    * 429 pauses them all. Without it, requests go out at once.
    */
   pacer?: TrayPacer;
+  /**
+   * Every token in play (the deploy's, the listing's): masked, in every encoded form, in whatever a
+   * server says (see server-text.ts). The endpoint's own token always is.
+   */
+  secrets?: readonly string[];
 }
 
 /** One attempt of a request: given the axios instance and the signal/progress hooks of this attempt. */
@@ -83,6 +88,11 @@ export class TrayTransport {
   /** The per-request idle limit in ms. */
   get idleTimeoutMs(): number {
     return this.options.idleTimeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  }
+
+  /** The tokens masked in a server's words: the endpoint's and every other given. */
+  get secrets(): readonly string[] {
+    return [this.endpoint.token, ...(this.options.secrets ?? [])].filter((t) => !!t);
   }
 
   /** True when this transport has a deadline (polls may then retry until it). */
