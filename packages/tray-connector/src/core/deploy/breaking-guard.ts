@@ -4,7 +4,7 @@ import { TrayConnectorError } from '../errors';
 import { printable } from '../redact';
 import { REGIONS, type Region, type RegionEndpoint } from '../tray-api/regions';
 import type { RetryEvent, RetryPolicy } from '../tray-api/retry';
-import { ConnectivityError, listDeployedOperations } from '../tray-api/connectivity';
+import { asListed, ConnectivityError, listDeployedOperations } from '../tray-api/connectivity';
 import type { TrayPacer } from '../tray-api/tray-pacer';
 import { compareOperations } from './compatibility';
 
@@ -105,7 +105,11 @@ export async function guardRegion(request: GuardRequest): Promise<GuardVerdict> 
     throw e;
   }
   if (!listing.deployed) return { go: true, note: `${name} ${version} not deployed in ${region}: no conflict`, breaking: [] };
-  const comparison = compareOperations(listing.operations, plan.local);
+  const secrets = [access.token, ...(request.secrets ?? [])];
+  const comparison = compareOperations(
+    listing.operations,
+    plan.local.map((op) => asListed(op, secrets)),
+  );
   const breaking = comparison.breaking.map(({ operation, path, reason }) => ({ operation, path, reason }));
   if (!breaking.length) {
     const note = comparison.inSync ? 'same as deployed' : `${comparison.differences.length} non-breaking difference(s)`;

@@ -1,6 +1,6 @@
 import { AxiosError } from 'axios';
 import { StoppedError, TrayConnectorError } from '../errors';
-import { describeBody, redact } from '../redact';
+import { describeBody, printableLines, redact } from '../redact';
 import type { Region } from './regions';
 import { parseRetryAfter, type RetryEvent, type RetryPolicy } from './retry';
 import type { Deadline } from './deadline';
@@ -44,7 +44,7 @@ export class ConnectivityError extends TrayConnectorError {
     readonly status: number | undefined,
     readonly url: string,
   ) {
-    super(message);
+    super(printableLines(message));
     this.name = 'ConnectivityError';
   }
 }
@@ -179,6 +179,25 @@ function judge(
     });
   });
   return { deployed: true, operations, url };
+}
+
+/**
+ * A local operation (the build's) with its texts made what a listed one's are (ServerText, schemas
+ * through serverJson, with the same tokens): compared with the listing, the same text on both sides
+ * stays the same, and every difference reported holds only printable, masked text.
+ */
+export function asListed<T extends { name: string; title: string; description: string; inputSchema: unknown; outputSchema: unknown }>(
+  op: T,
+  secrets: readonly string[],
+): T {
+  return {
+    ...op,
+    name: serverText(op.name, secrets, Infinity),
+    title: serverText(op.title, secrets, Infinity),
+    description: serverText(op.description, secrets, Infinity),
+    inputSchema: op.inputSchema === undefined ? undefined : serverJson(op.inputSchema, secrets),
+    outputSchema: op.outputSchema === undefined ? undefined : serverJson(op.outputSchema, secrets),
+  };
 }
 
 const ANSWER_TOO_LARGE = 'answer too large';

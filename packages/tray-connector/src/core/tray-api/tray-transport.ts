@@ -106,7 +106,7 @@ export class TrayTransport {
 
   /** Turns whatever axios threw into a TrayApiError whose message holds no token and tells what to do. */
   toApiError(operation: TrayOperation, what: RequestSubject, error: unknown): TrayApiError {
-    return apiErrorOf(this.endpoint, operation, what, error);
+    return apiErrorOf(this.endpoint, operation, what, error, this.secrets);
   }
 
   /**
