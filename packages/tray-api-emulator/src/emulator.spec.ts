@@ -143,6 +143,18 @@ describe('tray-api-emulator', () => {
     expect((await get('apac', `${base}/acme-crm/versions/1.0/${res.data.id}`)).data.deploymentStatus).toBe('Failed');
   });
 
+  it('gives a deployment the id it is told (any text, as a hostile server would) and finds it by that id URL-encoded', async () => {
+    const id = 'dep-\u001b[2J\u001b]0;PWNED\u0007\u009b31m\rFAKE /?#%';
+    emu.failDeployments(1, { region: 'us', status: 'Weird', id });
+    const res = await post('us', deployPath('acme-crm', '1.0'), {
+      connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64'),
+    });
+    expect(res.data.id).toBe(id);
+    const answer = await get('us', `${base}/acme-crm/versions/1.0/${encodeURIComponent(id)}`);
+    expect(answer.data).toEqual(expect.objectContaining({ id }));
+    expect(emu.deployments.map((d) => d.id)).toEqual([id]);
+  });
+
   it('shares a deployed connector and refuses one that is not deployed', async () => {
     const sharePath = '/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails';
     expect((await post('us', sharePath, { emails: ['a@b.com'] })).status).toBe(404);

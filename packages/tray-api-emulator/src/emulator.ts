@@ -94,9 +94,12 @@ export interface Emulator {
   redirectNext(count: number, location: string, filter?: FaultFilter & { status?: number }): void;
   /**
    * The next `count` deployments accepted (matching region/name) end `status` (default `Failed`) instead of
-   * `Deployed`, with `reason` (message/error/details) in their status body.
+   * `Deployed`, with `reason` (message/error/details) in their status body, and `id` (any text: a hostile server's) as their id.
    */
-  failDeployments(count: number, filter?: { region?: EmulatorRegion; name?: string; status?: string; reason?: FailureReason }): void;
+  failDeployments(
+    count: number,
+    filter?: { region?: EmulatorRegion; name?: string; status?: string; reason?: FailureReason; id?: string },
+  ): void;
   /** The next `count` shares (in `region`) add permissions for some addresses only (see PartialShare). */
   partialShareNext(count: number, options?: PartialShare & { region?: EmulatorRegion }): void;
   setDeployDelayMs(ms: number): void;
@@ -219,7 +222,7 @@ function faultControls(
       faults.outcomes.deployments.add(
         count,
         (d) => (!filter.region || filter.region === d.region) && (!filter.name || filter.name === d.name),
-        { status: filter.status ?? 'Failed', reason: filter.reason },
+        { status: filter.status ?? 'Failed', reason: filter.reason, id: filter.id },
       ),
     partialShareNext: (count, { region, ...partial } = {}) =>
       faults.outcomes.shares.add(count, (s) => !region || region === s.region, partial),

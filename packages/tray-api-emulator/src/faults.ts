@@ -177,6 +177,8 @@ export function writeReply(res: http.ServerResponse, reply: { status: number; he
 export interface DeploymentOutcome {
   status: string;
   reason?: FailureReason;
+  /** The id Tray gives the deployment (default a random UUID): any text, e.g. a hostile one, still found by the status route. */
+  id?: string;
 }
 
 export interface DeploymentMatch {

@@ -20,14 +20,14 @@ export interface EmulatorState {
   isDeployed(region: EmulatorRegion, name: string, version: string): boolean;
   /** The most recent deployment of this name and version that ended Deployed in the region (what Tray serves). */
   latestDeployed(region: EmulatorRegion, name: string, version: string): EmulatorDeployment | undefined;
-  /** Accepts a deployment; it ends `outcome.status` (default Deployed) after deployDelayMs. */
+  /** Accepts a deployment (with `outcome.id`, else a random UUID); it ends `outcome.status` (default Deployed) after deployDelayMs. */
   startDeployment(
     region: EmulatorRegion,
     name: string,
     version: string,
     zip: Buffer,
     zipSha256: string,
-    outcome?: { status: string; reason?: FailureReason },
+    outcome?: { status: string; reason?: FailureReason; id?: string },
   ): EmulatorDeployment;
   addShare(share: Omit<EmulatorShare, 'time'>): void;
   /** Runs fn after ms unless the emulator closes first. */
@@ -67,7 +67,7 @@ export function createState(options: {
         .find((d) => d.region === region && d.name === name && d.version === version && d.status === 'Deployed'),
     startDeployment(region, name, version, zip, zipSha256, outcome = { status: 'Deployed' }) {
       const deployment: EmulatorDeployment = {
-        id: randomUUID(),
+        id: outcome.id ?? randomUUID(),
         region,
         name,
         version,

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
 import { DEPLOY_RESULT_FILE, DRY_RUN_NO_TOKEN } from '../core/deploy/deploy-result';
-import { committedConnectorConfigs } from './test-contexts';
+import { printable } from '../core/redact';
 
 /**
  * `tray-connector results [--json]`: the last results of every connector, read from the files the
@@ -9,7 +10,8 @@ import { committedConnectorConfigs } from './test-contexts';
  * hides the output of successful tasks on a terminal and wraps a task's stdout in its own header and
  * summary, so neither a person after `nx run-many -t deploy` nor a script after `nx run x:status
  * --json` gets what it needs from Nx's output; this command reads the files instead. `--json`
- * prints only JSON (one document), for scripts and `jq`.
+ * prints only JSON (one document), for scripts and `jq`. Newest results first; a verify result older
+ * than the connector's last deploy is marked `(older)`: it says nothing of what that deploy sent.
  */
 
 export const VERIFY_RESULT_FILE = '.tray/verify-result.json';
@@ -29,6 +31,10 @@ export interface ResultRow {
   finishedAt: string | null;
   /** What verify said about this region, when a verify result is there. */
   verify: string | null;
+  /** When that verify ran (its checkedAt), when known. */
+  verifiedAt: string | null;
+  /** The verify result is older than this deploy (or its time is unknown): it says nothing of what this deploy sent. */
+  verifyOlder: boolean;
   message: string | null;
 }
 
@@ -45,15 +51,26 @@ export interface ResultsReport {
   rows: ResultRow[];
 }
 
-/** Connector roots: the folders of the committed connector.json files, else of any found on disk. */
+/**
+ * Connector roots: the folders of the connector.json files git knows or would add (tracked, staged or
+ * untracked and not ignored: before the first commit too), else (outside git, or none) of any found on disk.
+ */
 export function connectorRoots(cwd: string): string[] {
+  let listed: string[] = [];
   try {
-    return committedConnectorConfigs(cwd)
-      .map((f) => path.posix.dirname(f))
-      .sort();
+    listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ':(glob)**/connector.json'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 256 * 1024 * 1024,
+    })
+      .split('\0')
+      .filter(Boolean);
   } catch {
-    return walkForConnectors(cwd, '', 0).sort();
+    listed = [];
   }
+  const roots = listed.length ? listed.map((f) => path.posix.dirname(f)).filter((d) => d !== '.') : walkForConnectors(cwd, '', 0);
+  return [...new Set(roots)].sort();
 }
 
 function walkForConnectors(cwd: string, rel: string, depth: number): string[] {
@@ -82,6 +99,8 @@ const record = (v: unknown): Record<string, unknown> =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.map(record) : []);
 
+const time = (v: string | null): number => (v ? Date.parse(v) : NaN);
+
 /** What verify said per region: `in sync`, `drift`, `not deployed`, ... (whatever status the file gives). */
 function verifyByRegion(verify: unknown): Map<string, string> {
   const byRegion = new Map<string, string>();
@@ -97,6 +116,10 @@ function rowsOf(c: ConnectorResults): ResultRow[] {
   const d = record(c.deploy);
   if (!c.deploy) return [];
   const verify = verifyByRegion(c.verify);
+  const verifiedAt = str(record(c.verify).checkedAt);
+  // A dry run changes nothing at Tray: only a real deploy after the verify makes it stale.
+  // A verify whose time (or the deploy's) is unknown cannot be told current either.
+  const verifyOlder = d.dryRun !== true && !(time(verifiedAt) >= time(str(d.finishedAt)));
   const base = {
     root: c.root,
     project: str(d.project),
@@ -107,7 +130,19 @@ function rowsOf(c: ConnectorResults): ResultRow[] {
   };
   const regions = list(d.regions);
   if (!regions.length)
-    return [{ ...base, region: null, ok: false, status: 'not sent', deploymentId: null, verify: null, message: str(d.error) }];
+    return [
+      {
+        ...base,
+        region: null,
+        ok: false,
+        status: 'not sent',
+        deploymentId: null,
+        verify: null,
+        verifiedAt: null,
+        verifyOlder: false,
+        message: str(d.error),
+      },
+    ];
   return regions.map((r) => ({
     ...base,
     region: str(r.region),
@@ -115,8 +150,19 @@ function rowsOf(c: ConnectorResults): ResultRow[] {
     status: str(r.status) ?? 'unknown',
     deploymentId: str(r.deploymentId),
     verify: verify.get(str(r.region) ?? '') ?? null,
+    verifiedAt: c.verify ? verifiedAt : null,
+    verifyOlder: !!c.verify && verify.has(str(r.region) ?? '') && verifyOlder,
     message: str(r.message),
   }));
+}
+
+/** Newest first (by the deploy's finishedAt; a result without a time last), then by connector and as written. */
+function newestFirst(rows: ResultRow[]): ResultRow[] {
+  const at = (r: ResultRow) => (Number.isFinite(time(r.finishedAt)) ? time(r.finishedAt) : -Infinity);
+  return rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => at(b.row) - at(a.row) || a.row.root.localeCompare(b.row.root) || a.i - b.i)
+    .map(({ row }) => row);
 }
 
 /** Reads every connector's last results. */
@@ -128,12 +174,11 @@ export function readResults(cwd: string): ResultsReport {
     const verify = readJson(path.join(cwd, root, VERIFY_RESULT_FILE), problems, `${root}/${VERIFY_RESULT_FILE}`);
     if (deploy || verify || problems.length) connectors.push({ root, deploy, verify, problems });
   }
-  return { connectors, rows: connectors.flatMap(rowsOf) };
+  return { connectors, rows: newestFirst(connectors.flatMap(rowsOf)) };
 }
 
-/** Text from a file made safe for one terminal line: no control characters (no ANSI escapes, no line breaks). */
-// eslint-disable-next-line no-control-regex
-const oneLine = (v: string | null): string => (v ?? '-').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+/** Text from a file made safe for one terminal line: control characters, escape sequences and bidi marks as `\uXXXX` (redact.ts printable). */
+const oneLine = (v: string | null): string => printable(v ?? '-');
 
 function resultWord(r: ResultRow): string {
   if (r.kind !== 'dry-run') return r.ok ? 'ok' : 'FAILED';
@@ -153,7 +198,7 @@ export function formatResults(report: ResultsReport): string {
     resultWord(r),
     oneLine(r.status),
     oneLine(r.deploymentId),
-    oneLine(r.verify),
+    r.verify && r.verifyOlder ? `${oneLine(r.verify)} (older)` : oneLine(r.verify),
     oneLine(r.finishedAt),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
@@ -165,6 +210,11 @@ export function formatResults(report: ResultsReport): string {
   const out = [line(header), ...cells.map(line)];
   for (const r of report.rows)
     if (!r.ok && r.message) out.push(`${oneLine(r.connector ?? r.root)} ${oneLine(r.region)}: ${oneLine(r.message)}`);
+  const older = new Map(report.rows.filter((r) => r.verifyOlder).map((r) => [r.root, r]));
+  for (const r of older.values())
+    out.push(
+      `${oneLine(r.connector ?? r.root)}: (older) its verify result (${oneLine(r.verifiedAt ?? 'time unknown')}) is from before its last deploy (${oneLine(r.finishedAt)}): run nx verify again to check what Tray serves now.`,
+    );
   for (const c of report.connectors) {
     if (!c.deploy && c.verify) out.push(`${oneLine(c.root)}: verified, never deployed from here (no ${DEPLOY_RESULT_FILE})`);
     for (const p of c.problems) out.push(`${oneLine(p)}`);

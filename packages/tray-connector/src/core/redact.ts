@@ -174,7 +174,8 @@ const MASK_WINDOW = 16 * 1024;
  */
 export function maskedSnippet(text: string, secrets: readonly (string | undefined)[], max: number): string {
   // Masked before whitespace is collapsed (a secret may hold a line separator), and again after.
-  const oneLine = (t: string) => redact(redact(t, secrets).replace(/\s+/g, ' ').trim(), secrets);
+  // Then made printable (no escape sequence of the server's reaches a terminal), and masked once more.
+  const oneLine = (t: string) => redact(printable(redact(redact(t, secrets).replace(/\s+/g, ' ').trim(), secrets)), secrets);
   if (text.length <= MASK_WINDOW) return truncate(oneLine(text), max);
   const longest = Math.max(64, ...secrets.map((s) => (s ? s.length * 24 : 0)));
   const masked = oneLine(text.slice(0, MASK_WINDOW));
@@ -215,4 +216,52 @@ function isJsonText(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Characters that act on a terminal or reorder what a reader sees: C0 controls (ESC, BEL, CR, line
+ * feeds, ...), DEL, C1 controls (U+0080-U+009F, CSI U+009B among them), the line and paragraph
+ * separators, and the bidirectional marks, embeddings, overrides and isolates.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+/** The same, except line feed and tab (for multi-line text the program itself lays out). */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+const escapeChar = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * Text made printable on one line: every character of UNPRINTABLE written as `\uXXXX`, so an escape
+ * sequence (CSI, OSC, DCS), a bell, a carriage return or a bidi override is shown, never obeyed. The
+ * one implementation for every text someone else wrote (server answers, result files, schema paths).
+ */
+export function printable(text: string): string {
+  return String(text).replace(UNPRINTABLE, escapeChar);
+}
+
+/** A colour sequence (CSI ... m: SGR), which only colours the text after it. */
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/y;
+
+/**
+ * Like printable, but keeps line feeds and tabs: for a message of several lines (the logger's last
+ * defence). With `keepColours`, colour sequences (SGR, `ESC [ ... m`) stay; every other control is escaped.
+ */
+export function printableLines(text: string, keepColours = false): string {
+  return String(text).replace(UNPRINTABLE_IN_LINES, (c, offset: number, whole: string) => {
+    if (keepColours && c === '\u001b') {
+      SGR.lastIndex = offset;
+      if (SGR.test(whole)) return c;
+    }
+    return escapeChar(c);
+  });
+}
+
+/**
+ * Text for a markdown table cell or list item: one printable line with markdown and HTML syntax
+ * (`\ \` * _ [ ] < > | ~ #`) backslash-escaped, so it stays text and cannot end a cell or a code span.
+ */
+export function markdownText(text: string): string {
+  return printable(text).replace(/[\\`*_[\]<>|~#!]/g, (c) => `\\${c}`);
 }

@@ -1,9 +1,10 @@
 import type { ZipOperation } from '../connector/zip-operations';
 import type { Deadline } from '../tray-api/deadline';
 import { TrayConnectorError } from '../errors';
+import { printable } from '../redact';
 import { REGIONS, type Region, type RegionEndpoint } from '../tray-api/regions';
 import type { RetryEvent, RetryPolicy } from '../tray-api/retry';
-import { ConnectivityError, listDeployedOperations } from '../tray-api/connectivity';
+import { asListed, ConnectivityError, listDeployedOperations } from '../tray-api/connectivity';
 import type { TrayPacer } from '../tray-api/tray-pacer';
 import { compareOperations } from './compatibility';
 
@@ -61,6 +62,8 @@ export interface GuardRequest {
   retry?: Partial<RetryPolicy>;
   idleTimeoutMs?: number;
   onRetry?(event: RetryEvent): void;
+  /** Every token of the deploy: masked in what the listing says. */
+  secrets?: readonly string[];
 }
 
 /** Most differences listed in one message (all of them go into deploy-result.json). */
@@ -95,13 +98,18 @@ export async function guardRegion(request: GuardRequest): Promise<GuardVerdict> 
       deadline: request.deadline,
       pacer: request.pacer,
       onRetry: request.onRetry,
+      secrets: request.secrets,
     });
   } catch (e) {
     if (e instanceof ConnectivityError) return unreadable(request, e.message);
     throw e;
   }
   if (!listing.deployed) return { go: true, note: `${name} ${version} not deployed in ${region}: no conflict`, breaking: [] };
-  const comparison = compareOperations(listing.operations, plan.local);
+  const secrets = [access.token, ...(request.secrets ?? [])];
+  const comparison = compareOperations(
+    listing.operations,
+    plan.local.map((op) => asListed(op, secrets)),
+  );
   const breaking = comparison.breaking.map(({ operation, path, reason }) => ({ operation, path, reason }));
   if (!breaking.length) {
     const note = comparison.inSync ? 'same as deployed' : `${comparison.differences.length} non-breaking difference(s)`;
@@ -153,19 +161,15 @@ function unreadable(request: GuardRequest, why: string): GuardVerdict {
 
 /** One line per difference: operation, JSON path, reason (at most LISTED, printable). */
 export function describeChanges(changes: readonly BreakingChange[], truncated = false): string {
-  const lines = changes.slice(0, LISTED).map((c) => `    ${printable(c.operation)} ${printable(c.path)}: ${printable(c.reason)}`);
+  const lines = changes.slice(0, LISTED).map((c) => `    ${printedLine(c.operation)} ${printedLine(c.path)}: ${printedLine(c.reason)}`);
   const more = changes.length - LISTED;
   if (more > 0 || truncated) lines.push(`    ... and ${more > 0 ? `${more} more` : 'more'} (see .tray/deploy-result.json)`);
   return lines.join('\n');
 }
 
-/** A server's text as one printable line: control characters escaped, at most PRINTED_MAX characters. */
-function printable(text: string): string {
-  const line = String(text).replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+/** A server's text as one printable line (see redact.ts printable), at most PRINTED_MAX characters. */
+function printedLine(text: string): string {
+  const line = printable(text);
   return line.length > PRINTED_MAX ? `${line.slice(0, PRINTED_MAX)}...` : line;
 }
 

@@ -1,11 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { markdownText, printable, printableLines } from '../redact';
 import { formatDuration } from '../tray-api/progress';
 
 /**
  * What one deploy of one connector did, kept where CI can see it: `.tray/deploy-result.json` in the
  * project (the deploy target's declared output) and, on GitHub Actions, a markdown table appended to
- * the file `GITHUB_STEP_SUMMARY` names. No secret is in it: messages come redacted from deploy.
+ * the file `GITHUB_STEP_SUMMARY` names. No secret is in it: messages come redacted from deploy, and
+ * every text a server wrote is ServerText (masked and printable where it entered, tray-api/server-text.ts);
+ * the file keeps them printable once more, and the markdown escapes its own syntax.
  */
 
 /** The result file, relative to the project root. */
@@ -73,18 +76,26 @@ export interface DeployResultInput {
 }
 
 export function toDeployResult(input: DeployResultInput): DeployResult {
+  const text = (v: string | undefined) => (v === undefined ? null : printableLines(v));
   const regions = input.regions.map((r) => ({
-    region: r.region,
+    region: printable(r.region),
     ok: r.ok,
-    status: r.status,
-    deploymentId: r.deploymentId ?? null,
+    status: printable(r.status),
+    deploymentId: r.deploymentId ? printable(r.deploymentId) : null,
     durationMs: r.durationMs,
-    message: r.message ?? r.shareMessage ?? null,
-    ...(r.check ? { check: r.check } : {}),
+    message: text(r.message ?? r.shareMessage),
+    ...(r.check ? { check: printable(r.check) } : {}),
     ...(r.refused
-      ? { refused: true as const, breakingChanges: r.refused.changes.map(({ operation, path, reason }) => ({ operation, path, reason })) }
+      ? {
+          refused: true as const,
+          breakingChanges: r.refused.changes.map(({ operation, path, reason }) => ({
+            operation: printable(operation),
+            path: printable(path),
+            reason: printable(reason),
+          })),
+        }
       : {}),
-    ...(r.statusUrl ? { statusUrl: r.statusUrl } : {}),
+    ...(r.statusUrl ? { statusUrl: printable(r.statusUrl) } : {}),
   }));
   return {
     project: input.project,
@@ -95,7 +106,7 @@ export function toDeployResult(input: DeployResultInput): DeployResult {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     regions,
-    error: input.error ?? null,
+    error: text(input.error),
     ...(input.interrupted ? { interrupted: input.interrupted } : {}),
   };
 }
@@ -108,8 +119,9 @@ export function writeDeployResult(projectAbsRoot: string, result: DeployResult):
   return file;
 }
 
+/** A table cell: one line (line breaks as spaces), printable, markdown and HTML syntax escaped. */
 function cell(value: string): string {
-  return value.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  return markdownText(value.replace(/\r?\n/g, ' '));
 }
 
 /** A dry-run region without a token (allowed with allowMissingTokens): never counted as ok. */
@@ -136,7 +148,7 @@ export function deployResultMarkdown(result: DeployResult): string {
     for (const r of result.regions) {
       const duration = result.dryRun ? '-' : formatDuration(r.durationMs);
       lines.push(
-        `| ${r.region} | ${r.deploymentId ? `\`${r.deploymentId}\`` : '-'} | ${cell(r.status)} | ${duration} | ${result.finishedAt} | ${cell(r.message ?? '')} |`,
+        `| ${cell(r.region)} | ${r.deploymentId ? `\`${code(r.deploymentId)}\`` : '-'} | ${cell(r.status)} | ${duration} | ${result.finishedAt} | ${cell(r.message ?? '')} |`,
       );
     }
     lines.push('');
@@ -162,9 +174,9 @@ function refusedMarkdown(result: DeployResult): string[] {
   return lines;
 }
 
-/** Text inside a markdown code span: one line, no backtick, at most 200 characters. */
+/** Text inside a markdown code span (where backslashes are literal): one printable line, no backtick, `|` escaped for the table, at most 200 characters. */
 function code(value: string): string {
-  return cell(value).replace(/`/g, "'").slice(0, 200);
+  return printable(value.replace(/\r?\n/g, ' ')).slice(0, 200).replace(/`/g, "'").replace(/\|/g, '\\|');
 }
 
 /**

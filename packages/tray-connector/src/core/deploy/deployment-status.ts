@@ -87,6 +87,7 @@ export async function getDeploymentStatus(options: DeploymentStatusOptions): Pro
         idleTimeoutMs: options.idleTimeoutMs ?? options.requestTimeoutMs,
         deadline,
         pacer: pacerFor(endpoint.baseUrl, endpoint.token),
+        secrets,
         onRetry: (e) =>
           options.logger.info(`${endpoint.region}: status request failed (${e.reason}); retry ${e.retry}/${e.retries} in ${e.delayMs}ms`),
       });

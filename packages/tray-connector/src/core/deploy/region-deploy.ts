@@ -3,9 +3,11 @@ import { StoppedError, TrayConnectorError } from '../errors';
 import type { Logger } from '../logger';
 import { formatDuration, reportRetries, type ProgressReporter } from '../tray-api/progress';
 import type { Region, RegionEndpoint } from '../tray-api/regions';
-import { describeBody, redact } from '../redact';
+import { redact } from '../redact';
 import type { RetryPolicy } from '../tray-api/retry';
-import { TrayApiError, TrayClient, type DeploymentAnswer } from '../tray-api/tray-client';
+import { TrayApiError, TrayClient, type DeploymentAnswer, type ServerHandle } from '../tray-api/tray-client';
+
+export { trayWords } from '../tray-api/tray-client';
 import { nextPollAge } from '../tray-api/deploy-durations';
 import type { PollSchedule } from '../tray-api/poll-schedule';
 import { pacerFor, type TrayPacer } from '../tray-api/tray-pacer';
@@ -79,21 +81,6 @@ type Phase = 'checking' | 'sending' | 'waiting' | 'waiting-other' | 'sharing';
 const KEEP_WAITING = new Set(['Deploying', 'Building']);
 /** Longest sleep before a wait for the next poll is planned again. */
 const RECHECK_MS = 100;
-/** Fields of a status body that hold Tray's own words about a deployment. */
-const TRAY_WORDS = ['message', 'error', 'errorMessage', 'reason', 'details', 'errors'];
-const TRAY_WORDS_MAX = 1000;
-
-/**
- * Tray's own words about a deployment (message, error, reason, details of the status body) as one
- * line, redacted and at most ~1000 characters; undefined when the body says nothing more.
- */
-export function trayWords(answer: Record<string, unknown>, secrets: readonly string[] = []): string | undefined {
-  const parts = TRAY_WORDS.filter((k) => answer[k] !== undefined && answer[k] !== null && answer[k] !== '').map(
-    (k) => `${k}: ${typeof answer[k] === 'string' ? (answer[k] as string) : describeBody(answer[k], secrets, TRAY_WORDS_MAX)}`,
-  );
-  return parts.length ? describeBody(parts.join('; '), secrets, TRAY_WORDS_MAX) : undefined;
-}
-
 /** Deploys to one region (see RegionDeploy); never throws: every failure is in the outcome. */
 export function deployRegion(endpoint: RegionEndpoint, plan: RegionDeployPlan): Promise<RegionOutcome> {
   return new RegionDeploy(endpoint, plan).run();
@@ -130,6 +117,7 @@ export class RegionDeploy {
       deadline: this.deadline,
       onRetry: this.retries,
       pacer: this.pacer,
+      secrets: plan.secrets,
     });
   }
 
@@ -174,6 +162,7 @@ export class RegionDeploy {
       retry: this.plan.retry,
       idleTimeoutMs: this.plan.idleTimeoutMs,
       onRetry: (e) => this.retries({ ...e, operation: 'operations' }),
+      secrets: this.plan.secrets,
     });
     if (this.deadline.stopped) throw this.deadline.error({ operation: 'operations' });
     this.outcome.check = verdict.note;
@@ -204,7 +193,7 @@ export class RegionDeploy {
     });
     const answer = await this.client.deployFromSource(name, version, zipPath);
     this.outcome.deploymentId = answer.id;
-    this.outcome.statusUrl = this.client.url(this.client.statusPath(name, version, answer.id));
+    this.outcome.statusUrl = this.client.shownStatusUrl(name, version, answer.handle);
     return answer;
   }
 
@@ -225,7 +214,7 @@ export class RegionDeploy {
       message: `repeatDeployment: another deployment of ${name} ${version} (${answer.id}) is in progress and Tray did NOT take this source; waiting for it to finish, then deploying again`,
     });
     this.phase = 'waiting-other';
-    const other = await this.waitFor(answer.id, answer, false);
+    const other = await this.waitFor(answer.handle, answer, false);
     progress.event({ type: 'note', region, message: `the other deployment ended ${other.deploymentStatus}; deploying this source again` });
     return undefined;
   }
@@ -235,7 +224,7 @@ export class RegionDeploy {
     this.plan.progress.event({ type: 'submitted', region: this.region, deploymentId: answer.id, status: answer.deploymentStatus });
     if (!this.plan.wait) return this.finish({ ok: true, status: `${answer.deploymentStatus} (not waited for)` });
     this.phase = 'waiting';
-    const final = await this.waitFor(answer.id, answer, true);
+    const final = await this.waitFor(answer.handle, answer, true);
     if (final.deploymentStatus !== 'Deployed') return this.notDeployed(answer.id, final);
     if (this.plan.emails.length) return this.share();
     return this.finish({ ok: true, status: 'Deployed' });
@@ -246,7 +235,7 @@ export class RegionDeploy {
    * returns the final answer. For this source's own deployment (`learn`), the polls follow what the
    * region's earlier deployments showed about Tray's duration, and its own bounds are kept for the next ones.
    */
-  private async waitFor(id: string, initial: DeploymentAnswer, learn: boolean): Promise<DeploymentAnswer> {
+  private async waitFor(id: ServerHandle, initial: DeploymentAnswer, learn: boolean): Promise<DeploymentAnswer> {
     const { name, version, progress } = this.plan;
     let answer = initial;
     const accepted = Date.now();
@@ -259,7 +248,7 @@ export class RegionDeploy {
         const next = await this.client.getDeployment(name, version, id, { untilDeadline: true });
         const ageMs = Date.now() - accepted;
         if (next.deploymentStatus !== answer.deploymentStatus && KEEP_WAITING.has(next.deploymentStatus)) {
-          progress.event({ type: 'status', region: this.region, deploymentId: id, status: next.deploymentStatus });
+          progress.event({ type: 'status', region: this.region, deploymentId: id.shown, status: next.deploymentStatus });
         }
         answer = next;
         this.lastStatus = answer.deploymentStatus;
@@ -321,7 +310,7 @@ export class RegionDeploy {
   /** A final status other than Deployed: Failed (Tray's words, what to check) or another one. */
   private notDeployed(id: string, final: DeploymentAnswer): RegionOutcome {
     const { name, version } = this.plan;
-    const words = trayWords(final, this.plan.secrets);
+    const words = final.words;
     const said = words ? `Tray says: ${words}.` : 'Tray gave no reason.';
     if (final.deploymentStatus === 'Failed') {
       return this.finish({
@@ -334,7 +323,7 @@ export class RegionDeploy {
     return this.finish({
       status: final.deploymentStatus,
       message:
-        `${this.region}: deployment ${id} of ${name} ${version} ended with status ${JSON.stringify(final.deploymentStatus)}, which is not Deployed. ${said} ` +
+        `${this.region}: deployment ${id} of ${name} ${version} ended with status "${final.deploymentStatus}", which is not Deployed. ${said} ` +
         `It is not known to be deployed: ${this.check()}, then deploy again.`,
     });
   }

@@ -88,6 +88,7 @@ export async function shareConnector(options: ShareConnectorOptions): Promise<Sh
         deadline,
         onRetry: reportRetries(progress, region),
         pacer: pacerFor(endpoint.baseUrl, endpoint.token, { maxRequestsPerSecond: options.maxRequestsPerSecond }),
+        secrets,
       });
       progress.event({
         type: 'start',

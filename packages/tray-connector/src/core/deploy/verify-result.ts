@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { markdownText, printable } from '../redact';
 import { formatTable } from '../tray-api/progress';
 import { STEP_SUMMARY_ENV } from './deploy-result';
 import type { RegionVerification, VerifyResult } from './verify';
@@ -24,11 +25,8 @@ const STATE_TEXT: Record<RegionVerification['state'], string> = {
   error: 'ERROR',
 };
 
-/** One line of text: control and line-separator characters as `\uXXXX`. */
-export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** One line of text: control, line-separator and bidi characters as `\uXXXX` (redact.ts printable). */
+export const oneLine = printable;
 
 function counted(r: RegionVerification): string {
   if (r.state !== 'drift') return '-';
@@ -72,10 +70,8 @@ export function writeVerifyResult(
   return file;
 }
 
-/** Text for a markdown table cell: one line, markdown and HTML characters escaped. */
-function cell(text: string): string {
-  return oneLine(text).replace(/[\\`*_[\]<>|~#]/g, (c) => `\\${c}`);
-}
+/** Text for a markdown table cell: one line, markdown and HTML characters escaped (redact.ts markdownText). */
+const cell = markdownText;
 
 /** The result as a GitHub-flavoured markdown section: a heading, one row per region, then each drifting region's differences. */
 export function verifyResultMarkdown(result: VerifyResult, project?: string): string {

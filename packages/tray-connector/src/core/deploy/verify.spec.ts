@@ -65,6 +65,34 @@ describe('verifyConnector (against the emulator)', () => {
     expect(apac.message).toContain('acme-crm 1.0 is not deployed in apac (HTTP 404');
   });
 
+  it('a build whose own texts hold control characters or token-like words is in sync with itself: both sides are compared as ServerText (issue 28.2, 28.4)', async () => {
+    const odd = writeOperationsZip(path.join(dir, 'odd.zip'), 'acme-crm', '1.0', {
+      get_contact: {
+        title: 'Get\tcontact \u202e',
+        description: 'Pass access_token=abc123 or Bearer abcdef0123456789abcdef',
+        input: { type: 'object', properties: { 'mode\u001b': { type: 'string', enum: ['a\nb', 'c\u0007'] } }, additionalProperties: false },
+        output: { type: 'object', properties: {}, additionalProperties: false },
+      },
+    });
+    await deployToEmulator(emu, 'us', 'acme-crm', '1.0', odd);
+    const result = await verify({ regions: ['us'], zipPath: odd });
+    expect(result.regions[0]).toMatchObject({ state: 'in-sync', differences: [] });
+    // A real difference in such a text is reported in printable text.
+    const changed = writeOperationsZip(path.join(dir, 'changed.zip'), 'acme-crm', '1.0', {
+      get_contact: {
+        title: 'Get\tcontact \u202e',
+        description: 'Pass access_token=abc123 or Bearer abcdef0123456789abcdef',
+        input: { type: 'object', properties: { 'mode\u001b': { type: 'string', enum: ['a\nb'] } }, additionalProperties: false },
+        output: { type: 'object', properties: {}, additionalProperties: false },
+      },
+    });
+    const drift = await verify({ regions: ['us'], zipPath: changed });
+    expect(drift.regions[0].state).toBe('drift');
+    expect(drift.regions[0].differences.map((d) => d.reason)).toEqual(['narrower enum: no longer accepts "c\\\\u0007"']);
+    // eslint-disable-next-line no-control-regex
+    expect(drift.regions[0].differences.map((d) => d.path + d.reason).join('')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+  });
+
   it('is a success only when every region is in sync', async () => {
     for (const region of ['us', 'eu'] as const) await deployToEmulator(emu, region, 'acme-crm', '1.0', zipPath);
     const result = await verify({ regions: 'us,eu' });

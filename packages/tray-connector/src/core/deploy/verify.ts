@@ -3,7 +3,7 @@ import { readZipOperations, type ZipOperation } from '../connector/zip-operation
 import { problemCollector, throwIfProblems } from '../errors';
 import type { Logger } from '../logger';
 import { redact } from '../redact';
-import { ConnectivityError, listDeployedOperations } from '../tray-api/connectivity';
+import { asListed, ConnectivityError, listDeployedOperations } from '../tray-api/connectivity';
 import { Deadline } from '../tray-api/deadline';
 import {
   parseRegions,
@@ -165,6 +165,7 @@ async function verifyRegion(
           : `, or name another variable in the "connectivityTokenEnv" option ({ "${region}": "MY_TOKEN_VAR" }).`),
       retry: options.retry,
       deadline,
+      secrets,
       onRetry: (e) =>
         options.logger.info(`${region}: operations listing failed (${e.reason}); retry ${e.retry}/${e.retries} in ${e.delayMs}ms`),
     });
@@ -176,7 +177,10 @@ async function verifyRegion(
         message: `${options.name} ${options.version} is not deployed in ${region} (HTTP 404; if it was deployed, check the base URL ${endpoint.baseUrl} from ${endpoint.baseUrlSource})`,
       };
     }
-    const comparison = compareOperations(answer.operations, local);
+    const comparison = compareOperations(
+      answer.operations,
+      local.map((op) => asListed(op, [endpoint.token, ...secrets])),
+    );
     return {
       ...base,
       state: comparison.inSync ? 'in-sync' : 'drift',

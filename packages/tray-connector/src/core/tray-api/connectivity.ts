@@ -1,11 +1,12 @@
 import { AxiosError } from 'axios';
 import { StoppedError, TrayConnectorError } from '../errors';
-import { describeBody, redact } from '../redact';
+import { describeBody, printableLines, redact } from '../redact';
 import type { Region } from './regions';
 import { parseRetryAfter, type RetryEvent, type RetryPolicy } from './retry';
 import type { Deadline } from './deadline';
 import { TrayApiError } from './tray-errors';
 import { TrayTransport } from './tray-transport';
+import { serverJson, serverText, type ServerText } from './server-text';
 import type { TrayPacer } from './tray-pacer';
 
 /**
@@ -15,11 +16,14 @@ import type { TrayPacer } from './tray-pacer';
  * and, given a pacer, the region's rate limit), so verify and deploy's guard share it.
  */
 
-/** One listed operation (the server's answer, checked for shape only: the schemas stay untrusted data). */
+/**
+ * One listed operation, parsed where it enters: its texts are ServerText (masked, printable), and so is
+ * every string of its schemas, keys included (they are compared, never run; see server-text.ts).
+ */
 export interface DeployedOperation {
-  name: string;
-  title: string;
-  description: string;
+  name: ServerText;
+  title: ServerText;
+  description: ServerText;
   inputSchema: unknown;
   outputSchema: unknown;
 }
@@ -40,7 +44,7 @@ export class ConnectivityError extends TrayConnectorError {
     readonly status: number | undefined,
     readonly url: string,
   ) {
-    super(message);
+    super(printableLines(message));
     this.name = 'ConnectivityError';
   }
 }
@@ -65,6 +69,8 @@ export interface ListDeployedOperationsOptions {
   /** Paces the request with every other of the same region and token (deploy's guard passes the region's pacer). */
   pacer?: TrayPacer;
   onRetry?(event: RetryEvent): void;
+  /** Other tokens in play (the deploy's), masked in the listing as `token` is. */
+  secrets?: readonly string[];
 }
 
 /** Largest answer read (a listing of a big connector is a few hundred KiB). */
@@ -85,7 +91,7 @@ export async function listDeployedOperations(options: ListDeployedOperationsOpti
   const base = options.baseUrl.replace(/\/+$/, '');
   const url = `${base}${operationsPath(options.name, options.version)}`;
   const where = `${options.region ? `${options.region}: ` : ''}reading the deployed operations of ${options.name} ${options.version} (GET ${url})`;
-  const secrets = [options.token];
+  const secrets = [options.token, ...(options.secrets ?? [])].filter((t) => !!t);
   const transport = new TrayTransport({
     endpoint: {
       region: (options.region ?? 'us') as Region,
@@ -131,7 +137,7 @@ function judge(
   status: number,
   data: unknown,
   options: ListDeployedOperationsOptions,
-  at: { url: string; where: string; secrets: string[] },
+  at: { url: string; where: string; secrets: readonly string[] },
 ): DeployedOperationsAnswer {
   const { url, where, secrets } = at;
   if (status === 404) return { deployed: false, url };
@@ -165,20 +171,39 @@ function judge(
       throw new ConnectivityError(`${where}: elements[${i}] has no "name": ${describeBody(element, secrets, 200)}`, 'answer', 200, url);
     }
     operations.push({
-      name: element.name,
-      title: typeof element.title === 'string' ? element.title : '',
-      description: typeof element.description === 'string' ? element.description : '',
-      inputSchema: element.inputSchema,
-      outputSchema: element.outputSchema,
+      name: serverText(element.name, secrets, Infinity),
+      title: typeof element.title === 'string' ? serverText(element.title, secrets, Infinity) : serverText('', secrets),
+      description: typeof element.description === 'string' ? serverText(element.description, secrets, Infinity) : serverText('', secrets),
+      inputSchema: element.inputSchema === undefined ? undefined : serverJson(element.inputSchema, secrets),
+      outputSchema: element.outputSchema === undefined ? undefined : serverJson(element.outputSchema, secrets),
     });
   });
   return { deployed: true, operations, url };
 }
 
+/**
+ * A local operation (the build's) with its texts made what a listed one's are (ServerText, schemas
+ * through serverJson, with the same tokens): compared with the listing, the same text on both sides
+ * stays the same, and every difference reported holds only printable, masked text.
+ */
+export function asListed<T extends { name: string; title: string; description: string; inputSchema: unknown; outputSchema: unknown }>(
+  op: T,
+  secrets: readonly string[],
+): T {
+  return {
+    ...op,
+    name: serverText(op.name, secrets, Infinity),
+    title: serverText(op.title, secrets, Infinity),
+    description: serverText(op.description, secrets, Infinity),
+    inputSchema: op.inputSchema === undefined ? undefined : serverJson(op.inputSchema, secrets),
+    outputSchema: op.outputSchema === undefined ? undefined : serverJson(op.outputSchema, secrets),
+  };
+}
+
 const ANSWER_TOO_LARGE = 'answer too large';
 
 /** A failed attempt in this endpoint's words: no answer, a timeout, 5xx or 429 are worth another one. */
-function attemptError(error: unknown, secrets: string[], at: { where: string; region: Region }): TrayApiError {
+function attemptError(error: unknown, secrets: readonly string[], at: { where: string; region: Region }): TrayApiError {
   const failed = (reason: string, retryable: boolean, status?: number, retryAfterMs?: number) =>
     new TrayApiError(`${at.where} failed: ${reason}`, at.region, 'operations', status, retryable, reason, retryAfterMs);
   if (!(error instanceof AxiosError)) return failed(redact(error instanceof Error ? error.message : String(error), secrets), false);

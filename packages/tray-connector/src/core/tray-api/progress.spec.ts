@@ -117,4 +117,27 @@ describe('progress', () => {
     p.event({ type: 'note', region: 'us', message: 'y'.repeat(300) });
     expect(writes[0].replace('\r\x1b[2K', '').replace('\n', '').length).toBe(119);
   });
+
+  it('on a terminal writes no control sequence but its own, whatever the events carry (issue 28.4)', () => {
+    const writes: string[] = [];
+    const log = createRecordingLogger();
+    const p = createProgressReporter({
+      logger: log,
+      stream: { isTTY: true, columns: 400, write: (s: string) => writes.push(s) },
+      tty: true,
+      now: fakeClock().now,
+      regions: ['us'],
+      tickMs: 0,
+    });
+    const hostile = 'dep-\u001b[2J\u001b]0;PWNED\u0007\u009b31m\rFAKE\u001b]52;c;aGk=\u0007\u202e';
+    p.event({ type: 'submitted', region: 'us', deploymentId: hostile, status: 'Deploying' });
+    p.event({ type: 'retry', region: 'us', operation: 'status', retry: 1, retries: 3, reason: hostile, delayMs: 10 });
+    p.event({ type: 'done', region: 'us', ok: false, status: 'Failed', message: `\u001b[1A\u001b[2KDeployed OK ${hostile}` });
+    // The reporter's own: cursor up, carriage return + erase line, line feed. Nothing else is a control character.
+    // eslint-disable-next-line no-control-regex
+    const own = writes.join('').replace(/\u001b\[\d+A|\r\u001b\[2K|\n/g, '');
+    // eslint-disable-next-line no-control-regex
+    expect(own).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(own).toContain('dep-\\u001b[2J\\u001b]0;PWNED\\u0007\\u009b31m\\u000dFAKE');
+  });
 });

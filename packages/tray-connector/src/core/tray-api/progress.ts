@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import { redact } from '../redact';
+import { printable, redact } from '../redact';
 import type { Region } from './regions';
 
 /**
@@ -153,7 +153,8 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
         const mark = s.done ? (s.ok ? 'done' : 'FAIL') : '....';
         const elapsed = formatDuration(now() - s.startedAt);
         const retry = s.retry && !s.done ? `  (${s.retry})` : '';
-        return `${mark} ${region.padEnd(4)} ${elapsed.padStart(7)}  ${s.text}${retry}`.slice(0, width());
+        // The only control characters written are the reporter's own: every text is made printable here too.
+        return `${mark} ${region.padEnd(4)} ${elapsed.padStart(7)}  ${printable(s.text)}${printable(retry)}`.slice(0, width());
       });
       for (const l of lines) out += `\r\x1b[2K${l}\n`;
       drawn = lines.length;

@@ -49,6 +49,42 @@ describe('TrayClient', () => {
       retry: { retries, baseDelayMs: 5, maxDelayMs: 10 },
     });
 
+  it("parses an answer into ServerText where it enters: a hostile id polled raw (URL-encoded) but shown masked and printable, Tray's words too (issue 28.2, 28.4)", async () => {
+    const other = 'other-region-token-0123456789';
+    const id = `dep-\u001b[2J\u001b]0;PWNED\u0007\u009b31m\rFAKE ${other}`;
+    emu.failDeployments(1, {
+      region: 'eu',
+      id,
+      status: `Weird ${TOKENS.eu}`,
+      reason: { message: `\u001b]52;c;aGk=\u0007 ${Buffer.from(other).toString('base64')}` },
+    });
+    const c = new TrayClient({
+      endpoint: { region: 'eu', baseUrl: emu.urlFor('eu'), baseUrlSource: 'test', token: TOKENS.eu, tokenEnv: 'TRAY_API_TOKEN_EU' },
+      retry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 },
+      secrets: [other],
+    });
+    const zip = writeConnectorZip(path.join(dir, 'hostile.zip'), { name: 'acme-crm', version: '1.0' });
+    const answer = await c.deployFromSource('acme-crm', '1.0', zip);
+    expect(answer.id).toBe('dep-\\u001b[2J\\u001b]0;PWNED\\u0007\\u009b31m\\u000dFAKE ***');
+    expect(String(answer.handle)).toBe(answer.id);
+    let final = answer;
+    while (final.deploymentStatus === 'Deploying') {
+      await new Promise((r) => setTimeout(r, 5));
+      final = await c.getDeployment('acme-crm', '1.0', answer.handle);
+    }
+    expect(emu.requests[emu.requests.length - 1].deploymentId).toBe(id);
+    expect(final.deploymentStatus).toBe('Weird ***');
+    expect(final.words).toBe('message: \\u001b]52;c;aGk=\\u0007 ***');
+    expect(c.shownStatusUrl('acme-crm', '1.0', answer.handle)).toMatch(/\/dep-%1B%5B2J.*FAKE%20\*\*\*$/);
+    // An error answer's words: printable, every token masked.
+    emu.failNext(1, 400, { region: 'eu', kind: 'status', body: { message: `\u001b[1A\u001b[2KDeployed OK ${other}` } });
+    const error = await c.getDeployment('acme-crm', '1.0', answer.handle).catch((e: TrayApiError) => e);
+    expect(error).toBeInstanceOf(TrayApiError);
+    expect((error as TrayApiError).message).toContain('\\u001b[1A\\u001b[2KDeployed OK ***');
+    // eslint-disable-next-line no-control-regex
+    expect((error as TrayApiError).message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
   it('sends the seed request: path, bearer token, JSON content type, streamed body with Content-Length', async () => {
     const zip = writeConnectorZip(path.join(dir, 'c.zip'), { name: 'acme-crm', version: '1.0' });
     const answer = await client().deployFromSource('acme-crm', '1.0', zip);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { describeBody, describeResponseBody } from '../redact';
+import { ServerHandle, serverJson, serverText, type ServerText } from './server-text';
 import type { Region } from './regions';
 import { streamedSourceBody } from './source-body';
 import { TrayApiError, type RequestSubject, type TrayOperation } from './tray-errors';
@@ -7,6 +8,7 @@ import { TrayTransport, type TrayTransportOptions } from './tray-transport';
 
 export { streamedSourceBody } from './source-body';
 export { TrayApiError, originOf, type TrayOperation } from './tray-errors';
+export { ServerHandle, type ServerText } from './server-text';
 export { DEFAULT_IDLE_TIMEOUT_MS, RATE_LIMIT_PAUSE_MS } from './tray-transport';
 
 /**
@@ -15,15 +17,35 @@ export { DEFAULT_IDLE_TIMEOUT_MS, RATE_LIMIT_PAUSE_MS } from './tray-transport';
  * goes (token, pacing, retries, deadline, error answers) is the transport's (tray-transport.ts).
  */
 
-/** What the deploy and status endpoints answer. */
+/**
+ * What the deploy and status endpoints answer, parsed where it enters: every text is ServerText
+ * (masked, printable; see server-text.ts). The raw deployment id is only in `handle`, for the polls.
+ */
 export interface DeploymentAnswer {
-  id: string;
-  connectorName: string;
-  connectorVersion: string;
-  deploymentStatus: string;
-  repeatDeployment?: boolean;
-  /** Anything else Tray says (message, error, details of a Failed deployment). */
-  [key: string]: unknown;
+  id: ServerText;
+  /** The id as Tray wrote it, usable only as the status request's path segment. */
+  handle: ServerHandle;
+  connectorName: ServerText;
+  connectorVersion: ServerText;
+  deploymentStatus: ServerText;
+  repeatDeployment: boolean;
+  /** Tray's own words about the deployment (message, error, reason, details), one line; undefined when it says nothing more. */
+  words?: ServerText;
+}
+
+/** Fields of a status body that hold Tray's own words about a deployment. */
+const TRAY_WORDS = ['message', 'error', 'errorMessage', 'reason', 'details', 'errors'];
+const TRAY_WORDS_MAX = 1000;
+
+/**
+ * Tray's own words about a deployment (message, error, reason, details of the status body) as one
+ * masked, printable line of at most ~1000 characters; undefined when the body says nothing more.
+ */
+export function trayWords(answer: Record<string, unknown>, secrets: readonly string[] = []): ServerText | undefined {
+  const parts = TRAY_WORDS.filter((k) => answer[k] !== undefined && answer[k] !== null && answer[k] !== '').map(
+    (k) => `${k}: ${typeof answer[k] === 'string' ? (answer[k] as string) : describeBody(answer[k], secrets, TRAY_WORDS_MAX)}`,
+  );
+  return parts.length ? serverText(describeBody(parts.join('; '), secrets, TRAY_WORDS_MAX), secrets) : undefined;
 }
 
 export type TrayClientOptions = TrayTransportOptions;
@@ -45,8 +67,14 @@ export class TrayClient {
   deployPath(name: string, version: string): string {
     return `/cdk/v1/deployments/connectors/${enc(name)}/versions/${enc(version)}/deploy-connector-from-source`;
   }
-  statusPath(name: string, version: string, id: string): string {
-    return `/cdk/v1/deployments/connectors/${enc(name)}/versions/${enc(version)}/${enc(id)}`;
+  /** `id`: one the user gave (or `latest`), or a handle Tray gave (its raw id goes into the path only). */
+  statusPath(name: string, version: string, id: string | ServerHandle): string {
+    const segment = typeof id === 'string' ? enc(id) : id.forRequestPath();
+    return `/cdk/v1/deployments/connectors/${enc(name)}/versions/${enc(version)}/${segment}`;
+  }
+  /** The status URL of a deployment Tray named, as it may be shown (masked, printable). */
+  shownStatusUrl(name: string, version: string, id: ServerHandle): ServerText {
+    return serverText(this.url(this.statusPath(name, version, id)), this.transport.secrets, Infinity);
   }
   sharePath(name: string, version: string): string {
     return `/cdk/v1/permissions/connectors/${enc(name)}/versions/${enc(version)}/share-with-emails`;
@@ -73,27 +101,33 @@ export class TrayClient {
    * GET the deployment's status. With `untilDeadline` (polling), transient failures (connection
    * errors, timeouts, 5xx, 429) are retried until the client's deadline instead of a few times.
    */
-  async getDeployment(name: string, version: string, id: string, options: { untilDeadline?: boolean } = {}): Promise<DeploymentAnswer> {
+  async getDeployment(
+    name: string,
+    version: string,
+    id: string | ServerHandle,
+    options: { untilDeadline?: boolean } = {},
+  ): Promise<DeploymentAnswer> {
     const retries = options.untilDeadline && this.transport.hasDeadline ? Infinity : undefined;
     const data = await this.transport.request(
       'status',
-      { name, version, id },
+      { name, version, id: String(id) },
       (http, config) => http.get(this.statusPath(name, version, id), config),
       { retries },
     );
     return this.deploymentAnswer('status', data);
   }
 
-  /** POST share-with-emails; `body` is Tray's answer as it came (see judgeShare), `message` its message. */
-  async shareWithEmails(name: string, version: string, emails: string[]): Promise<{ message: string; body: unknown }> {
+  /** POST share-with-emails; `body` is Tray's answer with every string in it ServerText (see judgeShare), `message` its message. */
+  async shareWithEmails(name: string, version: string, emails: string[]): Promise<{ message: ServerText; body: unknown }> {
     const data = await this.transport.request('share', { name, version }, (http, config) =>
       http.post(this.sharePath(name, version), { emails }, config),
     );
+    const secrets = this.transport.secrets;
     const message =
       data && typeof data === 'object' && typeof (data as any).message === 'string'
-        ? (data as any).message
-        : describeBody(data, [this.transport.endpoint.token]) || 'shared';
-    return { message, body: data };
+        ? serverText((data as any).message, secrets)
+        : serverText(describeBody(data, secrets) || 'shared', secrets);
+    return { message, body: serverJson(data, secrets) };
   }
 
   /** Turns whatever axios threw into a TrayApiError whose message holds no token and tells what to do. */
@@ -102,10 +136,10 @@ export class TrayClient {
   }
 
   private deploymentAnswer(operation: TrayOperation, data: unknown): DeploymentAnswer {
-    const d = data as Partial<DeploymentAnswer> | undefined;
+    const d = data as Record<string, unknown> | undefined;
     if (!d || typeof d !== 'object' || typeof d.id !== 'string' || !d.id || typeof d.deploymentStatus !== 'string') {
       throw new TrayApiError(
-        `${this.region}: unexpected answer to the ${operation} request (no "id"/"deploymentStatus"): ${describeResponseBody(data, [this.transport.endpoint.token]) || '(empty)'}`,
+        `${this.region}: unexpected answer to the ${operation} request (no "id"/"deploymentStatus"): ${describeResponseBody(data, this.transport.secrets) || '(empty)'}`,
         this.region,
         operation,
         200,
@@ -113,7 +147,17 @@ export class TrayClient {
         'unexpected answer',
       );
     }
-    return d as DeploymentAnswer;
+    const secrets = this.transport.secrets;
+    const id = serverText(d.id, secrets);
+    return {
+      id,
+      handle: new ServerHandle(d.id, id),
+      connectorName: serverText(d.connectorName, secrets),
+      connectorVersion: serverText(d.connectorVersion, secrets),
+      deploymentStatus: serverText(d.deploymentStatus, secrets),
+      repeatDeployment: !!d.repeatDeployment,
+      words: trayWords(d as Record<string, unknown>, secrets),
+    };
   }
 }
 

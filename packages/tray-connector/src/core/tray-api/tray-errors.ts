@@ -2,7 +2,7 @@ import { AxiosError } from 'axios';
 import { TrayConnectorError } from '../errors';
 import { formatDuration } from './progress';
 import { REGION_INFO, type Region, type RegionEndpoint } from './regions';
-import { describeBody, describeResponseBody, redact } from '../redact';
+import { describeBody, describeResponseBody, printable, printableLines, redact } from '../redact';
 import { payloadTooLargeMessage } from './payload-too-large';
 import { parseRetryAfter } from './retry';
 
@@ -38,7 +38,9 @@ export class TrayApiError extends TrayConnectorError {
     readonly reason: string,
     readonly retryAfterMs?: number,
   ) {
-    super(message);
+    // Whatever a server or the network put in it, a message shows escape sequences as text (see redact.ts printable).
+    super(printableLines(message));
+    this.reason = printable(reason);
     this.name = 'TrayApiError';
   }
 }
@@ -68,16 +70,23 @@ export function idleError(endpoint: RegionEndpoint, operation: TrayOperation, wh
 }
 
 /** Turns whatever the HTTP library threw into a TrayApiError whose message holds no token and tells what to do. */
-export function apiErrorOf(endpoint: RegionEndpoint, operation: TrayOperation, what: RequestSubject, error: unknown): TrayApiError {
+export function apiErrorOf(
+  endpoint: RegionEndpoint,
+  operation: TrayOperation,
+  what: RequestSubject,
+  error: unknown,
+  /** Every token in play (masked in the message); the endpoint's at least. */
+  secrets: readonly string[] = [endpoint.token],
+): TrayApiError {
   const { region } = endpoint;
   const subject = `${what.name} ${what.version}`;
   if (!(error instanceof AxiosError)) {
-    const message = redact(error instanceof Error ? error.message : String(error), [endpoint.token]);
+    const message = redact(error instanceof Error ? error.message : String(error), secrets);
     return new TrayApiError(`${region}: ${doingOf(operation)} ${subject} failed: ${message}`, region, operation, undefined, false, message);
   }
-  if (error.response) return httpError(endpoint, operation, what, error.response);
+  if (error.response) return httpError(endpoint, operation, what, error.response, secrets);
   const code = errorCode(error);
-  if (code && TLS_CODE.test(code)) return tlsError(endpoint, operation, subject, code, error);
+  if (code && TLS_CODE.test(code)) return tlsError(endpoint, operation, subject, code, error, secrets);
   const reason = connectionReason(error);
   return new TrayApiError(
     `${region}: could not reach ${endpoint.baseUrl} while ${doingOf(operation)} ${subject}: ${reason}`,
@@ -92,9 +101,14 @@ export function apiErrorOf(endpoint: RegionEndpoint, operation: TrayOperation, w
 type Answer = NonNullable<AxiosError['response']>;
 
 /** An HTTP error status: what it means for this request, and what to change. */
-function httpError(endpoint: RegionEndpoint, operation: TrayOperation, what: RequestSubject, response: Answer): TrayApiError {
+function httpError(
+  endpoint: RegionEndpoint,
+  operation: TrayOperation,
+  what: RequestSubject,
+  response: Answer,
+  secrets: readonly string[],
+): TrayApiError {
   const { region } = endpoint;
-  const secrets = [endpoint.token];
   const doing = doingOf(operation);
   const subject = `${what.name} ${what.version}`;
   const status = response.status;
@@ -154,9 +168,16 @@ function notFoundHint(endpoint: RegionEndpoint, operation: TrayOperation, what: 
   );
 }
 
-function tlsError(endpoint: RegionEndpoint, operation: TrayOperation, subject: string, code: string, error: AxiosError): TrayApiError {
+function tlsError(
+  endpoint: RegionEndpoint,
+  operation: TrayOperation,
+  subject: string,
+  code: string,
+  error: AxiosError,
+  secrets: readonly string[],
+): TrayApiError {
   const host = new URL(endpoint.baseUrl).host;
-  const detail = redact(((error.cause as Error | undefined)?.message ?? error.message ?? '').split('\n')[0], [endpoint.token]);
+  const detail = redact(((error.cause as Error | undefined)?.message ?? error.message ?? '').split('\n')[0], secrets);
   const hint =
     code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_OSSL_')
       ? `the TLS handshake failed: is ${endpoint.baseUrl} (from ${endpoint.baseUrlSource}) an https server? (a plain http server, or a proxy in the way, answers like this)`
@@ -188,7 +209,7 @@ export function originOf(location: string | undefined, requestUrl: string): stri
   }
 }
 
-function apiMessageOf(data: unknown, secrets: string[]): string | undefined {
+function apiMessageOf(data: unknown, secrets: readonly string[]): string | undefined {
   if (data && typeof data === 'object' && typeof (data as any).message === 'string') return describeBody((data as any).message, secrets);
   return undefined;
 }

@@ -32,6 +32,11 @@ export interface TrayTransportOptions {
    * 429 pauses them all. Without it, requests go out at once.
    */
   pacer?: TrayPacer;
+  /**
+   * Every token in play (the deploy's, the listing's): masked, in every encoded form, in whatever a
+   * server says (see server-text.ts). The endpoint's own token always is.
+   */
+  secrets?: readonly string[];
 }
 
 /** One attempt of a request: given the axios instance and the signal/progress hooks of this attempt. */
@@ -85,6 +90,11 @@ export class TrayTransport {
     return this.options.idleTimeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   }
 
+  /** The tokens masked in a server's words: the endpoint's and every other given. */
+  get secrets(): readonly string[] {
+    return [this.endpoint.token, ...(this.options.secrets ?? [])].filter((t) => !!t);
+  }
+
   /** True when this transport has a deadline (polls may then retry until it). */
   get hasDeadline(): boolean {
     return this.options.deadline !== undefined;
@@ -96,7 +106,7 @@ export class TrayTransport {
 
   /** Turns whatever axios threw into a TrayApiError whose message holds no token and tells what to do. */
   toApiError(operation: TrayOperation, what: RequestSubject, error: unknown): TrayApiError {
-    return apiErrorOf(this.endpoint, operation, what, error);
+    return apiErrorOf(this.endpoint, operation, what, error, this.secrets);
   }
 
   /**

@@ -55,6 +55,29 @@ describe('colours only when the output reaches a terminal', () => {
     expect(warnings).toEqual(['careful']);
   });
 
+  it('stripAnsi removes OSC (title, clipboard, hyperlinks), DCS, C1 CSI and two-character escapes too (issue 28.4)', () => {
+    expect(
+      stripAnsi(
+        'a\u001b]0;PWNED\u0007b\u001b]52;c;aGk=\u001b\\c\u001b]8;;https://x/\u0007link\u001b]8;;\u0007d\u001bP1$r0m\u001b\\e\u009b31mf\u001bcg\u009d0;t\u009ch',
+      ),
+    ).toBe('abclinkdefgh');
+  });
+
+  it("a message with a server's escape sequences is printed with them as text, colours kept or dropped as wanted (issue 28.4)", () => {
+    const errors: unknown[] = [];
+    const infos: unknown[] = [];
+    const error = jest.spyOn(console, 'error').mockImplementation((m) => void errors.push(m));
+    const info = jest.spyOn(console, 'info').mockImplementation((m) => void infos.push(m));
+    try {
+      nxLogger(false, ['s3cret'], false).error('x\u001b]52;c;aGk=\u0007y\u001b[1A\u001b[2K\rz\u202e s3cret\nnext');
+    } finally {
+      error.mockRestore();
+      info.mockRestore();
+    }
+    // stripAnsi drops whole sequences; whatever control is left is written as \uXXXX; line feeds stay.
+    expect(errors).toEqual(['xy\\u000dz\\u202e ***\nnext']);
+  });
+
   it('stripAnsi removes colours and cursor moves', () => {
     expect(stripAnsi('\u001b[1m\u001b[31mred\u001b[39m\u001b[22m \u001b[2A\r\u001b[2Kline')).toBe('red \rline');
   });

@@ -26,8 +26,15 @@ export function colorWanted(env: NodeJS.ProcessEnv = process.env, linkOf: (path:
   return /^\/dev\/(pts\/|tty)/.test(target);
 }
 
-/** Removes ANSI escape sequences (colours, cursor moves). */
+/**
+ * Removes ANSI escape sequences: CSI (colours, cursor moves; `ESC [` or the C1 `\u009b`), OSC (titles,
+ * hyperlinks, clipboard; ended by BEL or ST), DCS/SOS/PM/APC strings (ended by ST), and two-character
+ * escapes. (What a server wrote never gets here raw: it is made printable where it enters.)
+ */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '');
+  return text.replace(ANSI, '');
 }
+
+const ANSI =
+  // eslint-disable-next-line no-control-regex
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|(?:\u001b[PX^_]|[\u0090\u0098\u009e\u009f])[^\u001b\u009c]*(?:\u001b\\|\u009c)?|\u001b[ -/]*[0-~]/g;

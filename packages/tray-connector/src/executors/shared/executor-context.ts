@@ -3,7 +3,7 @@ import { logger } from '@nx/devkit';
 import * as path from 'path';
 import { TrayConnectorError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { redact } from '../../core/redact';
+import { printableLines, redact } from '../../core/redact';
 import { colorWanted, stripAnsi } from './color';
 
 /** The project an executor runs for: its name, root (relative and absolute) and targets. */
@@ -57,12 +57,16 @@ export function tokensInEnv(env: NodeJS.ProcessEnv = process.env): string[] {
  * plain (see colorWanted).
  */
 export function nxLogger(verbose: boolean, secrets: string[], color: boolean = colorWanted()): Logger {
+  // Masked, and no control character but line feeds, tabs and colours (an escape sequence that moves the
+  // cursor, sets the title or writes the clipboard is shown, not obeyed; colours go too when not wanted).
+  const safe = (m: string) => printableLines(redact(m, secrets), true);
+  const plain = (m: string) => printableLines(stripAnsi(redact(m, secrets)));
   return {
-    info: (m) => logger.info(redact(m, secrets)),
-    warn: (m) => (color ? logger.warn(redact(m, secrets)) : console.warn(stripAnsi(redact(m, secrets)))),
-    error: (m) => (color ? logger.error(redact(m, secrets)) : console.error(stripAnsi(redact(m, secrets)))),
+    info: (m) => logger.info(safe(m)),
+    warn: (m) => (color ? logger.warn(safe(m)) : console.warn(plain(m))),
+    error: (m) => (color ? logger.error(safe(m)) : console.error(plain(m))),
     debug: (m) => {
-      if (verbose) logger.info(redact(m, secrets));
+      if (verbose) logger.info(safe(m));
     },
   };
 }
