@@ -8,7 +8,12 @@ const config: Config = {
   testSequencer: '<rootDir>/tools/jest/unit-first-sequencer.js',
   // The slowest test files, printed at the end of every run.
   reporters: ['default', ['<rootDir>/tools/jest/slowest-suites-reporter.js', { count: 10 }]],
-  projects: ['<rootDir>/packages/tray-connector', '<rootDir>/packages/tray-api-emulator', '<rootDir>/e2e/tray-connector-e2e'],
+  projects: [
+    '<rootDir>/packages/tray-connector',
+    '<rootDir>/packages/tray-api-emulator',
+    '<rootDir>/e2e/tray-connector-e2e',
+    '<rootDir>/tools/docs',
+  ],
 };
 
 export default config;

@@ -96,9 +96,18 @@ describe('nx add tray-connector in a workspace fresh from create-nx-workspace', 
 
     it(`nx add tray-connector, exactly as the README says, installs the plugin and an @nx/devkit of the workspace's Nx`, () => {
       if (way === 'registry') run(readme('npx nx add tray-connector'));
-      else run(readme(`npx nx add tray-connector@file:$(ls ${README_PACK_DIR}/tray-connector-*.tgz)`).split(README_PACK_DIR).join(packDir));
+      else {
+        // The tarballs go into the repository (tools/), so CI's `npm ci` finds them on a fresh runner (issue 27.8).
+        run(
+          readme(`mkdir -p tools && cp ${README_PACK_DIR}/tray-connector-*.tgz ${README_PACK_DIR}/tray-api-emulator-*.tgz tools/`)
+            .split(README_PACK_DIR)
+            .join(packDir),
+        );
+        run(readme('npx nx add tray-connector@file:$(ls tools/tray-connector-*.tgz)'));
+      }
       const pkg = JSON.parse(ws.read('package.json')) as { devDependencies: Record<string, string> };
       expect(pkg.devDependencies['tray-connector']).toBeDefined();
+      if (way === 'tarball') expect(pkg.devDependencies['tray-connector']).toMatch(/^file:tools\/tray-connector-[\d.]+\.tgz$/);
       expect(JSON.parse(ws.read('node_modules/tray-connector/package.json')).version).toBe(
         require(path.join(REPO_ROOT, 'packages/tray-connector/package.json')).version,
       );

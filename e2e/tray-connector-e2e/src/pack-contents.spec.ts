@@ -20,13 +20,18 @@ function packedFiles(dist: string): string[] {
 
 // The packages build with @nx/js:tsc and its `assets` (project.json): what `npm pack` of dist/ holds is what users get.
 describe('npm pack of the built packages', () => {
-  it('tray-connector holds the manifests, every schema.json/schema.d.ts, every generator template (dotfiles too) and the compiled code', () => {
+  it('tray-connector holds the manifests, its README, CHANGELOG and docs/ (what the README links to), every schema.json/schema.d.ts, every generator template (dotfiles too) and the compiled code', () => {
     const src = path.join(REPO_ROOT, 'packages', 'tray-connector');
     const packed = packedFiles(DIST.plugin);
     const sourceFiles = filesUnder(path.join(src, 'src')).map((f) => `src/${f}`);
     const expected = [
       'package.json',
       'README.md',
+      // The guides and the reference the README links to, at the same relative paths as in the repository.
+      'CHANGELOG.md',
+      ...filesUnder(path.join(src, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
       ...['generators.json', 'executors.json', 'migrations.json'].filter((f) => fs.existsSync(path.join(src, f))),
       ...sourceFiles.filter((f) => /\/files\//.test(f) && !f.includes('__fixtures__')),
       ...sourceFiles.filter((f) => /\/schema\.(json|d\.ts)$/.test(f)),
@@ -35,6 +40,7 @@ describe('npm pack of the built packages', () => {
         .map((f) => f.replace(/\.ts$/, '.js')),
     ];
     expect(expected.filter((f) => f.includes('/files/')).length).toBeGreaterThan(0);
+    expect(expected).toContain('docs/reference/executors.md');
     expect(expected.filter((f) => !packed.includes(f))).toEqual([]);
     expect(packed.filter((f) => f.endsWith('.spec.js') || f.includes('__fixtures__'))).toEqual([]);
     for (const manifest of ['generators.json', 'executors.json']) {

@@ -2,14 +2,16 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as net from 'net';
 import * as path from 'path';
 import { REPO_ROOT } from './support/paths';
-import { documentedCommand, readmeCommands } from './support/readme';
+import { documentedCommand, quickStartCommands, readmeCommands } from './support/readme';
 import { PUBLISHED_PACKAGES, publishToLocalRegistry, startLocalRegistry, type LocalRegistry } from './support/registry';
 import { expectOk, registeredPlugins, createEmptyWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
  * Issue 11.1: both packages published with `nx release publish` to a local registry (verdaccio on
- * 127.0.0.1), then a fresh workspace runs the plugin README's own commands: `nx add tray-connector`,
- * `npx tray-api-emulator --port 4010 &`, the generators, test and build, deploy to that emulator.
+ * 127.0.0.1), then a fresh workspace runs the plugin README's own commands: `nx add tray-connector`, then
+ * every command of the quick start in order (issue 30.5): the generators, test and build, the emulator
+ * (`npx tray-api-emulator --port 4010 &`) and its `export` lines, deploy, a commit, a change, `nx affected -t
+ * deploy` and `tray-connector results`.
  */
 
 const PLUGIN_README = path.join(REPO_ROOT, 'packages', 'tray-connector', 'README.md');
@@ -104,9 +106,9 @@ describe('published to a local registry, installed as the README says', () => {
     ws.commit('nx add tray-connector');
   });
 
-  it('`npx tray-api-emulator --port 4010 &` starts the emulator from the registry', async () => {
-    const command = readme(`npx tray-api-emulator --port ${EMULATOR_PORT} &`).replace(/\s*&$/, '');
-    emulator = spawn('bash', ['-c', `exec ${command}`], {
+  /** Starts `command` (a README line ending in `&`) in the background, as the shell would, and waits for the emulator. */
+  const startInBackground = async (command: string) => {
+    emulator = spawn('bash', ['-c', `exec ${command.replace(/\s*&$/, '')}`], {
       cwd: ws.root,
       env: {
         ...process.env,
@@ -120,32 +122,57 @@ describe('published to a local registry, installed as the README says', () => {
     emulator.stderr?.on('data', (d: Buffer) => (emulatorLog += d.toString()));
     const deadline = Date.now() + 5 * 60 * 1000;
     while (!emulatorLog.includes(`listening on http://127.0.0.1:${EMULATOR_PORT}`)) {
-      if (emulator.exitCode !== null) throw new Error(`npx tray-api-emulator exited ${emulator.exitCode}:\n${emulatorLog}`);
-      if (Date.now() > deadline) throw new Error(`npx tray-api-emulator did not start:\n${emulatorLog}`);
+      if (emulator.exitCode !== null) throw new Error(`${command} exited ${emulator.exitCode}:\n${emulatorLog}`);
+      if (Date.now() > deadline) throw new Error(`${command} did not start:\n${emulatorLog}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    const res = await fetch(`http://127.0.0.1:${EMULATOR_PORT}/__emulator/requests`);
-    expect(res.status).toBe(200);
-  });
+  };
+  const deployments = async () =>
+    (
+      (await (await fetch(`http://127.0.0.1:${EMULATOR_PORT}/__emulator/requests`)).json()) as {
+        deployments: Array<{ name: string; region: string; status: string }>;
+      }
+    ).deployments.map((d) => `${d.name}@${d.region}:${d.status}`);
 
-  it('the generators, test and build work as the README shows', () => {
-    nx('npx nx g tray-connector:new acme-crm --regions=us,eu');
-    nx('npx nx g tray-connector:operation list_contacts --project=acme-crm');
-    nx('npx nx test acme-crm && npx nx build acme-crm');
-    expect(ws.exists('connectors/acme-crm/.tray/connector.zip')).toBe(true);
-  });
+  it('the quick start runs as written, every command of it in order: new, test and build, the emulator, deploy, affected, results', async () => {
+    const commands = quickStartCommands(PLUGIN_README);
+    // The steps the quick start promises are there (the test fails when the README drops one).
+    for (const step of [
+      'npx nx g tray-connector:new acme-crm --regions=us,eu',
+      'npx nx test acme-crm && npx nx build acme-crm',
+      `npx tray-api-emulator --port ${EMULATOR_PORT} &`,
+      'npx nx deploy acme-crm',
+      'npx tray-connector results',
+    ])
+      expect(commands).toContain(step);
+    expect(commands.some((c) => c.startsWith('npx nx affected -t deploy'))).toBe(true);
 
-  it('`nx deploy acme-crm` deploys to both regions of the emulator', async () => {
-    const env = exported();
-    expect(Object.keys(env).sort()).toEqual(['TRAY_API_TOKEN_EU', 'TRAY_API_TOKEN_US', 'TRAY_API_URL_EU', 'TRAY_API_URL_US']);
-    const r = nx('npx nx deploy acme-crm', { ...env, TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined });
-    expect(r.output).toMatch(/Deployed/);
-    const record = (await (await fetch(`http://127.0.0.1:${EMULATOR_PORT}/__emulator/requests`)).json()) as {
-      deployments: Array<{ name: string; region: string; status: string }>;
-    };
-    expect(record.deployments.map((d) => `${d.name}@${d.region}:${d.status}`).sort()).toEqual([
+    // The shell's environment: what the `export` lines set, without a TRAY_API_TOKEN/URL of the machine's own.
+    const env: NodeJS.ProcessEnv = { TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined };
+    const outputs = new Map<string, string>();
+    for (const command of commands) {
+      if (command.startsWith('export ')) {
+        for (const [, key, value] of command.slice('export '.length).matchAll(/(\w+)=(\S+)/g)) env[key] = value;
+      } else if (command.endsWith('&')) {
+        await startInBackground(command);
+      } else {
+        outputs.set(command, nx(command, env).output);
+      }
+      if (command === 'npx nx test acme-crm && npx nx build acme-crm')
+        expect(ws.exists('connectors/acme-crm/.tray/connector.zip')).toBe(true);
+      if (command === 'npx nx deploy acme-crm')
+        expect((await deployments()).sort()).toEqual(['acme-crm@eu:Deployed', 'acme-crm@us:Deployed']);
+    }
+    expect(Object.keys(exported()).sort()).toEqual(['TRAY_API_TOKEN_EU', 'TRAY_API_TOKEN_US', 'TRAY_API_URL_EU', 'TRAY_API_URL_US']);
+    // The change after the commit made `nx affected -t deploy` deploy acme-crm again, to both regions.
+    expect((await deployments()).sort()).toEqual([
+      'acme-crm@eu:Deployed',
       'acme-crm@eu:Deployed',
       'acme-crm@us:Deployed',
+      'acme-crm@us:Deployed',
     ]);
+    const results = outputs.get('npx tray-connector results') ?? '';
+    expect(results).toMatch(/acme-crm\s+1\.0\s+us\s+ok\s+Deployed/);
+    expect(results).toMatch(/acme-crm\s+1\.0\s+eu\s+ok\s+Deployed/);
   });
 });

@@ -24,3 +24,22 @@ export function documentedCommand(documented: readonly string[], command: string
   if (!documented.includes(command)) throw new Error(`the README shows no command \`${command}\``);
   return command;
 }
+
+/**
+ * The command lines of the ```sh blocks of a README's quick start (between `<!-- quick-start -->` and
+ * `<!-- /quick-start -->`), in order: what an e2e runs, every one of them, so the quick start runs as written.
+ */
+export function quickStartCommands(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const start = text.indexOf('<!-- quick-start -->');
+  const end = text.indexOf('<!-- /quick-start -->');
+  if (start < 0 || end < start) throw new Error(`${file} has no <!-- quick-start --> ... <!-- /quick-start --> section`);
+  const commands: string[] = [];
+  for (const block of text.slice(start, end).matchAll(/```sh\n([\s\S]*?)```/g)) {
+    for (const line of block[1].split('\n')) {
+      const command = line.replace(/\s+#.*$/, '').trim();
+      if (command && !command.startsWith('#')) commands.push(command);
+    }
+  }
+  return commands;
+}

@@ -3,11 +3,11 @@ import * as path from 'path';
 
 const schema = require('./schema.json');
 const declarations = fs.readFileSync(path.join(__dirname, 'schema.d.ts'), 'utf8');
-const readme = fs.readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
+const reference = fs.readFileSync(path.join(__dirname, '../../../docs/reference/executors.md'), 'utf8');
 
-/** The rows of the README's `tray-connector:deploy` options table, by option name. */
+/** The rows of the generated reference's `tray-connector:deploy` options table (npm run docs), by option name. */
 function readmeOptions(): Map<string, string> {
-  const table = readme.split('### `tray-connector:deploy` options')[1].split('\n### ')[0];
+  const table = reference.split('## `tray-connector:deploy`')[1].split('\n## ')[0];
   const rows = table.split('\n').filter((l) => /^\| `\w+` \|/.test(l));
   return new Map(rows.map((row) => [/^\| `(\w+)`/.exec(row)![1], row]));
 }
@@ -15,7 +15,7 @@ function readmeOptions(): Map<string, string> {
 describe('tray-connector:deploy schema', () => {
   const options = Object.keys(schema.properties);
 
-  it('declares every schema.json option in schema.d.ts and documents it in the README options table', () => {
+  it('declares every schema.json option in schema.d.ts and documents it in the reference options table', () => {
     const documented = readmeOptions();
     expect(options.filter((o) => !new RegExp(`\\n\\s+${o}\\?: `).test(declarations))).toEqual([]);
     expect(options.filter((o) => !documented.has(o))).toEqual([]);
