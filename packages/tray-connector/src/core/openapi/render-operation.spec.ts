@@ -191,6 +191,8 @@ describe('renderOperation', () => {
     expect(multipart['handler.test.ts']).toContain("expect(partBytes(request.raw, 'note').toString('utf8')).toBe('note 1');");
     const file = renderOperation(operation({ body: { ...body, kind: 'file', mediaType: 'application/pdf', schema: {} } }), 'A').files;
     expect(file['input.ts']).toContain('\tbody: FileReference;');
+    const binary = renderOperation(operation({ body: { ...body, kind: 'file', schema: { type: 'string', format: 'binary' } } }), 'A');
+    expect(binary.files['input.ts']).not.toContain('@format binary');
     expect(file['handler.ts']).toContain("return r.withContentType('application/pdf').withBodyAsFile(input.body);");
     expect(file['handler.test.ts']).toContain("expect(request.headers['content-type']).toBe('application/pdf');");
     expect(file['handler.test.ts']).toContain('expect(request.raw.equals(FILE_BYTES)).toBe(true);');

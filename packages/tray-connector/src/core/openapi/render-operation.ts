@@ -92,7 +92,9 @@ function renderInput(op: ImportedOperation, names: Names, walk: TypeWalk): Code 
   if (op.body) {
     const description = op.body.description ?? op.body.schema?.description ?? `The request body (${op.body.mediaType}).`;
     const type = files ? fileInput(op.body, walk) : schemaToType(op.body.schema, walk, '\t');
-    members.push(member_(jsDoc(op.body.schema, '\t', description), op.body.key, !op.body.required, type));
+    // A file body's schema (`format: binary`) describes the bytes, not the FileReference the input holds.
+    const docSchema = op.body.kind === 'file' ? undefined : op.body.schema;
+    members.push(member_(jsDoc(docSchema, '\t', description), op.body.key, !op.body.required, type));
   }
   const body = members.length ? code`\n${join(members, '\n')}\n` : code``;
   const fileImport = files ? code`import type { FileReference } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\n\n` : code``;
