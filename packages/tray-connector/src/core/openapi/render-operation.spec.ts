@@ -212,6 +212,8 @@ describe('renderOperation', () => {
     expect(check({ via: 'cookie', name: 's id' })).toContain(
       "expect(request.headers['cookie']).toContain('s%20id=' + encodeURIComponent(ctx.auth?.user.access_token ?? ''));",
     );
+    // The cookie parameters join the auth's cookie in one header.
+    expect(check({ via: 'cookie', name: 's id' })).toContain("expect(request.headers['cookie']).toContain('session=session%201');");
     expect(check({ via: 'basic' })).toContain(
       "expect(request.headers['authorization']).toBe('Basic ' + Buffer.from((ctx.auth?.user.username ?? '') + ':' + (ctx.auth?.user.password ?? '')).toString('base64'));",
     );
