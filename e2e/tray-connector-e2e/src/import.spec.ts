@@ -75,6 +75,38 @@ describe('import from OpenAPI in a fresh workspace', () => {
     ws.commit('imported connectors');
   });
 
+  it('imports error schemas, a chosen security scheme (--auth), --title, a multipart and an octet-stream upload (issue 29)', () => {
+    const r = expectOk(
+      ws.nx('g tray-connector:import --spec=specs/features/files-and-auth.yaml --name=acme-drive --auth=oauth --title="Acme Drive"'),
+      'import acme-drive',
+    );
+    expect(r.output).toContain('3 operations imported');
+    expect(r.output).toContain('auth oauth2 (oauth: bearer)');
+    expect(r.output).toContain('other security schemes of the document (a Tray connector has one auth; choose with --auth): apiKeyHeader');
+    expect(JSON.parse(ws.read('connectors/acme-drive/connector.json'))).toMatchObject({ name: 'acme-drive', title: 'Acme Drive' });
+    expect(ws.read('connectors/acme-drive/src/AcmeDriveAuth.ts')).toContain('Oauth2OperationHandlerAuth<');
+    expect(ws.read('connectors/acme-drive/src/upload_file/input.ts')).toContain('file: FileReference;');
+    expect(ws.read('connectors/acme-drive/src/upload_file/handler.ts')).toContain(
+      'request.withBodyAsMultipart(multipart(input.body, FILE_PARTS))',
+    );
+    expect(ws.read('connectors/acme-drive/src/replace_content/handler.ts')).toContain('r.withBodyAsFile(input.body)');
+    // What the generated tests assert (they run in the run-many below): the auth, the file bytes, the API's error words.
+    const tests = ['list_files', 'upload_file', 'replace_content'].map((op) => ws.read(`connectors/acme-drive/src/${op}/handler.test.ts`));
+    for (const test of tests)
+      expect(test).toContain("expect(request.headers['authorization']).toBe('Bearer ' + (ctx.auth?.user.access_token ?? ''));");
+    expect(tests[0]).toContain("const ERROR_MESSAGE = 'GET /files failed with HTTP 404: The stand-in refuses (1) (code stand_in_code)';");
+    expect(tests[1]).toContain("expect(partBytes(request.raw, 'file').equals(FILE_BYTES)).toBe(true);");
+    expect(tests[2]).toContain('expect(request.raw.equals(FILE_BYTES)).toBe(true);');
+    expect(JSON.parse(ws.read('connectors/acme-drive/src/test.ctx.json')).auth).toMatchObject({
+      authType: 'OAUTH2',
+      user: { access_token: 'stand-in-token' },
+    });
+    const refused = ws.nx('g tray-connector:import --spec=specs/features/files-and-auth.yaml --name=acme-drive-2 --auth=github --dry-run');
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('--auth "github" is not a security scheme of the document: choose one of apiKeyHeader (');
+    ws.commit('imported acme-drive');
+  });
+
   it('--connector adds only what is missing and keeps existing operations as they are', () => {
     const before = ws.read('connectors/petstore/src/list_pets/handler.ts');
     const r = expectOk(ws.nx('g tray-connector:import --spec=specs/oai-examples/petstore.yaml --connector=petstore'), 'import --connector');
@@ -84,13 +116,20 @@ describe('import from OpenAPI in a fresh workspace', () => {
   });
 
   it('every imported connector builds (type check, schemas) and its generated tests pass offline, in one run-many', () => {
-    const projects = SPECS.map((s) => s.name).join(',');
+    const projects = [...SPECS.map((s) => s.name), 'acme-drive'].join(',');
     const r = expectOk(
       ws.nx(`run-many -t build,test --projects=${projects} --parallel=2`, { timeoutMs: 14 * 60 * 1000 }),
       'run-many build,test',
     );
-    expect(r.output).toMatch(/Successfully ran targets build, test for 6 projects/);
+    expect(r.output).toMatch(/Successfully ran targets build, test for 7 projects/);
     for (const spec of SPECS) expect(ws.exists(`connectors/${spec.name}/.tray/connector.zip`)).toBe(true);
+    // A file part is a FileReference in Tray's input schema (issue 29.4).
+    const drive = new AdmZip(path.join(ws.root, 'connectors/acme-drive/.tray/connector.zip'));
+    const upload = JSON.parse(drive.readAsText('acme-drive/src/upload_file/input.json'));
+    expect(upload.properties.body.properties.file).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['name', 'url', 'mime_type']),
+    });
     const zip = new AdmZip(path.join(ws.root, 'connectors/petstore/.tray/connector.zip'));
     const input = JSON.parse(zip.readAsText('petstore/src/list_pets/input.json'));
     expect(input.properties.limit).toMatchObject({ type: 'number', format: 'int32', maximum: 100 });

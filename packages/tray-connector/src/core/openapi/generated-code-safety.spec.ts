@@ -80,6 +80,65 @@ const hostile: Array<[string, OpenApiDocument]> = [
   ],
 ];
 
+hostile.push(
+  [
+    'a multipart file part name and field name in a template literal (29.4)',
+    doc({
+      paths: {
+        '/u': {
+          post: {
+            requestBody: {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      [`f'\${${PAYLOAD}}`]: { type: 'string', format: 'binary', description: `*/${PAYLOAD}/*` },
+                      [`n\`\${${PAYLOAD}}`]: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+            responses: ok,
+          },
+        },
+      },
+    }),
+  ],
+  [
+    'an octet-stream media type and an apiKey header name the test checks (29.3, 29.4)',
+    doc({
+      paths: { '/o': { put: { requestBody: { content: { [`image/x'\${${PAYLOAD}}`]: {} } }, responses: ok } } },
+      components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: `X'\${${PAYLOAD}}` } } },
+    }),
+  ],
+  [
+    'OAuth 2 URLs and scopes, and error words of the declared error schema (29.2, 29.3)',
+    doc({
+      paths: {
+        '/e': {
+          get: {
+            responses: {
+              ...ok,
+              [`4XX`]: {
+                description: `*/${PAYLOAD}/*`,
+                content: { 'application/json': { schema: { properties: { message: { type: 'string', description: `*/${PAYLOAD}` } } } } },
+              },
+            },
+          },
+        },
+      },
+      components: {
+        securitySchemes: {
+          o: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: `https://x*/${PAYLOAD}/*`, scopes: { [`s*/${PAYLOAD}`]: '' } } } },
+        },
+      },
+    }),
+  ],
+);
+
 describe('generated code keeps spec text as data (19.1)', () => {
   it.each(hostile)('%s stays a literal or comment text', (_what, spec) => {
     expect(escapes(importedFiles(spec))).toEqual([]);
@@ -215,5 +274,72 @@ describe('small things (22.7)', () => {
       expect(files[`src/get_thing${i}/handler.ts`]).toContain("from '../http-parameters';");
     }
     expect(files['src/http-parameters.ts']).toContain('export function withParameters');
+  });
+});
+
+describe('errors, auth and files type-check in every combination (issue 29.2-29.4)', () => {
+  const error = (schema: object) => ({ description: 'e', content: { 'application/json': { schema } } });
+  const paths = {
+    '/files': {
+      get: {
+        responses: {
+          ...ok,
+          404: error({ properties: { error: { properties: { message: { type: 'string' }, code: { type: 'integer' } } } } }),
+          default: error({ properties: { status: { type: 'integer' }, err: { type: 'string' } } }),
+        },
+      },
+      post: {
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['file'],
+                properties: { file: { type: 'string', format: 'binary' }, note: { type: 'string' }, n: { type: 'integer' } },
+              },
+            },
+          },
+        },
+        responses: { 201: { description: 'made' }, '4XX': error({ properties: { message: { type: 'string' } } }) },
+      },
+      put: {
+        requestBody: { required: true, content: { 'application/octet-stream': {} } },
+        responses: { 204: { description: 'ok' }, default: error({ properties: { message: { type: 'string' } } }) },
+      },
+      patch: {
+        requestBody: { content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } },
+        responses: {
+          200: { description: 'text', content: { 'text/csv': {} } },
+          default: error({ properties: { message: { type: 'string' } } }),
+        },
+      },
+    },
+  };
+  const schemes: Record<string, object> = {
+    bearer: { type: 'http', scheme: 'bearer' },
+    basic: { type: 'http', scheme: 'basic' },
+    header: { type: 'apiKey', in: 'header', name: 'X-Key' },
+    query: { type: 'apiKey', in: 'query', name: 'key' },
+    cookie: { type: 'apiKey', in: 'cookie', name: 'sid' },
+    cc: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://t', scopes: {} } } },
+  };
+
+  it('every auth scheme with JSON, empty and text answers, multipart and file bodies (by tsc, strict)', () => {
+    const connectors = Object.entries(schemes).map(([name, scheme]) =>
+      importedFiles(doc({ paths, components: { securitySchemes: { [name]: scheme } } })),
+    );
+    const [bearer] = connectors;
+    expect(
+      Object.keys(bearer)
+        .filter((f) => /^src\/[A-Za-z-]+\.ts$/.test(f))
+        .sort(),
+    ).toEqual(['src/DemoAuth.ts', 'src/GlobalConfig.ts', 'src/api-error.ts', 'src/http-files.ts']);
+    expect(bearer['src/patch_files/handler.ts']).toContain('.withErrorHandling(() =>');
+    expect(bearer['src/patch_files/handler.ts']).toContain(
+      'input.body === undefined ? request.withoutBody() : request.withContentType(input.body.mime_type).withBodyAsFile(input.body)',
+    );
+    expect(bearer['src/put_files/handler.ts']).toContain('.parseWithBodyAsJson(() => OperationHandlerResult.success({}))');
+    expect(typeErrors(connectors)).toEqual([]);
   });
 });

@@ -1,5 +1,9 @@
 // The shared helper every imported handler uses (22.2): checked against the examples of the OpenAPI
 // 3 specification's style table (id = 5 / [3, 4, 5] / { role: 'admin', firstName: 'Alex' }).
+import { HttpOperationRequestBuilder } from '@trayio/cdk-dsl/connector/operation/HttpOperationHandler';
+import { HttpMethod } from '@trayio/commons/http/Http';
+import { none } from 'fp-ts/Option';
+import { Readable } from 'stream';
 import { encode, type HttpParameter, httpTarget, withParameters } from './files/http-parameters';
 
 const primitive = 5;
@@ -94,5 +98,22 @@ describe('withParameters', () => {
       ['key', 't/k'],
     ]);
     expect(out.path).toBe('https://api.example.com/v1/x/a%20b?q=1&q=2&key=t%2Fk');
+  });
+
+  it('adds cookie parameters to a Cookie header the auth already set (an API key cookie), instead of replacing it (29.3)', () => {
+    const builder = (headers: Record<string, string>) =>
+      new HttpOperationRequestBuilder(HttpMethod.Get, 'https://api.example.com/x', {
+        headers,
+        pathParams: {},
+        queryString: {},
+        body: Readable.from([]),
+        agent: none,
+      });
+    const headers = (b: HttpOperationRequestBuilder) => (b as unknown as { request: { headers: object } }).request.headers;
+    const session: HttpParameter = { name: 'session', in: 'cookie', key: 'session', style: 'form', explode: true };
+    expect(headers(withParameters(builder({ Cookie: 'sid=tok%201' }), '/x', '/x', { session: 's 1' }, [session]))).toEqual({
+      Cookie: 'sid=tok%201; session=s%201',
+    });
+    expect(headers(withParameters(builder({}), '/x', '/x', { session: 's' }, [session]))).toEqual({ Cookie: 'session=s' });
   });
 });

@@ -53,7 +53,10 @@ describe('chooseAuth', () => {
       schemes({ key: { type: 'apiKey', in: 'query', name: 'k' }, oauth: { type: 'oauth2', flows: {} } }, [{ oauth: [] }]),
     );
     expect(auth).toMatchObject({ kind: 'oauth2', scheme: 'oauth' });
-    expect(auth.notes).toEqual(['security schemes not used (a Tray connector has one auth): key']);
+    expect(auth.notes).toEqual([
+      "OAuth 2 authorizationCode (Tray auth type OAUTH2); set these in the service's OAuth app at Tray",
+      'other security schemes of the document (a Tray connector has one auth; choose with --auth): key',
+    ]);
   });
   it('says why a scheme cannot be used', () => {
     expect(chooseAuth(schemes({ m: { type: 'mutualTLS' } }))).toEqual({
@@ -147,10 +150,13 @@ describe('planImport', () => {
     const plan = planImport(doc(), { ...options, newConnector: false, existingAuth: 'token' });
     expect(importReport(plan, 'acme-crm')[1]).toMatch(/; auth token \(the connector's own, kept\)$/);
   });
-  it('writes the basic auth type and its test context for a basic scheme', () => {
+  it('writes the basic auth type and its test context (the stand-in credentials the generated tests check) for a basic scheme', () => {
     const plan = planImport(schemes({ u: { type: 'http', scheme: 'basic' } }), options);
     expect(plan.connectorFiles['src/AcmeCrmAuth.ts']).toContain('username: string;');
-    expect(JSON.parse(plan.connectorFiles['src/test.ctx.json']).auth.user).toEqual({ username: '', password: '' });
+    expect(JSON.parse(plan.connectorFiles['src/test.ctx.json']).auth.user).toEqual({
+      username: 'stand-in-user',
+      password: 'stand-in-password',
+    });
   });
   it('keeps operations the connector already has, untouched, and reports them', () => {
     const plan = planImport(doc(), { ...options, newConnector: false, existingOperations: new Set(['get_contact']) });

@@ -4,57 +4,20 @@ import { TrayConnectorError } from '../errors';
 import { ImportBudget, type BudgetLimits } from './import-budget';
 import type { OpenApiDocument } from './load-spec';
 import { collectOperations, type OperationSelection, type SkippedOperation } from './operations';
-import { HTTP_PARAMETERS_FILE, renderOperation, type HandlerAuth } from './render-operation';
-import { code, type Code, docComment, id, join, str } from '../connector/ts-writer';
-import { encode } from './files/http-parameters';
+import { HELPER_FILES, HTTP_PARAMETERS_FILE, renderOperation } from './render-operation';
+import {
+  chooseAuth,
+  type ConnectorAuthKind,
+  handlerAuthOf,
+  type ImportedAuth,
+  renderAuthType,
+  testContext,
+  testContextExample,
+  renderGlobalConfig,
+} from './import-auth';
 
-/** The `--auth` kinds of the `new` generator. */
-export type ConnectorAuthKind = 'none' | 'token' | 'oauth2';
-
-/** How the connector authenticates, from the document's securitySchemes. */
-export interface ImportedAuth {
-  /** The `--auth` kind the connector is scaffolded with. */
-  kind: ConnectorAuthKind;
-  /** How the credential is sent. */
-  via: 'none' | 'bearer' | 'header' | 'query' | 'cookie' | 'basic';
-  /** The securitySchemes entry used, if any. */
-  scheme?: string;
-  /** Header, query or cookie name for an API key. */
-  parameter?: string;
-  notes: string[];
-  /** The connector's own auth, kept as it is (--connector). */
-  kept?: boolean;
-}
-
-/**
- * The scheme of the first global `security` requirement (else the first of `securitySchemes`)
- * mapped to a kind `new` knows: bearer and API keys -> token, basic -> token with username and
- * password, oauth2 / openIdConnect -> oauth2. A Tray connector has one auth: others are noted.
- */
-export function chooseAuth(doc: OpenApiDocument): ImportedAuth {
-  const schemes: Record<string, any> = doc.components?.securitySchemes ?? {};
-  const names = Object.keys(schemes);
-  if (!names.length) return { kind: 'none', via: 'none', notes: [] };
-  const required = (Array.isArray(doc.security) ? doc.security : []).flatMap((req: Record<string, unknown>) => Object.keys(req ?? {}));
-  const order = [...required.filter((n: string) => schemes[n]), ...names];
-  const notes: string[] = [];
-  for (const name of order) {
-    const s = schemes[name] ?? {};
-    const others = names.filter((n) => n !== name);
-    const rest = others.length ? [`security schemes not used (a Tray connector has one auth): ${others.join(', ')}`] : [];
-    if (s.type === 'http' && /^bearer$/i.test(s.scheme ?? ''))
-      return { kind: 'token', via: 'bearer', scheme: name, notes: [...notes, ...rest] };
-    if (s.type === 'http' && /^basic$/i.test(s.scheme ?? ''))
-      return { kind: 'token', via: 'basic', scheme: name, notes: [...notes, ...rest] };
-    if (s.type === 'apiKey' && ['header', 'query', 'cookie'].includes(s.in) && typeof s.name === 'string') {
-      return { kind: 'token', via: s.in, scheme: name, parameter: s.name, notes: [...notes, ...rest] };
-    }
-    if (s.type === 'oauth2' || s.type === 'openIdConnect')
-      return { kind: 'oauth2', via: 'bearer', scheme: name, notes: [...notes, ...rest] };
-    notes.push(`security scheme ${name} (${s.type}${s.scheme ? ` ${s.scheme}` : ''}) cannot be expressed by a Tray connector's auth`);
-  }
-  return { kind: 'none', via: 'none', notes };
-}
+export { chooseAuth, renderGlobalConfig, testContextExample, securitySchemeList } from './import-auth';
+export type { ConnectorAuthKind, ImportedAuth, TrayAuthType } from './import-auth';
 
 /**
  * The base URL from `servers`: `--server` is an index (0 = first) or a URL/description to match;
@@ -111,6 +74,10 @@ export interface ImportPlanOptions {
   budget?: BudgetLimits;
   /** The auth an existing connector already has (--connector): what the report names. */
   existingAuth?: ConnectorAuthKind;
+  /** `--auth`: the security scheme a new connector uses (or none); default: the first global requirement, else the first scheme. */
+  auth?: string;
+  /** `--title`: the new connector's title; default info.title. */
+  title?: string;
 }
 
 export interface PlannedOperation {
@@ -140,10 +107,10 @@ export interface ImportPlan {
 export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): ImportPlan {
   const collected = collectOperations(doc, options.selection);
   const auth: ImportedAuth = options.newConnector
-    ? chooseAuth(doc)
+    ? chooseAuth(doc, options.auth)
     : { kind: options.existingAuth ?? 'none', via: 'none', notes: [], kept: true };
   const server = chooseServer(doc, options.server, options.connectorName);
-  const handlerAuth: HandlerAuth = options.newConnector && auth.via === 'query' ? { apiKeyQuery: auth.parameter } : {};
+  const handlerAuth = handlerAuthOf(auth, options.newConnector);
   const existing = options.existingOperations ?? new Set<string>();
   const operations: PlannedOperation[] = [];
   const kept: ImportPlan['kept'] = [];
@@ -162,23 +129,22 @@ export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): Im
   }
   const info = doc.info ?? {};
   const connectorFiles: Record<string, string> = {};
-  // The shared helpers every imported handler imports (one copy per connector, rewritten by each import).
-  if (operations.some((o) => o.files['handler.ts'].includes("from '../http-parameters'")))
-    connectorFiles[`src/${HTTP_PARAMETERS_FILE}`] = httpParametersSource();
+  // The shared helpers imported handlers import (one copy per connector, rewritten by each import).
+  for (const helper of HELPER_FILES) {
+    const from = `from '../${helper.replace(/\.ts$/, '')}'`;
+    if (operations.some((o) => o.files['handler.ts'].includes(from))) connectorFiles[`src/${helper}`] = helperSource(helper);
+  }
+  const title = options.title?.trim() || (typeof info.title === 'string' && info.title.trim() ? info.title.trim() : '');
   if (options.newConnector) {
     connectorFiles['src/GlobalConfig.ts'] = renderGlobalConfig(options.authType, server.url, options.baseUrlEnv, auth);
-    if (auth.via === 'basic') {
-      connectorFiles[`src/${options.authType}.ts`] = renderBasicAuth(
-        options.authType,
-        typeof info.title === 'string' ? info.title : options.connectorName,
-      );
-      connectorFiles['src/test.ctx.json'] =
-        `${JSON.stringify({ auth: { authType: 'TOKEN', authId: 'local-test', user: { username: '', password: '' }, app: {} } }, null, '\t')}\n`;
-    }
+    const authFile = renderAuthType(options.authType, title || options.connectorName, auth);
+    if (authFile) connectorFiles[`src/${options.authType}.ts`] = authFile;
+    // The offline tests' context: stand-in credentials, which the generated tests check every request carries.
+    if (auth.kind !== 'none') connectorFiles['src/test.ctx.json'] = testContext(auth, true);
     connectorFiles['test.ctx.example.json'] = testContextExample(auth);
   }
   return {
-    title: typeof info.title === 'string' && info.title.trim() ? info.title.trim() : '',
+    title,
     description:
       typeof info.description === 'string'
         ? info.description
@@ -199,82 +165,12 @@ export function planImport(doc: OpenApiDocument, options: ImportPlanOptions): Im
 
 /** The text of src/http-parameters.ts: the helpers file of this package, as it is. */
 export function httpParametersSource(): string {
-  return fs.readFileSync(path.join(__dirname, 'files', HTTP_PARAMETERS_FILE), 'utf8');
+  return helperSource(HTTP_PARAMETERS_FILE);
 }
 
-/**
- * test.ctx.example.json (beside connector.json, outside src/ so never zipped): the shape of test.ctx.json (git-ignored) with empty credentials, committed so
- * a fresh clone's tests have a context to start from.
- */
-export function testContextExample(auth: ImportedAuth): string {
-  if (auth.kind === 'none') return '{}\n';
-  const user = auth.via === 'basic' ? { username: '', password: '' } : { access_token: '' };
-  const authType = auth.kind === 'oauth2' ? 'OAUTH2' : 'TOKEN';
-  return `${JSON.stringify({ auth: { authType, authId: 'local-test', user, app: {} } }, null, '\t')}\n`;
-}
-
-/** src/GlobalConfig.ts: base URL (overridable by BASE_URL_ENV for the offline tests) and the credential on every request. */
-export function renderGlobalConfig(authType: string, baseUrl: string, baseUrlEnv: string, auth: ImportedAuth): string {
-  const chain: Code[] = [code`.withBaseUrl(() => process.env[BASE_URL_ENV] ?? API_BASE_URL)`];
-  const token = code`ctx.auth?.user.access_token ?? ''`;
-  if (auth.via === 'bearer') chain.push(code`.withBearerToken((ctx) => ${token})`);
-  if (auth.via === 'header') chain.push(code`.addHeader((ctx) => ({ name: ${str(auth.parameter!)}, value: ${token} }))`);
-  if (auth.via === 'cookie') {
-    chain.push(
-      code`.addHeader((ctx) => ({ name: 'Cookie', value: ${str(`${encode(auth.parameter!)}=`)} + encodeURIComponent(${token}) }))`,
-    );
-  }
-  if (auth.via === 'basic') {
-    chain.push(
-      code`.addHeader((ctx) => ({\n\t\tname: 'Authorization',\n\t\tvalue: 'Basic ' + Buffer.from((ctx.auth?.user.username ?? '') + ':' + (ctx.auth?.user.password ?? '')).toString('base64'),\n\t}))`,
-    );
-  }
-  const how =
-    auth.via === 'none'
-      ? []
-      : auth.via === 'query'
-        ? ['', `Authentication (${auth.scheme}): every handler adds the user's access_token as the query parameter ${auth.parameter}.`]
-        : [
-            '',
-            `Authentication (${auth.scheme}): ${auth.via === 'bearer' ? "the user's access_token as a bearer token" : auth.via === 'basic' ? "HTTP basic with the user's username and password" : `the user's access_token in the ${auth.via} ${auth.parameter}`}.`,
-          ];
-  const type = id(authType);
-  return code`import { OperationGlobalConfigHttp } from '@trayio/cdk-dsl/connector/operation/OperationGlobalConfig';
-import { ${type} } from ${str(`./${authType}`)};
-
-/** The base URL of the service's API (from the OpenAPI document's servers). */
-export const API_BASE_URL = ${str(baseUrl)};
-
-/**
- * An environment variable that, when set, replaces API_BASE_URL. The handler tests set it to
- * a local server on 127.0.0.1 so they run offline; leave it unset everywhere else.
- */
-export const BASE_URL_ENV = ${str(baseUrlEnv)};
-
-${docComment(['Settings every HTTP operation shares (`handler.withGlobalConfiguration(globalConfigHttp)`).', ...how])}export const globalConfigHttp = OperationGlobalConfigHttp.create<${type}>()
-${join(
-  chain.map((c) => code`\t${c}`),
-  '\n',
-)};
-`.text;
-}
-
-function renderBasicAuth(authType: string, title: string): string {
-  const type = id(authType);
-  const user = id(`${authType}User`);
-  const app = id(`${authType}App`);
-  return code`import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
-
-${docComment([`What a user enters when they authenticate with ${title}: HTTP basic credentials.`])}export type ${user} = {
-\tusername: string;
-\tpassword: string;
-};
-
-/** What the service holds for every user: nothing for basic authentication. */
-export type ${app} = Record<string, never>;
-
-export type ${type} = TokenOperationHandlerAuth<${user}, ${app}>;
-`.text;
+/** The text of one helper file of this package (./files), as it is. */
+export function helperSource(file: string): string {
+  return fs.readFileSync(path.join(__dirname, 'files', file), 'utf8');
 }
 
 /** The lines the generator prints at the end: what was written, kept, skipped and approximated. */

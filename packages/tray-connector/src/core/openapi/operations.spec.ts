@@ -84,7 +84,7 @@ describe('collectOperations', () => {
     expect(op.notes).toEqual([expect.stringContaining('header parameter Accept is set by the runtime')]);
   });
 
-  it('takes a JSON body, else form or text, and lists multipart and binary operations as skipped with the reason', () => {
+  it('takes a JSON body, else form or text, multipart and binary files (issue 29.4); a multipart body without parts is skipped with the reason', () => {
     const d = doc({
       '/json': {
         post: {
@@ -119,6 +119,7 @@ describe('collectOperations', () => {
       ['vnd', 'json', false],
       ['form', 'form', false],
       ['text', 'text', false],
+      ['raw', 'file', false],
     ]);
     expect(operations[0].notes).toEqual([
       'request body sent as application/json; also accepted by the API but not offered: application/xml',
@@ -128,13 +129,7 @@ describe('collectOperations', () => {
         method: 'POST',
         path: '/upload',
         operationId: 'upload',
-        reason: expect.stringMatching(/^request body multipart\/form-data is not supported by the importer .*FileReference/),
-      },
-      {
-        method: 'POST',
-        path: '/raw',
-        operationId: 'raw',
-        reason: expect.stringMatching(/^request body application\/octet-stream is not supported/),
+        reason: 'a multipart/form-data body without declared properties: its parts are unknown',
       },
     ]);
   });
@@ -177,5 +172,88 @@ describe('collectOperations', () => {
       { method: 'HEAD', path: '/a', operationId: 'headA', reason: expect.stringContaining("not a method Tray's http DSL can send") },
     ]);
     expect(operations[0].notes).toEqual(['callbacks (onEvent) are not imported: a Tray operation makes one request']);
+  });
+
+  it('imports multipart bodies: binary properties are file parts, the rest fields; a required list of files is refused (29.4)', () => {
+    const multipart = (schema: object, encoding?: object) => ({
+      post: { operationId: 'up', requestBody: { required: true, content: { 'multipart/form-data': { schema, encoding } } }, responses: ok },
+    });
+    const d = doc({
+      '/a': multipart(
+        {
+          type: 'object',
+          required: ['file', 'name'],
+          properties: {
+            file: { type: 'string', format: 'binary' },
+            image: { type: 'string', contentMediaType: 'image/png' },
+            name: { type: 'string' },
+            meta: { type: 'object' },
+            many: { type: 'array', items: { type: 'string', format: 'binary' } },
+          },
+        },
+        { file: { headers: { 'X-Part': { schema: { type: 'string' } } } } },
+      ),
+      '/b': multipart({
+        type: 'object',
+        required: ['many'],
+        properties: { many: { type: 'array', items: { type: 'string', format: 'binary' } } },
+      }),
+      '/c': { delete: { requestBody: { content: { 'application/octet-stream': {} } }, responses: ok } },
+      '/d': { put: { requestBody: { content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } }, responses: ok } },
+      '/e': { put: { requestBody: { content: { 'application/xml': { schema: { type: 'object' } } } }, responses: ok } },
+    });
+    const { operations, skipped } = collectOperations(d);
+    expect(operations.map((o) => [o.path, o.body?.kind, o.body?.mediaType])).toEqual([
+      ['/a', 'multipart', 'multipart/form-data'],
+      ['/d', 'file', 'image/*'],
+    ]);
+    expect(operations[0].body).toMatchObject({ files: ['file', 'image'], required: true });
+    expect(Object.keys(operations[0].body!.schema.properties)).toEqual(['file', 'image', 'name', 'meta']);
+    expect(operations[0].body!.schema.required).toEqual(['file', 'name']);
+    expect(operations[0].notes).toEqual([
+      'optional multipart part "many" (a list of files) is left out: Tray\'s http DSL sends one file per part',
+      "multipart encoding headers are not sent: Tray's http DSL writes each part's headers itself",
+    ]);
+    expect(skipped.map((s) => [s.path, s.reason])).toEqual([
+      ['/b', 'multipart part "many" is a list of files, which Tray\'s http DSL cannot send (one file per part)'],
+      ['/c', expect.stringMatching(/^a DELETE with a application\/octet-stream body/)],
+      ['/e', expect.stringMatching(/^request body application\/xml is not supported by the importer/)],
+    ]);
+  });
+
+  it("finds the API's error words by the error responses' schemas: codes, classes, default, nested and listed (29.2)", () => {
+    const error = (schema: object) => ({ description: 'e', content: { 'application/problem+json': { schema } } });
+    const d = doc({
+      '/a': {
+        get: {
+          responses: {
+            ...ok,
+            default: error({ type: 'object', properties: { status: { type: 'integer' }, err: { type: 'string' } } }),
+            '4XX': error({ allOf: [{ properties: { code: { type: 'string' } } }, { properties: { message: { type: 'string' } } }] }),
+            '404': error({
+              type: 'object',
+              properties: { error: { type: 'object', properties: { message: { type: 'string' }, code: { type: 'integer' } } } },
+            }),
+            '422': error({
+              properties: { errors: { type: 'array', items: { properties: { title: { type: 'string' }, detail: { type: 'string' } } } } },
+            }),
+            '500': error({ type: 'object', properties: { count: { type: 'integer' } } }),
+            '503': { description: 'text', content: { 'text/plain': { schema: { type: 'string' } } } },
+          },
+        },
+      },
+    });
+    expect(collectOperations(d).operations[0].errors).toEqual([
+      { status: '404', message: [['error', 'message']], code: ['error', 'code'] },
+      {
+        status: '422',
+        message: [
+          ['errors', 0, 'detail'],
+          ['errors', 0, 'title'],
+        ],
+      },
+      { status: '4XX', message: [['message']], code: ['code'] },
+      { status: 'default', message: [['err']] },
+    ]);
   });
 });

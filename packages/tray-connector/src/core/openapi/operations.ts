@@ -2,6 +2,8 @@ import { minimatch } from 'minimatch';
 import { toKebabCase } from '../connector/connector-config';
 import type { OpenApiDocument } from './load-spec';
 import type { Schema } from './schema-to-typescript';
+import { errorShapes } from './error-responses';
+import type { ErrorShape } from './files/api-error';
 
 /** HTTP methods in the order OpenAPI lists them in a Path Item; the import keeps document order, then this. */
 export const OPENAPI_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -29,7 +31,8 @@ export interface ImportedParameter {
   content?: 'json' | 'text';
 }
 
-export type BodyKind = 'json' | 'form' | 'text';
+/** How a body is sent: JSON, form-urlencoded, text, multipart/form-data (files and fields) or one file (octet-stream). */
+export type BodyKind = 'json' | 'form' | 'text' | 'multipart' | 'file';
 export type ResponseKind = 'json' | 'text' | 'none';
 
 export interface ImportedOperation {
@@ -43,10 +46,24 @@ export interface ImportedOperation {
   operationId?: string;
   tags: string[];
   parameters: ImportedParameter[];
-  body?: { kind: BodyKind; mediaType: string; schema: Schema; required: boolean; description?: string; key: string };
+  body?: ImportedBody;
   response: { kind: ResponseKind; status: string; mediaType?: string; schema?: Schema; description?: string };
+  /** The error answers whose JSON schema says where the API's words are (explicit codes, then 4XX, then default). */
+  errors?: ErrorShape[];
   /** What was left out or approximated for this operation. */
   notes: string[];
+}
+
+export interface ImportedBody {
+  kind: BodyKind;
+  mediaType: string;
+  schema: Schema;
+  required: boolean;
+  description?: string;
+  /** Its property in the operation's input type. */
+  key: string;
+  /** multipart: the properties sent as file parts (each a FileReference in the input), the others are text fields. */
+  files?: string[];
 }
 
 export interface SkippedOperation {
@@ -109,8 +126,8 @@ export function collectOperations(doc: OpenApiDocument, selection: OperationSele
         skip(body);
         continue;
       }
-      if (body && body.kind === 'form' && method === 'delete') {
-        skip("a DELETE with a form-urlencoded body: Tray's runtime sends it without a Content-Length, so the API would never see it");
+      if (body && (body.kind === 'form' || body.kind === 'multipart' || body.kind === 'file') && method === 'delete') {
+        skip(`a DELETE with a ${body.mediaType} body: Tray's runtime sends it without a Content-Length, so the API would never see it`);
         continue;
       }
       const response = successResponse(op.responses);
@@ -136,6 +153,7 @@ export function collectOperations(doc: OpenApiDocument, selection: OperationSele
         parameters,
         body: body ?? undefined,
         response,
+        errors: errorShapes(op.responses),
         notes,
       });
     }
@@ -262,23 +280,26 @@ function collectParameters(raw: any[], notes: string[]): { params: ImportedParam
 }
 
 /** The request body the handler sends; a string is the reason the operation cannot be imported; null: no body. */
-function requestBody(body: any, notes: string[]): ImportedOperation['body'] | string | null {
+function requestBody(body: any, notes: string[]): ImportedBody | string | null {
   if (!body || typeof body !== 'object' || !body.content || typeof body.content !== 'object') return null;
   const types = Object.keys(body.content);
   if (!types.length) return null;
-  const pick = (test: (t: string) => boolean) => types.find((t) => test(t.toLowerCase().split(';')[0].trim()));
+  const pick = (test: (t: string) => boolean) => types.find((t) => test(mediaTypeOf(t)));
   const json = pick((t) => t === 'application/json' || /\+json$/.test(t) || t === '*/*');
   const form = pick((t) => t === 'application/x-www-form-urlencoded');
   const text = pick((t) => t === 'text/plain');
-  const chosen = json ?? form ?? text;
+  const multipart = pick((t) => t === 'multipart/form-data');
+  const file = pick((t) => isFileType(t, body.content));
+  const chosen = json ?? form ?? text ?? multipart ?? file;
   if (!chosen) {
-    return `request body ${types.join(', ')} is not supported by the importer (JSON, form-urlencoded and text/plain are): multipart and binary uploads need FileReference handling, add this operation by hand with nx g tray-connector:operation`;
+    return `request body ${types.join(', ')} is not supported by the importer (JSON, form-urlencoded, text/plain, multipart/form-data and binary files are): add this operation by hand with nx g tray-connector:operation`;
   }
   const others = types.filter((t) => t !== chosen);
   if (others.length) notes.push(`request body sent as ${chosen}; also accepted by the API but not offered: ${others.join(', ')}`);
-  const kind: BodyKind = chosen === json ? 'json' : chosen === form ? 'form' : 'text';
+  const kind: BodyKind =
+    chosen === json ? 'json' : chosen === form ? 'form' : chosen === text ? 'text' : chosen === multipart ? 'multipart' : 'file';
   const schema = (body.content[chosen]?.schema as Schema) ?? {};
-  return {
+  const imported: ImportedBody = {
     kind,
     mediaType: chosen === '*/*' ? 'application/json' : chosen,
     schema: kind === 'text' ? { type: 'string', description: schema.description } : schema,
@@ -286,6 +307,57 @@ function requestBody(body: any, notes: string[]): ImportedOperation['body'] | st
     description: typeof body.description === 'string' ? body.description : undefined,
     key: 'body',
   };
+  if (kind !== 'multipart') return imported;
+  const parts = multipartParts(schema, body.content[chosen]?.encoding, notes);
+  return typeof parts === 'string' ? parts : { ...imported, ...parts };
+}
+
+function mediaTypeOf(type: string): string {
+  return type.toLowerCase().split(';')[0].trim();
+}
+
+/** A binary file body: octet-stream, or a media type that is not text whose schema is absent or binary. */
+function isFileType(type: string, content: Record<string, any>): boolean {
+  if (type === 'application/octet-stream') return true;
+  if (/^(text\/|multipart\/)|json$|xml$|^application\/x-www-form-urlencoded$/.test(type) || !type.includes('/')) return false;
+  const schema = Object.entries(content).find(([t]) => mediaTypeOf(t) === type)?.[1]?.schema;
+  return !schema || isBinary(schema);
+}
+
+/** A schema of file content: `format: binary` (3.0), or 3.1's contentMediaType / contentEncoding on a string. */
+export function isBinary(schema: Schema): boolean {
+  if (!schema || typeof schema !== 'object') return false;
+  if (schema.format === 'binary' || schema.format === 'byte') return schema.format === 'binary';
+  return (
+    (schema.type === 'string' || schema.type === undefined) &&
+    (typeof schema.contentMediaType === 'string' || schema.contentEncoding === 'binary')
+  );
+}
+
+/**
+ * The file and text parts of a multipart/form-data object: binary properties are files (a FileReference
+ * each), the others text fields. A list of files or a part with its own headers cannot be sent by Tray's DSL.
+ */
+function multipartParts(schema: Schema, encoding: any, notes: string[]): { schema: Schema; files: string[] } | string {
+  const properties: Record<string, Schema> = schema?.properties && typeof schema.properties === 'object' ? schema.properties : {};
+  if (!Object.keys(properties).length) return 'a multipart/form-data body without declared properties: its parts are unknown';
+  const required: string[] = Array.isArray(schema.required) ? schema.required : [];
+  const files: string[] = [];
+  const kept: Record<string, Schema> = {};
+  for (const [name, property] of Object.entries(properties)) {
+    const list = property?.type === 'array' && isBinary(property.items);
+    if (list) {
+      if (required.includes(name))
+        return `multipart part ${JSON.stringify(name)} is a list of files, which Tray's http DSL cannot send (one file per part)`;
+      notes.push(`optional multipart part ${JSON.stringify(name)} (a list of files) is left out: Tray's http DSL sends one file per part`);
+      continue;
+    }
+    if (isBinary(property)) files.push(name);
+    kept[name] = property;
+  }
+  if (encoding && typeof encoding === 'object' && Object.values(encoding).some((e: any) => e && typeof e === 'object' && e.headers))
+    notes.push("multipart encoding headers are not sent: Tray's http DSL writes each part's headers itself");
+  return { schema: { ...schema, properties: kept, required: required.filter((r) => r in kept) }, files };
 }
 
 /** The output from the first 2xx response (200 before 201...; then 2XX, then default when nothing else). */

@@ -145,7 +145,79 @@ describe('renderOperation', () => {
     expect(test).toContain("expect(request.headers['x-request-id']).toBe('3c5e4a2d-ad3a-48e9-8e2d-eff986f62387');");
     expect(test).toContain("expect(request.headers['cookie']).toBe('session=session%201');");
     expect(test).toContain('expect(JSON.parse(request.body)).toEqual(input.body);');
-    expect(test).toContain('expect(output.isFailure).toBe(true);');
+    // No error schema declared: the failure carries the status alone (29.2).
+    expect(test).toContain("const ERROR_MESSAGE = 'PUT /pets/{petId}/owners/{petId_type} failed with HTTP 500';");
+    expect(test).toContain('expect(output.isFailure && output.error.message).toBe(ERROR_MESSAGE);');
+  });
+
+  it("reads the API's words from the declared error answers and tests that they reach the failure (29.2)", () => {
+    const errors = [{ status: '404', message: [['error', 'message']], code: ['error', 'code'] }];
+    const { files } = renderOperation(operation({ errors }), 'A');
+    expect(files['handler.ts']).toContain("import { apiErrorMessage, type ErrorShape } from '../api-error';");
+    expect(files['handler.ts']).toContain("const LABEL = 'PUT /pets/{petId}/owners/{petId_type}';");
+    expect(files['handler.ts']).toContain('.withJsonErrorHandling((body) =>');
+    expect(files['handler.ts']).toContain(
+      'OperationHandlerError.apiError(apiErrorMessage(LABEL, response.getStatusCode(), body, ERRORS), {',
+    );
+    expect(files['handler.test.ts']).toContain('reply.status = 404;');
+    expect(files['handler.test.ts']).toContain(
+      "const ERROR_MESSAGE = 'PUT /pets/{petId}/owners/{petId_type} failed with HTTP 404: The stand-in refuses (1) (code stand_in_code)';",
+    );
+    expect(files['handler.test.ts']).toContain("message: 'The stand-in\\u0007 refuses\\n(1)'");
+    // A text answer: Tray's runtime hands no error body to the handler, so the words cannot be read (noted).
+    const text = renderOperation(operation({ errors, response: { kind: 'text', status: '200' } }), 'A');
+    expect(text.files['handler.ts']).not.toContain('apiErrorMessage');
+    expect(text.files['handler.test.ts']).toContain("const ERROR_MESSAGE = 'PUT /pets/{petId}/owners/{petId_type} failed with HTTP 500';");
+    expect(text.notes).toContain(
+      "the error answers' words are not read: Tray's runtime hands error bodies to a handler only when it parses the response as JSON, and this one is text",
+    );
+  });
+
+  it('sends multipart parts and file bodies from FileReferences, and tests the bytes the stand-in receives (29.4)', () => {
+    const schema = {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' }, note: { type: 'string' } },
+    };
+    const body = { kind: 'multipart' as const, mediaType: 'multipart/form-data', required: true, key: 'body', schema, files: ['file'] };
+    const multipart = renderOperation(operation({ body }), 'A').files;
+    expect(multipart['input.ts']).toContain("import type { FileReference } from '@trayio/cdk-dsl/connector/operation/OperationHandler';");
+    expect(multipart['input.ts']).toContain('\t\tfile: FileReference;\n');
+    expect(multipart['input.ts']).toContain('\t\tnote?: string;\n');
+    expect(multipart['handler.ts']).toContain('return r.withBodyAsMultipart(multipart(input.body, FILE_PARTS));');
+    expect(multipart['handler.ts']).toMatch(/const FILE_PARTS: readonly string\[\] = \[\s*'file'\s*\];/);
+    expect(multipart['handler.test.ts']).toContain('copy.body.file.url = process.env[BASE_URL_ENV] + FILE_PATH;');
+    expect(multipart['handler.test.ts']).toContain("expect(partBytes(request.raw, 'file').equals(FILE_BYTES)).toBe(true);");
+    expect(multipart['handler.test.ts']).toContain("expect(partBytes(request.raw, 'note').toString('utf8')).toBe('note 1');");
+    const file = renderOperation(operation({ body: { ...body, kind: 'file', mediaType: 'application/pdf', schema: {} } }), 'A').files;
+    expect(file['input.ts']).toContain('\tbody: FileReference;');
+    const binary = renderOperation(operation({ body: { ...body, kind: 'file', schema: { type: 'string', format: 'binary' } } }), 'A');
+    expect(binary.files['input.ts']).not.toContain('@format binary');
+    expect(file['handler.ts']).toContain("return r.withContentType('application/pdf').withBodyAsFile(input.body);");
+    expect(file['handler.test.ts']).toContain("expect(request.headers['content-type']).toBe('application/pdf');");
+    expect(file['handler.test.ts']).toContain('expect(request.raw.equals(FILE_BYTES)).toBe(true);');
+  });
+
+  it('tests that every request carries the credential of the test context, as the scheme sends it (29.3)', () => {
+    const check = (sent: { via: 'bearer' | 'header' | 'query' | 'cookie' | 'basic'; name?: string }) =>
+      renderOperation(operation(), 'A', { sent }).files['handler.test.ts'];
+    expect(check({ via: 'bearer' })).toContain('.then(({ output, ctx }) => {');
+    expect(check({ via: 'bearer' })).toContain(
+      "expect(request.headers['authorization']).toBe('Bearer ' + (ctx.auth?.user.access_token ?? ''));",
+    );
+    expect(check({ via: 'header', name: 'X-Key' })).toContain("expect(request.headers['x-key']).toBe(ctx.auth?.user.access_token ?? '');");
+    expect(check({ via: 'query', name: 'key' })).toContain(
+      "expect(new URL(request.url ?? '', 'http://stand-in').searchParams.get('key')).toBe(ctx.auth?.user.access_token ?? '');",
+    );
+    expect(check({ via: 'cookie', name: 's id' })).toContain(
+      "expect(request.headers['cookie']).toContain('s%20id=' + encodeURIComponent(ctx.auth?.user.access_token ?? ''));",
+    );
+    // The cookie parameters join the auth's cookie in one header.
+    expect(check({ via: 'cookie', name: 's id' })).toContain("expect(request.headers['cookie']).toContain('session=session%201');");
+    expect(check({ via: 'basic' })).toContain(
+      "expect(request.headers['authorization']).toBe('Basic ' + Buffer.from((ctx.auth?.user.username ?? '') + ':' + (ctx.auth?.user.password ?? '')).toString('base64'));",
+    );
+    expect(renderOperation(operation(), 'A').files['handler.test.ts']).toContain('.then(({ output }) => {');
   });
 
   it('is deterministic', () => {

@@ -2,14 +2,21 @@ import { camelCase, pascalCase } from '../text-case';
 import { code, type Code, docComment, emitted, id, join, lineComment, member, propertyName, str, value } from '../connector/ts-writer';
 import { encode, httpTarget, type HttpParameter } from './files/http-parameters';
 import type { ImportedOperation, ImportedParameter } from './operations';
+import {
+  authChecks,
+  errorCase,
+  fileBodySample,
+  fileInput,
+  fileMember,
+  fileTest,
+  readableErrors,
+  STAND_IN_FILE,
+  type HandlerAuth,
+} from './render-test-parts';
 import { activeBudget } from './import-budget';
 import { jsDoc, namedTypes, sampleValue, schemaToType, visibleProperties, type Schema, type TypeWalk } from './schema-to-typescript';
 
-/** How requests authenticate beyond GlobalConfig.ts: an API key in the query string is added by every handler. */
-export interface HandlerAuth {
-  /** Name of the query parameter carrying `ctx.auth.user.access_token`, when the API takes its key there. */
-  apiKeyQuery?: string;
-}
+export type { HandlerAuth };
 
 export interface RenderedOperation {
   /** File name (inside src/<name>/) -> content. */
@@ -19,6 +26,12 @@ export interface RenderedOperation {
 
 /** The shared file (src/http-parameters.ts) every imported handler imports its helpers from. */
 export const HTTP_PARAMETERS_FILE = 'http-parameters.ts';
+/** The shared file (src/api-error.ts) that turns an error answer into a failure message with the API's words. */
+export const API_ERROR_FILE = 'api-error.ts';
+/** The shared file (src/http-files.ts) that turns a multipart input into the DSL's files and fields. */
+export const HTTP_FILES_FILE = 'http-files.ts';
+/** The helper files (in ./files) an imported handler may import, each copied into the connector's src/ when one does. */
+export const HELPER_FILES = [HTTP_PARAMETERS_FILE, API_ERROR_FILE, HTTP_FILES_FILE] as const;
 
 /** operation.json, input.ts, output.ts, handler.ts and handler.test.ts of one imported operation. */
 export function renderOperation(op: ImportedOperation, authType: string, auth: HandlerAuth = {}): RenderedOperation {
@@ -32,7 +45,16 @@ export function renderOperation(op: ImportedOperation, authType: string, auth: H
     'handler.ts': renderHandler(op, names, auth).text,
     'handler.test.ts': renderTest(op, names, auth).text,
   };
-  const notes = [...op.notes, ...new Set([...inputWalk.notes, ...outputWalk.notes])];
+  const unread = op.errors?.length && !readableErrors(op)?.length;
+  const notes = [
+    ...op.notes,
+    ...new Set([...inputWalk.notes, ...outputWalk.notes]),
+    ...(unread
+      ? [
+          "the error answers' words are not read: Tray's runtime hands error bodies to a handler only when it parses the response as JSON, and this one is text",
+        ]
+      : []),
+  ];
   return { files, notes };
 }
 
@@ -66,14 +88,17 @@ function renderInput(op: ImportedOperation, names: Names, walk: TypeWalk): Code 
     const description = p.description ? `${p.description.trim()}\n\n${where}` : where;
     members.push(member_(jsDoc(p.schema, '\t', description), p.key, !p.required, schemaToType(p.schema, walk, '\t')));
   }
+  const files = op.body?.kind === 'file' || op.body?.kind === 'multipart';
   if (op.body) {
     const description = op.body.description ?? op.body.schema?.description ?? `The request body (${op.body.mediaType}).`;
-    members.push(
-      member_(jsDoc(op.body.schema, '\t', description), op.body.key, !op.body.required, schemaToType(op.body.schema, walk, '\t')),
-    );
+    const type = files ? fileInput(op.body, walk) : schemaToType(op.body.schema, walk, '\t');
+    // A file body's schema (`format: binary`) describes the bytes, not the FileReference the input holds.
+    const docSchema = op.body.kind === 'file' ? undefined : op.body.schema;
+    members.push(member_(jsDoc(docSchema, '\t', description), op.body.key, !op.body.required, type));
   }
   const body = members.length ? code`\n${join(members, '\n')}\n` : code``;
-  return code`${origin(op, '')}\nexport type ${typeName(names, 'Input')} = {${body}};\n${emitted(namedTypes(walk))}`;
+  const fileImport = files ? code`import type { FileReference } from '@trayio/cdk-dsl/connector/operation/OperationHandler';\n\n` : code``;
+  return code`${origin(op, '')}\n${fileImport}export type ${typeName(names, 'Input')} = {${body}};\n${emitted(namedTypes(walk))}`;
 }
 
 function renderOutput(op: ImportedOperation, names: Names, walk: TypeWalk): Code {
@@ -151,8 +176,37 @@ function bodySender(op: ImportedOperation, r: Code): Code {
   let call: Code;
   if (op.body.kind === 'json') call = code`${sized}.withBodyAsJson(json(${input}))`;
   else if (op.body.kind === 'form') call = code`${r}.withBodyAsFormUrlEncoded(json(${input}))`;
+  else if (op.body.kind === 'multipart') call = code`${r}.withBodyAsMultipart(multipart(${input}, FILE_PARTS))`;
+  else if (op.body.kind === 'file') call = code`${fileContentType(op.body.mediaType, r, input)}.withBodyAsFile(${input})`;
   else call = code`${sized}.withBodyAsText(${input})`;
   return op.body.required ? call : code`${input} === undefined ? ${r}.withoutBody() : ${call}`;
+}
+
+/** The Content-Type of a file body: the DSL's default (octet-stream), the document's type, or the file's own for a wildcard. */
+function fileContentType(mediaType: string, r: Code, input: Code): Code {
+  const type = mediaType.toLowerCase().split(';')[0].trim();
+  if (type === 'application/octet-stream') return r;
+  return type.includes('*') ? code`${r}.withContentType(${input}.mime_type)` : code`${r}.withContentType(${str(mediaType)})`;
+}
+
+/** The error handling of a handler: the API's words of the declared error answers, else the status alone. */
+function errorHandling(op: ImportedOperation, label: string): Code {
+  if (readableErrors(op)?.length) {
+    return code`.withJsonErrorHandling((body) =>
+\t\t\t\t\t\tOperationHandlerResult.failure(
+\t\t\t\t\t\t\tOperationHandlerError.apiError(apiErrorMessage(LABEL, response.getStatusCode(), body, ERRORS), {
+\t\t\t\t\t\t\t\tstatusCode: response.getStatusCode(),
+\t\t\t\t\t\t\t})
+\t\t\t\t\t\t)
+\t\t\t\t\t)`;
+  }
+  return code`.withErrorHandling(() =>
+\t\t\t\t\t\tOperationHandlerResult.failure(
+\t\t\t\t\t\t\tOperationHandlerError.apiError(${str(`${label} failed with HTTP `)} + response.getStatusCode(), {
+\t\t\t\t\t\t\t\tstatusCode: response.getStatusCode(),
+\t\t\t\t\t\t\t})
+\t\t\t\t\t\t)
+\t\t\t\t\t)`;
 }
 
 function renderHandler(op: ImportedOperation, names: Names, auth: HandlerAuth): Code {
@@ -166,6 +220,7 @@ function renderHandler(op: ImportedOperation, names: Names, auth: HandlerAuth): 
   const requestArgs = code`(${auth.apiKeyQuery ? code`ctx` : code`_ctx`}, ${hasParameters || op.body ? code`input` : code`_input`}, request)`;
   const wrap = outputWrapper(op);
   const output = typeName(names, 'Output');
+  const errors = readableErrors(op)?.length ? readableErrors(op) : undefined;
   const parse =
     op.response.kind === 'json'
       ? wrap
@@ -173,19 +228,32 @@ function renderHandler(op: ImportedOperation, names: Names, auth: HandlerAuth): 
         : code`.parseWithBodyAsJson()`
       : op.response.kind === 'text'
         ? code`.parseWithBodyAsText((body) => OperationHandlerResult.success({ text: body }))`
-        : code`.parseWithoutBody(() => OperationHandlerResult.success({}))`;
+        : errors
+          ? // Parsed as JSON (empty: undefined) so that Tray's runtime hands an error answer's body to the error handling.
+            code`.parseWithBodyAsJson(() => OperationHandlerResult.success({}))`
+          : code`.parseWithoutBody(() => OperationHandlerResult.success({}))`;
   const helpers = [
     ...(hasParameters ? ['withParameters'] : []),
-    ...(op.body && op.body.kind !== 'text' ? ['json'] : []),
-    ...(op.body && op.method === 'delete' && op.body.kind !== 'form' ? ['byteLength'] : []),
+    ...(op.body && (op.body.kind === 'json' || op.body.kind === 'form') ? ['json'] : []),
+    ...(op.body && op.method === 'delete' && (op.body.kind === 'json' || op.body.kind === 'text') ? ['byteLength'] : []),
   ];
-  const imports = helpers.length
-    ? code`import { ${join(helpers.map(id), ', ')}${hasParameters ? code`, type HttpParameter` : code``} } from '../http-parameters';\n`
-    : code``;
+  const imports = code`${
+    helpers.length
+      ? code`import { ${join(helpers.map(id), ', ')}${hasParameters ? code`, type HttpParameter` : code``} } from '../http-parameters';\n`
+      : code``
+  }${errors ? code`import { apiErrorMessage, type ErrorShape } from '../api-error';\n` : code``}${
+    op.body?.kind === 'multipart' ? code`import { multipart } from '../http-files';\n` : code``
+  }`;
   const label = `${op.method.toUpperCase()} ${op.path}`;
-  const constants = hasParameters
-    ? code`\nconst PATH = ${str(op.path)};\nconst DSL_PATH = ${str(path)};\nconst PARAMETERS: readonly HttpParameter[] = ${value(op.parameters.map(parameterData))};\n`
-    : code``;
+  const constants = code`${
+    hasParameters
+      ? code`\nconst PATH = ${str(op.path)};\nconst DSL_PATH = ${str(path)};\nconst PARAMETERS: readonly HttpParameter[] = ${value(op.parameters.map(parameterData))};\n`
+      : code``
+  }${errors ? code`\nconst LABEL = ${str(label)};\nconst ERRORS: readonly ErrorShape[] = ${value(errors)};\n` : code``}${
+    op.body?.kind === 'multipart'
+      ? code`\n/** The multipart parts sent as files (the others are text fields). */\nconst FILE_PARTS: readonly string[] = ${value(op.body.files ?? [])};\n`
+      : code``
+  }`;
   return code`${origin(op, '')}
 import { OperationHandlerSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerSetup';
 import { OperationHandlerError, OperationHandlerResult } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
@@ -201,13 +269,7 @@ ${docComment([`${label}${op.operationId ? ` (operationId ${op.operationId})` : '
 \t\t\t.handleRequest(${requestArgs} => ${request})
 \t\t\t.handleResponse((_ctx, _input, response) =>
 \t\t\t\tresponse
-\t\t\t\t\t.withErrorHandling(() =>
-\t\t\t\t\t\tOperationHandlerResult.failure(
-\t\t\t\t\t\t\tOperationHandlerError.apiError(${str(`${label} failed with HTTP `)} + response.getStatusCode(), {
-\t\t\t\t\t\t\t\tstatusCode: response.getStatusCode(),
-\t\t\t\t\t\t\t})
-\t\t\t\t\t\t)
-\t\t\t\t\t)
+\t\t\t\t\t${errorHandling(op, label)}
 \t\t\t\t\t${parse}
 \t\t\t)
 \t)
@@ -228,7 +290,12 @@ function sampleInput(op: ImportedOperation): Record<string, unknown> {
     Object.defineProperty(input, p.key, { value: sample, enumerable: true, writable: true, configurable: true });
   }
   if (op.body) {
-    const body = op.body.kind === 'text' ? 'sample text' : sampleValue(op.body.schema, 'input', 'body');
+    const body =
+      op.body.kind === 'text'
+        ? 'sample text'
+        : op.body.kind === 'file' || op.body.kind === 'multipart'
+          ? fileBodySample(op.body).value
+          : sampleValue(op.body.schema, 'input', 'body');
     Object.defineProperty(input, op.body.key, { value: body, enumerable: true, writable: true, configurable: true });
   }
   return input;
@@ -245,12 +312,55 @@ function requestChecks(op: ImportedOperation, input: Record<string, unknown>, au
     const keyPrefix = `${target.path}${target.path.includes('?') ? '&' : '?'}${encode(auth.apiKeyQuery)}=`;
     checks.push(code`expect(request.url?.startsWith(${str(keyPrefix)})).toBe(true);`);
   } else checks.push(code`expect(request.url).toBe(${str(target.path)});`);
-  for (const [name, text] of target.headers) checks.push(code`expect(request.headers[${str(name.toLowerCase())}]).toBe(${str(text)});`);
+  for (const [name, text] of target.headers) {
+    // An API key cookie of the auth comes first in the same Cookie header.
+    const joined = name === 'Cookie' && auth.sent?.via === 'cookie';
+    checks.push(code`expect(request.headers[${str(name.toLowerCase())}]).${joined ? code`toContain` : code`toBe`}(${str(text)});`);
+  }
   const body = op.body ? member(code`input`, op.body.key) : undefined;
   if (op.body?.kind === 'json') checks.push(code`expect(JSON.parse(request.body)).toEqual(${body!});`);
   if (op.body?.kind === 'text') checks.push(code`expect(request.body).toBe('sample text');`);
   if (op.body?.kind === 'form') checks.push(code`expect(request.headers['content-type']).toContain('application/x-www-form-urlencoded');`);
-  return checks;
+  if (op.body?.kind === 'file' || op.body?.kind === 'multipart') checks.push(...fileTest(op, input));
+  return [...checks, ...authChecks(auth)];
+}
+
+/** The parts of a test whose operation sends files: its bytes, where the stand-in serves them, the input pointing there. */
+function fileParts(op: ImportedOperation, inputType: Code): { constants: Code; serve: Code; when: Code } {
+  const files = op.body && (op.body.kind === 'file' || op.body.kind === 'multipart') ? fileBodySample(op.body).files : [];
+  if (!files.length) return { constants: code``, serve: code``, when: code`input` };
+  const multipart = op.body!.kind === 'multipart';
+  const sets = files.map((f) => code`\t${fileMember(f)}.url = process.env[BASE_URL_ENV] + FILE_PATH;`);
+  const constants = code`
+// The file every file reference of the input points at (served by the stand-in, as Tray's file storage would).
+const FILE_PATH = ${str(STAND_IN_FILE)};
+const FILE_BYTES = Buffer.from([0, 255, 13, 10, 45, 45, 0x73, 0x74, 0x61, 0x6e, 0x64, 0x2d, 0x69, 0x6e, 128, 10]);
+
+/** The sample input with its file references pointing at the stand-in's file. */
+function withFiles(value: ${inputType}): ${inputType} {
+\tconst copy = JSON.parse(JSON.stringify(value));
+${join(sets, '\n')}
+\treturn copy;
+}
+${
+  multipart
+    ? code`
+/** The bytes of the multipart part named \`name\`: between its blank line and the next boundary. */
+function partBytes(raw: Buffer, name: string): Buffer {
+\tconst boundary = Buffer.concat([Buffer.from('\\r\\n'), raw.subarray(0, raw.indexOf('\\r\\n'))]);
+\tconst start = raw.indexOf('\\r\\n\\r\\n', raw.indexOf('name="' + name + '"')) + 4;
+\treturn raw.subarray(start, raw.indexOf(boundary, start));
+}
+`
+    : code``
+}`;
+  const serve = code`if (req.method === 'GET' && req.url === FILE_PATH) {
+\t\t\t\tres.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': FILE_BYTES.length });
+\t\t\t\tres.end(FILE_BYTES);
+\t\t\t\treturn;
+\t\t\t}
+\t\t\t`;
+  return { constants, serve, when: code`withFiles(input)` };
 }
 
 function renderTest(op: ImportedOperation, names: Names, auth: HandlerAuth): Code {
@@ -278,6 +388,8 @@ function renderTest(op: ImportedOperation, names: Names, auth: HandlerAuth): Cod
       : value(op.response.kind === 'text' ? { text: answer } : {});
   const camel = id(`${names.camel}Handler`);
   const label = `${op.method.toUpperCase()} ${op.path}`;
+  const failure = errorCase(op);
+  const files = fileParts(op, typeName(names, 'Input'));
   return code`import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { OperationHandlerTestSetup } from '@trayio/cdk-dsl/connector/operation/OperationHandlerTest';
@@ -291,7 +403,11 @@ import type { ${typeName(names, 'Input')} } from './input';
 // answers the request the handler builds (BASE_URL_ENV points the connector at it).
 const input: ${typeName(names, 'Input')} = ${value(input)};
 ${op.response.kind === 'json' ? code`const answer = ${value(answer)};\n` : code``}
-const received: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+// The error answer the stand-in gives (as the document declares it) and the failure it must become.
+const ERROR_ANSWER = ${value(failure.body)};
+const ERROR_MESSAGE = ${str(failure.message)};
+${files.constants}
+const received: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string; raw: Buffer }> = [];
 const reply = { status: ${status} };
 let server: http.Server;
 
@@ -300,10 +416,11 @@ beforeAll(async () => {
 \t\tconst chunks: Buffer[] = [];
 \t\treq.on('data', (chunk: Buffer) => chunks.push(chunk));
 \t\treq.on('end', () => {
-\t\t\treceived.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+\t\t\t${files.serve}const raw = Buffer.concat(chunks);
+\t\t\treceived.push({ method: req.method, url: req.url, headers: req.headers, body: raw.toString('utf8'), raw });
 \t\t\tif (reply.status >= 300) {
 \t\t\t\tres.writeHead(reply.status, { 'content-type': 'application/json' });
-\t\t\t\tres.end(JSON.stringify({ message: 'stand-in failure' }));
+\t\t\t\tres.end(JSON.stringify(ERROR_ANSWER));
 \t\t\t\treturn;
 \t\t\t}
 \t\t\t${respond}
@@ -329,9 +446,9 @@ OperationHandlerTestSetup.configureHandlerTest(${camel}, (handlerTest) =>
 \t\t\t\t.when(() => {
 \t\t\t\t\treply.status = ${status};
 \t\t\t\t\treceived.length = 0;
-\t\t\t\t\treturn input;
+\t\t\t\t\treturn ${files.when};
 \t\t\t\t})
-\t\t\t\t.then(({ output }) => {
+\t\t\t\t.then(({ output${auth.sent ? code`, ctx` : code``} }) => {
 \t\t\t\t\texpect(OperationHandlerResult.getSuccessfulValueOrFail(output)).toEqual(${expected});
 \t\t\t\t\texpect(received).toHaveLength(1);
 \t\t\t\t\tconst request = received[0];
@@ -342,16 +459,16 @@ ${join(
 \t\t\t\t})
 \t\t\t\t.finallyDoNothing()
 \t\t)
-\t\t.testCase('maps an error answer of the API to a failure', (testCase) =>
+\t\t.testCase(${str(`maps an error answer of the API (HTTP ${failure.status}) to a failure with its words`)}, (testCase) =>
 \t\t\ttestCase
 \t\t\t\t.givenNothing()
 \t\t\t\t.when(() => {
-\t\t\t\t\treply.status = 500;
+\t\t\t\t\treply.status = ${failure.status};
 \t\t\t\t\treceived.length = 0;
-\t\t\t\t\treturn input;
+\t\t\t\t\treturn ${files.when};
 \t\t\t\t})
 \t\t\t\t.then(({ output }) => {
-\t\t\t\t\texpect(output.isFailure).toBe(true);
+\t\t\t\t\texpect(output.isFailure && output.error.message).toBe(ERROR_MESSAGE);
 \t\t\t\t\texpect(received).toHaveLength(1);
 \t\t\t\t})
 \t\t\t\t.finallyDoNothing()

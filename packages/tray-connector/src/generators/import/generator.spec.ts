@@ -102,7 +102,9 @@ describe('import generator', () => {
     expect(globalConfig).toContain('.withBearerToken(');
     expect(printed()).toContain('acme-crm (connectors/acme-crm) from');
     expect(printed()).toContain('2 operations imported, 1 not importable');
-    expect(printed()).toMatch(/Not imported:\n {2}POST \/contacts \(uploadContacts\): request body multipart\/form-data is not supported/);
+    expect(printed()).toMatch(
+      /Not imported:\n {2}POST \/contacts \(uploadContacts\): a multipart\/form-data body without declared properties: its parts are unknown/,
+    );
   });
 
   it('takes the name from info.title and filters by --tags / --operations', async () => {
@@ -143,6 +145,41 @@ describe('import generator', () => {
     expect(tree.read(`${ROOT}/src/list_contacts/handler.ts`, 'utf-8')).toContain("import { AcmeCrmAuth } from '../AcmeCrmAuth';");
     expect(printed()).toContain('1 operation imported, 1 already present (kept as they are)');
     expect(printed()).toContain('Already in the connector, not touched:\n  get_deal (GET /deals/{id})');
+  });
+
+  it('--auth picks any security scheme of the document, --title the title (and the default name) (29.3)', async () => {
+    const two = structuredClone(SPEC) as any;
+    two.components.securitySchemes.oauth = {
+      type: 'oauth2',
+      flows: { clientCredentials: { tokenUrl: 'https://acme.com/token', scopes: {} } },
+    };
+    fs.writeFileSync(spec, JSON.stringify(two));
+    await importGenerator(tree, { spec, auth: 'oauth', title: 'Acme', skipInstall: true });
+    expect(readJson(tree, 'connectors/acme/connector.json')).toMatchObject({ name: 'acme', title: 'Acme' });
+    expect(tree.read('connectors/acme/src/AcmeAuth.ts', 'utf-8')).toContain(
+      'export type AcmeAuth = Oauth2ClientCredentialsOperationHandlerAuth<AcmeAuthUser, AcmeAuthApp>;',
+    );
+    expect(readJson(tree, 'connectors/acme/src/test.ctx.json').auth).toMatchObject({
+      authType: 'OAUTH2_CLIENT_CREDENTIALS',
+      user: { access_token: 'stand-in-token' },
+    });
+    expect(tree.read('connectors/acme/src/list_contacts/handler.test.ts', 'utf-8')).toContain(
+      "expect(request.headers['authorization']).toBe('Bearer ' + (ctx.auth?.user.access_token ?? ''));",
+    );
+    expect(printed()).toContain('auth oauth2 (oauth: bearer)');
+    expect(printed()).toContain('note: other security schemes of the document (a Tray connector has one auth; choose with --auth): bearer');
+    const other = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    await expect(importGenerator(other, { spec, name: 'x', auth: 'apiKey', skipInstall: true })).rejects.toThrow(
+      '--auth "apiKey" is not a security scheme of the document: choose one of bearer (HTTP bearer); oauth (OAuth 2: clientCredentials), or none',
+    );
+    await importGenerator(other, { spec, name: 'x', auth: 'none', skipInstall: true });
+    expect(other.read('connectors/x/src/XAuth.ts', 'utf-8')).toContain('export type XAuth = never;');
+    expect(other.read('connectors/x/src/GlobalConfig.ts', 'utf-8')).not.toContain('access_token');
+    const exists = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    await newGenerator(exists, { name: 'acme-crm', skipInstall: true, skipFormat: true });
+    await expect(importGenerator(exists, { spec, connector: 'acme-crm', auth: 'oauth' })).rejects.toThrow(
+      'leave out --name, --directory, --regions, --auth and --title',
+    );
   });
 
   it('refuses what it cannot do, writing nothing', async () => {

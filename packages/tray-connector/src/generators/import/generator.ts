@@ -33,7 +33,7 @@ function writePlan(tree: Tree, connectorRoot: string, plan: ImportPlan): void {
 
 /** The `--auth` kind of an existing connector, read from its <Name>Auth.ts (what `new` writes). */
 export function authKindOf(authFile: string): ConnectorAuthKind {
-  if (/\bOauth2OperationHandlerAuth\b/.test(authFile)) return 'oauth2';
+  if (/\bOauth2(ClientCredentials|Password)?OperationHandlerAuth\b/.test(authFile)) return 'oauth2';
   if (/\bTokenOperationHandlerAuth\b/.test(authFile)) return 'token';
   return 'none';
 }
@@ -53,9 +53,9 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
   let connectorRoot: string;
 
   if (schema.connector) {
-    if (schema.name || schema.directory || schema.regions) {
+    if (schema.name || schema.directory || schema.regions || schema.auth || schema.title) {
       throw new TrayConnectorError(
-        '--connector adds operations to an existing connector: leave out --name, --directory and --regions (they are for a new connector)',
+        '--connector adds operations to an existing connector: leave out --name, --directory, --regions, --auth and --title (they are for a new connector; its own auth and title are kept)',
       );
     }
     const project = getProjects(tree).get(schema.connector);
@@ -91,14 +91,16 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
       existingAuth: authKindOf(tree.read(joinPathFragments(connectorRoot, 'src', `${authType}.ts`), 'utf-8') ?? ''),
     });
   } else {
-    const title = typeof doc.info?.title === 'string' ? doc.info.title.trim() : '';
+    const title = schema.title?.trim() || (typeof doc.info?.title === 'string' ? doc.info.title.trim() : '');
     connectorName = (schema.name ?? '').trim() || toKebabCase(title);
     if (!connectorName)
       throw new TrayConnectorError(
-        'Give the new connector a name: --name=<kebab-case name> (the document has no info.title to take it from)',
+        "Give the new connector a name: --name=<kebab-case name> (neither --title nor the document's info.title gives one)",
       );
-    const auth = chooseAuth(doc);
+    const auth = chooseAuth(doc, schema.auth);
     plan = planImport(doc, {
+      auth: schema.auth,
+      title: schema.title,
       connectorName,
       authType: `${pascalCase(connectorName)}Auth`,
       baseUrlEnv: baseUrlEnvName(connectorName),

@@ -11,6 +11,10 @@ export interface ImportGeneratorSchema {
   operations?: string[] | string;
   /** Globs on the operations' tags; comma-separated or an array. */
   tags?: string[] | string;
+  /** The security scheme (components.securitySchemes name) a new connector uses, or 'none'; default: the first global requirement, else the first. */
+  auth?: string;
+  /** The new connector's title; default info.title (also the default name, in kebab-case). */
+  title?: string;
   /** Which servers entry is the base URL: an index, a listed URL or description, or an https:// URL; default the first. */
   server?: string;
   /** An existing connector project: add the operations it lacks. */

@@ -138,6 +138,13 @@ interface RequestBuilder<R> {
   addHeader(name: string, value: string): R;
 }
 
+/** A header the builder already holds (the DSL keeps them in its `request`, which its types do not show), if any. */
+function headerSetBefore(builder: object, name: string): unknown {
+  const headers = (builder as { request?: { headers?: unknown } }).request?.headers;
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  return Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+}
+
 /**
  * `request` sent to `template` (the OpenAPI path, e.g. `/pets/{petId}`) with every parameter of
  * `input` serialized as described. `dslPath` is the path the handler gave the DSL (`/pets/:petId`):
@@ -154,6 +161,10 @@ export function withParameters<R extends RequestBuilder<R>>(
   const base = request.path.endsWith(dslPath) ? request.path.slice(0, request.path.length - dslPath.length) : request.path;
   const target = httpTarget(template, input, parameters, extraQuery);
   let out = request.withUrl(`${base}${target.path}`);
-  for (const [name, value] of target.headers) out = out.addHeader(name, value);
+  for (const [name, value] of target.headers) {
+    // An API key cookie of the auth is already in the Cookie header: the parameters join it instead of replacing it.
+    const earlier = name === 'Cookie' ? headerSetBefore(request, 'cookie') : undefined;
+    out = out.addHeader(name, typeof earlier === 'string' && earlier ? `${earlier}; ${value}` : value);
+  }
   return out;
 }
