@@ -2,5 +2,7 @@ export default {
   displayName: 'tray-connector',
   preset: '../../jest.preset.js',
   rootDir: '.',
+  // A deliberate 60 s limit per test instead of jest's 5 s (tools/jest/unit-timeout.js).
+  setupFilesAfterEnv: ['<rootDir>/../../tools/jest/unit-timeout.js'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
 };

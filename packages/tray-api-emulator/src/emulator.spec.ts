@@ -21,8 +21,8 @@ const http = axios.create({ validateStatus: () => true, proxy: false });
 describe('tray-api-emulator', () => {
   let emu: Emulator;
   beforeEach(async () => {
-    // Deploying lasts 200 ms, longer than a status request takes even with four test files on 2 cores; the tests
-    // wait 300 ms for Deployed.
+    // Deploying lasts 200 ms. No test reads a phase at a fixed moment (on a loaded machine a request may take longer
+    // than a phase): each polls to the condition it needs.
     emu = await startEmulator({ tokens: { us: 'tok-us', eu: 'tok-eu', apac: 'tok-apac' }, deployDelayMs: 200 });
   });
   afterEach(() => emu.close());
@@ -31,6 +31,19 @@ describe('tray-api-emulator', () => {
     http.post(`${emu.urlFor(region)}${p}`, body, { headers: { Authorization: `Bearer ${token}` }, ...extra });
   const get = (region: 'us' | 'eu' | 'apac', p: string, token = `tok-${region}`) =>
     http.get(`${emu.urlFor(region)}${p}`, { headers: { Authorization: `Bearer ${token}` } });
+  /** Polls until `condition` holds (jest's timeout bounds the wait; no wall-clock margin is asserted). */
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((r) => setTimeout(r, 10));
+  };
+  /** Every status body read while polling a deployment until it ends (the last one is the end). */
+  const pollToEnd = async (region: 'us' | 'eu' | 'apac', statusPath: string): Promise<Record<string, unknown>[]> => {
+    const seen: Record<string, unknown>[] = [];
+    do {
+      if (seen.length) await new Promise((r) => setTimeout(r, 10));
+      seen.push((await get(region, statusPath)).data);
+    } while (['Deploying', 'Building'].includes(seen[seen.length - 1].deploymentStatus as string));
+    return seen;
+  };
 
   it('listens on 127.0.0.1 with one prefix per region', () => {
     expect(emu.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -55,9 +68,9 @@ describe('tray-api-emulator', () => {
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ id: expect.any(String), connectorName: 'acme-crm', connectorVersion: '1.0', deploymentStatus: 'Deploying' });
     const statusPath = `${base}/acme-crm/versions/1.0/${res.data.id}`;
-    expect((await get('eu', statusPath)).data.deploymentStatus).toBe('Deploying');
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await get('eu', statusPath)).data.deploymentStatus).toBe('Deployed');
+    const seen = (await pollToEnd('eu', statusPath)).map((b) => b.deploymentStatus);
+    expect(seen.slice(0, -1).filter((s) => s !== 'Deploying')).toEqual([]);
+    expect(seen[seen.length - 1]).toBe('Deployed');
     expect((await get('eu', `${base}/acme-crm/versions/1.0/latest`)).data.id).toBe(res.data.id);
     expect(emu.deployments).toHaveLength(1);
     expect(emu.deployments[0]).toMatchObject({ region: 'eu', name: 'acme-crm', version: '1.0', status: 'Deployed' });
@@ -139,8 +152,8 @@ describe('tray-api-emulator', () => {
     const res = await post('apac', deployPath('acme-crm', '1.0'), {
       connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64'),
     });
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await get('apac', `${base}/acme-crm/versions/1.0/${res.data.id}`)).data.deploymentStatus).toBe('Failed');
+    const seen = await pollToEnd('apac', `${base}/acme-crm/versions/1.0/${res.data.id}`);
+    expect(seen[seen.length - 1].deploymentStatus).toBe('Failed');
   });
 
   it('gives a deployment the id it is told (any text, as a hostile server would) and finds it by that id URL-encoded', async () => {
@@ -159,7 +172,7 @@ describe('tray-api-emulator', () => {
     const sharePath = '/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails';
     expect((await post('us', sharePath, { emails: ['a@b.com'] })).status).toBe(404);
     await post('us', deployPath('acme-crm', '1.0'), { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') });
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => emu.deployments[0]?.status === 'Deployed');
     const ok = await post('us', sharePath, { emails: ['a@b.com', 'c@d.com'] });
     expect(ok.data).toEqual({ message: '2 permissions added' });
     expect((await post('us', sharePath, { emails: [] })).status).toBe(400);
@@ -197,12 +210,12 @@ describe('tray-api-emulator', () => {
     const body = { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') };
     const us = await post('us', deployPath('acme-crm', '1.0'), body);
     const eu = await post('eu', deployPath('acme-crm', '1.0'), body);
-    expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data).toEqual(
-      expect.objectContaining({ deploymentStatus: 'Deploying' }),
-    );
-    expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data.message).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await get('us', `${base}/acme-crm/versions/1.0/${us.data.id}`)).data).toEqual({
+    expect(us.data).toMatchObject({ deploymentStatus: 'Deploying' });
+    // Polled to the end, not read at fixed moments (under load the deployment may end before the first read):
+    // while it runs no reason is given; the end carries Tray's reason.
+    const seen = await pollToEnd('us', `${base}/acme-crm/versions/1.0/${us.data.id}`);
+    expect(seen.slice(0, -1).filter((b) => b.message !== undefined)).toEqual([]);
+    expect(seen[seen.length - 1]).toEqual({
       id: us.data.id,
       connectorName: 'acme-crm',
       connectorVersion: '1.0',
@@ -211,7 +224,8 @@ describe('tray-api-emulator', () => {
       error: 'BUILD_ERROR',
       details: { file: 'src/a.ts' },
     });
-    expect((await get('eu', `${base}/acme-crm/versions/1.0/${eu.data.id}`)).data.deploymentStatus).toBe('Cancelled');
+    const euSeen = await pollToEnd('eu', `${base}/acme-crm/versions/1.0/${eu.data.id}`);
+    expect(euSeen[euSeen.length - 1].deploymentStatus).toBe('Cancelled');
   });
 
   it('redirects (to another origin too), without following anything itself', async () => {
@@ -254,7 +268,7 @@ describe('tray-api-emulator', () => {
   it('adds permissions for some addresses only when asked (a partial share), listing the refusals or not', async () => {
     const sharePath = '/cdk/v1/permissions/connectors/acme-crm/versions/1.0/share-with-emails';
     await post('us', deployPath('acme-crm', '1.0'), { connectorSourceCode: connectorZip('acme-crm', '1.0').toString('base64') });
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => emu.deployments[0]?.status === 'Deployed');
     emu.partialShareNext(1, { refuse: ['B@x.com'] });
     emu.partialShareNext(1, { refuse: 1, listFailures: false });
     const listed = await post('us', sharePath, { emails: ['a@x.com', 'b@x.com'] });
@@ -379,12 +393,15 @@ describe('tray-api-emulator', () => {
 
 describe('tray-api-emulator requests per second', () => {
   let emu: Emulator;
+  // The emulator's clock, injected: requests are stamped with it, so windows are stepped, never waited for.
+  let clock = 1_700_000_000_000;
+  const now = () => clock;
   afterEach(() => emu.close());
   const status = (region: 'us' | 'eu' | 'apac') =>
     http.get(`${emu.urlFor(region)}${base}/x/versions/1.0/latest`, { headers: { Authorization: `Bearer ${emu.tokens[region]}` } });
 
   it('measures the most requests in any 1-second window and the total, per region and overall', async () => {
-    emu = await startEmulator();
+    emu = await startEmulator({ now });
     await Promise.all([status('us'), status('us'), status('us'), status('eu')]);
     const rates = emu.rates();
     expect(rates.regions.us).toEqual({ total: 3, maxPerSecond: 3, rateLimited: 0 });
@@ -398,7 +415,7 @@ describe('tray-api-emulator requests per second', () => {
   });
 
   it('enforces a limit per region with 429 and Retry-After, and counts those answers', async () => {
-    emu = await startEmulator({ rateLimit: { perSecond: 2 } });
+    emu = await startEmulator({ rateLimit: { perSecond: 2 }, now });
     const answers = await Promise.all([status('us'), status('us'), status('us'), status('eu')]);
     expect(answers.map((a) => a.status).sort()).toEqual([404, 404, 404, 429]);
     const limited = answers.find((a) => a.status === 429)!;
@@ -412,10 +429,11 @@ describe('tray-api-emulator requests per second', () => {
   });
 
   it('lets requests through again once the second has passed', async () => {
-    emu = await startEmulator({ rateLimit: { perSecond: 1 } });
+    emu = await startEmulator({ rateLimit: { perSecond: 1 }, now });
     expect((await status('us')).status).toBe(404);
+    clock += 999;
     expect((await status('us')).status).toBe(429);
-    await new Promise((r) => setTimeout(r, 1050));
+    clock += 1;
     expect((await status('us')).status).toBe(404);
   });
 });

@@ -61,6 +61,11 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** Enforce Tray's rate limit: past `perSecond` requests in any second (per region), 429 with Retry-After. Default none. */
   rateLimit?: RateLimitOptions;
+  /**
+   * The clock requests are stamped with (rate-limit windows, `rates()`, `time`); default Date.now. A test injects
+   * its own to step through seconds without waiting on the wall clock.
+   */
+  now?: () => number;
 }
 
 export interface Emulator {
@@ -131,7 +136,12 @@ interface Wiring {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const tokens: Record<EmulatorRegion, string> = { ...DEFAULT_TOKENS, ...stripUndefined(options.tokens ?? {}) };
-  const state = createState({ tokens, deployDelayMs: options.deployDelayMs ?? 200, buildingAfterMs: options.buildingAfterMs });
+  const state = createState({
+    tokens,
+    deployDelayMs: options.deployDelayMs ?? 200,
+    buildingAfterMs: options.buildingAfterMs,
+    now: options.now,
+  });
   const faults: PendingFaults = {
     requests: new FaultQueue<RequestFault, RecordedRequest>(),
     outcomes: {
@@ -314,7 +324,7 @@ function recordRequest(
 ): { record: RecordedRequest; match: ConnectorMatch | undefined } {
   const kind = classify(req.method ?? 'GET', apiPath);
   const match = matchConnector(kind, apiPath);
-  const arrived = Date.now();
+  const arrived = state.now();
   const record: RecordedRequest = {
     seq: state.nextSeq(),
     time: new Date(arrived).toISOString(),

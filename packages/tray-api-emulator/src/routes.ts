@@ -15,6 +15,7 @@ const DEPLOY_RE = /^\/cdk\/v1\/deployments\/connectors\/([^/]+)\/versions\/([^/]
 const STATUS_RE = /^\/cdk\/v1\/deployments\/connectors\/([^/]+)\/versions\/([^/]+)\/([^/]+)$/;
 const SHARE_RE = /^\/cdk\/v1\/permissions\/connectors\/([^/]+)\/versions\/([^/]+)\/share-with-emails$/;
 const OPERATIONS_RE = /^\/core\/v1\/connectors\/([^/]+)\/versions\/([^/]+)\/operations$/;
+const CONNECTORS_RE = /^\/core\/v1\/connectors\/?$/;
 /** Largest operation.json / input.json / output.json the listing reads from a deployed zip. */
 const MAX_LISTED_FILE_BYTES = 8 * 1024 * 1024;
 const EMAIL_RE = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
@@ -51,6 +52,7 @@ export function splitRegion(path: string): { region: EmulatorRegion; apiPath: st
 
 export function classify(method: string, apiPath: string): RequestKind {
   if (method === 'GET' && OPERATIONS_RE.test(apiPath)) return 'operations';
+  if (method === 'GET' && CONNECTORS_RE.test(apiPath)) return 'connectors';
   if (!apiPath.startsWith(API)) return 'other';
   if (method === 'POST' && DEPLOY_RE.test(apiPath)) return 'deploy';
   if (method === 'POST' && SHARE_RE.test(apiPath)) return 'share';
@@ -76,13 +78,15 @@ export function matchConnector(kind: RequestKind, apiPath: string): ConnectorMat
 /** Authentication, content type and JSON, then the endpoint. */
 export function route(req: RouteRequest, state: EmulatorState, faults: OutcomeFaults): Reply {
   const { kind, match, record } = req;
-  if (kind === 'other' || !match) return { status: 404, body: { message: `No such endpoint: ${req.method} ${req.apiPath}` } };
+  if (kind === 'other' || (!match && kind !== 'connectors'))
+    return { status: 404, body: { message: `No such endpoint: ${req.method} ${req.apiPath}` } };
   if (req.authorization !== `Bearer ${state.tokens[req.region]}`) {
     return {
       status: 401,
       body: { message: req.authorization ? 'Unauthorized: the token is not valid for this region' : 'Unauthorized: missing bearer token' },
     };
   }
+  if (kind === 'connectors' || !match) return connectors(req.region, state);
   if (kind === 'status') return status(match, req.region, record, state);
   if (kind === 'operations') return operations(match, req.region, record, state);
   if (!/^application\/json\b/i.test(req.contentType)) {
@@ -194,6 +198,20 @@ function operations(match: ConnectorMatch, region: EmulatorRegion, record: Recor
   if (!deployment) return { status: 404, body: { message: `Connector ${name} version ${version} not found` } };
   record.deploymentId = deployment.id;
   return { status: 200, body: { elements: listOperations(deployment.zip) } };
+}
+
+/**
+ * The Connectivity API's `GET /core/v1/connectors`: the connectors the token can use, one element per name and
+ * version Deployed in the region (what a 404 of one version's listing is checked against), sorted.
+ */
+function connectors(region: EmulatorRegion, state: EmulatorState): Reply {
+  const seen = new Map<string, { name: string; version: string; title: string; description: string }>();
+  for (const d of state.deployments) {
+    if (d.region === region && d.status === 'Deployed')
+      seen.set(`${d.name}\u0000${d.version}`, { name: d.name, version: d.version, title: d.name, description: '' });
+  }
+  const elements = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+  return { status: 200, body: { elements } };
 }
 
 /**

@@ -32,6 +32,8 @@ export interface EmulatorState {
   addShare(share: Omit<EmulatorShare, 'time'>): void;
   /** Runs fn after ms unless the emulator closes first. */
   later(ms: number, fn: () => void): void;
+  /** The clock requests are stamped with (EmulatorOptions.now). */
+  now(): number;
   reset(): void;
   snapshot(url: string, regions: Record<EmulatorRegion, string>, rates: EmulatorSnapshot['rates']): EmulatorSnapshot;
   stopTimers(): void;
@@ -41,6 +43,7 @@ export function createState(options: {
   tokens: Record<EmulatorRegion, string>;
   deployDelayMs: number;
   buildingAfterMs?: number;
+  now?: () => number;
 }): EmulatorState {
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
@@ -91,6 +94,7 @@ export function createState(options: {
       return deployment;
     },
     addShare: (share) => state.shares.push({ ...share, time: new Date().toISOString() }),
+    now: options.now ?? Date.now,
     later(ms, fn) {
       const t = setTimeout(() => {
         timers.delete(t);

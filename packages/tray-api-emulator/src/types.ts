@@ -2,8 +2,8 @@
 
 export type EmulatorRegion = 'us' | 'eu' | 'apac';
 export const EMULATOR_REGIONS: readonly EmulatorRegion[] = ['us', 'eu', 'apac'];
-/** `operations`: the Connectivity API's listing of a deployed version's operations. */
-export type RequestKind = 'deploy' | 'status' | 'share' | 'operations' | 'other';
+/** `operations`: the Connectivity API's listing of a deployed version's operations; `connectors`: its list of connectors. */
+export type RequestKind = 'deploy' | 'status' | 'share' | 'operations' | 'connectors' | 'other';
 /** Tray's statuses; a fault can end a deployment with any other word (an "unknown final status"). */
 export type DeploymentStatus = 'Deploying' | 'Building' | 'Deployed' | 'Failed' | (string & {});
 

@@ -35,6 +35,28 @@ describe('tray-connector test-context (the test target on a fresh clone)', () =>
     fs.rmSync(outside, { recursive: true, force: true });
   });
 
+  it('never writes through a symlink (issue 28.8): a committed src/test.ctx.json or src/ linking elsewhere is refused, naming the file', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-out-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'test.ctx.example.json'), '{"auth":{}}\n');
+      fs.mkdirSync(path.join(dir, 'src'));
+      const dangling = path.join(outside, 'written-here.json');
+      fs.symlinkSync(dangling, path.join(dir, 'src/test.ctx.json'));
+      expect(() => ensureTestContext(dir)).toThrow(
+        `${path.join(dir, 'src/test.ctx.json')}: not used: it is a symlink (to ${dangling}); writes never follow symlinks`,
+      );
+      expect(fs.existsSync(dangling)).toBe(false);
+      fs.rmSync(path.join(dir, 'src'), { recursive: true });
+      fs.symlinkSync(outside, path.join(dir, 'src'));
+      expect(() => ensureTestContext(dir)).toThrow(
+        `${path.join(dir, 'src/test.ctx.json')}: not written: ${path.join(dir, 'src')} is a symlink`,
+      );
+      expect(fs.readdirSync(outside)).toEqual([]);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('the command works from the connector folder (as the test target runs it)', async () => {
     fs.writeFileSync(path.join(dir, 'test.ctx.example.json'), '{}\n');
     const out: string[] = [];

@@ -60,20 +60,61 @@ describe('tray-connector ci test-contexts', () => {
     expect(run({ TRAY_TEST_CTX: '{}' })).toContain('connectors/proto/src/test.ctx.json: {} (no TRAY_TEST_CTX entry');
   });
 
-  it('never writes or reads through a symlink that leaves the workspace (a committed src -> /somewhere)', () => {
+  it('never reads a sample through a symlink that leaves the workspace', () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'tray-ci-outside-'));
     try {
-      fs.rmSync(path.join(dir, 'connectors/gamma/src'), { recursive: true });
-      fs.symlinkSync(outside, path.join(dir, 'connectors/gamma/src'));
       fs.symlinkSync(path.join(outside, 'secret.json'), path.join(dir, 'connectors/alpha/test.ctx.example.json'));
       fs.writeFileSync(path.join(outside, 'secret.json'), '{"outside":true}');
       const out = run({});
-      expect(out).toContain('connectors/gamma/src/test.ctx.json: skipped (a symlink leads out of the workspace)');
-      expect(out).toContain('connectors/alpha/src/test.ctx.json: skipped (a symlink leads out of the workspace)');
-      expect(fs.readdirSync(outside)).toEqual(['secret.json']);
+      expect(out).toContain(
+        'connectors/alpha/src/test.ctx.json: skipped (connectors/alpha/test.ctx.example.json is a symlink leading out of the workspace)',
+      );
       expect(fs.existsSync(path.join(dir, 'connectors/alpha/src/test.ctx.json'))).toBe(false);
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }
+  });
+
+  describe('never writes through a symlink (issue 28.8): refuses naming the file, after the other connectors', () => {
+    let outside: string;
+    beforeEach(() => (outside = fs.mkdtempSync(path.join(os.tmpdir(), 'tray-ci-outside-'))));
+    afterEach(() => fs.rmSync(outside, { recursive: true, force: true }));
+    const refusal = (env: NodeJS.ProcessEnv) => {
+      try {
+        run(env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    const SECRET = { TRAY_TEST_CTX: JSON.stringify({ alpha: { token: 'from-the-secret-77' }, gamma: { token: 'from-the-secret-77' } }) };
+
+    it('a committed src/test.ctx.json linking outside, dangling (the secret would create the file there) or not', () => {
+      const dangling = path.join(outside, 'stolen.json');
+      const existing = path.join(outside, 'existing.json');
+      fs.writeFileSync(existing, 'untouched');
+      fs.symlinkSync(dangling, path.join(dir, 'connectors/alpha/src/test.ctx.json'));
+      fs.symlinkSync(existing, path.join(dir, 'connectors/gamma/src/test.ctx.json'));
+      const message = refusal(SECRET);
+      expect(message).toContain(
+        `connectors/alpha/src/test.ctx.json: not written: it is a symlink (to ${dangling}); writes never follow symlinks (remove the symlink from the repository)`,
+      );
+      expect(message).toContain(`connectors/gamma/src/test.ctx.json: not written: it is a symlink (to ${existing})`);
+      expect(message).not.toContain('from-the-secret-77');
+      expect(fs.existsSync(dangling)).toBe(false);
+      expect(fs.readFileSync(existing, 'utf8')).toBe('untouched');
+      // The other connectors got theirs.
+      expect(ctx('beta')).toBe('{"auth":{"user":{"access_token":"sample"}}}\n');
+    });
+
+    it('a committed src/ folder linking outside', () => {
+      fs.rmSync(path.join(dir, 'connectors/gamma/src'), { recursive: true });
+      fs.symlinkSync(outside, path.join(dir, 'connectors/gamma/src'));
+      const message = refusal(SECRET);
+      expect(message).toContain(
+        `connectors/gamma/src/test.ctx.json: not written: ${path.join(dir, 'connectors/gamma/src')} is a symlink (to ${outside})`,
+      );
+      expect(fs.readdirSync(outside)).toEqual([]);
+    });
   });
 });

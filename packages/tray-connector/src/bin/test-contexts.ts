@@ -2,13 +2,15 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TrayConnectorError } from '../core/errors';
+import { entryKind, writeNewFile } from './no-follow-write';
 
 /**
  * `tray-connector ci test-contexts`: before CI runs the tests, every connector (a folder with a
  * committed connector.json) gets a src/test.ctx.json, which is git-ignored and so missing in a fresh
  * clone: from the secret (a JSON object keyed by connector name) when it has an entry, else from the
  * connector's committed test.ctx.example.json, else `{}`. Existing files are kept; the secret's
- * content is never printed; files are written 0600.
+ * content is never printed; files are written 0600 and never through a symlink (no-follow-write.ts): a
+ * symlink on the way is refused, naming the file, after the other connectors are done.
  */
 
 /** The committed connector.json files (paths relative to cwd, `/`-separated). */
@@ -63,6 +65,7 @@ export function writeTestContexts(options: TestContextsOptions): Record<string, 
     throw new TrayConnectorError(`--secret-env "${options.secretEnv}" is not an environment variable name`);
   const secret = secretEntries(options.secretEnv, options.env);
   const done: Record<string, string> = {};
+  const refused: string[] = [];
   for (const file of committedConnectorConfigs(options.cwd)) {
     const dir = path.posix.dirname(file);
     const target = path.posix.join(dir, 'src', 'test.ctx.json');
@@ -70,23 +73,37 @@ export function writeTestContexts(options: TestContextsOptions): Record<string, 
     const name = connectorName(options.cwd, file);
     let content: string | undefined;
     let from: string;
-    if (!staysInside(options.cwd, target) || !staysInside(options.cwd, sample)) {
-      options.log(`${target}: skipped (a symlink leads out of the workspace)`);
+    const targetKind = entryKind(path.join(options.cwd, target));
+    if (targetKind === 'symlink') {
+      // A committed src/test.ctx.json that is a symlink would take the secret wherever it points.
+      refused.push(
+        `${target}: not written: it is a symlink (to ${fs.readlinkSync(path.join(options.cwd, target))}); writes never follow symlinks (remove the symlink from the repository)`,
+      );
+      continue;
+    }
+    if (!staysInside(options.cwd, sample)) {
+      options.log(`${target}: skipped (${sample} is a symlink leading out of the workspace)`);
       done[target] = 'skipped';
       continue;
     }
-    if (fs.existsSync(path.join(options.cwd, target))) from = 'kept';
+    if (targetKind !== 'none') from = 'kept';
     else if (name !== undefined && Object.prototype.hasOwnProperty.call(secret, name) && secret[name] !== undefined)
       [content, from] = [`${JSON.stringify(secret[name], null, 2)}\n`, `from ${options.secretEnv}`];
     else if (fs.existsSync(path.join(options.cwd, sample)))
       [content, from] = [fs.readFileSync(path.join(options.cwd, sample), 'utf8'), `from ${sample}`];
     else [content, from] = ['{}\n', `{} (no ${options.secretEnv} entry, no test.ctx.example.json)`];
     if (content !== undefined) {
-      fs.mkdirSync(path.join(options.cwd, dir, 'src'), { recursive: true });
-      fs.writeFileSync(path.join(options.cwd, target), content, { mode: 0o600 });
+      try {
+        writeNewFile(options.cwd, path.join(options.cwd, target), content);
+      } catch (e) {
+        if (!(e instanceof TrayConnectorError)) throw e;
+        refused.push(e.message);
+        continue;
+      }
     }
     options.log(`${target}: ${from}`);
     done[target] = from;
   }
+  if (refused.length) throw new TrayConnectorError(refused.join('\n'));
   return done;
 }

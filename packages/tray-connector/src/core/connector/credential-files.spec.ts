@@ -40,6 +40,11 @@ describe('credential-looking files', () => {
     'credentials-prod.json',
     'credentials.json.bak',
     'server.pem.bak.bak',
+    'credentials',
+    'CREDENTIALS',
+    'credentials.bak',
+    '.git-credentials',
+    '.git-credentials~',
   ])('%s is refused by name', (name) => {
     expect(credentialNameReason(name)).toBeDefined();
   });
@@ -56,6 +61,8 @@ describe('credential-looking files', () => {
     'notes.bak',
     'key.ts',
     'pem.json',
+    'credentials.md',
+    'git-credentials.ts',
   ])('%s is not', (name) => {
     expect(credentialNameReason(name)).toBeUndefined();
   });
@@ -76,6 +83,30 @@ describe('credential-looking files', () => {
     expect(findCredentialFiles({ files: [file('src/util/config.ts', text)] })).toEqual([
       { rel: 'src/util/config.ts', display: '/ws/c/src/util/config.ts', reason: 'it holds a "-----BEGIN ... PRIVATE KEY-----" block' },
     ]);
+  });
+
+  it.each([
+    [
+      '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG\n',
+      'an "aws_secret_access_key = ..." line',
+    ],
+    ['[prod]\n  AWS_SECRET_ACCESS_KEY=abc123\n', 'an "aws_secret_access_key = ..." line'],
+    ['-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF...\n-----END PGP PRIVATE KEY BLOCK-----\n', 'PGP PRIVATE KEY BLOCK'],
+    ['https://octocat:ghp_16C7e42F292c6912E7710c838347Ae178B4a@github.com\nhttps://me:p%40ss@gitlab.example.com\n', 'URLs with passwords'],
+  ])('credentials are found by content, whatever the file is called (issue 28.9: %#)', (text, why) => {
+    const [found] = findCredentialFiles({ files: [file('src/util/settings', text)] });
+    expect(found).toMatchObject({ rel: 'src/util/settings' });
+    expect(found.reason).toContain(why);
+  });
+
+  it.each([
+    'const fields = { aws_secret_access_key: input.secret };\n',
+    '// set aws_secret_access_key in your environment\n',
+    '-----BEGIN PGP PUBLIC KEY BLOCK-----\nabc\n',
+    'See https://user:password@example.com in the docs, and more text.\n',
+    'https://example.com/path\n',
+  ])('ordinary source mentioning them is not a credential file (%#)', (text) => {
+    expect(findCredentialFiles({ files: [file('src/handler.ts', text)] })).toEqual([]);
   });
 
   it('a public key or certificate block is not a private key', () => {

@@ -54,6 +54,21 @@ describe('checkOutputPath', () => {
     expect(() => checkOutputPath(path.join(dir, '.tray/connector.zip'), dir)).toThrow('a source of the connector');
   });
 
+  it.each(['src/x.zip', 'src/op/deep/x.zip', 'connector.json/x.zip'])(
+    'refuses %s of another connector (issue 28 minor), also through a symlink',
+    (rel) => {
+      const other = path.join(ws, 'connectors/other');
+      writeFiles(other, { 'connector.json': '{}', 'src/a.ts': '' });
+      const source = path.join(other, rel.split('/')[0]);
+      expect(() => checkOutputPath(path.join(other, rel), dir)).toThrow(
+        `outputPath ${path.join(other, rel)} is inside ${source}, a source of the connector in ${other}`,
+      );
+      fs.symlinkSync(path.join(other, 'src'), path.join(ws, 'out-link'));
+      expect(() => checkOutputPath(path.join(ws, 'out-link/x.zip'), dir)).toThrow(`a source of the connector in ${other}`);
+      expect(() => checkOutputPath(path.join(other, '.tray/elsewhere.zip'), dir)).not.toThrow();
+    },
+  );
+
   it('refuses an existing folder', () => {
     fs.mkdirSync(path.join(dir, '.tray/connector.zip'), { recursive: true });
     expect(() => checkOutputPath(path.join(dir, '.tray/connector.zip'), dir)).toThrow('is a folder');

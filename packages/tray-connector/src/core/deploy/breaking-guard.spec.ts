@@ -146,6 +146,52 @@ describe('the breaking-change guard of deployConnector (against the emulator)', 
     expect(outcome.regions.find((r) => r.region === 'eu')).toMatchObject({ ok: true, status: 'Deployed' });
   });
 
+  describe('cannot tell "not deployed" from "could not read" (issue 28.5): never "no conflict"', () => {
+    // us serves 1.0 (beforeEach); the build would break it. Each answer below once read as "not deployed: no conflict".
+    const hostile: [string, () => void][] = [
+      [
+        'a 404 {"message":"No such endpoint"} on the listing',
+        () => emu.failNext(1, 404, { region: 'us', kind: 'operations', body: { message: 'No such endpoint' } }),
+      ],
+      ['an empty listing', () => emu.failNext(1, 200, { region: 'us', kind: 'operations', body: { elements: [] } })],
+    ];
+
+    it.each(hostile)('strict refuses before any upload on %s', async (_what, inject) => {
+      inject();
+      const outcome = await deployConnector(
+        options({ regions: ['us'], zipPath: zipOf('poorer.zip', POORER_OUTPUT), checkBreakingChanges: 'strict' }),
+      );
+      expect(outcome.success).toBe(false);
+      expect(outcome.regions[0]).toMatchObject({ ok: false, check: 'refused: cannot tell whether deployed (strict)' });
+      expect(outcome.regions[0].message).toContain(
+        'us: refused before any upload: the breaking-change check is "strict" and cannot tell whether acme-crm 1.0 is deployed in us (not deployed, or not readable): ',
+      );
+      expect(posts('us')).toHaveLength(0);
+    });
+
+    it.each(hostile)('the default mode says so in one warning line, and deploys, on %s', async (_what, inject) => {
+      inject();
+      const outcome = await deployConnector(options({ regions: ['us'], zipPath: zipOf('optional.zip', OUTPUT) }));
+      expect(outcome.success).toBe(true);
+      expect(outcome.regions[0]).toMatchObject({ status: 'Deployed', check: 'not checked (cannot tell whether deployed)' });
+      expect(log.text()).toContain(
+        'us: the breaking-change check cannot tell whether acme-crm 1.0 is deployed in us (not deployed, or not readable), deploying without it: ',
+      );
+      expect(log.text()).toContain('(--checkBreakingChanges=strict refuses instead.)');
+    });
+
+    it('a genuine "not deployed" (404, and the connector list without that version) is still no conflict, also when strict', async () => {
+      const outcome = await deployConnector(options({ regions: ['eu'], checkBreakingChanges: 'strict' }));
+      expect(outcome.regions[0]).toMatchObject({ ok: true, status: 'Deployed', check: 'acme-crm 1.0 not deployed in eu: no conflict' });
+      expect(emu.requests.filter((r) => r.region === 'eu' && r.method === 'GET').map((r) => [r.kind, r.status])).toEqual(
+        expect.arrayContaining([
+          ['operations', 404],
+          ['connectors', 200],
+        ]),
+      );
+    });
+  });
+
   it('dry run: reads each listing, reports what would be refused, uploads nothing', async () => {
     const outcome = await deployConnector(options({ zipPath: zipOf('poorer.zip', POORER_OUTPUT), dryRun: true }));
     expect(outcome.success).toBe(false);
@@ -155,7 +201,11 @@ describe('the breaking-change guard of deployConnector (against the emulator)', 
     ]);
     expect(log.text()).toMatch(/\[dry run\] us: POST .*\n.*\n\s+breaking-change check: WOULD BE REFUSED/);
     expect(log.text()).toContain('[dry run] us: refused before any upload');
-    expect(emu.requests.map((r) => `${r.region} ${r.method} ${r.kind}`).sort()).toEqual(['eu GET operations', 'us GET operations']);
+    expect(emu.requests.map((r) => `${r.region} ${r.method} ${r.kind}`).sort()).toEqual([
+      'eu GET connectors',
+      'eu GET operations',
+      'us GET operations',
+    ]);
   });
 
   it('a dry run without a token does not check (nothing is sent), unless strict', async () => {
@@ -169,7 +219,7 @@ describe('the breaking-change guard of deployConnector (against the emulator)', 
     expect(log.text()).toContain(
       'us: the breaking-change check could not read what us serves, deploying without it: no token in TRAY_API_TOKEN_US',
     );
-    expect(emu.requests.map((r) => r.region)).toEqual(['eu']);
+    expect(emu.requests.map((r) => `${r.region} ${r.kind}`)).toEqual(['eu operations', 'eu connectors']);
     const strict = await deployConnector(options({ dryRun: true, env, checkBreakingChanges: 'strict' }));
     expect(strict.regions.find((r) => r.region === 'us')).toMatchObject({ ok: false, status: 'Dry run: would be refused' });
   });

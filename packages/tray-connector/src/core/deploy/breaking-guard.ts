@@ -12,9 +12,10 @@ import { compareOperations } from './compatibility';
  * The breaking-change guard of `deploy`: before anything is uploaded to a region, read what that
  * region serves at the same connector name and version (Tray's Connectivity API) and compare it with
  * the build (compatibility.ts). A change that would break the workflows on that version refuses the
- * region, unless `allowBreakingChanges`. 404 (that version is not there) is no conflict. A listing
- * that cannot be read (a refused token, no answer after retries) is a warning, or a refusal when the
- * check is `strict`. Names, paths and reasons come from a server's answer: they are printed as data.
+ * region, unless `allowBreakingChanges`. "Not deployed" (a 404 the region's connector list confirms)
+ * is no conflict. A listing that cannot be read (a refused token, no answer after retries), or answers that
+ * cannot tell "not deployed" from "could not read" (an unconfirmed 404, an empty listing), are a warning, or
+ * a refusal when the check is `strict`. Names, paths and reasons come from a server's answer: they are printed as data.
  */
 
 /** `true` (default of the deploy target): check, warn when the listing cannot be read; `strict`: refuse then; `false`: no check. */
@@ -101,7 +102,7 @@ export async function guardRegion(request: GuardRequest): Promise<GuardVerdict> 
       secrets: request.secrets,
     });
   } catch (e) {
-    if (e instanceof ConnectivityError) return unreadable(request, e.message);
+    if (e instanceof ConnectivityError) return unreadable(request, e.message, e.failure === 'inconclusive');
     throw e;
   }
   if (!listing.deployed) return { go: true, note: `${name} ${version} not deployed in ${region}: no conflict`, breaking: [] };
@@ -138,23 +139,29 @@ export async function guardRegion(request: GuardRequest): Promise<GuardVerdict> 
   };
 }
 
-/** The listing could not be read: a warning and on (default), or a refusal (strict). */
-function unreadable(request: GuardRequest, why: string): GuardVerdict {
+/**
+ * The listing could not be read, or its answers cannot tell "not deployed" from "could not read" (`inconclusive`):
+ * a warning and on (default), or a refusal (strict). Either way the line says which.
+ */
+function unreadable(request: GuardRequest, why: string, inconclusive = false): GuardVerdict {
   const { region } = request.endpoint;
+  const what = inconclusive
+    ? `cannot tell whether ${request.name} ${request.version} is deployed in ${region} (not deployed, or not readable)`
+    : `could not read what ${region} serves`;
   if (request.plan.check === 'strict') {
     return {
       go: false,
-      note: 'refused: deployed operations unreadable (strict)',
+      note: inconclusive ? 'refused: cannot tell whether deployed (strict)' : 'refused: deployed operations unreadable (strict)',
       message:
-        `${region}: refused before any upload: the breaking-change check is "strict" and could not read what ${region} serves: ${why}. ` +
-        `Fix the token or network, or run with --checkBreakingChanges=true to deploy with a warning instead.`,
+        `${region}: refused before any upload: the breaking-change check is "strict" and ${what}: ${why}. ` +
+        `Fix the token, base URL or network, or run with --checkBreakingChanges=true to deploy with a warning instead.`,
       breaking: [],
     };
   }
   return {
     go: true,
-    note: 'not checked (listing unreadable)',
-    warning: `${region}: the breaking-change check could not read what ${region} serves, deploying without it: ${why}. (--checkBreakingChanges=strict refuses instead.)`,
+    note: inconclusive ? 'not checked (cannot tell whether deployed)' : 'not checked (listing unreadable)',
+    warning: `${region}: the breaking-change check ${what}, deploying without it: ${why}. (--checkBreakingChanges=strict refuses instead.)`,
     breaking: [],
   };
 }

@@ -256,6 +256,131 @@ describe('compareOperations', () => {
     });
   });
 
+  describe('literal types (issue 28.1: the build writes a one-literal type as {"type":"string","const":"a"})', () => {
+    const lits = (values: string[]) => (values.length === 1 ? { type: 'string', const: values[0] } : { type: 'string', enum: values });
+    const input = (mode: unknown) => object({ mode }, []);
+    const output = (single: unknown) => object({ single });
+    const inputBreaks = (from: unknown, to: unknown) =>
+      brief(compareOperations([op({ inputSchema: input(from) })], [op({ inputSchema: input(to) })]).breaking);
+    const outputBreaks = (from: unknown, to: unknown) =>
+      brief(compareOperations([op({ outputSchema: output(from) })], [op({ outputSchema: output(to) })]).breaking);
+
+    it('the review\'s repro: mode?: "a"|"b" -> "a" and single: "only" -> "only"|"other" are breaking', () => {
+      const result = compareOperations(
+        [op({ inputSchema: input(lits(['a', 'b'])), outputSchema: output(lits(['only'])) })],
+        [op({ inputSchema: input(lits(['a'])), outputSchema: output(lits(['only', 'other'])) })],
+      );
+      expect(brief(result.breaking)).toEqual([
+        '$.inputSchema.properties.mode.const: narrower const: no longer accepts "b"',
+        '$.outputSchema.properties.single.enum: enum widened: may now give "other"',
+      ]);
+    });
+
+    it('an input: enum -> const, string -> const and const a -> const b narrow it; const -> enum or string widen it', () => {
+      expect(inputBreaks(lits(['a', 'b']), lits(['a']))).toEqual([
+        '$.inputSchema.properties.mode.const: narrower const: no longer accepts "b"',
+      ]);
+      expect(inputBreaks({ type: 'string' }, lits(['a']))).toEqual(['$.inputSchema.properties.mode.const: narrower const: now only "a"']);
+      expect(inputBreaks(lits(['a']), lits(['b']))).toEqual(['$.inputSchema.properties.mode.const: narrower const: no longer accepts "a"']);
+      expect(inputBreaks(lits(['a']), lits(['a', 'b']))).toEqual([]);
+      expect(inputBreaks(lits(['a']), { type: 'string' })).toEqual([]);
+      expect(inputBreaks({ type: 'boolean', const: true }, { type: 'boolean' })).toEqual([]);
+      expect(inputBreaks({ type: 'boolean' }, { type: 'boolean', const: true })).toEqual([
+        '$.inputSchema.properties.mode.const: narrower const: now only true',
+      ]);
+    });
+
+    it('an output: const -> enum, const -> string and const a -> const b widen it; narrowing to a const does not', () => {
+      expect(outputBreaks(lits(['only']), lits(['only', 'other']))).toEqual([
+        '$.outputSchema.properties.single.enum: enum widened: may now give "other"',
+      ]);
+      expect(outputBreaks(lits(['only']), { type: 'string' })).toEqual([
+        '$.outputSchema.properties.single.const: const widened: was only "only", now any value',
+      ]);
+      expect(outputBreaks(lits(['only']), lits(['other']))).toEqual([
+        '$.outputSchema.properties.single.const: const widened: may now give "other"',
+      ]);
+      expect(outputBreaks(lits(['a', 'b']), lits(['a']))).toEqual([]);
+      expect(outputBreaks({ type: 'string' }, lits(['a']))).toEqual([]);
+    });
+  });
+
+  describe('every other keyword the build writes', () => {
+    it("bounds: a tighter input bound or a looser output bound is breaking, a bound's opposite move is not", () => {
+      const n = (extra: object) => object({ n: { type: 'integer', ...extra } }, []);
+      const inputBreaks = (a: object, b: object) =>
+        brief(compareOperations([op({ inputSchema: n(a) })], [op({ inputSchema: n(b) })]).breaking);
+      const outputBreaks = (a: object, b: object) =>
+        brief(compareOperations([op({ outputSchema: n(a) })], [op({ outputSchema: n(b) })]).breaking);
+      expect(inputBreaks({ minimum: 0 }, { minimum: 1 })).toEqual(['$.inputSchema.properties.n.minimum: narrower minimum: was 0, now 1']);
+      expect(inputBreaks({}, { maxLength: 3 })).toEqual(['$.inputSchema.properties.n.maxLength: narrower maxLength: was none, now 3']);
+      expect(inputBreaks({ maximum: 5 }, { maximum: 9 })).toEqual([]);
+      expect(inputBreaks({ multipleOf: 4 }, { multipleOf: 2 })).toEqual([]);
+      expect(inputBreaks({ multipleOf: 2 }, { multipleOf: 4 })).toEqual([
+        '$.inputSchema.properties.n.multipleOf: narrower multipleOf: was 2, now 4',
+      ]);
+      expect(inputBreaks({}, { pattern: '^a' })).toEqual(['$.inputSchema.properties.n.pattern: narrower pattern: none became "^a"']);
+      expect(outputBreaks({ maxItems: 3 }, {})).toEqual(['$.outputSchema.properties.n.maxItems: maxItems widened: was 3, now none']);
+      expect(outputBreaks({ minimum: 1 }, { minimum: 0 })).toEqual(['$.outputSchema.properties.n.minimum: minimum widened: was 1, now 0']);
+      expect(outputBreaks({ minimum: 0 }, { minimum: 1 })).toEqual([]);
+      expect(outputBreaks({ format: 'date-time' }, {})).toEqual([
+        '$.outputSchema.properties.n.format: format changed: "date-time" became none',
+      ]);
+    });
+
+    it('tuples are compared position by position, records by their value schema', () => {
+      const tuple = (items: unknown[], extra: object = {}) =>
+        object({ t: { type: 'array', items, minItems: items.length, maxItems: items.length, ...extra } }, []);
+      expect(
+        brief(
+          compareOperations(
+            [op({ inputSchema: tuple([{ type: 'string' }, { type: 'number' }]) })],
+            [op({ inputSchema: tuple([{ type: 'string' }, { type: 'integer' }]) })],
+          ).breaking,
+        ),
+      ).toEqual(['$.inputSchema.properties.t.items[1].type: narrower type: was number, now integer']);
+      const record = (value: unknown) => object({ r: { type: 'object', additionalProperties: value } }, []);
+      expect(
+        brief(
+          compareOperations([op({ outputSchema: record({ type: 'number' }) })], [op({ outputSchema: record({ type: 'string' }) })])
+            .breaking,
+        ),
+      ).toEqual(['$.outputSchema.properties.r.additionalProperties.type: type changed: was number, now string']);
+      expect(brief(compareOperations([op({ inputSchema: record(true) })], [op({ inputSchema: record(false) })]).breaking)).toEqual([
+        '$.inputSchema.properties.r.additionalProperties: accepts nothing here any more',
+      ]);
+    });
+
+    it('alternatives are matched by what they accept, not by position (TypeScript may reorder a union)', () => {
+      const union = (...alternatives: unknown[]) => object({ u: { oneOf: alternatives } }, []);
+      const s = { type: 'string' };
+      const o = object({ a: { type: 'string' } });
+      expect(compareOperations([op({ inputSchema: union(s, o) })], [op({ inputSchema: union(o, s) })]).breaking).toEqual([]);
+      expect(compareOperations([op({ inputSchema: object({ u: s }, []) })], [op({ inputSchema: union(o, s) })]).breaking).toEqual([]);
+      expect(brief(compareOperations([op({ outputSchema: object({ u: s }, []) })], [op({ outputSchema: union(o, s) })]).breaking)).toEqual([
+        '$.outputSchema.properties.u.oneOf[0].type: type changed: was string, now object',
+      ]);
+    });
+
+    it('fails closed where it cannot compare: too deep, or too many alternatives to try within its budget', () => {
+      let deep: any = { type: 'string' };
+      for (let i = 0; i < 100; i++) deep = { type: 'array', items: deep };
+      const deeper = edited(deep, (s) => {
+        let node = s;
+        while (node.items) node = node.items;
+        node.type = 'number';
+      });
+      const result = compareOperations([op({ inputSchema: deep })], [op({ inputSchema: deeper })]);
+      expect(result.breaking.map((d) => d.reason)).toEqual(['nested deeper than 64 levels: not compared, counted as breaking']);
+      let wide: any = { type: 'string' };
+      for (let i = 0; i < 12; i++)
+        wide = { anyOf: Array.from({ length: 16 }, (_, k) => (k === 0 ? wide : { type: 'number', const: k + i * 100 })) };
+      const wider = edited(wide, (s) => (s.anyOf[0].anyOf[0].anyOf[0].x = 1));
+      const costly = compareOperations([op({ inputSchema: wide })], [op({ inputSchema: wider })]);
+      expect(costly.breaking.length).toBeGreaterThan(0);
+    });
+  });
+
   describe('drift', () => {
     it('lists every other difference with its JSON path, breaking ones first', () => {
       const result = compareOperations(

@@ -104,7 +104,8 @@ describe('shareConnector against the emulator: exactly what happened', () => {
         body,
       });
     }
-    await new Promise((r) => setTimeout(r, 40));
+    // Polled until both deployments ended (not a fixed sleep).
+    while (emu.deployments.length < 2 || emu.deployments.some((d) => d.status !== 'Deployed')) await new Promise((r) => setTimeout(r, 10));
     emu.requests.length = 0;
   });
   afterEach(async () => {

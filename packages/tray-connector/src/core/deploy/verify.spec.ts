@@ -34,7 +34,7 @@ describe('verifyConnector (against the emulator)', () => {
       ...overrides,
     });
 
-  it('per region: in sync, drift (with operation, JSON path, reason) or not deployed, with one GET per region', async () => {
+  it('per region: in sync, drift (with operation, JSON path, reason) or not deployed, with one GET per region (and one confirming a 404)', async () => {
     await deployToEmulator(emu, 'us', 'acme-crm', '1.0', zipPath);
     const older = writeOperationsZip(path.join(dir, 'older.zip'), 'acme-crm', '1.0', {
       ...contactOperations({ title: 'Old title', output: { ...CONTACT_OUTPUT, properties: { id: { type: 'string' } }, required: ['id'] } }),
@@ -46,6 +46,7 @@ describe('verifyConnector (against the emulator)', () => {
     const result = await verify();
 
     expect(emu.requests.map((r) => `${r.method} ${r.kind} ${r.region}`).sort()).toEqual([
+      'GET connectors apac',
       'GET operations apac',
       'GET operations eu',
       'GET operations us',

@@ -55,22 +55,32 @@ export async function fetchRemoteRef(url: string, limits: RemoteRefLimits): Prom
       );
     }
   }
-  return withinLimit(get(parsed, host, addresses[0], limits), limits, 'fetching it');
+  // One timer owns the time limit: it settles the fetch with the limit's message first, then ends the socket (a
+  // timer of the request's own could end it first, and its "socket hang up" would win the race on a loaded machine).
+  const stop = new AbortController();
+  return withinLimit(get(parsed, host, addresses[0], limits, stop.signal), limits, 'fetching it', () => stop.abort());
 }
 
-/** `work`, or a RemoteRefError naming the limit when the time left runs out first. */
-function withinLimit<T>(work: Promise<T>, limits: RemoteRefLimits, doing: string): Promise<T> {
+/** `work`, or a RemoteRefError naming the limit when the time left runs out first (then `onTimeout`, e.g. ending the socket). */
+function withinLimit<T>(work: Promise<T>, limits: RemoteRefLimits, doing: string, onTimeout?: () => void): Promise<T> {
   const left = limits.endsAt - Date.now();
   const message = `the time limit for remote $refs (${limits.seconds} s, remoteRefsTimeout) ran out while ${doing}`;
-  if (left <= 0) return Promise.reject(new RemoteRefError(message));
+  if (left <= 0) {
+    onTimeout?.();
+    work.catch(() => undefined);
+    return Promise.reject(new RemoteRefError(message));
+  }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RemoteRefError(message)), left);
+    timer = setTimeout(() => {
+      reject(new RemoteRefError(message));
+      onTimeout?.();
+    }, left);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-function get(url: URL, host: string, pinned: LookupAddress, limits: RemoteRefLimits): Promise<Buffer> {
+function get(url: URL, host: string, pinned: LookupAddress, limits: RemoteRefLimits, stop: AbortSignal): Promise<Buffer> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise<Buffer>((resolve, reject) => {
     const fail = (message: string) => {
@@ -110,9 +120,11 @@ function get(url: URL, host: string, pinned: LookupAddress, limits: RemoteRefLim
       },
     );
     request.on('error', (e) => reject(e instanceof RemoteRefError ? e : new RemoteRefError(e.message)));
-    // The race in withinLimit ends the wait; this ends the socket too.
-    const timer = setTimeout(() => request.destroy(), Math.max(0, limits.endsAt - Date.now()));
-    request.on('close', () => clearTimeout(timer));
+    // withinLimit's timer settles the wait with the limit's message, then ends the socket through `stop`.
+    const end = () => request.destroy();
+    if (stop.aborted) end();
+    else stop.addEventListener('abort', end, { once: true });
+    request.on('close', () => stop.removeEventListener('abort', end));
     request.end();
   });
 }

@@ -143,7 +143,8 @@ describe('loadOpenApi: remote $refs', () => {
     );
     return file;
   };
-  beforeAll(async () => {
+  // One server per test: a hanging or huge answer of one test never shares a socket or a backlog with another.
+  beforeEach(async () => {
     server = http.createServer((req, res) => {
       connections.push(req.url ?? '');
       if (req.url === '/hang.json') return; // never answers
@@ -162,7 +163,7 @@ describe('loadOpenApi: remote $refs', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
-  afterAll(async () => {
+  afterEach(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });

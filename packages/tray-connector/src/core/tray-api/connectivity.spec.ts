@@ -67,12 +67,62 @@ describe('listDeployedOperations (against the emulator)', () => {
     expect(emu.requests[0].headers.authorization).toBe('Bearer ***');
   });
 
-  it('answers "not deployed" on 404: another region, another version', async () => {
+  it('answers "not deployed" on 404 once the region\'s connector list confirms it: another region, another version', async () => {
     await expect(list({ baseUrl: emu.urlFor('us'), token: TOKENS.us, region: 'us' })).resolves.toEqual({
       deployed: false,
       url: `${emu.urlFor('us')}/core/v1/connectors/acme-crm/versions/1.0/operations`,
     });
     await expect(list({ version: '2.0' })).resolves.toMatchObject({ deployed: false });
+    expect(emu.requests.map((r) => [r.region, r.kind, r.status])).toEqual([
+      ['us', 'operations', 404],
+      ['us', 'connectors', 200],
+      ['eu', 'operations', 404],
+      ['eu', 'connectors', 200],
+    ]);
+  });
+
+  describe('never reads "could not read" as "not deployed" (issue 28.5)', () => {
+    it('a 404 on the listing of a region that serves the version (a wrong path, a proxy) is inconclusive', async () => {
+      emu.failNext(1, 404, { kind: 'operations', body: { message: 'No such endpoint' } });
+      const error = await failure(list());
+      expect(error).toBeInstanceOf(ConnectivityError);
+      expect(error).toMatchObject({ failure: 'inconclusive', status: 404 });
+      expect(error!.message).toBe(
+        `eu: reading the deployed operations of acme-crm 1.0 (GET ${emu.urlFor('eu')}/core/v1/connectors/acme-crm/versions/1.0/operations): ` +
+          `cannot tell what is deployed: the listing answered 404 ({"message":"No such endpoint"}) but the region's connector list ` +
+          `(GET ${emu.urlFor('eu')}/core/v1/connectors) has acme-crm 1.0`,
+      );
+    });
+
+    it('an empty listing is inconclusive (a deployed version serves at least one operation)', async () => {
+      emu.failNext(1, 200, { kind: 'operations', body: { elements: [] } });
+      const error = await failure(list());
+      expect(error).toMatchObject({ failure: 'inconclusive', status: 200 });
+      expect(error!.message).toContain('cannot tell what is deployed: the listing is empty');
+    });
+
+    it('a 404 the connector list cannot confirm (404 too, no list, more pages, no answer) is inconclusive', async () => {
+      const notDeployed = { baseUrl: emu.urlFor('us'), token: TOKENS.us, region: 'us' };
+      const cases: [number, unknown, string][] = [
+        [404, { message: 'No such endpoint' }, 'HTTP 404: {"message":"No such endpoint"}'],
+        [200, { items: [] }, 'HTTP 200 without an "elements" list'],
+        [200, { elements: [], next: '/core/v1/connectors?page=2' }, 'the list has more pages'],
+        [302, undefined, 'HTTP 302'],
+        [401, { message: 'Unauthorized' }, 'HTTP 401'],
+      ];
+      for (const [status, body, why] of cases) {
+        emu.failNext(1, status, { kind: 'connectors', body });
+        const error = await failure(list(notDeployed));
+        expect(error).toMatchObject({ failure: 'inconclusive', status: 404 });
+        expect(error!.message).toContain(
+          `cannot tell whether acme-crm 1.0 is deployed: the listing answered 404 ({"message":"Connector acme-crm version 1.0 not found"}) ` +
+            `and the region's connector list could not confirm it: `,
+        );
+        expect(error!.message).toContain(why);
+      }
+      emu.failNext(3, 503, { kind: 'connectors' });
+      expect(await failure(list(notDeployed))).toMatchObject({ failure: 'inconclusive' });
+    });
   });
 
   it('a refused token is a typed error naming the variable (and the hint), without the token; not retried', async () => {

@@ -30,11 +30,18 @@ export interface DeployedOperation {
 
 export type DeployedOperationsAnswer =
   | { deployed: true; operations: DeployedOperation[]; url: string }
-  /** 404: that version is not deployed in the region (an answer, not a failure). */
+  /**
+   * That version is not deployed in the region: the listing answered 404 and the region's list of connectors
+   * (`GET /core/v1/connectors`) was read and does not have that name and version (an answer, not a failure).
+   */
   | { deployed: false; url: string };
 
-/** Why the listing could not be read: a refused token, no answer (after retries), or an answer that makes no sense. */
-export type ConnectivityFailure = 'unauthorized' | 'forbidden' | 'network' | 'http' | 'answer';
+/**
+ * Why the listing could not be read: a refused token, no answer (after retries), an answer that makes no sense, or
+ * answers that cannot tell "not deployed" from "could not read" (`inconclusive`: a 404 the region's connector list
+ * contradicts or cannot confirm, an empty listing).
+ */
+export type ConnectivityFailure = 'unauthorized' | 'forbidden' | 'network' | 'http' | 'answer' | 'inconclusive';
 
 export class ConnectivityError extends TrayConnectorError {
   constructor(
@@ -77,15 +84,20 @@ export interface ListDeployedOperationsOptions {
 export const MAX_LISTING_BYTES = 10 * 1024 * 1024;
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
+/** The region's connectors (name, version): what a 404 of one version's listing is checked against. */
+export const CONNECTORS_PATH = '/core/v1/connectors';
+
 export function operationsPath(name: string, version: string): string {
   return `/core/v1/connectors/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/operations`;
 }
 
 /**
- * The operations a region serves for `name` `version`: `{ deployed: true, operations }`, or
- * `{ deployed: false }` on 404. Connection errors, timeouts, 5xx and 429 (Retry-After honoured) are
- * retried by the policy; then, and for 401/403 or any other status, a ConnectivityError with no secret in it.
- * Follows no redirect (the token would go with it).
+ * The operations a region serves for `name` `version`: `{ deployed: true, operations }`, or `{ deployed: false }`
+ * when the listing answers 404 and the region's connector list, read too, does not have that version. Connection
+ * errors, timeouts, 5xx and 429 (Retry-After honoured) are retried by the policy; then, and for 401/403 or any other
+ * status, a ConnectivityError with no secret in it. A 404 the connector list contradicts or cannot confirm, and an
+ * empty listing, are `inconclusive` failures: they cannot tell "not deployed" from "could not read" (a wrong path,
+ * a proxy's 404 page), so they never pass as "not deployed". Follows no redirect (the token would go with it).
  */
 export async function listDeployedOperations(options: ListDeployedOperationsOptions): Promise<DeployedOperationsAnswer> {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -106,31 +118,88 @@ export async function listDeployedOperations(options: ListDeployedOperationsOpti
     pacer: options.pacer,
     onRetry: options.onRetry,
   });
-  let answer: { status: number; data: unknown };
+  const at = { url, where, secrets };
+  const answer = await get(transport, operationsPath(options.name, options.version), options, at);
+  if (answer.status !== 404) return judge(answer.status, answer.data, options, at);
+  const notFound = describeBody(answer.data, secrets, 200) || '(empty)';
+  const listUrl = `${base}${CONNECTORS_PATH}`;
+  const listAt = { url: listUrl, where: `${where}: confirming the 404 (${notFound}) with GET ${listUrl}`, secrets };
+  let listed: boolean;
   try {
-    answer = (await transport.request(
+    const list = await get(transport, CONNECTORS_PATH, options, listAt);
+    listed = connectorListed(list.status, list.data, options, listAt);
+  } catch (e) {
+    if (!(e instanceof ConnectivityError)) throw e;
+    throw new ConnectivityError(
+      `${where}: cannot tell whether ${options.name} ${options.version} is deployed: the listing answered 404 (${notFound}) and the region's connector list could not confirm it: ${e.message}`,
+      'inconclusive',
+      404,
+      url,
+    );
+  }
+  if (!listed) return { deployed: false, url };
+  throw new ConnectivityError(
+    `${where}: cannot tell what is deployed: the listing answered 404 (${notFound}) but the region's connector list (GET ${listUrl}) has ${options.name} ${options.version}`,
+    'inconclusive',
+    404,
+    url,
+  );
+}
+
+/** One GET through the transport: the status and body (200, 404, 3xx and 4xx other than 429 are answers; the rest retried). */
+async function get(
+  transport: TrayTransport,
+  path: string,
+  options: ListDeployedOperationsOptions,
+  at: { url: string; where: string; secrets: string[] },
+): Promise<{ status: number; data: unknown }> {
+  try {
+    return (await transport.request(
       'operations',
       { name: options.name, version: options.version },
       async (http, config) => {
-        const response = await http.get(operationsPath(options.name, options.version), {
+        const response = await http.get(path, {
           ...config,
-          // 404 is an answer (not deployed); 3xx/4xx are judged below; 5xx and 429 are retried.
+          // 404 is an answer (judged by the caller); 3xx/4xx are judged below; 5xx and 429 are retried.
           validateStatus: (s) => s === 200 || s === 404 || (s >= 300 && s < 500 && s !== 429),
         });
         return { data: { status: response.status, data: response.data } };
       },
-      { describeError: (e) => attemptError(e, secrets, { where, region: transport.region }) },
+      { describeError: (e) => attemptError(e, at.secrets, { where: at.where, region: transport.region }) },
     )) as { status: number; data: unknown };
   } catch (e) {
     if (e instanceof StoppedError) {
       const last = e.detail.lastReason ? ` (last problem: ${e.detail.lastReason})` : '';
-      throw new ConnectivityError(`${where}: no answer in the time allowed${last}`, 'network', undefined, url);
+      throw new ConnectivityError(`${at.where}: no answer in the time allowed${last}`, 'network', undefined, at.url);
     }
     if (!(e instanceof TrayApiError)) throw e;
     const failure = e.reason === ANSWER_TOO_LARGE ? 'answer' : e.status === undefined ? 'network' : 'http';
-    throw new ConnectivityError(e.message, failure, e.status, url);
+    throw new ConnectivityError(e.message, failure, e.status, at.url);
   }
-  return judge(answer.status, answer.data, options, { url, where, secrets });
+}
+
+/** Keys of an answer that say there are more pages: a list with one of them cannot prove a version absent. */
+const MORE_PAGES = ['next', 'nextPage', 'nextPageToken', 'cursor', 'nextCursor', 'hasMore', 'hasNextPage', 'pageInfo', 'links'];
+
+/**
+ * Whether the region's connector list (`{"elements": [{"name", "version"}, ...]}`) has `name` `version`. Throws
+ * (a ConnectivityError) for any answer that cannot prove it: not 200, no list, or a list with more pages.
+ */
+function connectorListed(
+  status: number,
+  data: unknown,
+  options: ListDeployedOperationsOptions,
+  at: { url: string; where: string; secrets: string[] },
+): boolean {
+  const elements = status === 200 && isObject(data) && Array.isArray(data.elements) ? data.elements : undefined;
+  const paged = isObject(data) && MORE_PAGES.some((key) => data[key] !== undefined && data[key] !== null && data[key] !== false);
+  if (!elements || paged) {
+    const why = !elements ? `HTTP ${status}${status === 200 ? ' without an "elements" list' : ''}` : 'the list has more pages';
+    throw new ConnectivityError(`${why}: ${describeBody(data, at.secrets, 200) || '(empty)'}`, 'answer', status, at.url);
+  }
+  const versionsOf = (e: Record<string, unknown>): unknown[] =>
+    Array.isArray(e.versions) ? e.versions.map((v) => (isObject(v) ? v.version : v)) : [e.version];
+  return elements.some((e) => isObject(e) && e.name === options.name && versionsOf(e).includes(options.version));
 }
 
 function judge(
@@ -140,7 +209,6 @@ function judge(
   at: { url: string; where: string; secrets: readonly string[] },
 ): DeployedOperationsAnswer {
   const { url, where, secrets } = at;
-  if (status === 404) return { deployed: false, url };
   if (status === 401 || status === 403) {
     const token = options.tokenEnv ? `the token from ${options.tokenEnv}` : 'the token';
     throw new ConnectivityError(
@@ -161,6 +229,15 @@ function judge(
     throw new ConnectivityError(
       `${where}: the answer has no "elements" list: ${describeBody(data, secrets, 200) || '(empty)'}`,
       'answer',
+      200,
+      url,
+    );
+  }
+  if (elements.length === 0) {
+    // A deployed version serves at least one operation: an empty list cannot tell "not deployed" from "could not read".
+    throw new ConnectivityError(
+      `${where}: cannot tell what is deployed: the listing is empty (a deployed version serves at least one operation)`,
+      'inconclusive',
       200,
       url,
     );

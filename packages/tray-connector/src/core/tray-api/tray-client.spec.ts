@@ -94,7 +94,8 @@ describe('TrayClient', () => {
     expect(req.headers).toMatchObject({ authorization: 'Bearer ***', 'content-type': 'application/json' });
     expect(req.headers['content-length']).toBe(String(req.payload!.bytes));
     expect(req.headers['transfer-encoding']).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 30));
+    // Polled until the emulator ended it (not a fixed sleep), then read through the client.
+    while (emu.deployments.find((d) => d.id === answer.id)?.status !== 'Deployed') await new Promise((r) => setTimeout(r, 10));
     expect((await client().getDeployment('acme-crm', '1.0', answer.id)).deploymentStatus).toBe('Deployed');
   });
 
@@ -193,7 +194,7 @@ describe('TrayClient', () => {
     const deployed = async () => {
       const zip = writeConnectorZip(path.join(dir, 'd.zip'), { name: 'acme-crm', version: '1.0' });
       const answer = await client().deployFromSource('acme-crm', '1.0', zip);
-      await new Promise((r) => setTimeout(r, 30));
+      while (emu.deployments.find((d) => d.id === answer.id)?.status !== 'Deployed') await new Promise((r) => setTimeout(r, 10));
       return answer.id;
     };
 

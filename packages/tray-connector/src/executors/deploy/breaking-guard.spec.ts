@@ -118,9 +118,13 @@ describe('tray-connector:deploy executor: the breaking-change guard', () => {
     expect(emu.requests).toHaveLength(0);
   });
 
-  it('--dryRun reports what would be refused (one GET per region, no upload) and exits non-zero', async () => {
+  it('--dryRun reports what would be refused (one GET per region and one confirming a 404, no upload) and exits non-zero', async () => {
     await expect(run({ dryRun: true })).resolves.toEqual({ success: false });
-    expect(emu.requests.map((r) => `${r.region} ${r.method} ${r.kind}`).sort()).toEqual(['eu GET operations', 'us GET operations']);
+    expect(emu.requests.map((r) => `${r.region} ${r.method} ${r.kind}`).sort()).toEqual([
+      'eu GET connectors',
+      'eu GET operations',
+      'us GET operations',
+    ]);
     expect(output.text()).toContain('[dry run] us: refused before any upload');
     expect(readResult()).toMatchObject({ dryRun: true, success: false });
   });

@@ -66,7 +66,12 @@ describe('tray-connector:deploy executor: deploy result and step summary', () =>
 
   it('a dry run is recorded as one, and nothing is sent (only the breaking-change check reads each region)', async () => {
     await expect(deployExecutor({ regions: ['us', 'eu'], dryRun: true }, ws.context)).resolves.toEqual({ success: true });
-    expect(emu.requests.map((r) => `${r.method} ${r.kind}`)).toEqual(['GET operations', 'GET operations']);
+    expect(emu.requests.map((r) => `${r.method} ${r.kind}`).sort()).toEqual([
+      'GET connectors',
+      'GET connectors',
+      'GET operations',
+      'GET operations',
+    ]);
     expect(readResult()).toMatchObject({ dryRun: true, success: true, regions: [{ region: 'us' }, { region: 'eu' }] });
     expect(fs.readFileSync(summary, 'utf8')).toContain('### ✅ Dry run of acme-crm 1.0 (acme-crm): 2/2 regions ok');
   });

@@ -1,3 +1,4 @@
+import { isWindowsReservedName } from '../shared/names';
 import { type Tree, updateNxJson, readNxJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { execFileSync, spawnSync } from 'child_process';
@@ -249,6 +250,29 @@ describe('ci-workflow generator', () => {
     await expect(github({ shareWithVariable: 'a b' })).rejects.toThrow('--shareWithVariable "a b" is not a valid variable name');
     await expect(github({ mainBranch: 'main; rm -rf /' })).rejects.toThrow('--mainBranch');
     expect(tree.listChanges().filter((c) => c.path.startsWith('.github'))).toEqual([]);
+  });
+
+  it.each(['con', 'CON', 'Nul', 'aux', 'prn', 'com1', 'LPT9'])(
+    'refuses a --name whose file name Windows reserves (%s), writing nothing (issue 28 minor)',
+    async (name) => {
+      await expect(github({ name })).rejects.toThrow(`makes the file name "${name.toLowerCase()}", which Windows reserves`);
+      await expect(ciWorkflowGenerator(tree, { provider: 'gitlab', name })).rejects.toThrow('which Windows reserves');
+      expect(tree.listChanges().filter((c) => c.path.startsWith('.github') || c.path.includes('gitlab'))).toEqual([]);
+    },
+  );
+
+  it('Windows reserved names are matched in any case and with any extension, and only as the whole stem', () => {
+    for (const name of ['con', 'CON.yml', 'nul.txt', 'Com1.gitlab-ci.yml', 'lpt0', 'aux.', 'com\u00b9.yml']) {
+      expect([name, isWindowsReservedName(name)]).toEqual([name, true]);
+    }
+    expect(['console', 'con-deploy', 'icon', 'com10', 'lpt', 'tray-connectors'].map(isWindowsReservedName)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('parses region=SECRET mappings', () => {

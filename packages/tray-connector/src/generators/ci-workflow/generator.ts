@@ -4,6 +4,7 @@ import { TrayConnectorError } from '../../core/errors';
 import { REGION_INFO, toRegion } from '../../core/tray-api/regions';
 import { parseList } from '../new/generator';
 import { toKebabCase } from '../../core/connector/connector-config';
+import { isWindowsReservedName } from '../shared/names';
 import { CONTROL_CHARACTER } from '../../bin/changed-files';
 import { githubWorkflow } from './github-workflow';
 import { gitlabWorkflow } from './gitlab-workflow';
@@ -48,6 +49,11 @@ export function normalizeCiWorkflowOptions(tree: Tree, schema: CiWorkflowGenerat
     throw new TrayConnectorError(`--name ${JSON.stringify(name)} holds "\${{", which GitHub would evaluate as an expression: leave it out`);
   const fileName = toKebabCase(name);
   if (!fileName) throw new TrayConnectorError(`--name "${schema.name}" has no letter or digit to make a file name of`);
+  if (isWindowsReservedName(fileName)) {
+    throw new TrayConnectorError(
+      `--name ${JSON.stringify(name)} makes the file name "${fileName}", which Windows reserves (CON, PRN, AUX, NUL, COM0-9, LPT0-9, in any case, with any extension): the workflow could not be checked out there; choose another name`,
+    );
+  }
   refuseControlCharacters('--mainBranch', schema.mainBranch ?? '');
   const mainBranch = (schema.mainBranch ?? readNxJson(tree)?.defaultBase ?? 'main').trim();
   if (!/^[A-Za-z0-9._/-]+$/.test(mainBranch)) throw new TrayConnectorError(`--mainBranch "${mainBranch}" is not a plain branch name`);

@@ -22,3 +22,11 @@ export function titleFromName(name: string, style: 'title' | 'sentence' = 'title
 export function baseUrlEnvName(connectorName: string): string {
   return `${toSnakeCase(connectorName).toUpperCase()}_BASE_URL`;
 }
+
+/** Device names Windows reserves for a file whatever its case or extension (`con`, `NUL.txt`, `com1.yml`, `lpt9`). */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\..*)?$/i;
+
+/** True when a file called `fileName` cannot be made or checked out on Windows (a reserved device name). */
+export function isWindowsReservedName(fileName: string): boolean {
+  return WINDOWS_RESERVED.test(fileName.trim());
+}
