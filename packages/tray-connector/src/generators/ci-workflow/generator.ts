@@ -9,6 +9,7 @@ import { githubWorkflow } from './github-workflow';
 import { gitlabWorkflow } from './gitlab-workflow';
 import type { NormalizedCiWorkflowOptions, RegionSecret } from './normalized-options';
 import type { CiProvider, CiWorkflowGeneratorSchema } from './schema';
+import { refuseUnknownGeneratorOptions } from '../shared/known-options';
 
 export type { NormalizedCiWorkflowOptions, RegionSecret } from './normalized-options';
 
@@ -135,6 +136,7 @@ export function workflowYaml(options: NormalizedCiWorkflowOptions): string {
 
 /** Writes a GitHub Actions or GitLab CI workflow that builds/tests affected connectors on PRs and deploys them on the main branch. */
 export async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflowGeneratorSchema): Promise<void> {
+  refuseUnknownGeneratorOptions('ci-workflow', schema);
   const options = normalizeCiWorkflowOptions(tree, schema);
   const workflowDir = options.provider === 'github' ? '.github/workflows' : '.gitlab/ci';
   const file =

@@ -15,6 +15,7 @@ import type { TrayConnectorPluginOptions } from '../../plugin/create-nodes';
 import { buildTarget, DEFAULT_TARGET_NAMES, deployTarget, PLUGIN_NAME } from '../../plugin/targets';
 import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';
 import type { InitGeneratorSchema } from './schema';
+import { refuseUnknownGeneratorOptions } from '../shared/known-options';
 
 /** What `.gitignore` must hold: build output and local test credentials. */
 export const GITIGNORE_ENTRIES = ['.tray/', '*.ctx.json'];
@@ -24,6 +25,7 @@ export const GITIGNORE_ENTRIES = ['.tray/', '*.ctx.json'];
  * Idempotent: it only adds what is missing and never changes what the user has.
  */
 export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
+  refuseUnknownGeneratorOptions('init', schema);
   // The parser deploy, share, new and the plugin use: any case, aliases, comma lists.
   const defaultRegions = regionNames(schema.defaultRegions).length ? parseRegions(schema.defaultRegions, '--defaultRegions') : ['us'];
 

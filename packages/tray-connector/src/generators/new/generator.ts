@@ -27,6 +27,7 @@ import { pascalCase, titleFromName } from '../shared/names';
 import { commentText, id } from '../../core/connector/ts-writer';
 import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';
 import type { ConnectorAuthKind, NewGeneratorSchema } from './schema';
+import { refuseUnknownGeneratorOptions } from '../shared/known-options';
 
 export const AUTH_KINDS: ConnectorAuthKind[] = ['none', 'token', 'oauth2'];
 
@@ -183,6 +184,7 @@ export function inferringPlugin(tree: Tree, addPlugin: boolean | undefined): Reg
 }
 
 export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Promise<GeneratorCallback> {
+  refuseUnknownGeneratorOptions('new', schema);
   const options = normalizeNewOptions(tree, schema);
   const root = options.directory;
 
