@@ -157,6 +157,11 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
       TRAY_API_KEY_US: emu.tokens.us,
       TRAY_API_KEY_EU: emu.tokens.eu,
       TRAY_API_KEY_APAC: emu.tokens.apac,
+      // The pull-request job's read-only tokens (--readTokens): the emulator has one token per region, so
+      // they hold the same values; the workflow proves which secret each job names.
+      TRAY_READ_KEY_US: emu.tokens.us,
+      TRAY_READ_KEY_EU: emu.tokens.eu,
+      TRAY_READ_KEY_APAC: emu.tokens.apac,
       TRAY_TEST_CTX: JSON.stringify({
         alpha: { auth: { authType: 'TOKEN', authId: 'ci', user: { access_token: CTX_SECRET_TOKEN }, app: {} } },
       }),
@@ -177,7 +182,8 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     // beta commits a sample test context; alpha's comes from the secret; gamma has neither.
     ws.write('connectors/beta/test.ctx.example.json', '{}\n');
     ws.mustRun(
-      'npx nx g tray-connector:ci-workflow --provider=github --regions=us=TRAY_API_KEY_US,eu=TRAY_API_KEY_EU,apac=TRAY_API_KEY_APAC --no-interactive',
+      'npx nx g tray-connector:ci-workflow --provider=github --regions=us=TRAY_API_KEY_US,eu=TRAY_API_KEY_EU,apac=TRAY_API_KEY_APAC ' +
+        '--readTokens=us=TRAY_READ_KEY_US,eu=TRAY_READ_KEY_EU,apac=TRAY_READ_KEY_APAC --no-interactive',
     );
     ws.commit('three connectors and the CI workflow');
     origin = `${ws.root}-origin.git`;
@@ -204,6 +210,13 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     expect(pr.if).toBe("github.event_name == 'pull_request'");
     expect(deploy.if).toBe("github.event_name == 'push'");
     expect(deploy.steps.find((s) => s.name === DEPLOY_STEP)!.env).toMatchObject({ TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_KEY_US }}' });
+    // A pull request never holds a deploy token (issue 27.7): its job names only the read-only secrets.
+    expect(JSON.stringify(pr)).not.toMatch(/TRAY_API_KEY|TRAY_API_TOKEN/);
+    expect(pr.steps.find((s) => s.name?.startsWith('Deploy dry run'))!.env).toEqual({
+      TRAY_READ_TOKEN_US: '${{ secrets.TRAY_READ_KEY_US }}',
+      TRAY_READ_TOKEN_EU: '${{ secrets.TRAY_READ_KEY_EU }}',
+      TRAY_READ_TOKEN_APAC: '${{ secrets.TRAY_READ_KEY_APAC }}',
+    });
     expect(ws.read('.gitignore')).toContain('*.ctx.json');
     expect(ws.exists('connectors/alpha/src/test.ctx.json')).toBe(true); // here, but not committed:
     expect(git(ws.root, 'ls-files', 'connectors/alpha/src')).not.toContain('test.ctx.json');
@@ -242,7 +255,10 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     expect(requests).toBe(0);
     expect(reads).toBe(5);
     expect(dry).toContain('breaking-change check: ');
-    expect(job.summary).toContain('Dry run of beta 1.0 (beta): 2/2 regions ok');
+    // The pull request holds no deploy token (issue 27.7): each region is listed without one, and the
+    // breaking-change check above still read each region with the read-only tokens.
+    expect(job.summary).toContain('Dry run of beta 1.0 (beta): 0/2 regions ok, 2 without a token');
+    expect(dry).not.toContain('token from TRAY_API_TOKEN');
     for (const c of CONNECTORS) expect(job.summary).toContain(`Dry run of ${c.name} 1.0 (${c.name})`);
     expectNoSecret(job.output + job.summary);
   });

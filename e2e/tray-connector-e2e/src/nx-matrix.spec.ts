@@ -2,28 +2,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startEmulator, type Emulator, type EmulatorDeployment } from 'tray-api-emulator';
 import { selectedNxLines } from './support/nx-versions';
-import { expectOk, registeredPlugins, createTestWorkspace, type TestWorkspace } from './support/workspace';
+import { tarballs } from './support/pack';
+import { expectOk, registeredPlugins, createNxOnlyWorkspace, type TestWorkspace } from './support/workspace';
 
 /**
  * Issues 11.2 and 21.2: the plugin on the edges of each supported Nx major and on what
  * `create-nx-workspace@latest` makes (support/nx-versions.ts; E2E_NX_EDGES=1 runs all of them), from
- * the packed tarball with a plain `npm install`, one workspace per release installed once: init, new, a
+ * the packed tarball, one workspace per release whose package.json names only nx (what `nx init` leaves in an
+ * existing repository, issue 27.5): `nx add` of the tarball (its init installs @nx/devkit and the rest), new, a
  * connector with no project.json (inferred only), build, deploy to the emulator, nx affected after a
  * change, after a devDependency bump no connector uses (nothing) and after a change to a connector's
  * package.json (issue 22.1), a README edit through `tray-connector ci run` (nothing, issue 22.6), and batch mode (`--batch`) for build and deploy. `E2E_NX_MAJORS` picks majors.
  */
 
-/** What init adds, installed up front with the same versions so init itself installs nothing (one npm install per major). */
-const CONNECTOR_PACKAGES: Record<string, string> = {
-  '@trayio/cdk-dsl': '4.65.0',
-  '@trayio/cdk-runtime': '4.65.0',
-  '@types/jest': '30.0.0',
-  jest: '30.5.2',
-  'ts-jest': '29.4.15',
-  typescript: '5.9.3',
-  // A package no connector uses: a later test bumps it, as Dependabot would.
-  'is-number': '6.0.0',
-};
+/** Beside nx, the one package the workspace has: no connector uses it, and a later test bumps it, as Dependabot would. */
+const OWN_PACKAGES: Record<string, string> = { 'is-number': '6.0.0' };
 
 function deployed(deployments: EmulatorDeployment[]): string[] {
   return deployments.map((d) => `${d.name}@${d.region}`).sort();
@@ -51,17 +44,24 @@ describe.each(selectedNxLines())('the plugin on Nx $nx ($edge of $major)', ({ ma
 
   beforeAll(async () => {
     emu = await startEmulator({ deployDelayMs: 20 });
-    ws = createTestWorkspace(`nx${major}`, { nxVersion, nxDevkitVersion: devkit, extraDevDependencies: CONNECTOR_PACKAGES });
+    ws = createNxOnlyWorkspace(`nx${major}`, nxVersion, OWN_PACKAGES);
   });
   afterAll(async () => {
     await emu?.close();
     ws?.cleanup();
   });
 
-  it('installs that Nx, and init registers the plugin; nx commands keep working', async () => {
+  it('nx add works where package.json names only nx: init installs an @nx/devkit made for that nx, no ERESOLVE (issue 27.5)', async () => {
+    expect(JSON.parse(ws.read('package.json')).devDependencies).toEqual({ nx: nxVersion, ...OWN_PACKAGES });
+    expect(ws.exists('node_modules/@nx/devkit')).toBe(false);
+    // `nx add <name>@<spec>` installs `<name>@<spec>` with npm, then runs `nx g <name>:init`: a tarball stands in for the registry.
+    const added = await ws.nxAsync(`add tray-connector@file:${tarballs().plugin}`, { timeoutMs: 10 * 60 * 1000 });
+    expect(added.code === 0 ? '' : added.output).toBe('');
+    expect(added.output).not.toMatch(/ERESOLVE|Cannot find module/);
     expect(JSON.parse(ws.read('node_modules/nx/package.json')).version).toBe(nxVersion);
     expect(JSON.parse(ws.read('node_modules/@nx/devkit/package.json')).version).toBe(devkit);
-    await nx('g tray-connector:init --no-interactive');
+    expect(JSON.parse(ws.read('package.json')).devDependencies['@nx/devkit']).toBe(`>=${major}.0.0 <=${nxVersion}`);
+    expect(ws.run('npm ls nx @nx/devkit tray-connector').code).toBe(0);
     expect(registeredPlugins(ws)).toContain('tray-connector');
     expect(JSON.parse(ws.read('nx.json')).pluginsConfig['@nx/js'].projectsAffectedByDependencyUpdates).toBe('auto');
     // On Nx 22 this (any nx command) failed with `(0 , internal_1.hashObject) is not a function`.
@@ -96,10 +96,28 @@ describe.each(selectedNxLines())('the plugin on Nx $nx ($edge of $major)', ({ ma
     expect(ws.exists('connectors/beta/.tray/connector.zip')).toBe(true);
   });
 
-  it('deploys each connector to its regions on the emulator', async () => {
-    const { deployments } = await deploysDuring('run-many -t deploy');
+  it('deploys each connector to its regions on the emulator; with more deploys than --parallel, says once that --batch deploys them all at once', async () => {
+    const { r, deployments } = await deploysDuring('run-many -t deploy --parallel=1');
     expect(deployed(deployments)).toEqual(['acme@eu', 'acme@us', 'beta@us']);
     expect(deployments.every((d) => d.status === 'Deployed')).toBe(true);
+    // Issue 27.6: one line for the run, from its first deploy task (acme), not one per task.
+    expect(r.output.split('this run holds 2 deploy tasks and --parallel lets 1 run at once')).toHaveLength(2);
+  });
+
+  it('--dryrun and a mistyped option fail before any request; --explain never deploys (issue 27.4)', async () => {
+    const env = { ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined };
+    const before = emu.requests.length;
+    const typo = await ws.nxAsync('run acme:deploy --dryrun --regoins=eu --outputStyle=static', { env });
+    expect(typo.code).not.toBe(0);
+    expect(typo.output).toContain('Unknown option --dryrun for tray-connector:deploy: did you mean --dryRun?');
+    expect(typo.output).toContain('Unknown option --regoins for tray-connector:deploy: did you mean --regions?');
+    // Nx 22 and 23 pass --explain on to the executor (which refuses it); Nx 24 explains instead of running.
+    const explain = await ws.nxAsync('affected -t deploy --explain --base=HEAD~1 --head=HEAD --outputStyle=static', { env });
+    if (major < 24) {
+      expect(explain.code).not.toBe(0);
+      expect(explain.output).toContain('Unknown option --explain for tray-connector:deploy');
+    }
+    expect(emu.requests.slice(before)).toEqual([]);
   });
 
   it('nx affected -t deploy deploys only the changed connector', async () => {

@@ -143,6 +143,15 @@ export function createEmptyWorkspace(
 }
 
 /**
+ * A workspace whose package.json names `nx` (and `extra`) and nothing else: what `nx init` leaves in an
+ * existing repository. No @nx/devkit, no plugin: a test adds the plugin with `nx add` (issue 27.5).
+ */
+export function createNxOnlyWorkspace(name: string, nxVersion: string, extra: Record<string, string> = {}): TestWorkspace {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `tc-e2e-${name}-`));
+  return installedWorkspace(root, name, { nx: nxVersion, ...extra });
+}
+
+/**
  * A workspace exactly as a new user gets it: `npx create-nx-workspace@<version>` (the npm preset, no Nx
  * Cloud, no prompts), nothing written by the test, no `@nx/devkit` pinned: what create-nx-workspace
  * installs is what there is. Every npm/nx/npx command in it runs with `env` (a local registry's, or none

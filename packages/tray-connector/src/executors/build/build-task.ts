@@ -5,9 +5,11 @@ import { Logger } from '../../core/logger';
 import { DEFAULT_ZIP_PATH } from '../../plugin/targets';
 import { projectOf, resolveProjectPath } from '../shared/executor-context';
 import { BuildExecutorSchema } from './schema';
+import { refuseUnknownOptions } from '../shared/known-options';
 
 /** What one build task builds: the executor's options resolved for the project the context runs (single and batch builds alike). */
 export function buildOptionsFor(options: BuildExecutorSchema, context: ExecutorContext, logger: Logger): BuildConnectorOptions {
+  refuseUnknownOptions('build', options);
   const project = projectOf(context);
   return {
     connectorDir: project.absRoot,

@@ -12,6 +12,7 @@ import { DEFAULT_ZIP_PATH } from '../../plugin/targets';
 import type { DeployExecutorSchema } from './schema';
 import { findTarget, listOption, projectOf, resolveProjectPath } from '../shared/executor-context';
 import { InFlightTracker, trackDeploy } from './in-flight';
+import { refuseUnknownOptions } from '../shared/known-options';
 
 /** What one deploy task did: its success, and (when interrupted) the regions still in flight at Tray. */
 export interface DeployTaskResult {
@@ -45,6 +46,7 @@ export async function deployTask(options: DeployExecutorSchema, context: Executo
   let result: (Omit<DeployResultInput, 'finishedAt' | 'regions'> & { absRoot: string }) | undefined;
   let untrack: () => unknown = () => undefined;
   try {
+    refuseUnknownOptions('deploy', options);
     const project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
     result = {

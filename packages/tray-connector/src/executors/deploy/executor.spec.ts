@@ -53,6 +53,27 @@ describe('tray-connector:deploy executor', () => {
     for (const d of emu.deployments) expect(text).toMatch(new RegExp(`${d.region}\\s+${d.id}\\s+Deployed`));
   });
 
+  it('says once, in the first task of a plain run, that --batch deploys them all at once when they outnumber --parallel (issue 27.6)', async () => {
+    const projects = ['acme-crm', 'beta', 'gamma', 'delta'];
+    const tasks = Object.fromEntries(projects.map((p) => [`${p}:deploy`, { id: `${p}:deploy`, target: { project: p, target: 'deploy' } }]));
+    const restore = useTrayEnv({ ...emulatorEnv(emu), NX_PARALLEL: '2' });
+    try {
+      const context = { ...ws.context, taskGraph: { tasks } } as typeof ws.context;
+      await expect(deployExecutor({ regions: ['us'], pollIntervalSeconds: 0.02 }, context)).resolves.toEqual({ success: true });
+      const hint = 'this run holds 4 deploy tasks and --parallel lets 2 run at once';
+      expect(output.text().split(hint)).toHaveLength(2);
+      // Another task of the same run (beta's) does not say it again; neither does a run --parallel fits.
+      const beta = { ...context, projectName: 'beta' } as typeof ws.context;
+      await deployExecutor({ regions: ['us'], dryRun: true }, beta);
+      process.env.NX_PARALLEL = '4';
+      await deployExecutor({ regions: ['us'], pollIntervalSeconds: 0.02 }, context);
+      expect(output.text().split(hint)).toHaveLength(2);
+      expect(output.text()).not.toContain('--parallel lets 4');
+    } finally {
+      restore();
+    }
+  });
+
   it('takes the zip from the build target outputPath', async () => {
     ws = workspace(undefined, 'dist/{projectRoot}/connector.zip');
     writeConnectorZip(path.join(ws.root, 'dist', ROOT, 'connector.zip'), {

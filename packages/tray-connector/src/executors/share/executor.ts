@@ -6,12 +6,14 @@ import { parseRegions, type Region } from '../../core/tray-api/regions';
 import { shareConnector } from '../../core/deploy/share-connector';
 import { deployPlaces, listOption, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';
 import type { ShareExecutorSchema } from './schema';
+import { refuseUnknownOptions } from '../shared/known-options';
 
 /** `tray-connector:share`: shares the deployed connector version with Tray users, in every region. */
 export default async function shareExecutor(options: ShareExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const secrets = tokensInEnv();
   const log = nxLogger(context.isVerbose, secrets);
   try {
+    refuseUnknownOptions('share', options);
     const project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
     const { regions, apiUrls } = deployPlaces<ShareExecutorSchema['apiUrls']>(project.targets, options);

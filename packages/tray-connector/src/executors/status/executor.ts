@@ -5,12 +5,14 @@ import { isTrayConnectorError } from '../../core/errors';
 import { redact } from '../../core/redact';
 import { deployPlaces, nxLogger, projectOf, tokensInEnv } from '../shared/executor-context';
 import type { StatusExecutorSchema } from './schema';
+import { refuseUnknownOptions } from '../shared/known-options';
 
 /** `tray-connector:status`: the latest (or a given) deployment of the connector, per region. */
 export default async function statusExecutor(options: StatusExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const secrets = tokensInEnv();
   const log = nxLogger(context.isVerbose, secrets);
   try {
+    refuseUnknownOptions('status', options);
     const project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
     const { regions, apiUrls } = deployPlaces<StatusExecutorSchema['apiUrls']>(project.targets, options);

@@ -7,6 +7,7 @@ import { redact } from '../../core/redact';
 import { DEFAULT_ZIP_PATH } from '../../plugin/targets';
 import { deployPlaces, findTarget, nxLogger, projectOf, resolveProjectPath, tokensInEnv } from '../shared/executor-context';
 import type { VerifyExecutorSchema } from './schema';
+import { refuseUnknownOptions } from '../shared/known-options';
 
 type TokenEnvs = VerifyExecutorSchema['connectivityTokenEnv'];
 
@@ -18,6 +19,7 @@ export default async function verifyExecutor(options: VerifyExecutorSchema, cont
   let secrets = tokensInEnv();
   let project: ReturnType<typeof projectOf> | undefined;
   try {
+    refuseUnknownOptions('verify', options);
     project = projectOf(context);
     const connector = readConnectorConfig(project.absRoot);
     const { regions, apiUrls } = deployPlaces<VerifyExecutorSchema['apiUrls']>(project.targets, options);

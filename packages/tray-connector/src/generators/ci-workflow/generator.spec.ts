@@ -118,12 +118,61 @@ describe('ci-workflow generator', () => {
     expect(steps[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
     expect(steps[1].with).toEqual({ 'node-version': '24', cache: 'npm' });
     expect(steps[4].env).toEqual({ TRAY_TEST_CTX: '${{ secrets.TRAY_TEST_CTX }}' });
-    // Tokens reach only the dry run's step (which reads what each region serves), never npm ci or the tests.
-    const withTokens = steps.filter((st) => /TRAY_API_TOKEN|TRAY_API_KEY/.test(JSON.stringify(st)));
-    expect(withTokens.map((st) => st.run)).toEqual([
-      `npx tray-connector ci run --files-from ${FILES} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
-    ]);
-    expect(withTokens[0].env).toMatchObject({ TRAY_API_TOKEN_US: '${{ secrets.TRAY_API_TOKEN_US }}' });
+    // No Tray token at all by default (issue 27.7): the dry run lists each region as 'Dry run: no token'.
+    expect(steps.filter((st) => /TRAY_API_TOKEN|TRAY_API_KEY|TRAY_READ/.test(JSON.stringify(st)))).toEqual([]);
+    expect(steps.filter((st) => st.env && !st.env.TRAY_TEST_CTX)).toEqual([]);
+  });
+
+  describe('pull requests never hold deploy tokens (issue 27.7)', () => {
+    /** Every secret or variable a job's steps name, read from the parsed YAML. */
+    const secretsOf = (job: { steps: Step[] }) =>
+      [...JSON.stringify(job.steps).matchAll(/\$\{\{\s*secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]);
+
+    it.each([
+      [{}, []],
+      [{ readTokens: 'us,eu' }, ['TRAY_READ_TOKEN_US', 'TRAY_READ_TOKEN_EU']],
+      [{ regions: 'us=TRAY_API_KEY_US,eu=TRAY_API_KEY_EU', readTokens: ['eu=TRAY_READ_KEY_EU'] }, ['TRAY_READ_KEY_EU']],
+    ])('%j: the pull-request job names only read tokens, the deploy job every deploy token', async (options, readSecrets) => {
+      const { text } = await github({ environment: 'tray-production', ...options });
+      expect(validateWithGithubParser(text).errors).toEqual([]);
+      const wf = parse(text);
+      const deploySecrets = secretsOf(wf.jobs.deploy).filter((n) => n !== 'TRAY_TEST_CTX');
+      expect(deploySecrets.length).toBeGreaterThan(0);
+      const prSecrets = secretsOf(wf.jobs['pull-request']);
+      expect(prSecrets.filter((n) => n !== 'TRAY_TEST_CTX').sort()).toEqual([...readSecrets].sort());
+      for (const secret of deploySecrets) expect(prSecrets).not.toContain(secret);
+      // Nor does the pull-request job set a deploy token variable by another name, or reach the deploy environment.
+      expect(JSON.stringify(wf.jobs['pull-request'])).not.toMatch(/TRAY_API_TOKEN|TRAY_API_KEY/);
+      expect(wf.jobs['pull-request'].environment).toBeUndefined();
+      expect(wf.jobs.deploy.environment).toBe('tray-production');
+      expect(wf.jobs.deploy.if).toBe("github.event_name == 'push'");
+      expect(wf.on.push.branches).toEqual(['main']);
+    });
+
+    it('the dry run reads with the read tokens through --connectivityTokenEnv', async () => {
+      const wf = parse((await github({ readTokens: 'us,eu=TRAY_READ_KEY_EU' })).text);
+      const dry = (wf.jobs['pull-request'].steps as Step[]).find((st) => st.run?.includes('--dryRun'))!;
+      expect(dry.env).toEqual({
+        TRAY_READ_TOKEN_US: '${{ secrets.TRAY_READ_TOKEN_US }}',
+        TRAY_READ_TOKEN_EU: '${{ secrets.TRAY_READ_KEY_EU }}',
+      });
+      expect(dry.run).toBe(
+        `npx tray-connector ci run --files-from ${FILES} --targets deploy -- --dryRun --allowMissingTokens --connectivityTokenEnv.us=TRAY_READ_TOKEN_US --connectivityTokenEnv.eu=TRAY_READ_TOKEN_EU --batch --output-style=stream`,
+      );
+    });
+
+    it('refuses a read token that is a deploy token, a region not deployed to, or a bad name', async () => {
+      await expect(github({ readTokens: 'us=TRAY_API_TOKEN_US' })).rejects.toThrow(
+        '--readTokens "us=TRAY_API_TOKEN_US" names TRAY_API_TOKEN_US, which holds the us deploy token',
+      );
+      await expect(github({ regions: 'us=KEY_US', readTokens: 'us=KEY_US' })).rejects.toThrow('which holds the us deploy token');
+      await expect(github({ regions: 'us', readTokens: 'eu' })).rejects.toThrow(
+        'Region eu in --readTokens is not one the workflow deploys to',
+      );
+      await expect(github({ readTokens: 'us=a-b' })).rejects.toThrow('Invalid secret name in --readTokens "us=a-b"');
+      await expect(github({ readTokens: 'mars' })).rejects.toThrow('Unknown region "mars" in --readTokens');
+      expect(tree.listChanges().filter((c) => c.path.startsWith('.github'))).toEqual([]);
+    });
   });
 
   it('no step passes the changed files through GITHUB_ENV, GITHUB_OUTPUT, a variable or an argument (issue 22.6, 19.6)', async () => {
@@ -301,15 +350,17 @@ describe('ci-workflow generator', () => {
       expect(ci.stages).toEqual(['test', 'deploy']);
       const setup = ci['.tray-connectors-setup'];
       expect(setup.image).toBe('node:24');
-      expect(setup.before_script.slice(1)).toEqual(['npm ci', 'npx tray-connector ci test-contexts --secret-env TRAY_TEST_CTX']);
+      expect(setup.before_script).toBeUndefined();
       expect(setup.after_script).toEqual(['npx tray-connector results']);
       const mr = ci['tray-connectors:merge-request'];
+      for (const job of [mr, ci['tray-connectors:deploy']])
+        expect(job.before_script.slice(1)).toEqual(['npm ci', 'npx tray-connector ci test-contexts --secret-env TRAY_TEST_CTX']);
       expect(mr.extends).toBe('.tray-connectors-setup');
       expect(mr.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
       expect(mr.script.join('\n')).toContain('git merge-base FETCH_HEAD HEAD');
       const list = '"$CI_PROJECT_DIR/.tray-ci/changed-files.txt"';
       expect(mr.script).toContain(
-        `TRAY_API_TOKEN_US="$tray_token_us" TRAY_API_TOKEN_EU="$tray_token_eu" npx tray-connector ci run --files-from ${list} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
+        `npx tray-connector ci run --files-from ${list} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
       );
       expect(ci['.tray-connectors-files'].script).toEqual([`npx tray-connector ci changed-files --output ${list}`]);
       const deploy = ci['tray-connectors:deploy'];
@@ -338,7 +389,7 @@ describe('ci-workflow generator', () => {
         // GitLab runs before_script and script in one shell; install and npx are replaced by commands that record their environment.
         const script = [
           'npx() { env > "$1.env"; }',
-          ci['.tray-connectors-setup'].before_script[0],
+          ci['tray-connectors:deploy'].before_script[0],
           'env > install.env',
           ci['tray-connectors:deploy'].script.at(-2).replace('npx tray-connector', 'npx deploy'),
           ci['tray-connectors:deploy'].script.at(-1).replace('npx tray-connector', 'npx verify'),
@@ -357,6 +408,41 @@ describe('ci-workflow generator', () => {
           expect(env).toContain('TRAY_API_TOKEN_EU=eu-secret-2\n');
           expect(env).not.toContain('TRAY_API_KEY_US');
         }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('the merge-request job never holds a deploy token: only read tokens reach its dry run, run in bash (issue 27.7)', async () => {
+      const ci = await gitlab({ regions: 'us=TRAY_API_KEY_US,eu', readTokens: 'eu=TRAY_READ_KEY_EU', environment: 'tray-production' });
+      const mr = ci['tray-connectors:merge-request'];
+      expect(mr.environment).toBeUndefined();
+      expect(mr.before_script[0]).toMatch(/^unset TRAY_API_KEY_US TRAY_API_TOKEN_US TRAY_API_TOKEN_EU TRAY_READ_KEY_EU$/m);
+      // Beyond the unset line, nothing in the job (or the setup it extends) names a deploy token.
+      const jobText = JSON.stringify([mr, ci['.tray-connectors-setup']]).replace(/unset [A-Z_ ]+/g, '');
+      expect(jobText).not.toMatch(/TRAY_API_KEY|TRAY_API_TOKEN|tray_token_/);
+      const dry = mr.script.at(-1) as string;
+      expect(dry).toMatch(
+        /^TRAY_READ_TOKEN_EU="\$tray_read_eu" npx tray-connector ci run .* --dryRun .* --connectivityTokenEnv\.eu=TRAY_READ_TOKEN_EU$/,
+      );
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tray-gitlab-mr-'));
+      try {
+        const script = [
+          'npx() { env > "$1.env"; }',
+          mr.before_script[0],
+          'env > install.env',
+          dry.replace('npx tray-connector', 'npx dry'),
+        ].join('\n');
+        const r = spawnSync('bash', ['--norc', '--noprofile', '-e', '-c', script], {
+          cwd: dir,
+          env: { PATH: process.env.PATH, TRAY_API_KEY_US: 'us-secret-1', TRAY_API_TOKEN_EU: 'eu-secret-2', TRAY_READ_KEY_EU: 'eu-read-3' },
+          encoding: 'utf8',
+        });
+        expect(r.stderr).toBe('');
+        expect(fs.readFileSync(path.join(dir, 'install.env'), 'utf8')).not.toMatch(/secret-1|secret-2|read-3/);
+        const env = fs.readFileSync(path.join(dir, 'dry.env'), 'utf8');
+        expect(env).not.toMatch(/secret-1|secret-2/);
+        expect(env).toContain('TRAY_READ_TOKEN_EU=eu-read-3\n');
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -10,6 +10,7 @@ import { githubWorkflow } from './github-workflow';
 import { gitlabWorkflow } from './gitlab-workflow';
 import type { NormalizedCiWorkflowOptions, RegionSecret } from './normalized-options';
 import type { CiProvider, CiWorkflowGeneratorSchema } from './schema';
+import { refuseUnknownGeneratorOptions } from '../shared/known-options';
 
 export type { NormalizedCiWorkflowOptions, RegionSecret } from './normalized-options';
 
@@ -35,6 +36,40 @@ export function parseRegionSecrets(value: string | string[] | undefined): Region
     }
     if (result.some((r) => r.region === region)) throw new TrayConnectorError(`Region ${region} is given twice in --regions`);
     result.push({ region, env, secret });
+  }
+  return result;
+}
+
+/** The variable a region's read-only token is set in, in the pull-request job (deploy reads it through --connectivityTokenEnv). */
+export const readTokenEnv = (region: string): string => `TRAY_READ_TOKEN_${region.toUpperCase()}`;
+
+/**
+ * `us`, `eu=TRAY_READ_KEY_EU` -> the region, the variable the pull-request job sets (TRAY_READ_TOKEN_<REGION>)
+ * and the secret that fills it. Every region must be one the workflow deploys to, and no secret may be one of
+ * the deploy tokens' secrets: a pull request never holds a deploy token.
+ */
+export function parseReadTokenSecrets(value: string | string[] | undefined, deployTo: readonly RegionSecret[]): RegionSecret[] {
+  const result: RegionSecret[] = [];
+  for (const item of parseList(value)) {
+    const [regionName, secretName, ...rest] = item.split('=').map((s) => s.trim());
+    const region = toRegion(regionName);
+    if (!region)
+      throw new TrayConnectorError(`Unknown region "${regionName}" in --readTokens: use us, eu or apac, optionally as region=SECRET_NAME`);
+    const secret = secretName || readTokenEnv(region);
+    if (rest.length || !SECRET_NAME.test(secret)) {
+      throw new TrayConnectorError(
+        `Invalid secret name in --readTokens "${item}": use region=SECRET_NAME with letters, digits and underscores`,
+      );
+    }
+    if (!deployTo.some((r) => r.region === region))
+      throw new TrayConnectorError(`Region ${region} in --readTokens is not one the workflow deploys to (--regions)`);
+    if (result.some((r) => r.region === region)) throw new TrayConnectorError(`Region ${region} is given twice in --readTokens`);
+    const deploySecret = deployTo.find((r) => r.secret === secret || r.env === secret);
+    if (deploySecret)
+      throw new TrayConnectorError(
+        `--readTokens "${item}" names ${secret}, which holds the ${deploySecret.region} deploy token: pull requests must get a token that can only read (or none)`,
+      );
+    result.push({ region, env: readTokenEnv(region), secret });
   }
   return result;
 }
@@ -79,6 +114,7 @@ export function normalizeCiWorkflowOptions(tree: Tree, schema: CiWorkflowGenerat
   const timeoutMinutes = Number(schema.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES);
   if (!Number.isInteger(timeoutMinutes) || timeoutMinutes < 1 || timeoutMinutes > 4320)
     throw new TrayConnectorError(`--timeoutMinutes "${schema.timeoutMinutes}" is not a whole number of minutes from 1 to 4320`);
+  const regions = parseRegionSecrets(schema.regions);
   const packageManager = packageManagerOf(tree);
   const pm = getPackageManagerCommand(packageManager, tree.root);
   return {
@@ -86,7 +122,8 @@ export function normalizeCiWorkflowOptions(tree: Tree, schema: CiWorkflowGenerat
     name,
     fileName,
     mainBranch,
-    regions: parseRegionSecrets(schema.regions),
+    regions,
+    readTokens: parseReadTokenSecrets(schema.readTokens, regions),
     shareWithVariable: schema.shareWithVariable ?? 'TRAY_SHARE_WITH',
     testContextSecret: schema.testContextSecret ?? 'TRAY_TEST_CTX',
     nodeVersion,
@@ -141,6 +178,7 @@ export function workflowYaml(options: NormalizedCiWorkflowOptions): string {
 
 /** Writes a GitHub Actions or GitLab CI workflow that builds/tests affected connectors on PRs and deploys them on the main branch. */
 export async function ciWorkflowGenerator(tree: Tree, schema: CiWorkflowGeneratorSchema): Promise<void> {
+  refuseUnknownGeneratorOptions('ci-workflow', schema);
   const options = normalizeCiWorkflowOptions(tree, schema);
   const workflowDir = options.provider === 'github' ? '.github/workflows' : '.gitlab/ci';
   const file =

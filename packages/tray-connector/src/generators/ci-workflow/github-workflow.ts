@@ -65,8 +65,19 @@ function resultSteps(o: NormalizedCiWorkflowOptions, artifact: string): Step[] {
   ];
 }
 
+/** The deploy tokens: only the deploy job on the main branch (and its environment) gets them. */
 function tokenEnv(o: NormalizedCiWorkflowOptions): Record<string, string> {
   return Object.fromEntries(o.regions.map((r) => [r.env, `\${{ secrets.${r.secret} }}`]));
+}
+
+/** The read-only tokens (--readTokens), which are all the pull-request job ever gets; none by default. */
+function readTokenEnv(o: NormalizedCiWorkflowOptions): Record<string, string> {
+  return Object.fromEntries(o.readTokens.map((r) => [r.env, `\${{ secrets.${r.secret} }}`]));
+}
+
+/** The dry run's flags that point its breaking-change check at the read-only tokens. */
+export function connectivityFlags(o: NormalizedCiWorkflowOptions): string {
+  return o.readTokens.map((r) => ` --connectivityTokenEnv.${r.region}=${r.env}`).join('');
 }
 
 export function githubWorkflow(o: NormalizedCiWorkflowOptions): Record<string, unknown> {
@@ -85,10 +96,11 @@ export function githubWorkflow(o: NormalizedCiWorkflowOptions): Record<string, u
           ...setupSteps(o, `Set the affected base and head (the merge-base with ${o.mainBranch})`),
           {
             name: 'Deploy dry run: what each region would be sent, and what deploy would refuse (sends nothing)',
-            // The tokens only read what each region serves (the breaking-change check); GitHub gives no
-            // secrets to pull requests from forks, where each region is listed without a token.
-            env: tokenEnv(o),
-            run: `${bin} ci run --files-from ${CHANGED_FILES_LIST} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
+            // A pull request never holds a deploy token (a same-repository pull request controls the lock file
+            // npx runs from): at most the read-only tokens of --readTokens, for the breaking-change check.
+            // Without them each region is listed as 'Dry run: no token'.
+            ...(o.readTokens.length ? { env: readTokenEnv(o) } : {}),
+            run: `${bin} ci run --files-from ${CHANGED_FILES_LIST} --targets deploy -- --dryRun --allowMissingTokens${connectivityFlags(o)} --batch --output-style=stream`,
           },
           ...resultSteps(o, 'tray-dry-run-results'),
         ],

@@ -4,9 +4,11 @@ import type { NormalizedCiWorkflowOptions } from './normalized-options';
 /**
  * The GitLab CI pipeline as data, stringified by the generator with the `yaml` library.
  * Tokens: GitLab gives every CI/CD variable to the whole job (npm ci's install scripts and the tests
- * included). The setup's first script line copies each region's token into a shell variable that is
- * not exported and removes the variable from the environment, before anything else runs; only the
- * deploy, verify and dry-run commands get the tokens back, on their own command line.
+ * included). The deploy job's first script line copies each region's token into a shell variable that
+ * is not exported and removes the variable from the environment, before anything else runs; only the
+ * deploy and verify commands get the tokens back, on their own command line. The merge-request job
+ * never holds a deploy token (issue 27.7): its first line removes any it was given, and only the
+ * read-only tokens of --readTokens reach its dry run.
  */
 
 export const CHANGED_FILES_LIST = '"$CI_PROJECT_DIR/.tray-ci/changed-files.txt"';
@@ -17,7 +19,7 @@ const held = (region: string) => `tray_token_${region}`;
 function holdTokens(o: NormalizedCiWorkflowOptions): string {
   const lines = [
     '# Tray tokens: held in unexported shell variables, out of the environment of npm ci and the tests;',
-    '# only the deploy, verify and dry-run commands get them back (protect and mask these variables in GitLab).',
+    '# only the deploy and verify commands get them back (protect and mask these variables in GitLab).',
   ];
   for (const r of o.regions) lines.push(`${held(r.region)}="\${${r.secret}:-}"`);
   lines.push(`unset ${[...new Set(o.regions.map((r) => r.secret))].join(' ')}`);
@@ -26,6 +28,31 @@ function holdTokens(o: NormalizedCiWorkflowOptions): string {
 
 function withTokens(o: NormalizedCiWorkflowOptions, command: string): string {
   return `${o.regions.map((r) => `${r.env}="$${held(r.region)}"`).join(' ')} ${command}`;
+}
+
+/** `tray_read_us`: the shell variable (never exported) a region's read-only token is held in. */
+const heldRead = (region: string) => `tray_read_${region}`;
+
+/**
+ * The merge-request job's first script line: it never holds a deploy token. Any deploy-token variable
+ * GitLab still gave the job (one not protected, or not scoped to the deploy environment) is removed from
+ * the environment at once; only the read-only tokens (--readTokens) are held, for the dry run.
+ */
+function dropDeployTokens(o: NormalizedCiWorkflowOptions): string {
+  const lines = [
+    '# A merge request never holds a deploy token: any deploy-token variable GitLab gave this job is removed',
+    '# before anything runs (protect the deploy variables, or scope them to the deploy environment, so it gets none).',
+  ];
+  for (const r of o.readTokens) lines.push(`${heldRead(r.region)}="\${${r.secret}:-}"`);
+  const unset = [...new Set([...o.regions.flatMap((r) => [r.secret, r.env]), ...o.readTokens.map((r) => r.secret)])];
+  lines.push(`unset ${unset.join(' ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The dry run's command: the read-only tokens on its command line only, and the flags that point the check at them. */
+function withReadTokens(o: NormalizedCiWorkflowOptions, command: string): string {
+  const env = o.readTokens.map((r) => `${r.env}="$${heldRead(r.region)}" `).join('');
+  return `${env}${command}${o.readTokens.map((r) => ` --connectivityTokenEnv.${r.region}=${r.env}`).join('')}`;
 }
 
 const DEPLOY_BASE = `# The base: the last successful pipeline on this branch (so a failed deploy is retried), read with
@@ -58,13 +85,13 @@ export function gitlabWorkflow(o: NormalizedCiWorkflowOptions, doc: Document): R
     expire_in: '30 days',
   });
   const share = o.shareWithVariable;
+  const install = [o.install, `${bin} ci test-contexts --secret-env ${o.testContextSecret}`];
   return {
     stages: ['test', 'deploy'],
     [setup]: {
       image: `node:${o.nodeVersion}`,
       variables: { GIT_DEPTH: 0, npm_config_cache: '$CI_PROJECT_DIR/.npm' },
       cache: { key: { files: ['package-lock.json'] }, paths: ['.npm/'] },
-      before_script: [holdTokens(o), o.install, `${bin} ci test-contexts --secret-env ${o.testContextSecret}`],
       after_script: [`${bin} results`],
     },
     [files]: { script: [`${bin} ci changed-files --output ${CHANGED_FILES_LIST}`] },
@@ -72,12 +99,13 @@ export function gitlabWorkflow(o: NormalizedCiWorkflowOptions, doc: Document): R
       extends: setup,
       stage: 'test',
       rules: [{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }],
+      before_script: [dropDeployTokens(o), ...install],
       script: [
         'git fetch --quiet origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"',
         'export NX_BASE="$(git merge-base FETCH_HEAD HEAD)" NX_HEAD="$(git rev-parse HEAD)"',
         reference(doc, files, 'script'),
         run('--targets build,test', '--batch --output-style=stream'),
-        withTokens(o, run('--targets deploy', '--dryRun --allowMissingTokens --batch --output-style=stream')),
+        withReadTokens(o, run('--targets deploy', '--dryRun --allowMissingTokens --batch --output-style=stream')),
       ],
       artifacts: artifacts('tray-dry-run-results'),
     },
@@ -89,6 +117,7 @@ export function gitlabWorkflow(o: NormalizedCiWorkflowOptions, doc: Document): R
       resource_group: `${o.fileName}-deploy-${o.mainBranch}`,
       ...(o.environment ? { environment: { name: o.environment } } : {}),
       timeout: `${o.timeoutMinutes} minutes`,
+      before_script: [holdTokens(o), ...install],
       script: [
         DEPLOY_BASE,
         reference(doc, files, 'script'),

@@ -15,6 +15,12 @@ export interface NormalizedCiWorkflowOptions {
   fileName: string;
   mainBranch: string;
   regions: RegionSecret[];
+  /**
+   * Read-only tokens (Tray's Connectivity API) for the pull-request dry run's breaking-change check: the
+   * variable the job sets (TRAY_READ_TOKEN_<REGION>, named to deploy by --connectivityTokenEnv) and its secret.
+   * Empty: the pull-request job gets no Tray token at all.
+   */
+  readTokens: RegionSecret[];
   shareWithVariable: string;
   testContextSecret: string;
   nodeVersion: string;

@@ -9,6 +9,11 @@ export interface CiWorkflowGeneratorSchema {
   mainBranch?: string;
   /** region or region=SECRET_NAME, as an array or a comma list; default us, eu, apac with TRAY_API_TOKEN_<REGION>. */
   regions?: string[] | string;
+  /**
+   * region=SECRET (or region alone: secret TRAY_READ_TOKEN_<REGION>), as an array or a comma list: a token that may only read
+   * what the region serves, the one Tray token the pull-request dry run gets; default none.
+   */
+  readTokens?: string[] | string;
   /** Variable with e-mails to share deployed connectors with; default TRAY_SHARE_WITH. */
   shareWithVariable?: string;
   /** Secret with {"<connector>": <test.ctx.json>}; default TRAY_TEST_CTX. */

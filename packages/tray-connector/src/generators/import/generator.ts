@@ -8,6 +8,7 @@ import { newGenerator, parseList, SAMPLE_OPERATIONS } from '../new/generator';
 import { findAuthType, GLOBAL_CONFIG_FILE } from '../operation/generator';
 import { baseUrlEnvName, pascalCase } from '../shared/names';
 import type { ImportGeneratorSchema } from './schema';
+import { refuseUnknownGeneratorOptions } from '../shared/known-options';
 
 /** The spec as a file: relative to the workspace root, else to the current folder. */
 function resolveSpec(tree: Tree, spec: string): string {
@@ -43,6 +44,7 @@ export function authKindOf(authFile: string): ConnectorAuthKind {
  * operation per OpenAPI operation; `--connector=<project>` adds the missing ones to an existing connector.
  */
 export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema): Promise<GeneratorCallback | void> {
+  refuseUnknownGeneratorOptions('import', schema);
   const file = resolveSpec(tree, schema.spec);
   const started = Date.now();
   const doc = await loadOpenApi(file, { allowRemoteRefs: schema.allowRemoteRefs, remoteRefsTimeout: schema.remoteRefsTimeout });

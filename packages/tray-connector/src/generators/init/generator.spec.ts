@@ -171,7 +171,65 @@ describe('init generator', () => {
     const pkg = readJson(tree, 'package.json');
     writeJson(tree, 'package.json', { ...pkg, devDependencies: { ...pkg.devDependencies, nx: '22.7.12' } });
     await initGenerator(tree, { skipInstall: true });
-    expect(readJson(tree, 'package.json').devDependencies['@nx/devkit']).toBe('22.7.12');
+    // The newest @nx/devkit 22 not newer than nx: 22.7.12 itself, which exists.
+    expect(readJson(tree, 'package.json').devDependencies['@nx/devkit']).toBe('>=22.0.0 <=22.7.12');
+  });
+
+  it('pins an @nx/devkit that exists for an nx release that has none of its own (nx 24.0.6: the newest @nx/devkit is 24.0.0)', async () => {
+    const pkg = readJson(tree, 'package.json');
+    writeJson(tree, 'package.json', { ...pkg, devDependencies: { ...pkg.devDependencies, nx: '24.0.6' } });
+    await initGenerator(tree, { skipInstall: true });
+    expect(readJson(tree, 'package.json').devDependencies['@nx/devkit']).toBe('>=24.0.0 <=24.0.6');
+    const pre = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    writeJson(pre, 'package.json', { ...readJson(pre, 'package.json'), devDependencies: { nx: '25.0.0-beta.1' } });
+    await initGenerator(pre, { skipInstall: true });
+    expect(readJson(pre, 'package.json').devDependencies['@nx/devkit']).toBe('25.0.0-beta.1');
+  });
+
+  describe('in a workspace with nx alone, where npm did not install the optional @nx/devkit peer (issue 27.5)', () => {
+    const missing = () => {
+      throw Object.assign(new Error("Cannot find module '@nx/devkit'\nRequire stack:\n- init/generator.js"), { code: 'MODULE_NOT_FOUND' });
+    };
+
+    it('init loads and runs with nx alone: dependencies (an @nx/devkit for this nx among them), plugin, .gitignore', async () => {
+      const pkg = readJson(tree, 'package.json');
+      writeJson(tree, 'package.json', { ...pkg, devDependencies: { nx: '22.0.0' } });
+      let init: typeof initGenerator | undefined;
+      jest.isolateModules(() => {
+        jest.doMock('@nx/devkit', missing);
+        init = require('./generator').initGenerator;
+      });
+      const install = await init!(tree, {});
+      jest.dontMock('@nx/devkit');
+      expect(typeof install).toBe('function');
+      const after = readJson(tree, 'package.json');
+      expect(after.devDependencies).toEqual({
+        '@nx/devkit': '>=22.0.0 <=22.0.0',
+        '@types/jest': '30.0.0',
+        jest: '30.5.2',
+        nx: '22.0.0',
+        'ts-jest': '29.4.15',
+        typescript: '5.9.3',
+      });
+      expect(after.dependencies).toMatchObject({ '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0' });
+      expect(readNxJson(tree)!.plugins).toEqual([expect.objectContaining({ plugin: 'tray-connector' })]);
+      expect(tree.read('.gitignore', 'utf-8')).toContain('.tray/');
+    });
+
+    it('optionalDevkit is undefined only when @nx/devkit itself is missing; any other load error is thrown', () => {
+      const { optionalDevkit } = require('../shared/optional-devkit') as typeof import('../shared/optional-devkit');
+      expect(optionalDevkit(missing)).toBeUndefined();
+      const inner = () => {
+        throw Object.assign(new Error("Cannot find module 'nx/src/devkit-exports'"), { code: 'MODULE_NOT_FOUND' });
+      };
+      expect(() => optionalDevkit(inner)).toThrow("Cannot find module 'nx/src/devkit-exports'");
+      expect(() =>
+        optionalDevkit(() => {
+          throw new SyntaxError('Unexpected token');
+        }),
+      ).toThrow(SyntaxError);
+      expect(optionalDevkit()).toBe(require('@nx/devkit'));
+    });
   });
 
   it('keeps an @nx/devkit the workspace has, and adds none when the nx version is not exact and nx is not installed', async () => {

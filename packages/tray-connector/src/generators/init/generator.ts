@@ -1,13 +1,5 @@
-import {
-  addDependenciesToPackageJson,
-  formatFiles,
-  type GeneratorCallback,
-  type NxJsonConfiguration,
-  readJson,
-  readNxJson,
-  type Tree,
-  updateNxJson,
-} from '@nx/devkit';
+// No value import of @nx/devkit here: `nx add` runs init before the optional @nx/devkit peer is installed (see optional-devkit.ts).
+import type { GeneratorCallback, NxJsonConfiguration, Tree } from '@nx/devkit';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseRegions, regionNames } from '../../core/tray-api/regions';
@@ -15,6 +7,8 @@ import type { TrayConnectorPluginOptions } from '../../plugin/create-nodes';
 import { buildTarget, DEFAULT_TARGET_NAMES, deployTarget, PLUGIN_NAME } from '../../plugin/targets';
 import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';
 import type { InitGeneratorSchema } from './schema';
+import { refuseUnknownGeneratorOptions } from '../shared/known-options';
+import { addDependenciesWithoutDevkit, optionalDevkit, treeApi } from '../shared/optional-devkit';
 
 /** What `.gitignore` must hold: build output and local test credentials. */
 export const GITIGNORE_ENTRIES = ['.tray/', '*.ctx.json'];
@@ -24,6 +18,7 @@ export const GITIGNORE_ENTRIES = ['.tray/', '*.ctx.json'];
  * Idempotent: it only adds what is missing and never changes what the user has.
  */
 export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
+  refuseUnknownGeneratorOptions('init', schema);
   // The parser deploy, share, new and the plugin use: any case, aliases, comma lists.
   const defaultRegions = regionNames(schema.defaultRegions).length ? parseRegions(schema.defaultRegions, '--defaultRegions') : ['us'];
 
@@ -31,33 +26,42 @@ export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}
   updateWorkspaceNxJson(tree, { addPlugin: schema.addPlugin, defaultRegions });
   addGitignoreEntries(tree);
 
-  if (!schema.skipFormat) await formatFiles(tree);
+  // Without @nx/devkit there is no formatFiles: init wrote JSON as Nx formats it, and .gitignore lines.
+  const devkit = optionalDevkit();
+  if (!schema.skipFormat && devkit) await devkit.formatFiles(tree);
   return schema.skipInstall ? () => undefined : install;
 }
 
 /** Adds the packages connectors need to the root package.json, leaving any the workspace already has (in either section) at its version. */
 export function addMissingDependencies(tree: Tree): GeneratorCallback {
   if (!tree.exists('package.json')) return () => undefined;
+  const { readJson } = treeApi();
   const pkg = readJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(tree, 'package.json');
   const present = (name: string) => Boolean(pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
   const missing = (wanted: Record<string, string>) => Object.fromEntries(Object.entries(wanted).filter(([name]) => !present(name)));
   const dependencies = missing(CONNECTOR_DEPENDENCIES);
   const devDependencies = missing({ ...devkitMatchingNx(tree), ...CONNECTOR_DEV_DEPENDENCIES });
   if (Object.keys(dependencies).length === 0 && Object.keys(devDependencies).length === 0) return () => undefined;
-  return addDependenciesToPackageJson(tree, dependencies, devDependencies, 'package.json', true);
+  const devkit = optionalDevkit();
+  if (!devkit) return addDependenciesWithoutDevkit(tree, dependencies, devDependencies);
+  return devkit.addDependenciesToPackageJson(tree, dependencies, devDependencies, 'package.json', true);
 }
 
 const EXACT_VERSION = /^\d+\.\d+\.\d+(-[\w.]+)?$/;
 
 /**
- * `@nx/devkit` at the workspace's own nx version, for a package.json that does not list it. The plugin
+ * `@nx/devkit` at the workspace's own nx version (or the newest of its major before it), for a package.json that does not list it. The plugin
  * takes @nx/devkit as an optional peer (any 22, 23 or 24): left to npm, a missing peer resolves to the
  * newest @nx/devkit, which needs the newest Nx (ERESOLVE in an Nx 22 workspace). Pinned here, every later
  * `npm install` keeps the one made for this Nx. Nothing when the nx version cannot be told exactly.
  */
 export function devkitMatchingNx(tree: Tree): Record<string, string> {
   const version = installedNxVersion(tree);
-  return version ? { '@nx/devkit': version } : {};
+  if (!version) return {};
+  // Nx does not publish every @nx/devkit its nx has (nx 24.0.6 came with no @nx/devkit 24.0.6; the newest
+  // is 24.0.0): the newest @nx/devkit of the same major that is not newer than nx, which is nx's own version
+  // whenever that exists. A prerelease nx is pinned as it is.
+  return { '@nx/devkit': version.includes('-') ? version : `>=${version.split('.')[0]}.0.0 <=${version}` };
 }
 
 /** The version of the nx installed in the workspace (node_modules), else the root package.json's nx when it is exact. */
@@ -72,7 +76,7 @@ export function installedNxVersion(tree: Tree): string | undefined {
     // not installed under this root (a virtual tree in tests, a workspace before its first install)
   }
   if (!tree.exists('package.json')) return undefined;
-  const pkg = readJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(tree, 'package.json');
+  const pkg = treeApi().readJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(tree, 'package.json');
   const declared = pkg.devDependencies?.nx ?? pkg.dependencies?.nx;
   return declared && EXACT_VERSION.test(declared) ? declared : undefined;
 }
@@ -84,6 +88,7 @@ export function shouldAddPlugin(nxJson: NxJsonConfiguration, addPlugin: boolean 
 }
 
 export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean; defaultRegions: string[] }): void {
+  const { readNxJson, updateNxJson } = treeApi();
   const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
   const before = JSON.stringify(nxJson);
 

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { logger, readJson, readNxJson, readProjectConfiguration, type Tree, updateNxJson, writeJson } from '@nx/devkit';
 import { createWorkspaceTree } from '../__fixtures__/tree';
 import { validateConnectorConfig } from '../../core/connector/connector-config';
@@ -85,11 +87,19 @@ describe('new generator', () => {
       version: '1.0.0',
       description: 'Acme Crm',
       private: true,
-      engines: { node: '>=18.x' },
+      // The plugin's own engines (Node 20.3+), as the root package.json says too (issue 27.8).
+      engines: { node: '>=20.3' },
       scripts: { test: 'jest --config ./jest.config.js' },
       dependencies: { '@trayio/cdk-dsl': '4.65.0', '@trayio/cdk-runtime': '4.65.0' },
       devDependencies: { '@types/jest': '30.0.0', jest: '30.5.2', 'ts-jest': '29.4.15', typescript: '5.9.3' },
     });
+  });
+
+  it("asks for the Node.js versions the plugin's and the repository's package.json ask for", async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    const engines = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, file), 'utf8')).engines;
+    expect(readJson(tree, `${ROOT}/package.json`).engines).toEqual(engines('../../../package.json'));
+    expect(readJson(tree, `${ROOT}/package.json`).engines).toEqual(engines('../../../../../package.json'));
   });
 
   it('writes a standalone tsconfig.json (extends nothing) and a ts-jest jest.config.js', async () => {

@@ -25,8 +25,9 @@ import { OPERATION_KINDS, addGlobalConfig, addOperationFiles } from '../operatio
 import type { OperationKind } from '../operation/schema';
 import { pascalCase, titleFromName } from '../shared/names';
 import { commentText, id } from '../../core/connector/ts-writer';
-import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES } from '../shared/versions';
+import { CONNECTOR_DEPENDENCIES, CONNECTOR_DEV_DEPENDENCIES, CONNECTOR_NODE_ENGINE } from '../shared/versions';
 import type { ConnectorAuthKind, NewGeneratorSchema } from './schema';
+import { refuseUnknownGeneratorOptions } from '../shared/known-options';
 
 export const AUTH_KINDS: ConnectorAuthKind[] = ['none', 'token', 'oauth2'];
 
@@ -183,6 +184,7 @@ export function inferringPlugin(tree: Tree, addPlugin: boolean | undefined): Reg
 }
 
 export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Promise<GeneratorCallback> {
+  refuseUnknownGeneratorOptions('new', schema);
   const options = normalizeNewOptions(tree, schema);
   const root = options.directory;
 
@@ -204,7 +206,7 @@ export async function newGenerator(tree: Tree, schema: NewGeneratorSchema): Prom
     version: '1.0.0',
     description: options.description || options.title,
     private: true,
-    engines: { node: '>=18.x' },
+    engines: { node: CONNECTOR_NODE_ENGINE },
     scripts: { test: 'jest --config ./jest.config.js' },
     dependencies: { ...CONNECTOR_DEPENDENCIES },
     devDependencies: { ...CONNECTOR_DEV_DEPENDENCIES },

@@ -5,6 +5,7 @@ import { TrayConnectorError } from '../../core/errors';
 import { id, str } from '../../core/connector/ts-writer';
 import { baseUrlEnvName, camelCase, OPERATION_NAME_PATTERN, pascalCase, titleFromName, toSnakeCase } from '../shared/names';
 import type { OperationGeneratorSchema, OperationKind } from './schema';
+import { refuseUnknownGeneratorOptions } from '../shared/known-options';
 
 export const OPERATION_KINDS: OperationKind[] = ['http', 'composite'];
 export const GLOBAL_CONFIG_FILE = 'GlobalConfig.ts';
@@ -93,6 +94,7 @@ export function findAuthType(tree: Tree, connectorRoot: string, connectorName: s
 }
 
 export async function operationGenerator(tree: Tree, schema: OperationGeneratorSchema): Promise<void> {
+  refuseUnknownGeneratorOptions('operation', schema);
   const name = normalizeOperationName(schema.name);
   const kind = schema.kind ?? 'http';
   if (!OPERATION_KINDS.includes(kind)) {

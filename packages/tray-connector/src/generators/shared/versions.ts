@@ -22,3 +22,9 @@ export const CONNECTOR_DEV_DEPENDENCIES: Record<string, string> = {
   'ts-jest': TS_JEST_VERSION,
   typescript: TYPESCRIPT_VERSION,
 };
+
+/**
+ * The Node.js versions a new connector's package.json asks for (`engines.node`): the plugin's own, from its
+ * package.json (Node 20.3+: the build and deploy run in the plugin), so the two never disagree.
+ */
+export const CONNECTOR_NODE_ENGINE: string = require('../../../package.json').engines.node;
