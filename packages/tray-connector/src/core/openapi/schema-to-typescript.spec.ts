@@ -91,7 +91,7 @@ describe('schemaToType', () => {
       input(),
     );
     expect(text).toContain(
-      '\t/**\n\t * When it happened.\n\t * In UTC.\n\t * @format date-time\n\t * @default "now"\n\t */\n\twhen?: string;',
+      '\t/**\n\t * When it happened.\n\t * In UTC.\n\t * @format "date-time"\n\t * @default "now"\n\t */\n\twhen?: string;',
     );
     expect(jsDoc({ description: 'ends */ early' }, '')).toBe('/**\n * ends *\\/ early\n */\n');
     expect(jsDoc({ description: '@mention at line start' }, '')).toContain(' * ＠mention');

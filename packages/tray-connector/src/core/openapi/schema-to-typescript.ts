@@ -13,7 +13,7 @@ import { activeBudget, ImportBudget, MAX_NESTING } from './import-budget';
 import { refNameOf } from './ref-names';
 import { sharedSchemas } from './shared-schemas';
 
-import { docComment, IDENTIFIER_PATTERN, str } from '../connector/ts-writer';
+import { docComment, docTag, IDENTIFIER_PATTERN, str } from '../connector/ts-writer';
 
 export type Schema = Record<string, any>;
 
@@ -38,20 +38,25 @@ export function quote(value: string): string {
   return str(value).text;
 }
 
-/** `/** ... *\/` lines (indented) documenting a schema, or '' when there is nothing to say. Text from the spec cannot close it. */
+/**
+ * `/** ... *\/` lines (indented) documenting a schema, or '' when there is nothing to say. Text from
+ * the spec cannot close it nor start a tag: the description is `untagged` words, every value a
+ * `docTag` (JSON that typescript-json-schema reads back exactly), so Tray's schema gets the spec's
+ * title, format, pattern and default as they are and nothing else (issue 28.3).
+ */
 export function jsDoc(schema: Schema | undefined, indent: string, extraDescription?: string): string {
   const description = [extraDescription, schema?.description].find((d) => typeof d === 'string' && d.trim());
   const lines = description ? [String(description).trim()] : [];
   const tags: string[] = [];
   if (schema && typeof schema === 'object') {
-    if (typeof schema.title === 'string' && schema.title.trim()) tags.push(`@title ${oneLine(schema.title)}`);
-    if (typeof schema.format === 'string' && /^[\w.-]+$/.test(schema.format)) tags.push(`@format ${schema.format}`);
+    if (typeof schema.title === 'string' && schema.title.trim()) tags.push(docTag('title', schema.title.trim()));
+    if (typeof schema.format === 'string' && schema.format) tags.push(docTag('format', schema.format));
     for (const key of ['minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems'] as const) {
-      if (typeof schema[key] === 'number' && Number.isFinite(schema[key])) tags.push(`@${key} ${schema[key]}`);
+      if (typeof schema[key] === 'number' && Number.isFinite(schema[key])) tags.push(docTag(key, schema[key]));
     }
-    if (typeof schema.pattern === 'string' && !/[\r\n\u2028\u2029@]/.test(schema.pattern) && !schema.pattern.includes('*/'))
-      tags.push(`@pattern ${schema.pattern}`);
-    if (['string', 'number', 'boolean'].includes(typeof schema.default)) tags.push(`@default ${JSON.stringify(schema.default)}`);
+    if (typeof schema.pattern === 'string') tags.push(docTag('pattern', schema.pattern));
+    if (['string', 'boolean'].includes(typeof schema.default) || (typeof schema.default === 'number' && Number.isFinite(schema.default)))
+      tags.push(docTag('default', schema.default));
     if (schema.deprecated === true) tags.push('@deprecated');
   }
   return docComment(lines, indent, tags).text;
@@ -412,10 +417,6 @@ function paren(type: string): string {
 
 function uniq(values: string[]): string[] {
   return [...new Set(values)];
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
