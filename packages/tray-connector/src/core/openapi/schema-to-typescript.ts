@@ -55,8 +55,10 @@ export function jsDoc(schema: Schema | undefined, indent: string, extraDescripti
       if (typeof schema[key] === 'number' && Number.isFinite(schema[key])) tags.push(docTag(key, schema[key]));
     }
     if (typeof schema.pattern === 'string') tags.push(docTag('pattern', schema.pattern));
-    if (['string', 'boolean'].includes(typeof schema.default) || (typeof schema.default === 'number' && Number.isFinite(schema.default)))
+    if (['string', 'boolean'].includes(typeof schema.default) || (typeof schema.default === 'number' && Number.isFinite(schema.default))) {
+      activeBudget()?.value();
       tags.push(docTag('default', schema.default));
+    }
     if (schema.deprecated === true) tags.push('@deprecated');
   }
   return docComment(lines, indent, tags).text;
@@ -189,11 +191,8 @@ function inlineType(schema: Schema, walk: TypeWalk, indent: string, stack: objec
   const nullable = schema.nullable === true || (Array.isArray(schema.type) && schema.type.includes('null'));
   const withNull = (t: string) => (nullable && t !== 'unknown' && t !== 'null' && !/(^|\s)null$/.test(t) ? `${paren(t)} | null` : t);
 
-  if ('const' in schema) return withNull(literal(schema.const));
-  if (Array.isArray(schema.enum) && schema.enum.length) {
-    const literals = [...new Set(schema.enum.map(literal))];
-    return withNull(literals.join(' | '));
-  }
+  if ('const' in schema) return withNull(literals([schema.const], stateOf(walk)));
+  if (Array.isArray(schema.enum) && schema.enum.length) return withNull(literals(schema.enum, stateOf(walk)));
   const parts: string[] = [];
   if (Array.isArray(schema.allOf) && schema.allOf.length) {
     parts.push(schema.allOf.map((s: Schema) => paren(typeOf(s, walk, indent, inner))).join(' & '));
@@ -316,6 +315,7 @@ function sampleOnce(schema: Schema | undefined, mode: SchemaMode, hint: string, 
 
 /** A value taken from the spec (const, enum), its size counted. */
 function counted(value: unknown, budget: ImportBudget): unknown {
+  budget.value();
   budget.write(typeof value === 'string' ? value.length : 8);
   return value;
 }
@@ -389,6 +389,20 @@ function sampleString(schema: Schema, hint: string, budget: ImportBudget): strin
       return text.padEnd(min, 'x').slice(0, Math.max(max, min));
     }
   }
+}
+
+/** `'a' | 'b'` for the values: each counted against the budget (values, then bytes) before it is written (28.6). */
+function literals(values: unknown[], state: WalkState): string {
+  state.budget.value(values.length);
+  const out = new Set<string>();
+  for (const v of values) {
+    const text = literal(v);
+    if (out.has(text)) continue;
+    state.budget.write(text.length + 3);
+    state.children += text.length + 3;
+    out.add(text);
+  }
+  return [...out].join(' | ');
 }
 
 function literal(value: unknown): string {
