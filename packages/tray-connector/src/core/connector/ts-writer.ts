@@ -191,6 +191,9 @@ export function untagged(text: string): string {
   return String(text).replace(/(?<![A-Za-z0-9])@/g, '＠');
 }
 
+/** A value JSON can hold. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
 /**
  * A JSDoc tag the plugin writes, `@name <value>`, whose value comes back exactly from
  * typescript-json-schema (which `JSON.parse`s a tag's text): the value as JSON in printable ASCII,
@@ -198,7 +201,7 @@ export function untagged(text: string): string {
  * title, default, format or pattern so can neither start a tag nor name a file for TJS's
  * `require(...)` values.
  */
-export function docTag(name: string, tagValue: string | number | boolean): string {
+export function docTag(name: string, tagValue: JsonValue): string {
   if (!/^[A-Za-z][\w.-]*$/.test(name)) throw new TypeError(`ts-writer: ${JSON.stringify(name)} is not a tag name`);
   if (typeof tagValue === 'number' && !Number.isFinite(tagValue)) throw new TypeError(`ts-writer: ${tagValue} is not a finite number`);
   const json = JSON.stringify(tagValue).replace(

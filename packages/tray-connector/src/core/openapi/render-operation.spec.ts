@@ -164,8 +164,8 @@ describe('renderOperation', () => {
       const schemas = generateSchemas(findOperations(dir));
       const input = JSON.parse(schemas.find((s) => s.kind === 'input')!.json);
       expect([...input.required].sort()).toEqual(['X-Request-ID', 'body', 'petId', 'petId_type', 'tags']);
-      expect(input.properties.petId).toMatchObject({ type: 'number', description: 'The pet.\n\nPath parameter `petId`.' });
-      expect(input.properties.limit).toMatchObject({ type: 'number', format: 'int32', maximum: 100 });
+      expect(input.properties.petId).toMatchObject({ type: 'integer', description: 'The pet.\n\nPath parameter `petId`.' });
+      expect(input.properties.limit).toMatchObject({ type: 'integer', format: 'int32', maximum: 100 });
       expect(input.properties['X-Request-ID']).toMatchObject({ type: 'string', format: 'uuid' });
       expect(input.properties.body.properties.name).toMatchObject({ type: 'string', description: 'Its name.' });
       expect(input.properties.body.properties.status).toMatchObject({ enum: ['available', 'sold'], enumLabels: ['Available', 'Sold'] });

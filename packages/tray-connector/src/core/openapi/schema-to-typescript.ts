@@ -5,7 +5,7 @@
  *
  * Both walks share their rules (which properties exist, which branch of a union is taken), so a
  * sample always type-checks against the type. Recursive schemas (a cycle after dereferencing) and
- * very deep ones end in `Record<string, unknown>` / `unknown`, with a note. A schema met more than
+ * very deep ones end in `{ [key: string]: unknown }` / `unknown`, with a note. A schema met more than
  * once outside a cycle (a shared `$ref`, a YAML alias) is written once, as a named type of the
  * file (`namedTypes`). Every walk counts against the import budget (import-budget.ts).
  */
@@ -60,6 +60,7 @@ export function jsDoc(schema: Schema | undefined, indent: string, extraDescripti
       tags.push(docTag('default', schema.default));
     }
     if (schema.deprecated === true) tags.push('@deprecated');
+    tags.push(...integerTags(schema));
   }
   return docComment(lines, indent, tags).text;
 }
@@ -180,8 +181,8 @@ function decodeURIComponentSafe(value: string): string {
 /** The type of `schema` written out here (its parts through typeOf). */
 function inlineType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]): string {
   if (stack.includes(schema)) {
-    walk.notes.push(`a recursive schema${schema.title ? ` (${schema.title})` : ''} is typed Record<string, unknown> where it repeats`);
-    return 'Record<string, unknown>';
+    walk.notes.push(`a recursive schema${schema.title ? ` (${schema.title})` : ''} is typed { [key: string]: unknown } where it repeats`);
+    return OPEN_OBJECT;
   }
   if (stack.length >= MAX_DEPTH) {
     walk.notes.push(`a schema nested deeper than ${MAX_DEPTH} levels is typed unknown below that depth`);
@@ -220,23 +221,73 @@ function ownType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]
   }
   if (isArray) out.push(`Array<${typeOf(schema.items, walk, indent, stack)}>`);
   if (isObject) out.push(objectType(schema, walk, indent, stack));
-  if (!out.length) return Array.isArray(schema.type) && schema.type.includes('null') ? 'null' : undefined;
+  if (!out.length) return isNullType(schema) ? 'null' : undefined;
   return uniq(out).join(' | ');
 }
 
+/** Any object: an index signature, which Tray's schema rules keep open (`Record<string, X>` becomes `additionalProperties: false`). */
+const OPEN_OBJECT = '{ [key: string]: unknown }';
+
+/**
+ * An object type. A map (no declared properties) is an index signature of its value type, so
+ * Tray's schema is `additionalProperties: <value>` (29.1); `additionalProperties: false` alone is
+ * the empty object. Declared properties are closed, as Tray's builder makes them (noExtraProps),
+ * unless the schema also takes more (`additionalProperties` true or a schema): then an index
+ * signature of unknown (TypeScript needs every property to fit the index type) keeps it open.
+ */
 function objectType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]): string {
   const props = visibleProperties(schema, walk.mode);
+  const extra = schema.additionalProperties;
+  const nested = `${indent}\t`;
   if (!props.length) {
-    const extra = schema.additionalProperties;
-    return extra && typeof extra === 'object' ? `Record<string, ${typeOf(extra, walk, indent, stack)}>` : 'Record<string, unknown>';
+    if (extra === false) return 'Record<string, never>';
+    if (!extra || typeof extra !== 'object') return OPEN_OBJECT;
+    return `{\n${nested}[key: string]: ${typeOf(extra, walk, nested, stack)};\n${indent}}`;
   }
   const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
-  const nested = `${indent}\t`;
   const lines = props.map(
     ([name, prop]) =>
       `${jsDoc(prop, nested)}${nested}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${typeOf(prop, walk, nested, stack)};`,
   );
+  if (extra === true || (extra && typeof extra === 'object')) lines.push(`${nested}[key: string]: unknown;`);
   return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+function isNullType(schema: Schema): boolean {
+  return schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null'));
+}
+
+/**
+ * `integer` (or `["integer","null"]`) when `schema` is an integer and nothing else (no enum, const
+ * or combinator): TypeScript has no integer type, so the property carries it as a `@TJS-type`
+ * tag, which typescript-json-schema (Tray's builder) writes as the property's `type` (29.1).
+ */
+function integerType(schema: unknown): string | string[] | undefined {
+  if (!schema || typeof schema !== 'object') return undefined;
+  const s = schema as Schema;
+  if ('const' in s || s.enum || s.oneOf || s.anyOf || s.allOf) return undefined;
+  const types: unknown[] = Array.isArray(s.type) ? s.type : [s.type];
+  const nonNull = types.filter((t) => t !== 'null');
+  if (nonNull.length !== 1 || nonNull[0] !== 'integer') return undefined;
+  return s.nullable === true || types.includes('null') ? ['integer', 'null'] : 'integer';
+}
+
+/**
+ * The integer tags of a property: its own type, its items' (`@items.type`) or its map values'
+ * (`@TJS-type "object"` with `@additionalProperties`: TJS takes a property with a type tag from its
+ * tags alone, and would otherwise write the index signature's number over a tag of its own).
+ */
+function integerTags(schema: Schema): string[] {
+  const own = integerType(schema);
+  if (own) return [docTag('TJS-type', own)];
+  const types: unknown[] = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (types.includes('null') || schema.nullable === true) return [];
+  const items = types.includes('array') ? integerType(schema.items) : undefined;
+  if (items) return [docTag('items.type', items)];
+  const declared = schema.properties && typeof schema.properties === 'object' && Object.keys(schema.properties).length;
+  const values = types.includes('object') && !declared ? integerType(schema.additionalProperties) : undefined;
+  if (values) return [docTag('TJS-type', 'object'), docTag('additionalProperties', { type: values })];
+  return [];
 }
 
 /** The properties a request (or response) carries, in document order. */
@@ -309,7 +360,7 @@ function sampleOnce(schema: Schema | undefined, mode: SchemaMode, hint: string, 
     else if (isPlainObject(value) && isPlainObject(piece))
       value = Object.defineProperties({ ...value }, Object.getOwnPropertyDescriptors(piece));
   }
-  if (value === undefined) return Array.isArray(schema.type) && schema.type.includes('null') ? null : {};
+  if (value === undefined) return isNullType(schema) ? null : {};
   return value;
 }
 
