@@ -148,6 +148,66 @@ describe('names that break checkouts or tests (19.5)', () => {
   });
 });
 
+describe('names that break generated requests or tests (28.10)', () => {
+  it('optional properties named like Object.prototype members (constructor, toString...) type-check in the generated test', () => {
+    // __proto__ has its own test (19.5): a sample holding it is written as JSON.parse, untyped.
+    const members = Object.getOwnPropertyNames(Object.prototype).filter((n) => n !== '__proto__');
+    const body = { type: 'object', properties: Object.fromEntries(members.map((n) => [n, { type: 'integer' }])) };
+    const json = (schema: object) => ({ 'application/json': { schema } });
+    const files = importedFiles(
+      doc({
+        paths: {
+          '/p': {
+            post: {
+              operationId: 'p',
+              requestBody: {
+                required: true,
+                content: json({ type: 'object', required: ['nested'], properties: { nested: body, ...body.properties } }),
+              },
+              responses: { 200: { description: 'ok', content: json(body) } },
+            },
+          },
+        },
+      }),
+    );
+    expect(files['src/p/handler.test.ts']).toContain('constructor: 1');
+    expect(typeErrors([files])).toEqual([]);
+  });
+
+  it('leaves out a header parameter or an API-key scheme whose name is not an HTTP header name, saying which', () => {
+    const bad = 'X Api:Key';
+    const spec = doc({
+      components: { securitySchemes: { badKey: { type: 'apiKey', in: 'header', name: bad }, token: { type: 'http', scheme: 'bearer' } } },
+      paths: {
+        '/opt': { get: { operationId: 'opt', parameters: [{ name: bad, in: 'header', schema: { type: 'string' } }], responses: ok } },
+        '/req': {
+          get: {
+            operationId: 'req',
+            parameters: [{ name: 'x\u00e9', in: 'header', required: true, schema: { type: 'string' } }],
+            responses: ok,
+          },
+        },
+      },
+    });
+    const plan = planImport(spec, { connectorName: 'demo', authType: 'DemoAuth', baseUrlEnv: 'DEMO_BASE_URL', newConnector: true });
+    expect(plan.auth).toMatchObject({ via: 'bearer', scheme: 'token' });
+    expect(plan.notes).toContain(
+      `security scheme badKey: "X Api:Key" is not a valid HTTP header name (RFC 9110 token: letters, digits and !#$%&'*+-.^_\`|~ only), so no request could carry it`,
+    );
+    expect(plan.operations.map((o) => o.name)).toEqual(['opt']);
+    expect(plan.operations[0].files['input.ts']).not.toContain('Api:Key');
+    expect(plan.operations[0].notes.join('\n')).toContain(
+      'optional header parameter "X Api:Key" is left out of the input: its name is not a valid HTTP header name',
+    );
+    expect(plan.skipped).toEqual([
+      expect.objectContaining({
+        path: '/req',
+        reason: expect.stringContaining('header "x\u00e9": its name is not a valid HTTP header name (RFC 9110 token'),
+      }),
+    ]);
+  });
+});
+
 describe('requests exactly as the spec describes them (22.2)', () => {
   it('sends a content: application/json query parameter as one JSON value (Directus filter), tested with every parameter', () => {
     const files = importedFiles(

@@ -7,6 +7,7 @@ import { collectOperations, type OperationSelection, type SkippedOperation } fro
 import { HTTP_PARAMETERS_FILE, renderOperation, type HandlerAuth } from './render-operation';
 import { code, type Code, docComment, id, join, str } from '../connector/ts-writer';
 import { encode } from './files/http-parameters';
+import { HEADER_NAME_RULE, isHeaderName } from './header-name';
 
 /** The `--auth` kinds of the `new` generator. */
 export type ConnectorAuthKind = 'none' | 'token' | 'oauth2';
@@ -46,6 +47,12 @@ export function chooseAuth(doc: OpenApiDocument): ImportedAuth {
       return { kind: 'token', via: 'bearer', scheme: name, notes: [...notes, ...rest] };
     if (s.type === 'http' && /^basic$/i.test(s.scheme ?? ''))
       return { kind: 'token', via: 'basic', scheme: name, notes: [...notes, ...rest] };
+    if (s.type === 'apiKey' && s.in === 'header' && typeof s.name === 'string' && !isHeaderName(s.name)) {
+      notes.push(
+        `security scheme ${name}: ${JSON.stringify(s.name)} is not a valid HTTP header name (${HEADER_NAME_RULE}), so no request could carry it`,
+      );
+      continue;
+    }
     if (s.type === 'apiKey' && ['header', 'query', 'cookie'].includes(s.in) && typeof s.name === 'string') {
       return { kind: 'token', via: s.in, scheme: name, parameter: s.name, notes: [...notes, ...rest] };
     }

@@ -28,6 +28,9 @@ export interface TypeWalk {
 
 const MAX_DEPTH = 12;
 
+/** Names every object literal inherits that TypeScript's Object type declares (`constructor`, `toString`...). */
+const OBJECT_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype).filter((n) => n !== '__proto__'));
+
 /** A property key as TypeScript source, from the one writer: `id`, `'x-request-id'`, `'__proto__'` (quoted in types). */
 export function propertyKey(name: string): string {
   return IDENTIFIER_PATTERN.test(name) && name !== '__proto__' ? name : str(name).text;
@@ -398,7 +401,10 @@ function ownSample(schema: Schema, mode: SchemaMode, hint: string, stack: object
       const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
       const out: Record<string, unknown> = {};
       for (const [name, prop] of visibleProperties(schema, mode)) {
-        if (!required.has(name)) continue;
+        // An optional property named like a member of Object.prototype (constructor, toString...) is
+        // sampled too: an object literal without it has the inherited function, which TypeScript
+        // refuses for the declared type (TS2322 in the generated test, 28.10).
+        if (!required.has(name) && !OBJECT_MEMBERS.has(name)) continue;
         budget.write(name.length);
         // defineProperty: a property named __proto__ stays an own property (an assignment would set the prototype).
         Object.defineProperty(out, name, {
