@@ -113,7 +113,8 @@ function numberText(n: number): string {
 }
 
 /**
- * A JSON-like value as a TypeScript literal (objects and arrays over several lines). A value with a
+ * A JSON-like value as a TypeScript literal (objects and arrays over several lines, indented with
+ * tabs like every generated file and the CDK's own templates: 29.8). A value with a
  * `__proto__` key anywhere is written as `JSON.parse('...')`: an object literal cannot give itself
  * an own `__proto__` property that TypeScript also sees.
  */
@@ -133,7 +134,7 @@ function literal(v: unknown, indentBy: string): string {
   if (typeof v === 'string') return str(v).text;
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? '-0' : String(v)) : 'null';
-  const inner = `${indentBy}    `;
+  const inner = `${indentBy}\t`;
   if (Array.isArray(v)) return v.length ? `[\n${v.map((item) => inner + literal(item, inner)).join(',\n')}\n${indentBy}]` : '[]';
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>);

@@ -1,5 +1,6 @@
 // Issue 19.1 / 19.5 / 22.7: spec text reaches generated TypeScript only as literals and comment words.
-import type { OpenApiDocument } from './load-spec';
+import * as path from 'path';
+import { loadOpenApi, type OpenApiDocument } from './load-spec';
 import { planImport } from './import-plan';
 import { codeIdentifiers, importedFiles, syntaxErrors, typeErrors } from './__fixtures__/imported-connector';
 
@@ -275,5 +276,50 @@ describe('small things (22.7)', () => {
       expect(files[`src/get_thing${i}/handler.ts`]).toContain("from '../http-parameters';");
     }
     expect(files['src/http-parameters.ts']).toContain('export function withParameters');
+  });
+});
+
+describe('one formatting style (29.8)', () => {
+  it("indents every file the import writes with tabs, as the CDK's templates do (JSDoc continuations ' *' after them)", async () => {
+    const kratos = await loadOpenApi(path.resolve(__dirname, '../../../../../e2e/tray-connector-e2e/fixtures/openapi/ory-kratos/api.json'));
+    const nested = {
+      type: 'object',
+      required: ['a'],
+      properties: { a: { type: 'object', required: ['b'], properties: { b: { type: 'array', items: { type: 'integer' } } } } },
+    };
+    const basic = doc({
+      components: { securitySchemes: { u: { type: 'http', scheme: 'basic' } } },
+      paths: {
+        '/n': {
+          post: {
+            operationId: 'n',
+            parameters: [{ name: 'f', in: 'query', style: 'deepObject', required: true, schema: nested }],
+            requestBody: { required: true, content: { 'application/json': { schema: nested } } },
+            responses: { 200: { description: 'ok', content: { 'application/json': { schema: nested } } } },
+          },
+        },
+      },
+    });
+    const files = {
+      ...importedFiles(kratos),
+      ...Object.fromEntries(Object.entries(importedFiles(basic)).map(([k, v]) => [`basic/${k}`, v])),
+    };
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        'src/http-parameters.ts',
+        'src/GlobalConfig.ts',
+        'test.ctx.example.json',
+        'basic/src/test.ctx.json',
+        'basic/src/DemoAuth.ts',
+      ]),
+    );
+    const misindented = Object.entries(files).flatMap(([rel, text]) =>
+      text
+        .split('\n')
+        .map((line, i) => [line, i] as const)
+        .filter(([line]) => !/^\t*(\S|$| \*)/.test(line))
+        .map(([line, i]) => `${rel}:${i + 1}: ${JSON.stringify(line.slice(0, 40))}`),
+    );
+    expect(misindented.slice(0, 10)).toEqual([]);
   });
 });

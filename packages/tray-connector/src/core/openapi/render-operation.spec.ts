@@ -74,9 +74,7 @@ describe('renderOperation', () => {
     expect(handler).toContain('.put(DSL_PATH)');
     expect(handler).toContain("import { withParameters, json, type HttpParameter } from '../http-parameters';");
     expect(handler).toContain('const r = withParameters(request, DSL_PATH, PATH, input, PARAMETERS);');
-    expect(handler).toContain(
-      "name: 'filter',\n        in: 'query',\n        key: 'filter',\n        style: 'deepObject',\n        explode: true",
-    );
+    expect(handler).toContain("name: 'filter',\n\t\tin: 'query',\n\t\tkey: 'filter',\n\t\tstyle: 'deepObject',\n\t\texplode: true");
     expect(handler).toContain('return r.withBodyAsJson(json(input.body));');
     expect(handler).toContain(
       "OperationHandlerError.apiError('PUT /pets/{petId}/owners/{petId_type} failed with HTTP ' + response.getStatusCode(), {",

@@ -26,7 +26,7 @@ export function renderOperation(op: ImportedOperation, authType: string, auth: H
   const inputWalk: TypeWalk = { mode: 'input', notes: [] };
   const outputWalk: TypeWalk = { mode: 'output', notes: [] };
   const files: Record<string, string> = {
-    'operation.json': `${JSON.stringify({ name: op.name, title: op.title, description: op.description }, null, 2)}\n`,
+    'operation.json': `${JSON.stringify({ name: op.name, title: op.title, description: op.description }, null, '\t')}\n`,
     'input.ts': renderInput(op, names, inputWalk).text,
     'output.ts': renderOutput(op, names, outputWalk).text,
     'handler.ts': renderHandler(op, names, auth).text,
