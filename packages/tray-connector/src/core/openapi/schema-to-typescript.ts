@@ -204,7 +204,14 @@ function inlineType(schema: Schema, walk: TypeWalk, indent: string, stack: objec
   const union =
     (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ??
     (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
-  if (union) parts.push(uniq(union.map((s: Schema) => paren(typeOf(s, walk, indent, inner)))).join(' | '));
+  if (union) {
+    const branch = (s: Schema) => {
+      const type = paren(typeOf(s, walk, indent, inner));
+      const tag = discriminatorOf(schema, s);
+      return tag ? `${type} & { ${propertyKey(tag.property)}: ${tag.values.map(quote).join(' | ')} }` : type;
+    };
+    parts.push(uniq(union.map(branch)).join(' | '));
+  }
   const own = ownType(schema, walk, indent, inner);
   if (own !== undefined) parts.push(own);
   if (!parts.length) return 'unknown';
@@ -254,6 +261,29 @@ function objectType(schema: Schema, walk: TypeWalk, indent: string, stack: objec
   );
   if (extra === true || (extra && typeof extra === 'object')) lines.push(`${nested}[key: string]: unknown;`);
   return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+/**
+ * The discriminator value(s) of one branch of a oneOf/anyOf with `discriminator.propertyName`: the
+ * `mapping` keys that name the branch's `$ref` (or its schema name), else that name itself. The
+ * branch is then typed with the property as those literals, so Tray's schema (whose `oneOf` takes
+ * exactly one branch) tells branches apart as the spec's discriminator does (29.1). Undefined when
+ * the branch already says it (an enum or const) or no value can be told.
+ */
+function discriminatorOf(union: Schema, branch: Schema): { property: string; values: string[] } | undefined {
+  const property = union.discriminator?.propertyName;
+  if (typeof property !== 'string' || !branch || typeof branch !== 'object') return undefined;
+  const own = branch.properties?.[property];
+  if (own && typeof own === 'object' && ('const' in own || Array.isArray(own.enum))) return undefined;
+  const ref = refNameOf(branch);
+  if (!ref) return undefined;
+  const name = decodeURIComponentSafe(ref.split('/').pop() ?? '');
+  const mapping = union.discriminator?.mapping && typeof union.discriminator.mapping === 'object' ? union.discriminator.mapping : {};
+  const mapped = Object.keys(mapping).filter(
+    (key) => mapping[key] === ref || mapping[key] === name || String(mapping[key]).endsWith(`/${name}`),
+  );
+  const values = mapped.length ? mapped : name ? [name] : [];
+  return values.length ? { property, values } : undefined;
 }
 
 function isNullType(schema: Schema): boolean {
@@ -356,7 +386,20 @@ function sampleOnce(schema: Schema | undefined, mode: SchemaMode, hint: string, 
     (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
   const pieces: unknown[] = [];
   if (Array.isArray(schema.allOf)) pieces.push(...schema.allOf.map((s: Schema) => sample(s, mode, hint, inner, walk)));
-  if (union) pieces.push(sample(union[0], mode, hint, inner, walk));
+  if (union) {
+    const first = sample(union[0], mode, hint, inner, walk);
+    const tag = discriminatorOf(schema, union[0]);
+    pieces.push(
+      tag && isPlainObject(first)
+        ? Object.defineProperty(Object.defineProperties({}, Object.getOwnPropertyDescriptors(first)), tag.property, {
+            value: tag.values[0],
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          })
+        : first,
+    );
+  }
   if (own !== undefined) pieces.push(own);
   for (const piece of pieces) {
     if (value === undefined) value = piece;
