@@ -223,6 +223,21 @@ describe('Tray schemas mean what the spec means (29.1, ajv on both sides)', () =
     { numRuns: RUNS, seed: SEED },
   );
 
+  it('keeps an integer response wrapped in value or items (a Tray output is an object) an integer', async () => {
+    const response = (schema: object) => ({ 200: { description: 'ok', content: { 'application/json': { schema } } } });
+    const document = {
+      openapi: '3.0.3',
+      info: { title: 'Counts', version: '1' },
+      paths: {
+        '/count': { get: { operationId: 'count', responses: response({ type: 'integer', minimum: 0 }) } },
+        '/ids': { get: { operationId: 'ids', responses: response({ type: 'array', items: { type: 'integer' } }) } },
+      },
+    };
+    const schemas = traySchemas(importedFiles(document));
+    expect(schemas['count/output.json'].properties.value).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(schemas['ids/output.json'].properties.items).toMatchObject({ type: 'array', items: { type: 'integer' } });
+  });
+
   it('writes a connector of every shape that type-checks, its generated test (sample values) included', async () => {
     expect(typeErrors([importedFiles(await shapeSpec('3.1.0'))])).toEqual([]);
   });
