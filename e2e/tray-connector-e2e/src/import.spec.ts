@@ -132,7 +132,7 @@ describe('import from OpenAPI in a fresh workspace', () => {
     });
     const zip = new AdmZip(path.join(ws.root, 'connectors/petstore/.tray/connector.zip'));
     const input = JSON.parse(zip.readAsText('petstore/src/list_pets/input.json'));
-    expect(input.properties.limit).toMatchObject({ type: 'number', format: 'int32', maximum: 100 });
+    expect(input.properties.limit).toMatchObject({ type: 'integer', format: 'int32', maximum: 100 });
     expect(input.properties.limit.description).toContain('How many items to return at one time (max 100)');
     const output = JSON.parse(zip.readAsText('petstore/src/list_pets/output.json'));
     expect(output.properties.items).toMatchObject({ type: 'array' });

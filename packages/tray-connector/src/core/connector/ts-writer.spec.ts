@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import * as ts from 'typescript';
-import { code, commentText, docComment, id, lineComment, propertyName, str, value } from './ts-writer';
+import { code, commentText, docComment, docTag, id, lineComment, propertyName, str, untagged, value } from './ts-writer';
 
 /** The tokens TypeScript's scanner reads in `text` (kind names), comments included. */
 function tokens(text: string): string[] {
@@ -65,6 +65,32 @@ describe('ts-writer', () => {
       }),
       { seed: 19, numRuns: 300 },
     );
+  });
+
+  it('JSDoc: spec words start no tag and a docTag value comes back exactly, as TypeScript parses it (28.3, fast-check)', () => {
+    const text = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom('@', '@type', '{@link x}', ' ', '\n', '*', '`', 'a', '1', '(', '"', '\\', '*/', '\u00e9', '\u2028'),
+          fc.string(),
+        ),
+        {
+          maxLength: 12,
+        },
+      )
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(text, text, (words, tagText) => {
+        const block = docComment([words], '', [docTag('title', tagText), docTag('default', tagText)]).text;
+        const file = ts.createSourceFile('x.ts', `${block}type X = 1;`, ts.ScriptTarget.ES2021, true);
+        const tags = ts.getJSDocTags(file.statements[0]);
+        expect(tags.map((t) => t.tagName.text)).toEqual(['title', 'default']);
+        for (const tag of tags) expect(JSON.parse(ts.getTextOfJSDocComment(tag.comment) ?? '')).toBe(tagText);
+      }),
+      { seed: 19, numRuns: 500 },
+    );
+    expect(untagged('e.g. @octocat, {@link x}, jane@example.com')).toBe('e.g. \uff20octocat, {\uff20link x}, jane@example.com');
+    expect(docTag('default', 'none @TJS-type integer')).toBe('@default "none \\u0040TJS-type integer"');
   });
 
   it('refuses what is not code: plain strings in code``, identifiers that are not the plugin’s', () => {

@@ -113,7 +113,8 @@ function numberText(n: number): string {
 }
 
 /**
- * A JSON-like value as a TypeScript literal (objects and arrays over several lines). A value with a
+ * A JSON-like value as a TypeScript literal (objects and arrays over several lines, indented with
+ * tabs like every generated file and the CDK's own templates: 29.8). A value with a
  * `__proto__` key anywhere is written as `JSON.parse('...')`: an object literal cannot give itself
  * an own `__proto__` property that TypeScript also sees.
  */
@@ -133,7 +134,7 @@ function literal(v: unknown, indentBy: string): string {
   if (typeof v === 'string') return str(v).text;
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? '-0' : String(v)) : 'null';
-  const inner = `${indentBy}    `;
+  const inner = `${indentBy}\t`;
   if (Array.isArray(v)) return v.length ? `[\n${v.map((item) => inner + literal(item, inner)).join(',\n')}\n${indentBy}]` : '[]';
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>);
@@ -181,15 +182,46 @@ export function commentText(text: string): Code {
 }
 
 /**
+ * Spec text as JSDoc words that no tag parser reads as a tag (issue 28.3): TypeScript's JSDoc parser
+ * (and so typescript-json-schema, Tray's schema builder) starts a tag, or an inline `{@link}`, at an
+ * `@` after white space, punctuation or a line start, anywhere in a line. Every `@` that does not
+ * follow an ASCII letter or digit becomes a full-width `＠` (U+FF20), so "e.g. @octocat" reads the
+ * same in Tray's description and an e-mail address (`jane@example.com`) keeps its `@`.
+ */
+export function untagged(text: string): string {
+  return String(text).replace(/(?<![A-Za-z0-9])@/g, '＠');
+}
+
+/** A value JSON can hold. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/**
+ * A JSDoc tag the plugin writes, `@name <value>`, whose value comes back exactly from
+ * typescript-json-schema (which `JSON.parse`s a tag's text): the value as JSON in printable ASCII,
+ * with `@` (a tag start) and every other character outside printable ASCII as `\uXXXX`. A spec's
+ * title, default, format or pattern so can neither start a tag nor name a file for TJS's
+ * `require(...)` values.
+ */
+export function docTag(name: string, tagValue: JsonValue): string {
+  if (!/^[A-Za-z][\w.-]*$/.test(name)) throw new TypeError(`ts-writer: ${JSON.stringify(name)} is not a tag name`);
+  if (typeof tagValue === 'number' && !Number.isFinite(tagValue)) throw new TypeError(`ts-writer: ${tagValue} is not a finite number`);
+  const json = JSON.stringify(tagValue).replace(
+    /[^\x20-\x3f\x41-\x7e]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `@${name} ${json}`;
+}
+
+/**
  * A JSDoc block at `indentBy`, or empty code when there are no lines. Lines may hold several
- * lines of text; none can close the comment. Lines from a spec that start with `@` keep it as a
- * full-width `＠` unless the caller made the tag (`tags`).
+ * lines of text; none can close the comment, and none can start a tag (`untagged`). `tags` are the
+ * caller's own tags (`docTag`, or a fixed `@deprecated`).
  */
 export function docComment(lines: readonly string[], indentBy = '', tags: readonly string[] = []): Code {
   if (!/^[\t ]*$/.test(indentBy)) throw new TypeError('ts-writer: indent is not white space');
   const body: string[] = [];
   for (const line of lines) {
-    for (const part of String(line).split(LINE_BREAK)) body.push(part.replace(CONTROL, ' ').replace(/^(\s*)@/, '$1＠'));
+    for (const part of String(line).split(LINE_BREAK)) body.push(untagged(part.replace(CONTROL, ' ')));
   }
   for (const tag of tags) body.push(oneLineText(tag));
   while (body.length && !body[body.length - 1].trim()) body.pop();

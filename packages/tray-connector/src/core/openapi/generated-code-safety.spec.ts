@@ -1,5 +1,6 @@
 // Issue 19.1 / 19.5 / 22.7: spec text reaches generated TypeScript only as literals and comment words.
-import type { OpenApiDocument } from './load-spec';
+import * as path from 'path';
+import { loadOpenApi, type OpenApiDocument } from './load-spec';
 import { planImport } from './import-plan';
 import { codeIdentifiers, importedFiles, syntaxErrors, typeErrors } from './__fixtures__/imported-connector';
 
@@ -207,6 +208,66 @@ describe('names that break checkouts or tests (19.5)', () => {
   });
 });
 
+describe('names that break generated requests or tests (28.10)', () => {
+  it('optional properties named like Object.prototype members (constructor, toString...) type-check in the generated test', () => {
+    // __proto__ has its own test (19.5): a sample holding it is written as JSON.parse, untyped.
+    const members = Object.getOwnPropertyNames(Object.prototype).filter((n) => n !== '__proto__');
+    const body = { type: 'object', properties: Object.fromEntries(members.map((n) => [n, { type: 'integer' }])) };
+    const json = (schema: object) => ({ 'application/json': { schema } });
+    const files = importedFiles(
+      doc({
+        paths: {
+          '/p': {
+            post: {
+              operationId: 'p',
+              requestBody: {
+                required: true,
+                content: json({ type: 'object', required: ['nested'], properties: { nested: body, ...body.properties } }),
+              },
+              responses: { 200: { description: 'ok', content: json(body) } },
+            },
+          },
+        },
+      }),
+    );
+    expect(files['src/p/handler.test.ts']).toContain('constructor: 1');
+    expect(typeErrors([files])).toEqual([]);
+  });
+
+  it('leaves out a header parameter or an API-key scheme whose name is not an HTTP header name, saying which', () => {
+    const bad = 'X Api:Key';
+    const spec = doc({
+      components: { securitySchemes: { badKey: { type: 'apiKey', in: 'header', name: bad }, token: { type: 'http', scheme: 'bearer' } } },
+      paths: {
+        '/opt': { get: { operationId: 'opt', parameters: [{ name: bad, in: 'header', schema: { type: 'string' } }], responses: ok } },
+        '/req': {
+          get: {
+            operationId: 'req',
+            parameters: [{ name: 'x\u00e9', in: 'header', required: true, schema: { type: 'string' } }],
+            responses: ok,
+          },
+        },
+      },
+    });
+    const plan = planImport(spec, { connectorName: 'demo', authType: 'DemoAuth', baseUrlEnv: 'DEMO_BASE_URL', newConnector: true });
+    expect(plan.auth).toMatchObject({ via: 'bearer', scheme: 'token' });
+    expect(plan.notes).toContain(
+      `security scheme badKey: "X Api:Key" is not a valid HTTP header name (RFC 9110 token: letters, digits and !#$%&'*+-.^_\`|~ only), so no request could carry it`,
+    );
+    expect(plan.operations.map((o) => o.name)).toEqual(['opt']);
+    expect(plan.operations[0].files['input.ts']).not.toContain('Api:Key');
+    expect(plan.operations[0].notes.join('\n')).toContain(
+      'optional header parameter "X Api:Key" is left out of the input: its name is not a valid HTTP header name',
+    );
+    expect(plan.skipped).toEqual([
+      expect.objectContaining({
+        path: '/req',
+        reason: expect.stringContaining('header "x\u00e9": its name is not a valid HTTP header name (RFC 9110 token'),
+      }),
+    ]);
+  });
+});
+
 describe('requests exactly as the spec describes them (22.2)', () => {
   it('sends a content: application/json query parameter as one JSON value (Directus filter), tested with every parameter', () => {
     const files = importedFiles(
@@ -341,5 +402,50 @@ describe('errors, auth and files type-check in every combination (issue 29.2-29.
     );
     expect(bearer['src/put_files/handler.ts']).toContain('.parseWithBodyAsJson(() => OperationHandlerResult.success({}))');
     expect(typeErrors(connectors)).toEqual([]);
+  });
+});
+
+describe('one formatting style (29.8)', () => {
+  it("indents every file the import writes with tabs, as the CDK's templates do (JSDoc continuations ' *' after them)", async () => {
+    const kratos = await loadOpenApi(path.resolve(__dirname, '../../../../../e2e/tray-connector-e2e/fixtures/openapi/ory-kratos/api.json'));
+    const nested = {
+      type: 'object',
+      required: ['a'],
+      properties: { a: { type: 'object', required: ['b'], properties: { b: { type: 'array', items: { type: 'integer' } } } } },
+    };
+    const basic = doc({
+      components: { securitySchemes: { u: { type: 'http', scheme: 'basic' } } },
+      paths: {
+        '/n': {
+          post: {
+            operationId: 'n',
+            parameters: [{ name: 'f', in: 'query', style: 'deepObject', required: true, schema: nested }],
+            requestBody: { required: true, content: { 'application/json': { schema: nested } } },
+            responses: { 200: { description: 'ok', content: { 'application/json': { schema: nested } } } },
+          },
+        },
+      },
+    });
+    const files = {
+      ...importedFiles(kratos),
+      ...Object.fromEntries(Object.entries(importedFiles(basic)).map(([k, v]) => [`basic/${k}`, v])),
+    };
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        'src/http-parameters.ts',
+        'src/GlobalConfig.ts',
+        'test.ctx.example.json',
+        'basic/src/test.ctx.json',
+        'basic/src/DemoAuth.ts',
+      ]),
+    );
+    const misindented = Object.entries(files).flatMap(([rel, text]) =>
+      text
+        .split('\n')
+        .map((line, i) => [line, i] as const)
+        .filter(([line]) => !/^\t*(\S|$| \*)/.test(line))
+        .map(([line, i]) => `${rel}:${i + 1}: ${JSON.stringify(line.slice(0, 40))}`),
+    );
+    expect(misindented.slice(0, 10)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { code, type Code, docComment, id, join, str } from '../connector/ts-writ
 import { TrayConnectorError } from '../errors';
 import { serverWords } from './files/api-error';
 import { encode } from './files/http-parameters';
+import { HEADER_NAME_RULE, isHeaderName } from './header-name';
 import type { OpenApiDocument } from './load-spec';
 import type { HandlerAuth } from './render-test-parts';
 
@@ -104,6 +105,8 @@ function mapScheme(name: string, s: any): ImportedAuth | string {
     return { kind: 'token', via: 'bearer', scheme: name, trayType: 'TOKEN', notes: [] };
   if (s.type === 'http' && /^basic$/i.test(s.scheme ?? ''))
     return { kind: 'token', via: 'basic', scheme: name, trayType: 'TOKEN', notes: [] };
+  if (s.type === 'apiKey' && s.in === 'header' && typeof s.name === 'string' && !isHeaderName(s.name))
+    return `security scheme ${name}: ${JSON.stringify(s.name)} is not a valid HTTP header name (${HEADER_NAME_RULE}), so no request could carry it`;
   if (s.type === 'apiKey' && ['header', 'query', 'cookie'].includes(s.in) && typeof s.name === 'string' && s.name)
     return { kind: 'token', via: s.in, scheme: name, parameter: s.name, trayType: 'TOKEN', notes: [] };
   if (s.type === 'openIdConnect') {

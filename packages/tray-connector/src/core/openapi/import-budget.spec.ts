@@ -6,7 +6,7 @@ import { planImport } from './import-plan';
 import { loadOpenApi } from './load-spec';
 
 const BOMBS = path.join(__dirname, '__fixtures__', 'bombs');
-const plan = (doc: Parameters<typeof planImport>[0], budget?: { nodes: number; bytes: number }) =>
+const plan = (doc: Parameters<typeof planImport>[0], budget?: { nodes: number; bytes: number; values?: number }) =>
   planImport(doc, { connectorName: 'bomb', authType: 'BombAuth', baseUrlEnv: 'BOMB_BASE_URL', newConnector: true, budget });
 
 describe('the import budget', () => {
@@ -63,6 +63,54 @@ describe('the import budget', () => {
       /^The import budget ran out at operation huge_sample \(POST \/b\): more than 67108864 bytes of code generated/,
     );
     expect(() => plan(doc, { nodes: 1_000_000, bytes: 1000 })).toThrow(/at operation fine \(GET \/a\): more than 1000 bytes/);
+  });
+
+  it('counts every enum value before writing it: a spec with 2,000,000 values (22 MB) ends naming the operation and the limit (28.6)', () => {
+    const values = Array.from({ length: 2_000_000 }, (_, i) => `v${i}`);
+    const doc = {
+      openapi: '3.0.3',
+      info: { title: 'x', version: '1' },
+      paths: {
+        '/e': {
+          get: {
+            operationId: 'hugeEnum',
+            parameters: [{ name: 'kind', in: 'query', schema: { type: 'string', enum: values } }],
+            responses: { '204': { description: 'none' } },
+          },
+        },
+      },
+    };
+    expect(() => plan(doc)).toThrow(
+      /^The import budget ran out at operation huge_enum \(GET \/e\): more than 1000000 values \(enum values, consts, defaults\) written \(one budget for the whole spec: 1000000 schema nodes, 1000000 values, 67108864 bytes of code\)/,
+    );
+    // The values of every operation count against one budget: consts, defaults and the test's sample values too (2 enum values, a default, a sample: 4).
+    const small = { nodes: 1_000_000, bytes: 64 * 1024 * 1024, values: 4 };
+    const few = {
+      ...doc,
+      paths: {
+        '/e': {
+          get: {
+            ...doc.paths['/e'].get,
+            parameters: [{ name: 'k', in: 'query', schema: { type: 'string', enum: ['a', 'b'], default: 'a' } }],
+          },
+        },
+      },
+    };
+    expect(() => plan(few, small)).not.toThrow();
+    const withConst = {
+      ...few,
+      paths: {
+        ...few.paths,
+        '/c': {
+          get: {
+            operationId: 'c',
+            parameters: [{ name: 'k', in: 'query', schema: { const: 'x' } }],
+            responses: { '204': { description: 'none' } },
+          },
+        },
+      },
+    };
+    expect(() => plan(withConst, small)).toThrow(/at operation c \(GET \/c\): more than 4 values/);
   });
 
   it('ends an allOf bomb (which the output wrapper walks too)', () => {

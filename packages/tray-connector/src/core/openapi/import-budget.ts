@@ -10,9 +10,11 @@ import { TrayConnectorError } from '../errors';
 export interface BudgetLimits {
   nodes: number;
   bytes: number;
+  /** Values taken from the spec and written out: enum values, consts, defaults (default: IMPORT_BUDGET.values). */
+  values?: number;
 }
 
-export const IMPORT_BUDGET: BudgetLimits = { nodes: 1_000_000, bytes: 64 * 1024 * 1024 };
+export const IMPORT_BUDGET: Required<BudgetLimits> = { nodes: 1_000_000, bytes: 64 * 1024 * 1024, values: 1_000_000 };
 /** How deep a walk may nest (named types inside named types, sample values): far beyond any real schema, well within the JS stack. */
 export const MAX_NESTING = 200;
 
@@ -33,6 +35,7 @@ export function activeBudget(): ImportBudget | undefined {
 export class ImportBudget {
   nodes = 0;
   bytes = 0;
+  values = 0;
   /** The operation being generated, for the error. */
   operation?: string;
 
@@ -42,6 +45,16 @@ export class ImportBudget {
   visit(count = 1): void {
     this.nodes += count;
     if (this.nodes > this.limits.nodes) this.exceeded(`more than ${this.limits.nodes} schema nodes visited`);
+  }
+
+  /**
+   * `count` values from the spec about to be written (an enum's values, a const, a default), counted
+   * before any is written: a spec with millions of enum values ends here, not after writing them (28.6).
+   */
+  value(count = 1): void {
+    this.values += count;
+    const limit = this.limits.values ?? IMPORT_BUDGET.values;
+    if (this.values > limit) this.exceeded(`more than ${limit} values (enum values, consts, defaults) written`);
   }
 
   /** Bytes generated (negative: text the walk dropped again). */
@@ -76,7 +89,7 @@ export class ImportBudget {
   exceeded(what: string): never {
     throw new ImportBudgetError(
       `The import budget ran out${this.operation ? ` at operation ${this.operation}` : ''}: ${what} ` +
-        `(one budget for the whole spec: ${this.limits.nodes} schema nodes, ${this.limits.bytes} bytes of code). ` +
+        `(one budget for the whole spec: ${this.limits.nodes} schema nodes, ${this.limits.values ?? IMPORT_BUDGET.values} values, ${this.limits.bytes} bytes of code). ` +
         'Its schemas repeat or nest too much to be written out (a YAML alias or $ref bomb?): leave it out with --operations or --tags, or simplify its schemas.',
     );
   }

@@ -4,7 +4,7 @@
 // longer run (TRAY_PROPERTY_SEED picks another seed).
 import fc from 'fast-check';
 import type { OpenApiDocument } from './load-spec';
-import { codeIdentifiers, compileAndLoad, importedFiles, syntaxErrors } from './__fixtures__/imported-connector';
+import { codeIdentifiers, compileAndLoad, importedFiles, syntaxErrors, traySchemas } from './__fixtures__/imported-connector';
 
 const RUNS = Number(process.env.TRAY_PROPERTY_RUNS || 5);
 const SEED = Number(process.env.TRAY_PROPERTY_SEED || 19);
@@ -121,5 +121,188 @@ describe('import of hostile specs (property, 19.2)', () => {
       delete (globalThis as Record<string, unknown>)[SENTINEL];
     }
     expect(calls).toEqual([]);
+  });
+});
+
+// Issue 28.3: JSDoc tags in every text field of the spec. The importer writes spec text into JSDoc,
+// which typescript-json-schema (Tray's schema builder) reads for tags: a tag in a description, a
+// title or a default must not change Tray's schema. Each run builds the connector for real
+// (core/build) and compares its schemas with those of the same spec with plain words.
+const TAGS = [
+  '@ignore',
+  '@type as documented.',
+  '@TJS-type integer',
+  '@TJS-ignore',
+  '@lookupOperation list_x',
+  '@lookupInput {}',
+  '@enumLabels A, B',
+  '@advanced true',
+  '@items.type integer',
+  '@additionalProperties true',
+  '@minimum 5',
+  '@format int32',
+  '@pattern ^x$',
+  '@default 1',
+  '@title Other',
+  '@description other',
+  '@asType integer',
+  '{@link Other}',
+  'e.g. @octocat.',
+  '(@me)',
+  'jane@example.com',
+  'require("./x.json")',
+  '@',
+  '@@x',
+];
+const taggedText = fc
+  .array(
+    fc.oneof(fc.constantFrom(...TAGS), fc.constantFrom(' ', '\n', '\n * ', ', ', '*'), fc.stringMatching(/^[A-Za-z0-9 .,:@-]{0,6}$/)),
+    {
+      minLength: 1,
+      maxLength: 6,
+    },
+  )
+  .map((parts) => parts.join('').trim() || '@ignore');
+
+const textArbitrary = fc.record({
+  title: taggedText,
+  description: taggedText,
+  summary: taggedText,
+  propDescription: taggedText,
+  propTitle: taggedText,
+  defaultValue: taggedText,
+  pattern: taggedText,
+  format: taggedText,
+  enumValue: taggedText,
+  paramDescription: taggedText,
+  responseDescription: taggedText,
+});
+type SpecText = typeof textArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function textSpec(t: SpecText): OpenApiDocument {
+  const body = {
+    type: 'object',
+    description: t.description,
+    title: t.title,
+    required: ['s', 'n'],
+    properties: {
+      s: {
+        type: 'string',
+        description: t.propDescription,
+        title: t.propTitle,
+        default: t.defaultValue,
+        pattern: t.pattern,
+        format: t.format,
+      },
+      n: { type: 'integer', description: t.propDescription, minimum: 1 },
+      e: { type: 'string', description: t.propDescription, enum: [t.enumValue] },
+      o: {
+        type: 'object',
+        description: t.description,
+        properties: { deep: { type: 'boolean', description: t.propDescription, title: t.propTitle } },
+      },
+    },
+  };
+  return {
+    openapi: '3.0.3',
+    info: { title: t.title, description: t.description, version: '1' },
+    paths: {
+      '/things': {
+        post: {
+          operationId: 'makeThing',
+          summary: t.summary,
+          description: t.description,
+          parameters: [
+            { name: 'q', in: 'query', required: true, description: t.paramDescription, schema: { type: 'string', title: t.propTitle } },
+          ],
+          requestBody: { required: true, description: t.description, content: { 'application/json': { schema: body } } },
+          responses: { 200: { description: t.responseDescription, content: { 'application/json': { schema: body } } } },
+        },
+      },
+    },
+  };
+}
+
+const PLAIN: SpecText = {
+  title: 'T',
+  description: 'D',
+  summary: 'S',
+  propDescription: 'P',
+  propTitle: 'PT',
+  defaultValue: 'dv',
+  pattern: 'pa',
+  format: 'fo',
+  enumValue: 'ev',
+  paramDescription: 'PD',
+  responseDescription: 'RD',
+};
+
+/** A Tray schema with the spec's words taken out: each text value checked against `t` first, then a placeholder. */
+function withoutText(node: unknown, t: SpecText, where: string[] = []): unknown {
+  if (Array.isArray(node)) return node.map((n, i) => withoutText(n, t, [...where, String(i)]));
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    const at = [...where, key].join('.');
+    if (key === 'description') {
+      // Tray's description is the spec's words, every tag-starting @ as a full-width one.
+      expect(typeof value).toBe('string');
+      out[key] = '<description>';
+    } else if (key === 'title' && typeof value === 'string') {
+      expect([t.title, t.propTitle].map((x) => x.trim())).toContain(value);
+      out[key] = '<title>';
+    } else if (['default', 'pattern', 'format'].includes(key) && where[where.length - 1] === 's') {
+      expect({ at, value }).toEqual({ at, value: { default: t.defaultValue, pattern: t.pattern, format: t.format }[key] });
+      out[key] = `<${key}>`;
+    } else if (key === 'const' || key === 'enum' || key === 'enumLabels') {
+      if (key !== 'enumLabels') expect(value).toEqual(key === 'const' ? t.enumValue : [t.enumValue]);
+      out[key] = `<${key}>`;
+    } else out[key] = withoutText(value, t, [...where, key]);
+  }
+  return out;
+}
+
+const words = (text: string) =>
+  text
+    .replace(/(?<![A-Za-z0-9])@/g, '\uff20')
+    .replace(/[\s*]+/g, ' ')
+    .trim();
+
+describe('spec text in JSDoc (property, 28.3)', () => {
+  const plain = traySchemas(importedFiles(textSpec(PLAIN)));
+
+  it("takes the repro texts as words: no tag reaches Tray's schema", () => {
+    const built = traySchemas(
+      importedFiles(
+        textSpec({
+          ...PLAIN,
+          propDescription: 'The GitHub login, e.g. @octocat. Pick the kind with @type as documented.',
+          propTitle: 'Account id @ignore @lookupOperation list_x @lookupInput {}',
+          defaultValue: 'none @TJS-type integer',
+        }),
+      ),
+    );
+    const s = built['make_thing/input.json'].properties.body.properties.s;
+    expect(s).toMatchObject({
+      type: 'string',
+      title: 'Account id @ignore @lookupOperation list_x @lookupInput {}',
+      default: 'none @TJS-type integer',
+      description: 'The GitHub login, e.g. \uff20octocat. Pick the kind with \uff20type as documented.',
+    });
+    expect(s.lookup).toBeUndefined();
+    expect([...built['make_thing/input.json'].properties.body.required].sort()).toEqual(['n', 's']);
+  });
+
+  it(`leaves Tray's schema as the plain spec's but for the words (${RUNS} runs, seed ${SEED})`, () => {
+    fc.assert(
+      fc.property(textArbitrary, (t) => {
+        const built = traySchemas(importedFiles(textSpec(t)));
+        expect(Object.keys(built).sort()).toEqual(Object.keys(plain).sort());
+        for (const file of Object.keys(plain)) expect(withoutText(built[file], t)).toEqual(withoutText(plain[file], PLAIN));
+        const s = built['make_thing/input.json'].properties.body.properties.s;
+        expect(words(s.description)).toBe(words(t.propDescription));
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { HEADER_NAME_RULE, isHeaderName } from './header-name';
 import { minimatch } from 'minimatch';
 import { toKebabCase } from '../connector/connector-config';
 import type { OpenApiDocument } from './load-spec';
@@ -192,6 +193,7 @@ const STYLES: Record<ParamLocation, string[]> = {
 
 /** Why `p` cannot be sent exactly as the document describes it, or undefined when it can. */
 function unsupportedSerialization(p: ImportedParameter, raw: any): string | undefined {
+  if (p.in === 'header' && !isHeaderName(p.name)) return `its name is not a valid HTTP header name (${HEADER_NAME_RULE})`;
   if (!STYLES[p.in].includes(p.style)) return `style ${p.style} is not defined for ${p.in} parameters`;
   if (raw.content && !raw.schema) {
     const types = typeof raw.content === 'object' ? Object.keys(raw.content) : [];

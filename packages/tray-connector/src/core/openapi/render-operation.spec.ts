@@ -74,9 +74,7 @@ describe('renderOperation', () => {
     expect(handler).toContain('.put(DSL_PATH)');
     expect(handler).toContain("import { withParameters, json, type HttpParameter } from '../http-parameters';");
     expect(handler).toContain('const r = withParameters(request, DSL_PATH, PATH, input, PARAMETERS);');
-    expect(handler).toContain(
-      "name: 'filter',\n        in: 'query',\n        key: 'filter',\n        style: 'deepObject',\n        explode: true",
-    );
+    expect(handler).toContain("name: 'filter',\n\t\tin: 'query',\n\t\tkey: 'filter',\n\t\tstyle: 'deepObject',\n\t\texplode: true");
     expect(handler).toContain('return r.withBodyAsJson(json(input.body));');
     expect(handler).toContain(
       "OperationHandlerError.apiError('PUT /pets/{petId}/owners/{petId_type} failed with HTTP ' + response.getStatusCode(), {",
@@ -236,8 +234,8 @@ describe('renderOperation', () => {
       const schemas = generateSchemas(findOperations(dir));
       const input = JSON.parse(schemas.find((s) => s.kind === 'input')!.json);
       expect([...input.required].sort()).toEqual(['X-Request-ID', 'body', 'petId', 'petId_type', 'tags']);
-      expect(input.properties.petId).toMatchObject({ type: 'number', description: 'The pet.\n\nPath parameter `petId`.' });
-      expect(input.properties.limit).toMatchObject({ type: 'number', format: 'int32', maximum: 100 });
+      expect(input.properties.petId).toMatchObject({ type: 'integer', description: 'The pet.\n\nPath parameter `petId`.' });
+      expect(input.properties.limit).toMatchObject({ type: 'integer', format: 'int32', maximum: 100 });
       expect(input.properties['X-Request-ID']).toMatchObject({ type: 'string', format: 'uuid' });
       expect(input.properties.body.properties.name).toMatchObject({ type: 'string', description: 'Its name.' });
       expect(input.properties.body.properties.status).toMatchObject({ enum: ['available', 'sold'], enumLabels: ['Available', 'Sold'] });

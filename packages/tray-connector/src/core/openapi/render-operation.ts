@@ -39,7 +39,7 @@ export function renderOperation(op: ImportedOperation, authType: string, auth: H
   const inputWalk: TypeWalk = { mode: 'input', notes: [] };
   const outputWalk: TypeWalk = { mode: 'output', notes: [] };
   const files: Record<string, string> = {
-    'operation.json': `${JSON.stringify({ name: op.name, title: op.title, description: op.description }, null, 2)}\n`,
+    'operation.json': `${JSON.stringify({ name: op.name, title: op.title, description: op.description }, null, '\t')}\n`,
     'input.ts': renderInput(op, names, inputWalk).text,
     'output.ts': renderOutput(op, names, outputWalk).text,
     'handler.ts': renderHandler(op, names, auth).text,
@@ -107,9 +107,13 @@ function renderOutput(op: ImportedOperation, names: Names, walk: TypeWalk): Code
   let type: Code;
   const wrap = outputWrapper(op);
   if (op.response.kind === 'json' && wrap) {
-    const inner = docComment(
-      [`The response body${wrap === 'items' ? ' (a list)' : ''}: Tray operations return an object, so it is wrapped in \`${wrap}\`.`],
-      '\t',
+    // jsDoc: the wrapped schema's own tags too (an integer's type, its format, title...).
+    const inner = emitted(
+      jsDoc(
+        op.response.schema,
+        '\t',
+        `The response body${wrap === 'items' ? ' (a list)' : ''}: Tray operations return an object, so it is wrapped in \`${wrap}\`.`,
+      ),
     );
     type = code`{\n${inner}\t${id(wrap)}: ${emitted(schemaToType(op.response.schema, walk, '\t'))};\n}`;
   } else if (op.response.kind === 'json') type = emitted(schemaToType(op.response.schema, walk, ''));

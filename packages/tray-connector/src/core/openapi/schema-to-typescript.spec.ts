@@ -49,9 +49,11 @@ describe('schemaToType', () => {
     expect(flat(schemaToType(schema, input()))).toBe("{ id: number; tags: Array<string>; owner?: { name: string; 'e-mail'?: string; }; }");
   });
 
-  it('maps maps (additionalProperties) to Record', () => {
-    expect(schemaToType({ type: 'object', additionalProperties: { type: 'integer' } }, input())).toBe('Record<string, number>');
-    expect(schemaToType({ type: 'object' }, input())).toBe('Record<string, unknown>');
+  it('maps maps (additionalProperties) to index signatures', () => {
+    // An index signature, which Tray's rules keep open (Record<string, X> is additionalProperties: false there): 29.1.
+    expect(schemaToType({ type: 'object', additionalProperties: { type: 'integer' } }, input())).toBe('{\n\t[key: string]: number;\n}');
+    expect(schemaToType({ type: 'object' }, input())).toBe('{ [key: string]: unknown }');
+    expect(schemaToType({ type: 'object', additionalProperties: false }, input())).toBe('Record<string, never>');
   });
 
   it('maps oneOf/anyOf to unions and allOf to intersections', () => {
@@ -78,8 +80,8 @@ describe('schemaToType', () => {
     const node: Schema = { type: 'object', title: 'Node', properties: { name: { type: 'string' } } };
     node.properties.children = { type: 'array', items: node };
     const walk = input();
-    expect(flat(schemaToType(node, walk))).toBe('{ name?: string; children?: Array<Record<string, unknown>>; }');
-    expect(walk.notes).toEqual(['a recursive schema (Node) is typed Record<string, unknown> where it repeats']);
+    expect(flat(schemaToType(node, walk))).toBe('{ name?: string; children?: Array<{ [key: string]: unknown }>; }');
+    expect(walk.notes).toEqual(['a recursive schema (Node) is typed { [key: string]: unknown } where it repeats']);
   });
 
   it('writes descriptions and keywords as JSDoc that typescript-json-schema reads', () => {
@@ -91,7 +93,7 @@ describe('schemaToType', () => {
       input(),
     );
     expect(text).toContain(
-      '\t/**\n\t * When it happened.\n\t * In UTC.\n\t * @format date-time\n\t * @default "now"\n\t */\n\twhen?: string;',
+      '\t/**\n\t * When it happened.\n\t * In UTC.\n\t * @format "date-time"\n\t * @default "now"\n\t */\n\twhen?: string;',
     );
     expect(jsDoc({ description: 'ends */ early' }, '')).toBe('/**\n * ends *\\/ early\n */\n');
     expect(jsDoc({ description: '@mention at line start' }, '')).toContain(' * ＠mention');
@@ -220,7 +222,7 @@ type Record<K extends keyof any, T> = { [P in K]: T };
     node.properties.children = { type: 'array', items: node };
     const walk = input();
     expect(flat(schemaToType({ type: 'object', properties: { a: node, b: node } }, walk))).toBe(
-      '{ a?: { name?: string; label?: string; children?: Array<Record<string, unknown>>; }; b?: { name?: string; label?: string; children?: Array<Record<string, unknown>>; }; }',
+      '{ a?: { name?: string; label?: string; children?: Array<{ [key: string]: unknown }>; }; b?: { name?: string; label?: string; children?: Array<{ [key: string]: unknown }>; }; }',
     );
     expect(namedTypes(walk)).toBe('');
     const record: Schema = {

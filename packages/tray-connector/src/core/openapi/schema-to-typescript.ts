@@ -5,7 +5,7 @@
  *
  * Both walks share their rules (which properties exist, which branch of a union is taken), so a
  * sample always type-checks against the type. Recursive schemas (a cycle after dereferencing) and
- * very deep ones end in `Record<string, unknown>` / `unknown`, with a note. A schema met more than
+ * very deep ones end in `{ [key: string]: unknown }` / `unknown`, with a note. A schema met more than
  * once outside a cycle (a shared `$ref`, a YAML alias) is written once, as a named type of the
  * file (`namedTypes`). Every walk counts against the import budget (import-budget.ts).
  */
@@ -13,7 +13,7 @@ import { activeBudget, ImportBudget, MAX_NESTING } from './import-budget';
 import { refNameOf } from './ref-names';
 import { sharedSchemas } from './shared-schemas';
 
-import { docComment, IDENTIFIER_PATTERN, str } from '../connector/ts-writer';
+import { docComment, docTag, IDENTIFIER_PATTERN, str } from '../connector/ts-writer';
 
 export type Schema = Record<string, any>;
 
@@ -28,6 +28,9 @@ export interface TypeWalk {
 
 const MAX_DEPTH = 12;
 
+/** Names every object literal inherits that TypeScript's Object type declares (`constructor`, `toString`...). */
+const OBJECT_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype).filter((n) => n !== '__proto__'));
+
 /** A property key as TypeScript source, from the one writer: `id`, `'x-request-id'`, `'__proto__'` (quoted in types). */
 export function propertyKey(name: string): string {
   return IDENTIFIER_PATTERN.test(name) && name !== '__proto__' ? name : str(name).text;
@@ -38,21 +41,29 @@ export function quote(value: string): string {
   return str(value).text;
 }
 
-/** `/** ... *\/` lines (indented) documenting a schema, or '' when there is nothing to say. Text from the spec cannot close it. */
+/**
+ * `/** ... *\/` lines (indented) documenting a schema, or '' when there is nothing to say. Text from
+ * the spec cannot close it nor start a tag: the description is `untagged` words, every value a
+ * `docTag` (JSON that typescript-json-schema reads back exactly), so Tray's schema gets the spec's
+ * title, format, pattern and default as they are and nothing else (issue 28.3).
+ */
 export function jsDoc(schema: Schema | undefined, indent: string, extraDescription?: string): string {
   const description = [extraDescription, schema?.description].find((d) => typeof d === 'string' && d.trim());
   const lines = description ? [String(description).trim()] : [];
   const tags: string[] = [];
   if (schema && typeof schema === 'object') {
-    if (typeof schema.title === 'string' && schema.title.trim()) tags.push(`@title ${oneLine(schema.title)}`);
-    if (typeof schema.format === 'string' && /^[\w.-]+$/.test(schema.format)) tags.push(`@format ${schema.format}`);
+    if (typeof schema.title === 'string' && schema.title.trim()) tags.push(docTag('title', schema.title.trim()));
+    if (typeof schema.format === 'string' && schema.format) tags.push(docTag('format', schema.format));
     for (const key of ['minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems'] as const) {
-      if (typeof schema[key] === 'number' && Number.isFinite(schema[key])) tags.push(`@${key} ${schema[key]}`);
+      if (typeof schema[key] === 'number' && Number.isFinite(schema[key])) tags.push(docTag(key, schema[key]));
     }
-    if (typeof schema.pattern === 'string' && !/[\r\n\u2028\u2029@]/.test(schema.pattern) && !schema.pattern.includes('*/'))
-      tags.push(`@pattern ${schema.pattern}`);
-    if (['string', 'number', 'boolean'].includes(typeof schema.default)) tags.push(`@default ${JSON.stringify(schema.default)}`);
+    if (typeof schema.pattern === 'string') tags.push(docTag('pattern', schema.pattern));
+    if (['string', 'boolean'].includes(typeof schema.default) || (typeof schema.default === 'number' && Number.isFinite(schema.default))) {
+      activeBudget()?.value();
+      tags.push(docTag('default', schema.default));
+    }
     if (schema.deprecated === true) tags.push('@deprecated');
+    tags.push(...integerTags(schema));
   }
   return docComment(lines, indent, tags).text;
 }
@@ -173,8 +184,8 @@ function decodeURIComponentSafe(value: string): string {
 /** The type of `schema` written out here (its parts through typeOf). */
 function inlineType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]): string {
   if (stack.includes(schema)) {
-    walk.notes.push(`a recursive schema${schema.title ? ` (${schema.title})` : ''} is typed Record<string, unknown> where it repeats`);
-    return 'Record<string, unknown>';
+    walk.notes.push(`a recursive schema${schema.title ? ` (${schema.title})` : ''} is typed { [key: string]: unknown } where it repeats`);
+    return OPEN_OBJECT;
   }
   if (stack.length >= MAX_DEPTH) {
     walk.notes.push(`a schema nested deeper than ${MAX_DEPTH} levels is typed unknown below that depth`);
@@ -184,11 +195,8 @@ function inlineType(schema: Schema, walk: TypeWalk, indent: string, stack: objec
   const nullable = schema.nullable === true || (Array.isArray(schema.type) && schema.type.includes('null'));
   const withNull = (t: string) => (nullable && t !== 'unknown' && t !== 'null' && !/(^|\s)null$/.test(t) ? `${paren(t)} | null` : t);
 
-  if ('const' in schema) return withNull(literal(schema.const));
-  if (Array.isArray(schema.enum) && schema.enum.length) {
-    const literals = [...new Set(schema.enum.map(literal))];
-    return withNull(literals.join(' | '));
-  }
+  if ('const' in schema) return withNull(literals([schema.const], stateOf(walk)));
+  if (Array.isArray(schema.enum) && schema.enum.length) return withNull(literals(schema.enum, stateOf(walk)));
   const parts: string[] = [];
   if (Array.isArray(schema.allOf) && schema.allOf.length) {
     parts.push(schema.allOf.map((s: Schema) => paren(typeOf(s, walk, indent, inner))).join(' & '));
@@ -196,7 +204,14 @@ function inlineType(schema: Schema, walk: TypeWalk, indent: string, stack: objec
   const union =
     (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ??
     (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
-  if (union) parts.push(uniq(union.map((s: Schema) => paren(typeOf(s, walk, indent, inner)))).join(' | '));
+  if (union) {
+    const branch = (s: Schema) => {
+      const type = paren(typeOf(s, walk, indent, inner));
+      const tag = discriminatorOf(schema, s);
+      return tag ? `${type} & { ${propertyKey(tag.property)}: ${tag.values.map(quote).join(' | ')} }` : type;
+    };
+    parts.push(uniq(union.map(branch)).join(' | '));
+  }
   const own = ownType(schema, walk, indent, inner);
   if (own !== undefined) parts.push(own);
   if (!parts.length) return 'unknown';
@@ -216,23 +231,96 @@ function ownType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]
   }
   if (isArray) out.push(`Array<${typeOf(schema.items, walk, indent, stack)}>`);
   if (isObject) out.push(objectType(schema, walk, indent, stack));
-  if (!out.length) return Array.isArray(schema.type) && schema.type.includes('null') ? 'null' : undefined;
+  if (!out.length) return isNullType(schema) ? 'null' : undefined;
   return uniq(out).join(' | ');
 }
 
+/** Any object: an index signature, which Tray's schema rules keep open (`Record<string, X>` becomes `additionalProperties: false`). */
+const OPEN_OBJECT = '{ [key: string]: unknown }';
+
+/**
+ * An object type. A map (no declared properties) is an index signature of its value type, so
+ * Tray's schema is `additionalProperties: <value>` (29.1); `additionalProperties: false` alone is
+ * the empty object. Declared properties are closed, as Tray's builder makes them (noExtraProps),
+ * unless the schema also takes more (`additionalProperties` true or a schema): then an index
+ * signature of unknown (TypeScript needs every property to fit the index type) keeps it open.
+ */
 function objectType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]): string {
   const props = visibleProperties(schema, walk.mode);
+  const extra = schema.additionalProperties;
+  const nested = `${indent}\t`;
   if (!props.length) {
-    const extra = schema.additionalProperties;
-    return extra && typeof extra === 'object' ? `Record<string, ${typeOf(extra, walk, indent, stack)}>` : 'Record<string, unknown>';
+    if (extra === false) return 'Record<string, never>';
+    if (!extra || typeof extra !== 'object') return OPEN_OBJECT;
+    return `{\n${nested}[key: string]: ${typeOf(extra, walk, nested, stack)};\n${indent}}`;
   }
   const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
-  const nested = `${indent}\t`;
   const lines = props.map(
     ([name, prop]) =>
       `${jsDoc(prop, nested)}${nested}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${typeOf(prop, walk, nested, stack)};`,
   );
+  if (extra === true || (extra && typeof extra === 'object')) lines.push(`${nested}[key: string]: unknown;`);
   return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+/**
+ * The discriminator value(s) of one branch of a oneOf/anyOf with `discriminator.propertyName`: the
+ * `mapping` keys that name the branch's `$ref` (or its schema name), else that name itself. The
+ * branch is then typed with the property as those literals, so Tray's schema (whose `oneOf` takes
+ * exactly one branch) tells branches apart as the spec's discriminator does (29.1). Undefined when
+ * the branch already says it (an enum or const) or no value can be told.
+ */
+function discriminatorOf(union: Schema, branch: Schema): { property: string; values: string[] } | undefined {
+  const property = union.discriminator?.propertyName;
+  if (typeof property !== 'string' || !branch || typeof branch !== 'object') return undefined;
+  const own = branch.properties?.[property];
+  if (own && typeof own === 'object' && ('const' in own || Array.isArray(own.enum))) return undefined;
+  const ref = refNameOf(branch);
+  if (!ref) return undefined;
+  const name = decodeURIComponentSafe(ref.split('/').pop() ?? '');
+  const mapping = union.discriminator?.mapping && typeof union.discriminator.mapping === 'object' ? union.discriminator.mapping : {};
+  const mapped = Object.keys(mapping).filter(
+    (key) => mapping[key] === ref || mapping[key] === name || String(mapping[key]).endsWith(`/${name}`),
+  );
+  const values = mapped.length ? mapped : name ? [name] : [];
+  return values.length ? { property, values } : undefined;
+}
+
+function isNullType(schema: Schema): boolean {
+  return schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null'));
+}
+
+/**
+ * `integer` (or `["integer","null"]`) when `schema` is an integer and nothing else (no enum, const
+ * or combinator): TypeScript has no integer type, so the property carries it as a `@TJS-type`
+ * tag, which typescript-json-schema (Tray's builder) writes as the property's `type` (29.1).
+ */
+function integerType(schema: unknown): string | string[] | undefined {
+  if (!schema || typeof schema !== 'object') return undefined;
+  const s = schema as Schema;
+  if ('const' in s || s.enum || s.oneOf || s.anyOf || s.allOf) return undefined;
+  const types: unknown[] = Array.isArray(s.type) ? s.type : [s.type];
+  const nonNull = types.filter((t) => t !== 'null');
+  if (nonNull.length !== 1 || nonNull[0] !== 'integer') return undefined;
+  return s.nullable === true || types.includes('null') ? ['integer', 'null'] : 'integer';
+}
+
+/**
+ * The integer tags of a property: its own type, its items' (`@items.type`) or its map values'
+ * (`@TJS-type "object"` with `@additionalProperties`: TJS takes a property with a type tag from its
+ * tags alone, and would otherwise write the index signature's number over a tag of its own).
+ */
+function integerTags(schema: Schema): string[] {
+  const own = integerType(schema);
+  if (own) return [docTag('TJS-type', own)];
+  const types: unknown[] = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (types.includes('null') || schema.nullable === true) return [];
+  const items = types.includes('array') ? integerType(schema.items) : undefined;
+  if (items) return [docTag('items.type', items)];
+  const declared = schema.properties && typeof schema.properties === 'object' && Object.keys(schema.properties).length;
+  const values = types.includes('object') && !declared ? integerType(schema.additionalProperties) : undefined;
+  if (values) return [docTag('TJS-type', 'object'), docTag('additionalProperties', { type: values })];
+  return [];
 }
 
 /** The properties a request (or response) carries, in document order. */
@@ -298,19 +386,33 @@ function sampleOnce(schema: Schema | undefined, mode: SchemaMode, hint: string, 
     (Array.isArray(schema.anyOf) && schema.anyOf.length ? schema.anyOf : undefined);
   const pieces: unknown[] = [];
   if (Array.isArray(schema.allOf)) pieces.push(...schema.allOf.map((s: Schema) => sample(s, mode, hint, inner, walk)));
-  if (union) pieces.push(sample(union[0], mode, hint, inner, walk));
+  if (union) {
+    const first = sample(union[0], mode, hint, inner, walk);
+    const tag = discriminatorOf(schema, union[0]);
+    pieces.push(
+      tag && isPlainObject(first)
+        ? Object.defineProperty(Object.defineProperties({}, Object.getOwnPropertyDescriptors(first)), tag.property, {
+            value: tag.values[0],
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          })
+        : first,
+    );
+  }
   if (own !== undefined) pieces.push(own);
   for (const piece of pieces) {
     if (value === undefined) value = piece;
     else if (isPlainObject(value) && isPlainObject(piece))
       value = Object.defineProperties({ ...value }, Object.getOwnPropertyDescriptors(piece));
   }
-  if (value === undefined) return Array.isArray(schema.type) && schema.type.includes('null') ? null : {};
+  if (value === undefined) return isNullType(schema) ? null : {};
   return value;
 }
 
 /** A value taken from the spec (const, enum), its size counted. */
 function counted(value: unknown, budget: ImportBudget): unknown {
+  budget.value();
   budget.write(typeof value === 'string' ? value.length : 8);
   return value;
 }
@@ -342,7 +444,10 @@ function ownSample(schema: Schema, mode: SchemaMode, hint: string, stack: object
       const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
       const out: Record<string, unknown> = {};
       for (const [name, prop] of visibleProperties(schema, mode)) {
-        if (!required.has(name)) continue;
+        // An optional property named like a member of Object.prototype (constructor, toString...) is
+        // sampled too: an object literal without it has the inherited function, which TypeScript
+        // refuses for the declared type (TS2322 in the generated test, 28.10).
+        if (!required.has(name) && !OBJECT_MEMBERS.has(name)) continue;
         budget.write(name.length);
         // defineProperty: a property named __proto__ stays an own property (an assignment would set the prototype).
         Object.defineProperty(out, name, {
@@ -386,6 +491,20 @@ function sampleString(schema: Schema, hint: string, budget: ImportBudget): strin
   }
 }
 
+/** `'a' | 'b'` for the values: each counted against the budget (values, then bytes) before it is written (28.6). */
+function literals(values: unknown[], state: WalkState): string {
+  state.budget.value(values.length);
+  const out = new Set<string>();
+  for (const v of values) {
+    const text = literal(v);
+    if (out.has(text)) continue;
+    state.budget.write(text.length + 3);
+    state.children += text.length + 3;
+    out.add(text);
+  }
+  return [...out].join(' | ');
+}
+
 function literal(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return quote(value);
@@ -412,10 +531,6 @@ function paren(type: string): string {
 
 function uniq(values: string[]): string[] {
   return [...new Set(values)];
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -6,6 +6,8 @@ import * as ts from 'typescript';
 import { tempDir, WORKSPACE_NODE_MODULES, writeFiles } from '../../__fixtures__/temp-connector';
 import type { OpenApiDocument } from '../load-spec';
 import { planImport } from '../import-plan';
+import { findOperations } from '../../connector/connector-operations';
+import { generateSchemas } from '../../build/schema/generate-schemas';
 
 const TOKEN_AUTH = `import { TokenOperationHandlerAuth } from '@trayio/cdk-dsl/connector/operation/OperationHandler';
 export type DemoAuthUser = { access_token: string };
@@ -19,6 +21,25 @@ export function importedFiles(doc: OpenApiDocument): Record<string, string> {
   const files: Record<string, string> = { 'src/DemoAuth.ts': TOKEN_AUTH, ...plan.connectorFiles };
   for (const op of plan.operations) for (const [name, text] of Object.entries(op.files)) files[`src/${op.name}/${name}`] = text;
   return files;
+}
+
+/**
+ * The schemas Tray's build (core/build, the real typescript-json-schema walk and Tray's rules)
+ * makes of an imported connector's input.ts/output.ts: `<operation>/input.json` -> parsed schema.
+ */
+export function traySchemas(files: Record<string, string>): Record<string, any> {
+  const dir = tempDir('tc-import-schemas-');
+  try {
+    writeFiles(
+      dir,
+      Object.fromEntries(Object.entries(files).filter(([rel]) => /\/(operation\.json|input\.ts|output\.ts)$/.test(rel))),
+    );
+    const out: Record<string, any> = {};
+    for (const s of generateSchemas(findOperations(dir))) out[`${s.operation}/${s.kind}.json`] = JSON.parse(s.json);
+    return out;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Type errors of the given connectors' TypeScript files (strict, with jest's and node's types), in one program. */
