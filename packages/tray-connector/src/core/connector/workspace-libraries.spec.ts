@@ -246,6 +246,8 @@ describe('workspace packages (npm, pnpm and yarn workspaces)', () => {
       "import { base } from '../../core/src/index';",
     );
     expect(p.dependencies).toEqual({ 'date-fns': '3.6.0' });
+    // core is reached through util: the edge to it starts at the connector file that imports util.
+    expect(p.importedFrom).toEqual({ 'packages/core': 'src/get_thing/handler.ts', 'packages/util': 'src/get_thing/handler.ts' });
   });
 
   it('builds a zip that compiles alone: no dependency on the vendored packages, theirs merged', async () => {

@@ -37,6 +37,11 @@ export interface LibraryPlan {
   dependencies: Record<string, string>;
   /** Names of the workspace packages vendored (they are in the zip, never npm dependencies of it), sorted. */
   workspacePackages: string[];
+  /**
+   * For each library folder of `libraries`, a connector file (relative to the connector folder) whose imports
+   * reach it, directly or through other libraries: the source of the project-graph edge to that library.
+   */
+  importedFrom: Record<string, string>;
 }
 
 const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -156,7 +161,14 @@ export function planWorkspaceLibraries(input: {
   files: string[];
   aliases: WorkspaceAliases | undefined;
 }): LibraryPlan {
-  const plan: LibraryPlan = { libraries: [], vendored: new Map(), rewritten: new Map(), dependencies: {}, workspacePackages: [] };
+  const plan: LibraryPlan = {
+    libraries: [],
+    vendored: new Map(),
+    rewritten: new Map(),
+    dependencies: {},
+    workspacePackages: [],
+    importedFrom: {},
+  };
   const { aliases } = input;
   const connectorDir = path.resolve(input.connectorDir);
   const workspaceRoot = path.resolve(input.workspaceRoot);
@@ -176,7 +188,9 @@ export function planWorkspaceLibraries(input: {
 
   const queue: string[] = input.files.filter((f) => SOURCE_EXTENSIONS.test(f)).map((f) => path.join(connectorDir, f));
   const seen = new Set(queue);
-  const libraryRoots = new Set<string>();
+  /** The connector file whose imports led to each file of the queue. */
+  const origin = new Map(queue.map((f) => [f, f]));
+  const libraryRoots = new Map<string, string>();
   /** npm packages the vendored files import. */
   const externals = new Set<string>();
   const workspacePackages = new Set<string>();
@@ -203,6 +217,7 @@ export function planWorkspaceLibraries(input: {
       if (!isInside(connectorDir, target) && !seen.has(target)) {
         seen.add(target);
         queue.push(target);
+        origin.set(target, origin.get(file) as string);
       }
       if (found.rewrite) {
         const start = ref.pos + 1;
@@ -215,13 +230,16 @@ export function planWorkspaceLibraries(input: {
     const output = edits.length ? Buffer.from(applyEdits(text, edits)) : undefined;
     if (isVendored) {
       plan.vendored.set(fromZip, output ?? fs.readFileSync(file));
-      libraryRoots.add(libraryRoot(file, workspaceRoot));
+      const root = libraryRoot(file, workspaceRoot);
+      if (!libraryRoots.has(root)) libraryRoots.set(root, origin.get(file) as string);
     } else if (output) {
       plan.rewritten.set(fromZip, output);
     }
   }
 
-  plan.libraries = [...libraryRoots].map((dir) => toPosix(path.relative(workspaceRoot, dir))).sort();
+  plan.libraries = [...libraryRoots.keys()].map((dir) => toPosix(path.relative(workspaceRoot, dir))).sort();
+  for (const [dir, from] of libraryRoots)
+    plan.importedFrom[toPosix(path.relative(workspaceRoot, dir))] = toPosix(path.relative(connectorDir, from));
   plan.workspacePackages = [...workspacePackages].sort();
   collectDependencies(plan, workspaceRoot, externals);
   return plan;
