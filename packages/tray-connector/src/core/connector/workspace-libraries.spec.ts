@@ -303,6 +303,10 @@ describe('workspace packages (npm, pnpm and yarn workspaces)', () => {
       'packages/core/dist/index.d.ts': 'export declare const base: string;\n',
     });
     expect(plan).toThrow(/"@ws\/core" is a workspace package whose types resolve to .*index\.d\.ts, a declaration file.*"src\/index\.ts"/);
+    // Unbuilt: types and main name files that are not there (as a library made for TS project references before its build).
+    fs.rmSync(path.join(ws, 'packages/core/dist'), { recursive: true });
+    writeFiles(ws, { 'packages/core/package.json': JSON.stringify({ name: '@ws/core', types: 'dist/index.d.ts', main: 'dist/index.js' }) });
+    expect(plan).toThrow(/"@ws\/core" is the workspace package in packages\/core, but its package\.json's "types"\/"main" lead to no file/);
     writeFiles(ws, {
       'packages/core/package.json': JSON.stringify({ name: '@ws/core', main: 'src/index.ts' }),
       'packages/util/package.json': JSON.stringify({

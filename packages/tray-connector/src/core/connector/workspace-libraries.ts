@@ -120,6 +120,24 @@ type ImportKind =
   | { kind: 'external'; name: string }
   | undefined;
 
+/**
+ * A bare import that does not resolve although the workspace links a package of that name into node_modules:
+ * its package.json leads to files that do not exist (typically `types`/`main` naming built output, e.g.
+ * `dist/index.d.ts`, as libraries generated for TypeScript project references do). Refused with what to change.
+ */
+function refuseUnresolvedWorkspacePackage(specifier: string, name: string, file: string, workspaceRoot: string): void {
+  let real: string;
+  try {
+    real = fs.realpathSync(path.join(workspaceRoot, 'node_modules', name));
+  } catch {
+    return; // not linked by the workspace: an npm package that is not installed, for the type check to report
+  }
+  if (!isInside(workspaceRoot, real) || inNodeModules(real)) return;
+  throw new TrayConnectorError(
+    `${file}: "${specifier}" is the workspace package in ${toPosix(path.relative(workspaceRoot, real))}, but its package.json's "types"/"main" lead to no file (built output that is not there?): Tray builds the zip from sources, so point them at its TypeScript source, e.g. "src/index.ts"`,
+  );
+}
+
 /** What one import of `file` means for the zip (see planWorkspaceLibraries). */
 function classifyImport(
   specifier: string,
@@ -134,6 +152,7 @@ function classifyImport(
   const name = isAlias || isRelative ? undefined : packageName(specifier);
   if (!isAlias && !isRelative && !name) return undefined; // a Node built-in
   const resolved = ts.resolveModuleName(specifier, file, ctx.options, ts.sys, ctx.cache).resolvedModule;
+  if (!resolved && name) refuseUnresolvedWorkspacePackage(specifier, name, file, ctx.workspaceRoot);
   if (!resolved) return name && isVendored ? { kind: 'external', name } : undefined;
   const target = path.resolve(resolved.resolvedFileName);
   if (isAlias || isRelative) return resolved.isExternalLibraryImport ? undefined : { kind: 'vendor', target, rewrite: isAlias };
