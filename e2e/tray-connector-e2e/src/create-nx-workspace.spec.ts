@@ -1,7 +1,9 @@
+import AdmZip from 'adm-zip';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as ts from 'typescript';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
 import { REPO_ROOT } from './support/paths';
 import { documentedCommand, readmeCommands } from './support/readme';
@@ -19,15 +21,57 @@ import { expectOk, registeredPlugins, createFreshNxWorkspace, type TestWorkspace
  * and newest of each major both ways.
  */
 
+const SHARED_FILE = 'libs/shared/src/index.ts';
+const UTIL_FILE = 'packages/util/src/index.ts';
+
+/**
+ * The libraries as a user writes them (`which`: both, or only that one): `@ws/shared`, a path alias in
+ * tsconfig.base.json (added to the preset's own, or a new one) to a folder with a project.json, and `@ws/util`,
+ * a package of the npm workspace (`packages/*`), whose code says `version`.
+ */
+function writeUserLibraries(ws: TestWorkspace, version: string, which?: 'shared' | 'util'): void {
+  if (which !== 'util') {
+    if (!which) {
+      const base = ws.exists('tsconfig.base.json')
+        ? (ts.parseConfigFileTextToJson('tsconfig.base.json', ws.read('tsconfig.base.json')).config ?? {})
+        : {};
+      base.compilerOptions = { ...base.compilerOptions, paths: { ...base.compilerOptions?.paths, '@ws/shared': [`./${SHARED_FILE}`] } };
+      ws.write('tsconfig.base.json', `${JSON.stringify(base, null, 2)}\n`);
+      ws.write('libs/shared/project.json', `${JSON.stringify({ name: 'shared', sourceRoot: 'libs/shared/src' }, null, 2)}\n`);
+    }
+    ws.write(SHARED_FILE, `export const SHARED_API = 'https://shared-${version}.example.com';\n`);
+  }
+  if (which !== 'shared') {
+    if (!which) {
+      ws.write(
+        'packages/util/package.json',
+        `${JSON.stringify({ name: '@ws/util', version: '0.0.1', private: true, main: 'src/index.ts', types: 'src/index.ts' }, null, 2)}\n`,
+      );
+    }
+    ws.write(UTIL_FILE, `export const UTIL_API = 'https://util-${version}.example.com';\n`);
+  }
+}
+
+/** A connector's base URL taken from a library, as a user edits the GlobalConfig.ts that `new` wrote. */
+function useLibrary(ws: TestWorkspace, connector: string, name: string, specifier: string): void {
+  const file = `connectors/${connector}/src/GlobalConfig.ts`;
+  const text = ws.read(file);
+  const edited = text.replace(/export const API_BASE_URL = '[^']*';/, `export const API_BASE_URL = ${name};`);
+  if (edited === text) throw new Error(`${file} has no API_BASE_URL line to edit`);
+  ws.write(file, `import { ${name} } from '${specifier}';\n${edited}`);
+}
+
 const PLUGIN_README = path.join(REPO_ROOT, 'packages', 'tray-connector', 'README.md');
 /** The folder the README packs into; the test packs into a temp folder of its own instead. */
 const README_PACK_DIR = '/tmp/tray';
 
 type Way = 'registry' | 'tarball';
+type Preset = 'npm' | 'ts';
 interface CnwLine {
   version: string;
   edge: string;
   way: Way;
+  preset: Preset;
   byDefault: boolean;
 }
 
@@ -39,9 +83,19 @@ const VERSIONS: Array<{ version: string; edge: string }> = [
 ];
 const DEFAULT_RUN = new Set(['23.2.1 registry', '22.7.12 tarball']);
 
-const all: CnwLine[] = VERSIONS.flatMap(({ version, edge }) =>
-  (['registry', 'tarball'] as const).map((way) => ({ version, edge, way, byDefault: DEFAULT_RUN.has(`${version} ${way}`) })),
-);
+const all: CnwLine[] = [
+  ...VERSIONS.flatMap(({ version, edge }) =>
+    (['registry', 'tarball'] as const).map((way) => ({
+      version,
+      edge,
+      way,
+      preset: 'npm' as const,
+      byDefault: DEFAULT_RUN.has(`${version} ${way}`),
+    })),
+  ),
+  // Issue 27: the other kind of workspace create-nx-workspace makes (npm workspaces with TS project references).
+  { version: '23.2.1', edge: 'the ts preset', way: 'registry', preset: 'ts', byDefault: true },
+];
 const edges = process.env.E2E_NX_EDGES === '1' || process.env.E2E_NX_EDGES === 'true';
 const lines = edges ? all : all.filter((l) => l.byDefault);
 
@@ -78,13 +132,13 @@ describe('nx add tray-connector in a workspace fresh from create-nx-workspace', 
     fs.rmSync(packDir, { recursive: true, force: true });
   });
 
-  describe.each(lines)('create-nx-workspace@$version ($edge), the plugin from the $way', ({ version, way }) => {
+  describe.each(lines)('create-nx-workspace@$version --preset=$preset ($edge), the plugin from the $way', ({ version, way, preset }) => {
     let ws: TestWorkspace;
     const env = () => (way === 'registry' ? registry!.env : {});
     const run = (command: string) => expectOk(ws.run(command, { env: env(), timeoutMs: 10 * 60 * 1000 }), `${command} (${ws.root})`);
 
     beforeAll(() => {
-      ws = createFreshNxWorkspace(`cnw${version.replace(/\./g, '')}-${way}`, version, env());
+      ws = createFreshNxWorkspace(`cnw${version.replace(/\./g, '')}-${way}-${preset}`, version, env(), preset);
     });
     afterAll(() => ws?.cleanup());
 
@@ -128,6 +182,46 @@ describe('nx add tray-connector in a workspace fresh from create-nx-workspace', 
       const deployEnv = { ...env(), ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined };
       expectOk(await ws.nxAsync('deploy acme-crm --outputStyle=static', { env: deployEnv }), `nx deploy acme-crm (${ws.root})`);
       expect(emu.deployments.slice(before).map((d) => `${d.name}@${d.region}:${d.status}`)).toEqual(['acme-crm@us:Deployed']);
+    });
+
+    it('libraries (issue 27): the zips carry them, nx test passes, and a change to each deploys exactly its importers', async () => {
+      const deployEnv = { ...env(), ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined };
+      const deployed = async (command: string) => {
+        const before = emu.deployments.length;
+        expectOk(await ws.nxAsync(`${command} --outputStyle=static`, { env: deployEnv }), `nx ${command} (${ws.root})`);
+        return emu.deployments.slice(before).sort((a, b) => (a.name < b.name ? -1 : 1));
+      };
+      const vendored = (d: { name: string; zip: Buffer }, file: string) =>
+        new AdmZip(d.zip).readAsText(`${d.name}/src/__workspace__/${file}`);
+      // What a user writes: a library behind a tsconfig path alias, and a package of the npm workspace.
+      writeUserLibraries(ws, 'v1');
+      run('npm install');
+      run('npx nx g tray-connector:new beta --regions=us --skipInstall --no-interactive');
+      run('npx nx g tray-connector:new gamma --regions=us --skipInstall --no-interactive');
+      useLibrary(ws, 'acme-crm', 'SHARED_API', '@ws/shared');
+      useLibrary(ws, 'beta', 'SHARED_API', '@ws/shared');
+      useLibrary(ws, 'gamma', 'UTIL_API', '@ws/util');
+      ws.commit('connectors use the libraries');
+
+      const first = await deployed('run-many -t deploy');
+      expect(first.map((d) => d.name)).toEqual(['acme-crm', 'beta', 'gamma']);
+      for (const d of first.slice(0, 2)) expect(vendored(d, SHARED_FILE)).toContain('shared-v1');
+      expect(vendored(first[2], UTIL_FILE)).toContain('util-v1');
+      expect(JSON.parse(new AdmZip(first[2].zip).readAsText('gamma/package.json')).dependencies['@ws/util']).toBeUndefined();
+
+      run('npx nx run-many -t test --projects=beta,gamma --outputStyle=static');
+
+      writeUserLibraries(ws, 'v2', 'shared');
+      ws.commit('shared v2');
+      const afterShared = await deployed('affected -t deploy --base=HEAD~1');
+      expect(afterShared.map((d) => d.name)).toEqual(['acme-crm', 'beta']);
+      for (const d of afterShared) expect(vendored(d, SHARED_FILE)).toContain('shared-v2');
+
+      writeUserLibraries(ws, 'v2', 'util');
+      ws.commit('util v2');
+      const afterUtil = await deployed('affected -t deploy --base=HEAD~1');
+      expect(afterUtil.map((d) => d.name)).toEqual(['gamma']);
+      expect(vendored(afterUtil[0], UTIL_FILE)).toContain('util-v2');
     });
   });
 });

@@ -152,17 +152,22 @@ export function createNxOnlyWorkspace(name: string, nxVersion: string, extra: Re
 }
 
 /**
- * A workspace exactly as a new user gets it: `npx create-nx-workspace@<version>` (the npm preset, no Nx
+ * A workspace exactly as a new user gets it: `npx create-nx-workspace@<version>` (the npm preset or `preset`, no Nx
  * Cloud, no prompts), nothing written by the test, no `@nx/devkit` pinned: what create-nx-workspace
  * installs is what there is. Every npm/nx/npx command in it runs with `env` (a local registry's, or none
  * for the public one).
  */
-export function createFreshNxWorkspace(name: string, version: string, env: NodeJS.ProcessEnv = {}): TestWorkspace {
+export function createFreshNxWorkspace(
+  name: string,
+  version: string,
+  env: NodeJS.ProcessEnv = {},
+  preset: 'npm' | 'ts' = 'npm',
+): TestWorkspace {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), `tc-e2e-${name}-`));
   const root = path.join(parent, 'workspace');
   const maker = makeWorkspace(parent, name, env);
   maker.mustRun(
-    `npx -y create-nx-workspace@${version} workspace --preset=npm --nxCloud=skip --interactive=false --packageManager=npm --skipGit`,
+    `npx -y create-nx-workspace@${version} workspace --preset=${preset} --nxCloud=skip --interactive=false --packageManager=npm --skipGit`,
     // create-nx-workspace posts a usage counter to Nx Cloud unless npm's registry is on "localhost": pointed
     // at a closed port on 127.0.0.1 instead, so nothing leaves the machine but the npm registry's traffic.
     { timeoutMs: 10 * 60 * 1000, env: { NX_CLOUD_API: 'http://127.0.0.1:9' } },

@@ -3,7 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { brokenConnectorTargets, connectorJsonProblem, describeConnectorJsonProblem, reportBrokenConnector } from './broken-connector';
+import {
+  brokenConnectorTargets,
+  connectorJsonProblem,
+  describeConnectorJsonProblem,
+  problemTargets,
+  reportBrokenConnector,
+} from './broken-connector';
 
 describe('broken connector.json', () => {
   it('names the line, column and reason of a syntax error (not a character position)', () => {
@@ -77,6 +83,31 @@ describe('broken connector.json', () => {
       });
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/^connectors\/b\/connector\.json:3:1: Expected double-quoted property name/);
+    });
+
+    it('problemTargets: the message reaches the reporter through the environment, never a shell (issue 28.7)', () => {
+      const out = path.join(dir, 'out2');
+      const source = path.join(__dirname, 'broken-connector.ts');
+      const { outputText } = ts.transpileModule(fs.readFileSync(source, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS } });
+      fs.mkdirSync(out);
+      fs.writeFileSync(path.join(out, 'broken-connector.js'), outputText);
+      const message = 'folder "x$(touch pwned)`id`" cannot be named';
+      const targets = problemTargets(message, ['build', 'deploy']);
+      expect(Object.keys(targets)).toEqual(['build', 'deploy']);
+      const { command, env } = targets.deploy.options as { command: string; env: Record<string, string> };
+      expect(command).not.toContain('pwned');
+      const r = spawnSync(
+        'bash',
+        ['-c', command.replace(path.join(__dirname, 'broken-connector.js'), path.join(out, 'broken-connector.js'))],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, ...env, NODE_PATH: path.join(__dirname, '..', '..', '..', '..', 'node_modules') },
+        },
+      );
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`${message}\n`);
+      expect(fs.existsSync(path.join(dir, 'pwned'))).toBe(false);
     });
   });
 });

@@ -86,10 +86,31 @@ export function reportBrokenConnector(dir: string, shownAs = CONNECTOR_JSON): { 
   return { fine: false, message: describeConnectorJsonProblem(shownAs, problem) };
 }
 
-// Run by a broken connector's targets, in the workspace root: `node broken-connector.js <root>/connector.json`.
+/** The variable through which problemTargets hand their message to the reporter (never through the shell). */
+export const PROBLEM_ENV = 'TRAY_CONNECTOR_PROBLEM';
+
+/**
+ * The targets of a connector the plugin refuses for a reason known when the graph is made (its folder's
+ * name, another connector of the same name): each fails printing `message`, which reaches the reporter
+ * in an environment variable, so no text of it is ever read by a shell.
+ */
+export function problemTargets(message: string, targetNames: string[]): Record<string, TargetConfiguration> {
+  const reporter = join(__dirname, 'broken-connector.js');
+  const target: TargetConfiguration = {
+    executor: 'nx:run-commands',
+    cache: false,
+    options: { command: `node ${shellQuote(reporter)}`, env: { [PROBLEM_ENV]: message } },
+    metadata: { description: `This connector cannot be built or deployed: ${message}` },
+  };
+  return Object.fromEntries(targetNames.map((name) => [name, structuredClone(target)]));
+}
+
+// Run by a broken connector's targets, in the workspace root: `node broken-connector.js <root>/connector.json`
+// (or, for problemTargets, with the message in TRAY_CONNECTOR_PROBLEM).
 if (require.main === module) {
   const file = process.argv[2] ?? CONNECTOR_JSON;
-  const { message } = reportBrokenConnector(dirname(file), file);
+  const problem = process.env[PROBLEM_ENV];
+  const { message } = problem && !process.argv[2] ? { message: problem } : reportBrokenConnector(dirname(file), file);
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }

@@ -166,6 +166,65 @@ describe('createNodes (inferred connector projects)', () => {
     expect(projects['connectors/array'].metadata?.description).toContain('connectors/array/connector.json:1:1: must hold a JSON object');
   });
 
+  describe('folders with glob characters and shared names (issue 28.7)', () => {
+    // The glob engine Nx's hasher and output expansion use (test-only deep import).
+    const { matchGlobPaths } = require('nx/src/native') as { matchGlobPaths(globs: string[], paths: string[]): boolean[] };
+    const fileSet = (inputs: unknown[], projectRoot: string) =>
+      inputs
+        .filter((i): i is string => typeof i === 'string' && !i.startsWith('^'))
+        .map((i) => i.replace('{projectRoot}', projectRoot).replace('{workspaceRoot}/', ''));
+
+    it("names a folder's own files in its inputs and outputs, escaped, and never another folder's", async () => {
+      const one = connector('connectors/x[one]', { name: 'x-one', version: '1.0', title: 'T' });
+      const other = connector('connectors/xo', { name: 'xo', version: '1.0', title: 'T' });
+      const { projects } = await run([one, other]);
+      const build = projects['connectors/x[one]'].targets?.build;
+      const globs = fileSet(build?.inputs ?? [], 'connectors/x[one]');
+      const paths = ['connectors/x[one]/src/a/handler.ts', 'connectors/xo/src/a/handler.ts'];
+      expect(globs.map((g) => matchGlobPaths([g], paths))).toContainEqual([true, false]);
+      expect(globs.every((g) => !matchGlobPaths([g], paths)[1])).toBe(true);
+      expect(build?.outputs).toEqual(['{workspaceRoot}/connectors/x\\[one\\]/.tray/connector.zip']);
+      expect(
+        matchGlobPaths(fileSet(build?.outputs ?? [], ''), ['connectors/x[one]/.tray/connector.zip', 'connectors/xo/.tray/connector.zip']),
+      ).toEqual([true, false]);
+      expect(projects['connectors/x[one]'].targets?.deploy.outputs).toEqual([
+        '{workspaceRoot}/connectors/x\\[one\\]/.tray/deploy-result.json',
+      ]);
+      // A plain folder keeps the usual targets.
+      expect(projects['connectors/xo'].targets).toEqual(connectorTargets(['us']));
+    });
+
+    it('two folders with the same files get their own projects, not one cached entry', async () => {
+      const a = connector('connectors/x[one]', { version: '1.0', title: 'T' });
+      const b = connector('connectors/x[two]', { version: '1.0', title: 'T' });
+      const cache = newCache();
+      await run([a, b], undefined, cache);
+      const { projects } = await run([a, b], undefined, cache);
+      expect([projects['connectors/x[one]'].name, projects['connectors/x[two]'].name]).toEqual(['x[one]', 'x[two]']);
+    });
+
+    it('connectors sharing a name get their folder as project name, and targets that fail naming both', async () => {
+      const a = connector('connectors/x[one]', { name: 'x-one', version: '1.0', title: 'T' });
+      const b = connector('connectors/x[two]', { name: 'x-one', version: '1.0', title: 'T' });
+      const c = connector('connectors/fine', { name: 'fine', version: '1.0', title: 'T' });
+      const { projects } = await run([a, b, c]);
+      expect(Object.values(projects).map((p) => p.name)).toEqual(['connectors/x[one]', 'connectors/x[two]', 'fine']);
+      const deploy = projects['connectors/x[two]'].targets?.deploy;
+      expect(deploy?.executor).toBe('nx:run-commands');
+      expect(deploy?.options.env.TRAY_CONNECTOR_PROBLEM).toContain('connectors/x[one], connectors/x[two] all hold the connector "x-one"');
+      expect(projects['connectors/fine'].targets?.deploy.executor).toBe('tray-connector:deploy');
+    });
+
+    it('a folder Nx cannot name in a glob gets targets that fail saying so; the others are untouched', async () => {
+      const bad = connector('connectors/x(a|b)', { name: 'xab', version: '1.0', title: 'T' });
+      const { projects } = await run([bad, connector('connectors/fine')]);
+      const build = projects['connectors/x(a|b)'].targets?.build;
+      expect(build?.executor).toBe('nx:run-commands');
+      expect(build?.options.env.TRAY_CONNECTOR_PROBLEM).toMatch(/"connectors\/x\(a\|b\)" holds "\(".*rename the folder/);
+      expect(projects['connectors/fine'].targets?.build.executor).toBe('tray-connector:build');
+    });
+  });
+
   describe('plugin cache', () => {
     it('stores one entry per connector and answers an unchanged connector from the cache', async () => {
       const file = connector('connectors/acme', { name: 'acme', version: '1.0', title: 'Acme' });

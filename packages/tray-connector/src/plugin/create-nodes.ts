@@ -9,9 +9,11 @@ import type { PluginCache } from '@nx/devkit/internal';
 import { existsSync, readFileSync } from 'fs';
 import { basename, dirname, join } from 'path';
 import { parseRegions } from '../core/tray-api/regions';
-import { brokenConnectorTargets, connectorJsonProblem, describeConnectorJsonProblem } from './broken-connector';
+import { brokenConnectorTargets, connectorJsonProblem, describeConnectorJsonProblem, problemTargets } from './broken-connector';
+import { connectorLibraries } from './connector-libraries';
+import { escapeGlob, inexpressibleRoot, needsEscape } from './glob-escape';
 import { hashJson, pluginCacheSupport, type PluginCacheSupport } from './nx-compat';
-import { CONNECTOR_TAG, connectorTargets, DEFAULT_TARGET_NAMES, PLUGIN_NAME, type TargetNames } from './targets';
+import { CONNECTOR_TAG, connectorTargets, DEFAULT_TARGET_NAMES, DEFAULT_ZIP_PATH, PLUGIN_NAME, type TargetNames } from './targets';
 
 /** Options of the plugin entry in nx.json: `{ "plugin": "tray-connector", "options": { ... } }`. */
 export interface TrayConnectorPluginOptions {
@@ -83,26 +85,107 @@ export async function createConnectorNodes(
   const normalized = normalizePluginOptions(options);
   const files = configFiles.filter((file) => !isExcluded(file));
   const roots = files.map((file) => dirname(file));
+  // The hash covers the files of each folder: named by an escaped glob, so `x[one]` is that folder's files.
   const hashes =
     cache && support
-      ? await support.calculateHashesForCreateNodes(roots, { ...normalized, pluginVersion: pluginVersion() }, context)
+      ? await support.calculateHashesForCreateNodes(roots.map(escapeGlob), { ...normalized, pluginVersion: pluginVersion() }, context)
       : undefined;
-  return createNodesFromFiles<NormalizedOptions>(
+  const results = await createNodesFromFiles<NormalizedOptions>(
     (file, _opts, ctx, idx) => {
       const root = dirname(file);
-      const hash = hashes?.[idx];
+      const refused = inexpressibleRoot(root);
+      if (refused) return { projects: { [root]: refusedProject(root, refused, normalized, ctx.workspaceRoot) } };
+      // Two folders with the same files must not share a cached project: the root is part of the key.
+      const hash = hashes?.[idx] === undefined ? undefined : hashJson([hashes[idx], root]);
       let project = hash === undefined ? undefined : cache?.get(hash);
       if (!project) {
         project = inferProject(root, normalized, ctx.workspaceRoot);
         if (hash !== undefined) cache?.set(hash, project);
       }
       // Nx's merge may grow arrays of what it is given in place: hand it a copy, keep the cached entry pristine.
-      return { projects: { [root]: structuredClone(project) } };
+      const copy = structuredClone(project);
+      addLibraryInputs(copy, root, normalized, ctx.workspaceRoot);
+      if (needsEscape(root)) escapeRootInTargets(copy, root, normalized);
+      return { projects: { [root]: copy } };
     },
     files,
     normalized,
     context,
   );
+  return refuseSharedNames(results, normalized);
+}
+
+/**
+ * The build (and test) inputs name every workspace-library file the build vendors into the zip (and each
+ * library's package.json, whose dependencies it merges), from the build's own import analysis: a change to
+ * one changes the build's hash even when the project graph has no edge to its library, so a cached build can
+ * never carry old library code. Computed on every graph computation (not cached with the project): a
+ * library file may start importing another library without any change in the connector's folder.
+ */
+function addLibraryInputs(project: InferredProject, root: string, options: NormalizedOptions, workspaceRoot: string): void {
+  const { files } = connectorLibraries(root, workspaceRoot);
+  if (files.length === 0) return;
+  const inputs = files.map((f) => `{workspaceRoot}/${escapeGlob(f)}`);
+  for (const name of [options.targetNames.build, options.targetNames.test]) {
+    const target = project.targets?.[name];
+    if (target?.inputs) target.inputs = [...target.inputs, ...inputs];
+  }
+}
+
+/** Inputs and outputs naming `{projectRoot}` of a folder with glob characters, written with the folder's path escaped. */
+function escapeRootInTargets(project: InferredProject, root: string, options: NormalizedOptions): void {
+  const escaped = `{workspaceRoot}/${escapeGlob(root)}`;
+  const rewrite = (value: string) => value.split('{projectRoot}').join(escaped);
+  for (const [name, target] of Object.entries(project.targets ?? {})) {
+    if (target.inputs) target.inputs = target.inputs.map((input) => (typeof input === 'string' ? rewrite(input) : input));
+    if (!target.outputs) continue;
+    // The build's output is its outputPath option, put into the glob as it is: name the default zip escaped.
+    const outputs =
+      name === options.targetNames.build
+        ? target.outputs.map((o) => (o === '{options.outputPath}' ? DEFAULT_ZIP_PATH : o))
+        : target.outputs;
+    target.outputs = outputs.map(rewrite);
+  }
+}
+
+/** The project of a connector whose folder Nx cannot name in a glob: every target fails saying why. */
+function refusedProject(root: string, message: string, options: NormalizedOptions, workspaceRoot: string): InferredProject {
+  const targetNames = Object.keys(connectorTargets(options.defaultRegions, options.targetNames));
+  return {
+    name: basename(root === '.' ? workspaceRoot : root),
+    projectType: 'application',
+    tags: [CONNECTOR_TAG],
+    targets: problemTargets(message, targetNames),
+    metadata: { description: `Tray CDK connector that cannot be built: ${message}` },
+  };
+}
+
+/**
+ * Two connector folders whose connector.json (or folder name) give the same name would make Nx refuse the
+ * whole workspace ("defined in ... and ..."), and Tray knows a connector by that name, so their deploys
+ * would overwrite each other. Each such project is named by its folder instead, and its targets fail
+ * naming both folders; every other connector keeps working.
+ */
+function refuseSharedNames(
+  results: Array<readonly [string, CreateNodesResult]>,
+  options: NormalizedOptions,
+): Array<readonly [string, CreateNodesResult]> {
+  const rootsByName = new Map<string, string[]>();
+  for (const [, result] of results) {
+    for (const [root, project] of Object.entries(result.projects ?? {})) {
+      if (project.name) rootsByName.set(project.name, [...(rootsByName.get(project.name) ?? []), root]);
+    }
+  }
+  const targetNames = Object.keys(connectorTargets(options.defaultRegions, options.targetNames));
+  return results.map(([file, result]) => {
+    const projects = Object.entries(result.projects ?? {}).map(([root, project]) => {
+      const roots = project.name ? (rootsByName.get(project.name) ?? []) : [];
+      if (roots.length < 2) return [root, project] as const;
+      const message = `the connector folders ${roots.join(', ')} all hold the connector "${project.name}" (the "name" of connector.json, or the folder's name): Tray knows a connector by its name, so their deploys would overwrite each other. Give each its own "name" in its connector.json.`;
+      return [root, { ...project, name: root, targets: problemTargets(message, targetNames) }] as const;
+    });
+    return [file, { ...result, projects: Object.fromEntries(projects) }] as const;
+  });
 }
 
 function inferProject(root: string, options: NormalizedOptions, workspaceRoot: string): InferredProject {

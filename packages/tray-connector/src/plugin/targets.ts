@@ -34,7 +34,8 @@ export const DEPLOY_ENV_INPUTS = [
  * Tray's layout puts in the zip (connector.json, package.json, tsconfig, jest.config.js, src/**;
  * Nx leaves out what git ignores, and so does the build, so a cached zip and a fresh one are the
  * same; a credential-looking file that git does not ignore stays an input, so adding one re-runs the
- * build, which refuses it), the workspace libraries it imports (`^default`), the
+ * build, which refuses it), the workspace libraries it imports (`^default` over the plugin's own graph edges,
+ * and createNodes adds every vendored library file by name: see create-nodes.ts addLibraryInputs), the
  * workspace tsconfig files a connector's tsconfig may extend or take path aliases from, and the
  * versions of the plugin and TypeScript that generate the schemas. A README or a project.json
  * edit is not in the zip; Nx still re-runs every task of a project whose project.json changed.

@@ -250,6 +250,7 @@ export async function writeConnectorZip(prepared: PreparedConnector, schemas: Ge
       fs.readFileSync(path.join(connectorDir, 'package.json')),
       libraries.dependencies,
       path.join(connectorDir, 'package.json'),
+      libraries.workspacePackages,
     ),
   );
   files.set('tsconfig.json', flattenTsconfig(connectorDir));

@@ -185,3 +185,136 @@ describe('workspace libraries', () => {
     }
   });
 });
+
+/**
+ * Issue 27.2: a workspace package (packages/* with its own package.json, linked into node_modules as npm, pnpm
+ * and yarn workspaces link it) is vendored like a path alias: its files, its npm dependencies merged, the
+ * connector's own dependency on it taken out (Tray could not install it), whatever it imports of the workspace too.
+ */
+describe('workspace packages (npm, pnpm and yarn workspaces)', () => {
+  let ws: string;
+  const connectorDir = () => path.join(ws, 'connectors/acme');
+  const link = (name: string, target: string) => {
+    const at = path.join(ws, 'node_modules', name);
+    fs.mkdirSync(path.dirname(at), { recursive: true });
+    fs.symlinkSync(path.relative(path.dirname(at), path.join(ws, target)), at);
+  };
+  beforeEach(() => {
+    ws = tempDir('tc-wspkg-');
+    const connector = minimalConnector('acme');
+    writeFiles(ws, {
+      'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'], devDependencies: { typescript: '5.9.3' } }),
+      'packages/util/package.json': JSON.stringify({
+        name: '@ws/util',
+        version: '0.0.1',
+        main: 'src/index.ts',
+        dependencies: { 'date-fns': '3.6.0', '@ws/core': '*' },
+      }),
+      'packages/util/src/index.ts':
+        "import { base } from '@ws/core';\nimport * as path from 'path';\nexport const greet = (n: string): string => `${base}${path.sep}${n}`;\n",
+      'packages/core/package.json': JSON.stringify({ name: '@ws/core', version: '0.0.1', types: 'src/index.ts', main: 'src/index.ts' }),
+      'packages/core/src/index.ts': "export const base = 'hello';\n",
+      'packages/core/src/unused.ts': 'export const unused = 1;\n',
+      'node_modules/date-fns/package.json': JSON.stringify({ name: 'date-fns', version: '3.6.0', main: 'index.js' }),
+      'node_modules/date-fns/index.js': 'module.exports = {};\n',
+      ...Object.fromEntries(Object.entries(connector).map(([k, v]) => [`connectors/acme/${k}`, v])),
+      'connectors/acme/src/get_thing/handler.ts': "import { greet } from '@ws/util';\n\nexport const run = () => greet('a');\n",
+    });
+    link('@ws/util', 'packages/util');
+    link('@ws/core', 'packages/core');
+    const pkgFile = path.join(connectorDir(), 'package.json');
+    const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+    pkg.dependencies = { ...pkg.dependencies, '@ws/util': '*' };
+    fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
+  });
+  afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
+  const plan = () =>
+    planWorkspaceLibraries({ connectorDir: connectorDir(), workspaceRoot: ws, files: ['src/get_thing/handler.ts'], aliases: undefined });
+
+  it('vendors the packages imported, transitively, with rewritten specifiers and merged dependencies', () => {
+    const p = plan();
+    expect(p.libraries).toEqual(['packages/core', 'packages/util']);
+    expect(p.workspacePackages).toEqual(['@ws/core', '@ws/util']);
+    expect([...p.vendored.keys()].sort()).toEqual([
+      'src/__workspace__/packages/core/src/index.ts',
+      'src/__workspace__/packages/util/src/index.ts',
+    ]);
+    expect(p.rewritten.get('src/get_thing/handler.ts')?.toString()).toBe(
+      "import { greet } from '../__workspace__/packages/util/src/index';\n\nexport const run = () => greet('a');\n",
+    );
+    expect(p.vendored.get('src/__workspace__/packages/util/src/index.ts')?.toString()).toContain(
+      "import { base } from '../../core/src/index';",
+    );
+    expect(p.dependencies).toEqual({ 'date-fns': '3.6.0' });
+    // core is reached through util: the edge to it starts at the connector file that imports util.
+    expect(p.importedFrom).toEqual({ 'packages/core': 'src/get_thing/handler.ts', 'packages/util': 'src/get_thing/handler.ts' });
+  });
+
+  it('builds a zip that compiles alone: no dependency on the vendored packages, theirs merged', async () => {
+    const result = await buildConnector({
+      connectorDir: connectorDir(),
+      workspaceRoot: ws,
+      outputPath: path.join(connectorDir(), '.tray/connector.zip'),
+      logger: createRecordingLogger(),
+      typeCheck: false,
+    });
+    const zip = new AdmZip(result.zipPath);
+    const deps = JSON.parse(zip.readAsText('acme/package.json')).dependencies;
+    expect(deps['@ws/util']).toBeUndefined();
+    expect(deps['@ws/core']).toBeUndefined();
+    expect(deps['date-fns']).toBe('3.6.0');
+    const out = tempDir('tc-wspkg-unzipped-');
+    try {
+      zip.extractAllTo(out, true);
+      const root = path.join(out, 'acme');
+      const { options } = ts.convertCompilerOptionsFromJson(
+        { ...JSON.parse(zip.readAsText('acme/tsconfig.json')).compilerOptions, noEmit: true, types: [] },
+        root,
+      );
+      const program = ts.createProgram([path.join(root, 'src/get_thing/handler.ts')], options);
+      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      // `path` needs @types/node, which this temp workspace does not install: only that may be missing.
+      expect(diagnostics.filter((d) => !d.includes("'path'"))).toEqual([]);
+      expect(program.getSourceFiles().some((f) => f.fileName.endsWith('__workspace__/packages/core/src/index.ts'))).toBe(true);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves installed npm packages and links leaving the workspace alone', () => {
+    writeFiles(ws, {
+      'connectors/acme/src/get_thing/handler.ts': "import 'date-fns';\nimport { x } from '@evil/out';\nexport const run = () => x;\n",
+    });
+    const outside = tempDir('tc-wspkg-outside-');
+    try {
+      writeFiles(outside, { 'package.json': '{"name":"@evil/out","main":"index.ts"}', 'index.ts': 'export const x = 1;\n' });
+      fs.mkdirSync(path.join(ws, 'node_modules/@evil'), { recursive: true });
+      fs.symlinkSync(outside, path.join(ws, 'node_modules/@evil/out'));
+      const p = plan();
+      expect(p.vendored.size + p.rewritten.size + p.libraries.length).toBe(0);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a package whose types are an unbuilt declaration file, and a workspace: dependency it cannot vendor', () => {
+    writeFiles(ws, {
+      'packages/core/package.json': JSON.stringify({ name: '@ws/core', types: 'dist/index.d.ts' }),
+      'packages/core/dist/index.d.ts': 'export declare const base: string;\n',
+    });
+    expect(plan).toThrow(/"@ws\/core" is a workspace package whose types resolve to .*index\.d\.ts, a declaration file.*"src\/index\.ts"/);
+    // Unbuilt: types and main name files that are not there (as a library made for TS project references before its build).
+    fs.rmSync(path.join(ws, 'packages/core/dist'), { recursive: true });
+    writeFiles(ws, { 'packages/core/package.json': JSON.stringify({ name: '@ws/core', types: 'dist/index.d.ts', main: 'dist/index.js' }) });
+    expect(plan).toThrow(/"@ws\/core" is the workspace package in packages\/core, but its package\.json's "types"\/"main" lead to no file/);
+    writeFiles(ws, {
+      'packages/core/package.json': JSON.stringify({ name: '@ws/core', main: 'src/index.ts' }),
+      'packages/util/package.json': JSON.stringify({
+        name: '@ws/util',
+        main: 'src/index.ts',
+        dependencies: { '@ws/other': 'workspace:*' },
+      }),
+    });
+    expect(plan).toThrow(/packages\/util\/package\.json: dependency "@ws\/other": "workspace:\*" .*Tray cannot install it/);
+  });
+});

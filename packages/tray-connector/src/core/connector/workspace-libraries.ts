@@ -7,10 +7,11 @@ import { TrayConnectorError } from '../errors';
 /**
  * Shared workspace libraries in a connector's zip. A connector may import a library of the
  * workspace through a TypeScript path alias of tsconfig.base.json (`import { x } from
- * '@acme/shared'`). Tray builds the zip on its own, where no such alias exists, so the build
+ * '@acme/shared'`), or a workspace package (`packages/util` with its own package.json, linked into
+ * node_modules by npm, pnpm or yarn workspaces: `import { y } from '@acme/util'`). Tray builds the zip on its own, where no such alias exists, so the build
  * copies ("vendors") every library file the connector reaches through imports, transitively,
- * under `src/__workspace__/<path in the workspace>`, rewrites the alias specifiers of the
- * ZIPPED copies to relative paths, and merges the libraries' npm dependencies into the zipped
+ * under `src/__workspace__/<path in the workspace>`, rewrites the alias and workspace-package specifiers
+ * of the ZIPPED copies to relative paths, and merges the libraries' npm dependencies into the zipped
  * package.json. Files on disk are never changed; a library that is not imported is not packaged.
  */
 
@@ -34,6 +35,13 @@ export interface LibraryPlan {
   rewritten: Map<string, Buffer>;
   /** npm dependencies of the vendored libraries (from their package.json), name -> range. */
   dependencies: Record<string, string>;
+  /** Names of the workspace packages vendored (they are in the zip, never npm dependencies of it), sorted. */
+  workspacePackages: string[];
+  /**
+   * For each library folder of `libraries`, a connector file (relative to the connector folder) whose imports
+   * reach it, directly or through other libraries: the source of the project-graph edge to that library.
+   */
+  importedFrom: Record<string, string>;
 }
 
 const SOURCE_EXTENSIONS = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -101,8 +109,69 @@ function applyEdits(text: string, edits: Edit[]): string {
   return out;
 }
 
+/** True when an absolute path has a `node_modules` folder among its segments (an installed package, not a workspace one). */
+function inNodeModules(file: string): boolean {
+  return file.split(path.sep).includes('node_modules');
+}
+
+/** How an import found in a file is handled: vendored (and rewritten when `rewrite`), counted as an npm package, or left alone. */
+type ImportKind =
+  | { kind: 'vendor'; target: string; rewrite: boolean; workspacePackage?: string }
+  | { kind: 'external'; name: string }
+  | undefined;
+
 /**
- * Finds the workspace library files a connector imports through path aliases (transitively)
+ * A bare import that does not resolve although the workspace links a package of that name into node_modules:
+ * its package.json leads to files that do not exist (typically `types`/`main` naming built output, e.g.
+ * `dist/index.d.ts`, as libraries generated for TypeScript project references do). Refused with what to change.
+ */
+function refuseUnresolvedWorkspacePackage(specifier: string, name: string, file: string, workspaceRoot: string): void {
+  let real: string;
+  try {
+    real = fs.realpathSync(path.join(workspaceRoot, 'node_modules', name));
+  } catch {
+    return; // not linked by the workspace: an npm package that is not installed, for the type check to report
+  }
+  if (!isInside(workspaceRoot, real) || inNodeModules(real)) return;
+  throw new TrayConnectorError(
+    `${file}: "${specifier}" is the workspace package in ${toPosix(path.relative(workspaceRoot, real))}, but its package.json's "types"/"main" lead to no file (built output that is not there?): Tray builds the zip from sources, so point them at its TypeScript source, e.g. "src/index.ts"`,
+  );
+}
+
+/** What one import of `file` means for the zip (see planWorkspaceLibraries). */
+function classifyImport(
+  specifier: string,
+  file: string,
+  isVendored: boolean,
+  ctx: { aliases: WorkspaceAliases | undefined; options: ts.CompilerOptions; cache: ts.ModuleResolutionCache; workspaceRoot: string },
+): ImportKind {
+  const isAlias = !!ctx.aliases && matchesAlias(specifier, ctx.aliases);
+  const isRelative = specifier.startsWith('.') || path.isAbsolute(specifier);
+  // In the connector's own files relative imports stay as they are; in a vendored file they are followed.
+  if (isRelative && !isVendored) return undefined;
+  const name = isAlias || isRelative ? undefined : packageName(specifier);
+  if (!isAlias && !isRelative && !name) return undefined; // a Node built-in
+  const resolved = ts.resolveModuleName(specifier, file, ctx.options, ts.sys, ctx.cache).resolvedModule;
+  if (!resolved && name) refuseUnresolvedWorkspacePackage(specifier, name, file, ctx.workspaceRoot);
+  if (!resolved) return name && isVendored ? { kind: 'external', name } : undefined;
+  const target = path.resolve(resolved.resolvedFileName);
+  if (isAlias || isRelative) return resolved.isExternalLibraryImport ? undefined : { kind: 'vendor', target, rewrite: isAlias };
+  // A bare specifier: a package of the workspace (npm, pnpm or yarn workspaces link it into node_modules, whose
+  // real path is a folder of the workspace) is vendored like a path alias; an installed npm package is not.
+  if (isInside(ctx.workspaceRoot, target) && !inNodeModules(target)) {
+    if (/\.d\.[cm]?ts$/.test(target)) {
+      throw new TrayConnectorError(
+        `${file}: "${specifier}" is a workspace package whose types resolve to ${target}, a declaration file: Tray builds the zip from sources, so point that package's "types" or "main" (package.json) at its TypeScript source, e.g. "src/index.ts"`,
+      );
+    }
+    return { kind: 'vendor', target, rewrite: true, workspacePackage: name };
+  }
+  return isVendored ? { kind: 'external', name: name as string } : undefined;
+}
+
+/**
+ * Finds the workspace library files a connector imports (transitively), through path aliases or as
+ * workspace packages (npm, pnpm or yarn workspaces, as the type check resolves them through node_modules),
  * and prepares the zipped copies. `files` are the connector's packaged files, relative to its folder.
  */
 export function planWorkspaceLibraries(input: {
@@ -111,18 +180,25 @@ export function planWorkspaceLibraries(input: {
   files: string[];
   aliases: WorkspaceAliases | undefined;
 }): LibraryPlan {
-  const plan: LibraryPlan = { libraries: [], vendored: new Map(), rewritten: new Map(), dependencies: {} };
+  const plan: LibraryPlan = {
+    libraries: [],
+    vendored: new Map(),
+    rewritten: new Map(),
+    dependencies: {},
+    workspacePackages: [],
+    importedFrom: {},
+  };
   const { aliases } = input;
-  if (!aliases) return plan;
   const connectorDir = path.resolve(input.connectorDir);
   const workspaceRoot = path.resolve(input.workspaceRoot);
   const options: ts.CompilerOptions = {
-    baseUrl: aliases.baseUrl,
-    paths: aliases.paths,
+    ...(aliases ? { baseUrl: aliases.baseUrl, paths: aliases.paths } : {}),
     moduleResolution: ts.ModuleResolutionKind.Node10,
     resolveJsonModule: true,
     allowJs: true,
   };
+  const cache = ts.createModuleResolutionCache(workspaceRoot, (f) => f, options);
+  const ctx = { aliases, options, cache, workspaceRoot };
   const zipPathOf = (abs: string): string | undefined => {
     if (isInside(connectorDir, abs)) return toPosix(path.relative(connectorDir, abs));
     if (isInside(workspaceRoot, abs)) return `${VENDOR_DIR}/${toPosix(path.relative(workspaceRoot, abs))}`;
@@ -131,9 +207,12 @@ export function planWorkspaceLibraries(input: {
 
   const queue: string[] = input.files.filter((f) => SOURCE_EXTENSIONS.test(f)).map((f) => path.join(connectorDir, f));
   const seen = new Set(queue);
-  const libraryRoots = new Set<string>();
+  /** The connector file whose imports led to each file of the queue. */
+  const origin = new Map(queue.map((f) => [f, f]));
+  const libraryRoots = new Map<string, string>();
   /** npm packages the vendored files import. */
   const externals = new Set<string>();
+  const workspacePackages = new Set<string>();
   while (queue.length) {
     const file = queue.shift() as string;
     const fromZip = zipPathOf(file) as string;
@@ -142,26 +221,24 @@ export function planWorkspaceLibraries(input: {
     const edits: Edit[] = [];
     for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
       const specifier = ref.fileName;
-      const isAlias = matchesAlias(specifier, aliases);
-      if (isVendored && !isAlias && !specifier.startsWith('.')) {
-        const name = packageName(specifier);
-        if (name) externals.add(name);
+      const found = classifyImport(specifier, file, isVendored, ctx);
+      if (!found) continue;
+      if (found.kind === 'external') {
+        externals.add(found.name);
         continue;
       }
-      // In the connector's own files only alias imports matter; in a vendored file, relative imports too.
-      if (!isAlias && !(isVendored && specifier.startsWith('.'))) continue;
-      const resolved = ts.resolveModuleName(specifier, file, options, ts.sys).resolvedModule;
-      if (!resolved || resolved.isExternalLibraryImport) continue;
-      const target = path.resolve(resolved.resolvedFileName);
+      const { target } = found;
       const toZip = zipPathOf(target);
       if (!toZip) {
         throw new TrayConnectorError(`${file}: "${specifier}" resolves to ${target}, outside the workspace: it cannot be packaged`);
       }
+      if (found.workspacePackage) workspacePackages.add(found.workspacePackage);
       if (!isInside(connectorDir, target) && !seen.has(target)) {
         seen.add(target);
         queue.push(target);
+        origin.set(target, origin.get(file) as string);
       }
-      if (isAlias) {
+      if (found.rewrite) {
         const start = ref.pos + 1;
         if (text.slice(start, start + specifier.length) !== specifier) {
           throw new TrayConnectorError(`${file}: could not rewrite the import of "${specifier}" (write it as a plain string literal)`);
@@ -172,13 +249,29 @@ export function planWorkspaceLibraries(input: {
     const output = edits.length ? Buffer.from(applyEdits(text, edits)) : undefined;
     if (isVendored) {
       plan.vendored.set(fromZip, output ?? fs.readFileSync(file));
-      libraryRoots.add(libraryRoot(file, workspaceRoot));
+      const root = libraryRoot(file, workspaceRoot);
+      if (!libraryRoots.has(root)) libraryRoots.set(root, origin.get(file) as string);
     } else if (output) {
       plan.rewritten.set(fromZip, output);
     }
   }
 
-  plan.libraries = [...libraryRoots].map((dir) => toPosix(path.relative(workspaceRoot, dir))).sort();
+  plan.libraries = [...libraryRoots.keys()].map((dir) => toPosix(path.relative(workspaceRoot, dir))).sort();
+  for (const [dir, from] of libraryRoots)
+    plan.importedFrom[toPosix(path.relative(workspaceRoot, dir))] = toPosix(path.relative(connectorDir, from));
+  plan.workspacePackages = [...workspacePackages].sort();
+  collectDependencies(plan, workspaceRoot, externals);
+  return plan;
+}
+
+/**
+ * The npm dependencies of the vendored libraries (their package.json), and the root package.json's
+ * version of each package a vendored file imports that its library does not declare. A vendored
+ * workspace package is in the zip, so it is never a dependency; a dependency on any other package of
+ * the workspace (`workspace:`, `file:` or `link:`) could not be installed by Tray and is refused.
+ */
+function collectDependencies(plan: LibraryPlan, workspaceRoot: string, externals: Set<string>): void {
+  const vendoredNames = new Set(plan.workspacePackages);
   for (const lib of plan.libraries) {
     const pkgFile = path.join(workspaceRoot, lib, 'package.json');
     if (!fs.existsSync(pkgFile)) continue;
@@ -189,6 +282,12 @@ export function planWorkspaceLibraries(input: {
       throw new TrayConnectorError(`${pkgFile} is not valid JSON: ${(e as Error).message}`);
     }
     for (const [name, range] of Object.entries(pkg.dependencies ?? {})) {
+      if (vendoredNames.has(name)) continue;
+      if (typeof range === 'string' && /^(workspace|file|link):/.test(range)) {
+        throw new TrayConnectorError(
+          `${pkgFile}: dependency "${name}": "${range}" is a package of the workspace that the connector does not import: Tray cannot install it; import it where it is used (so it is vendored) or remove the dependency`,
+        );
+      }
       if (!(name in plan.dependencies)) plan.dependencies[name] = range;
     }
   }
@@ -201,11 +300,11 @@ export function planWorkspaceLibraries(input: {
       devDependencies?: Record<string, string>;
     };
     for (const name of [...externals].sort()) {
+      if (vendoredNames.has(name)) continue;
       const range = rootPkg.dependencies?.[name] ?? rootPkg.devDependencies?.[name];
       if (range && !(name in plan.dependencies)) plan.dependencies[name] = range;
     }
   }
-  return plan;
 }
 
 /** `@scope/pkg/sub` -> `@scope/pkg`, `lodash/fp` -> `lodash`; undefined for Node built-ins. */
@@ -217,11 +316,17 @@ export function packageName(specifier: string): string | undefined {
 
 /**
  * The connector's package.json with the libraries' dependencies added (the connector's own
- * versions win). The original bytes when nothing is added.
+ * versions win) and the vendored workspace packages (`vendoredPackages`, in the zip itself) taken out
+ * of its dependencies, as Tray could not install them. The original bytes when nothing changes.
  */
-export function mergeDependencies(packageJson: Buffer, dependencies: Record<string, string>, file: string): Buffer {
+export function mergeDependencies(
+  packageJson: Buffer,
+  dependencies: Record<string, string>,
+  file: string,
+  vendoredPackages: string[] = [],
+): Buffer {
   const names = Object.keys(dependencies);
-  if (names.length === 0) return packageJson;
+  if (names.length === 0 && vendoredPackages.length === 0) return packageJson;
   let pkg: Record<string, unknown>;
   try {
     pkg = JSON.parse(packageJson.toString('utf8'));
@@ -230,9 +335,11 @@ export function mergeDependencies(packageJson: Buffer, dependencies: Record<stri
   }
   const own = (pkg.dependencies ?? {}) as Record<string, string>;
   const added = names.filter((n) => !(n in own));
-  if (added.length === 0) return packageJson;
+  const dropped = vendoredPackages.filter((n) => n in own);
+  if (added.length === 0 && dropped.length === 0) return packageJson;
   const merged: Record<string, string> = { ...own };
   for (const name of added) merged[name] = dependencies[name];
+  for (const name of dropped) delete merged[name];
   pkg.dependencies = Object.fromEntries(
     Object.keys(merged)
       .sort()

@@ -1,4 +1,4 @@
-import { readJson, readNxJson, type Tree, updateNxJson, writeJson } from '@nx/devkit';
+import { logger, readJson, readNxJson, type Tree, updateNxJson, writeJson } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { BUILD_INPUTS, DEPLOY_ENV_INPUTS, deployTarget } from '../../plugin/targets';
 import { initGenerator } from './generator';
@@ -155,6 +155,23 @@ describe('init generator', () => {
     updateNxJson(other, { ...readNxJson(other), pluginsConfig: { '@nx/js': { analyzeSourceFiles: false, analyzePackageJson: true } } });
     await initGenerator(other, { skipInstall: true });
     expect(readNxJson(other)!.pluginsConfig!['@nx/js']).toMatchObject({ analyzeSourceFiles: false, analyzePackageJson: true });
+  });
+
+  it('warns when neither the plugin nor import analysis links connectors to their libraries (issue 27.1)', async () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      updateNxJson(tree, { ...readNxJson(tree), pluginsConfig: { '@nx/js': { analyzeSourceFiles: false } } });
+      await initGenerator(tree, { skipInstall: true });
+      expect(warn).not.toHaveBeenCalled(); // the plugin's createDependencies owns the edges
+      const other = createTreeWithEmptyWorkspace({ formatter: 'none' });
+      updateNxJson(other, { ...readNxJson(other), pluginsConfig: { '@nx/js': { analyzeSourceFiles: false } } });
+      await initGenerator(other, { skipInstall: true, addPlugin: false });
+      expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(
+        /analyzeSourceFiles to false and the tray-connector plugin is not registered/,
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('makes a lock-file change affect only the projects whose packages changed (issue 22.1), keeping a setting the user made', async () => {

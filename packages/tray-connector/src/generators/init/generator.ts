@@ -88,7 +88,7 @@ export function shouldAddPlugin(nxJson: NxJsonConfiguration, addPlugin: boolean 
 }
 
 export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean; defaultRegions: string[] }): void {
-  const { readNxJson, updateNxJson } = treeApi();
+  const { readNxJson, updateNxJson, logger } = treeApi();
   const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
   const before = JSON.stringify(nxJson);
 
@@ -122,11 +122,19 @@ export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean
     targetDefaults[deploy.executor!] ??= { dependsOn: deploy.dependsOn, cache: deploy.cache, inputs: deploy.inputs };
   }
 
-  // Without @nx/js, Nx only turns TypeScript imports into project-graph edges when this is set;
-  // a connector that imports a workspace library needs that edge to be affected by the library.
+  // With the plugin registered, the edges from a connector to the libraries it vendors are the plugin's own
+  // (createDependencies), and its build inputs name every vendored file: whatever analyzeSourceFiles says
+  // (create-nx-workspace's npm preset sets it false), connectors are affected by their libraries. Left unset,
+  // it is turned on as before, for the graph of the user's other projects.
   const pluginsConfig = (nxJson.pluginsConfig ??= {});
   const jsConfig = (pluginsConfig['@nx/js'] ??= {});
   if (jsConfig.analyzeSourceFiles === undefined) jsConfig.analyzeSourceFiles = true;
+  if (!pluginRegistered && jsConfig.analyzeSourceFiles === false) {
+    // Without the plugin only Nx's import analysis links connector projects to their libraries.
+    logger.warn(
+      `nx.json sets pluginsConfig["@nx/js"].analyzeSourceFiles to false and the tray-connector plugin is not registered (addPlugin false): a connector will not be affected by a change to a workspace library it imports. Register the plugin in nx.json (nx g tray-connector:init --addPlugin) or set analyzeSourceFiles to true.`,
+    );
+  }
   // Nx's default ('all') makes any lock-file change touch every project: a devDependency bump no
   // connector uses would deploy every connector again (on Nx 22/23, whose affected is project-level;
   // on 24 it marks every task that hashes an npm package). 'auto' touches only the projects that

@@ -4,7 +4,7 @@ import { execSync } from 'child_process';
 /** The Tree helpers init needs, which nx itself has too (`nx/src/devkit-exports`, what @nx/devkit re-exports on Nx 22, 23 and 24). */
 export type TreeApi = Pick<
   typeof Devkit,
-  'readJson' | 'writeJson' | 'readNxJson' | 'updateNxJson' | 'detectPackageManager' | 'getPackageManagerCommand'
+  'readJson' | 'writeJson' | 'readNxJson' | 'updateNxJson' | 'detectPackageManager' | 'getPackageManagerCommand' | 'logger'
 >;
 
 /**
