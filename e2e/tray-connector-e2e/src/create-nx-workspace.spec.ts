@@ -222,6 +222,16 @@ describe('nx add tray-connector in a workspace fresh from create-nx-workspace', 
       const afterUtil = await deployed('affected -t deploy --base=HEAD~1');
       expect(afterUtil.map((d) => d.name)).toEqual(['gamma']);
       expect(vendored(afterUtil[0], UTIL_FILE)).toContain('util-v2');
+
+      // A typo never deploys (issue 27.4): refused before any request reaches the emulator.
+      const before = emu.requests.length;
+      const typo = await ws.nxAsync('run gamma:deploy --dryrun --outputStyle=static', { env: deployEnv });
+      expect(typo.code).not.toBe(0);
+      expect(typo.output).toContain('Unknown option --dryrun for tray-connector:deploy: did you mean --dryRun?');
+      const mistyped = await ws.nxAsync('run beta:deploy --regoins=us --outputStyle=static', { env: deployEnv });
+      expect(mistyped.code).not.toBe(0);
+      expect(mistyped.output).toContain('Unknown option --regoins for tray-connector:deploy: did you mean --regions?');
+      expect(emu.requests.slice(before)).toEqual([]);
     });
   });
 });
