@@ -102,6 +102,18 @@ describe('new generator', () => {
     expect(jestConfig).toContain("testMatch: ['**/?(*.)+(test).ts']");
   });
 
+  it('runs the tests without a second type check: ts-jest transpiles each file (tsconfig.json plus isolatedModules), the build owns the type check', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    const config = { exports: {} as any };
+    // The plugin's own template (no user text in it): evaluated as jest would load it.
+    new Function('module', tree.read(`${ROOT}/jest.config.js`, 'utf-8')!)(config);
+    const [transformer, options] = config.exports.transform['^.+\\.ts$'];
+    expect(transformer).toBe('ts-jest');
+    // An object: ts-jest reads the connector's tsconfig.json (found from jest's rootDir) and sets isolatedModules over it.
+    expect(options.tsconfig).toEqual({ isolatedModules: true });
+    expect(config.exports.testMatch).toEqual(['**/?(*.)+(test).ts']);
+  });
+
   describe('with the plugin registered (inference on): project.json holds only what differs from the inferred project', () => {
     const projectJson = () => readJson(tree, `${ROOT}/project.json`);
     const savedAddPlugins = process.env.NX_ADD_PLUGINS;
