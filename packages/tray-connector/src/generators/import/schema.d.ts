@@ -9,6 +9,8 @@ export interface ImportGeneratorSchema {
   regions?: string[] | string;
   /** Globs on operationId, operation name or path; comma-separated or an array. */
   operations?: string[] | string;
+  /** Globs on the operations' paths (e.g. /repos/**); comma-separated or an array. */
+  paths?: string[] | string;
   /** Globs on the operations' tags; comma-separated or an array. */
   tags?: string[] | string;
   /** Which servers entry is the base URL: an index, a listed URL or description, or an https:// URL; default the first. */
