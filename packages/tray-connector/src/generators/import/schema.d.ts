@@ -1,5 +1,5 @@
 export interface ImportGeneratorSchema {
-  /** Path (relative to the workspace root) or file: URL of an OpenAPI 3.0/3.1 document, JSON or YAML. */
+  /** Path (relative to the workspace root) or file: URL of an OpenAPI 3.0/3.1 or Swagger 2.0 document, JSON or YAML. */
   spec: string;
   /** kebab-case name of the new connector; default: info.title in kebab-case. */
   name?: string;
