@@ -170,6 +170,24 @@ describe('import generator', () => {
     }
   });
 
+  it('imports a Swagger 2.0 document as it is (converted to OpenAPI 3.0 first): operations, base URL, auth, form and JSON bodies', async () => {
+    const swagger = path.join(__dirname, '..', '..', 'core', 'openapi', '__fixtures__', 'swagger2', 'swagger.yaml');
+    await importGenerator(tree, { spec: swagger, name: 'pets', skipInstall: true });
+    const root = 'connectors/pets';
+    expect(
+      tree
+        .children(`${root}/src`)
+        .filter((c) => !c.includes('.'))
+        .sort(),
+    ).toEqual(['create_pet', 'list_pets', 'update_pet_with_form']);
+    const globalConfig = tree.read(`${root}/src/GlobalConfig.ts`, 'utf-8')!;
+    expect(globalConfig).toContain("export const API_BASE_URL = 'https://api.example.com/v2';");
+    expect(globalConfig).toContain("name: 'X-Api-Key'");
+    expect(tree.read(`${root}/src/update_pet_with_form/handler.ts`, 'utf-8')).toContain('withBodyAsFormUrlEncoded(');
+    expect(tree.read(`${root}/src/create_pet/input.ts`, 'utf-8')).toMatch(/name: string;/);
+    expect(printed()).toContain('3 operations imported');
+  });
+
   it('is deterministic: the same document gives the same files', async () => {
     await importGenerator(tree, { spec, name: 'acme-crm', skipInstall: true });
     const second = createTreeWithEmptyWorkspace({ formatter: 'none' });
