@@ -75,7 +75,15 @@ async function importConnector(workspace, spec) {
   const { FsTree, flushChanges } = require(require.resolve('nx/src/generators/tree', { paths: [REPO] }));
   const { importGenerator } = require(path.join(DIST, 'src/generators/import/generator.js'));
   const tree = new FsTree(workspace, false);
-  await importGenerator(tree, { spec, name: 'bench', skipInstall: true, skipFormat: true });
+  // The generator's report goes to Nx's logger (stdout), where the bench prints its markdown: kept out.
+  const { logger } = require(require.resolve('@nx/devkit', { paths: [REPO] }));
+  const info = logger.info;
+  logger.info = () => undefined;
+  try {
+    await importGenerator(tree, { spec, name: 'bench', skipInstall: true, skipFormat: true });
+  } finally {
+    logger.info = info;
+  }
   flushChanges(workspace, tree.listChanges());
   return path.join(workspace, 'connectors', 'bench');
 }
