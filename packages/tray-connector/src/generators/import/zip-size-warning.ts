@@ -1,25 +1,40 @@
-import { joinPathFragments, readNxJson, type Tree } from '@nx/devkit';
+import { readNxJson, type Tree } from '@nx/devkit';
+import * as fs from 'fs';
+import * as path from 'path';
 import { DEFAULT_MAX_ZIP_BYTES, minimumZipBytes, type SizedFile } from '../../core/build/zip-size-limit';
 
-/** The connector's files that reach its zip, as the import leaves them in the tree (a lower bound: the build adds schemas). */
+/** Whether a path (relative to the connector folder) reaches the zip: root config files and src/ (test.ctx.json, local credentials, never). */
+function zipped(rel: string): boolean {
+  if (rel === 'src/test.ctx.json') return false;
+  return rel.startsWith('src/') || ['connector.json', 'package.json', 'jest.config.js'].includes(rel) || /^tsconfig[^/]*\.json$/.test(rel);
+}
+
+/**
+ * The connector's files that reach its zip, as the import leaves them (a lower bound: the build adds
+ * schemas): what is on disk, then the tree's changes over it. One pass over each (Nx's tree lists a
+ * folder's children by scanning every change: walking 1,000 folders of a big import that way is slow).
+ */
 function zippedFiles(tree: Tree, connectorRoot: string): SizedFile[] {
-  const files: SizedFile[] = [];
-  for (const name of tree.children(connectorRoot)) {
-    if (['connector.json', 'package.json', 'jest.config.js'].includes(name) || /^tsconfig.*\.json$/.test(name)) {
-      files.push({ name, bytes: tree.read(joinPathFragments(connectorRoot, name))?.length ?? 0 });
+  const sizes = new Map<string, number>();
+  const onDisk = path.join(tree.root, connectorRoot);
+  if (fs.existsSync(onDisk)) {
+    for (const entry of fs.readdirSync(onDisk, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const rel = path
+        .relative(onDisk, path.join(entry.parentPath ?? entry.path, entry.name))
+        .split(path.sep)
+        .join('/');
+      if (zipped(rel)) sizes.set(rel, fs.statSync(path.join(onDisk, rel)).size);
     }
   }
-  const walk = (rel: string): void => {
-    const abs = joinPathFragments(connectorRoot, rel);
-    if (tree.isFile(abs)) {
-      // test.ctx.json holds local credentials and is git-ignored: never zipped.
-      if (rel !== 'src/test.ctx.json') files.push({ name: rel, bytes: tree.read(abs)?.length ?? 0 });
-      return;
-    }
-    for (const child of tree.children(abs)) walk(`${rel}/${child}`);
-  };
-  if (tree.exists(joinPathFragments(connectorRoot, 'src'))) walk('src');
-  return files;
+  const prefix = `${connectorRoot.replace(/\/+$/, '')}/`;
+  for (const change of tree.listChanges()) {
+    if (!change.path.startsWith(prefix)) continue;
+    const rel = change.path.slice(prefix.length);
+    if (change.type === 'DELETE') sizes.delete(rel);
+    else if (zipped(rel)) sizes.set(rel, change.content?.length ?? 0);
+  }
+  return [...sizes].map(([name, bytes]) => ({ name, bytes }));
 }
 
 /** The options of a target default (an object, or a list of entries in newer Nx). */
