@@ -15,11 +15,13 @@ const CORE = path.join(REPO, 'dist/packages/tray-connector/src/core/openapi');
 const KRATOS = path.join(REPO, 'e2e/tray-connector-e2e/fixtures/openapi/ory-kratos/api.json');
 const BOMBS = path.join(REPO, 'packages/tray-connector/src/core/openapi/__fixtures__/bombs');
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS || 3);
+/** Generated spec sizes (operations): cost should grow linearly with them. */
+const SIZES = [100, 400, 1221];
 
 /** An OpenAPI 3.0 document of `count` operations sharing $ref'd schemas, bearer security and a server. */
 function generatedSpec(count) {
   const paths = {};
-  for (let i = 0; i < count / 4; i++) {
+  for (let i = 0; i < Math.ceil(count / 4); i++) {
     const ok = (schema) => ({ 200: { description: 'ok', content: { 'application/json': { schema } } } });
     paths[`/things${i}`] = {
       get: {
@@ -39,6 +41,17 @@ function generatedSpec(count) {
       delete: { operationId: `deleteThing${i}`, responses: { 204: { description: 'gone' } } },
     };
   }
+  // Exactly `count` operations: the last path pair loses what is over.
+  let over = Object.values(paths).reduce((n, item) => n + Object.keys(item).filter((k) => k !== 'parameters').length, 0) - count;
+  for (const item of Object.values(paths).reverse()) {
+    for (const method of ['delete', 'get', 'post']) {
+      if (over > 0 && item[method]) {
+        delete item[method];
+        over--;
+      }
+    }
+  }
+  for (const [key, item] of Object.entries(paths)) if (!Object.keys(item).some((k) => k !== 'parameters')) delete paths[key];
   return {
     openapi: '3.0.3',
     info: { title: 'Generated', version: '1' },
@@ -175,14 +188,20 @@ async function run({ log }) {
     throw new Error('dist/packages/tray-connector is not built: run `npm run build` first');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-bench-import-'));
   try {
-    const generated = path.join(tmp, 'generated-100.json');
-    fs.writeFileSync(generated, JSON.stringify(generatedSpec(100)));
+    // Cost against size: generated specs of 100, 400 and 1,221 operations (GitHub's REST spec has 1,221 importable),
+    // and GitHub's own spec when BENCH_GITHUB_SPEC names it (offline: `npm pack @octokit/openapi`, then
+    // package/generated/api.github.com.json).
+    const documents = [['Ory Kratos (largest vendored spec, 398 kB)', KRATOS]];
+    for (const count of SIZES) {
+      const generated = path.join(tmp, `generated-${count}.json`);
+      fs.writeFileSync(generated, JSON.stringify(generatedSpec(count)));
+      documents.push([`generated, ${count} operations`, generated]);
+    }
+    if (process.env.BENCH_GITHUB_SPEC)
+      documents.push([`GitHub REST (${path.basename(process.env.BENCH_GITHUB_SPEC)})`, process.env.BENCH_GITHUB_SPEC]);
     const baseline = baselineCore(log);
     const rows = [];
-    for (const [label, spec] of [
-      ['Ory Kratos (largest vendored spec, 398 kB)', KRATOS],
-      ['generated, 100 operations', generated],
-    ]) {
+    for (const [label, spec] of documents) {
       const runs = [];
       const before = [];
       // Interleaved, so that a busier moment of the machine weighs on both alike.
@@ -235,4 +254,4 @@ async function run({ log }) {
   }
 }
 
-module.exports = { run };
+module.exports = { run, generatedSpec };

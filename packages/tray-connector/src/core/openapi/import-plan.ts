@@ -180,7 +180,7 @@ export function importReport(plan: ImportPlan, connector: string): string[] {
     `${connector}: ${plan.operations.length} operation${plan.operations.length === 1 ? '' : 's'} imported` +
       (plan.kept.length ? `, ${plan.kept.length} already present (kept as they are)` : '') +
       (plan.skipped.length ? `, ${plan.skipped.length} not importable` : '') +
-      (plan.filteredOut ? `, ${plan.filteredOut} left out by --operations/--tags` : ''),
+      (plan.filteredOut ? `, ${plan.filteredOut} left out by --operations/--paths/--tags` : ''),
   );
   const how = plan.auth.kept ? " (the connector's own, kept)" : plan.auth.scheme ? ` (${plan.auth.scheme}: ${plan.auth.via})` : '';
   lines.push(`  base URL ${plan.baseUrl}; auth ${plan.auth.kind}${how}`);

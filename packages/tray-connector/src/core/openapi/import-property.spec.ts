@@ -3,7 +3,10 @@
 // any syntax tree) and type-check with the real compiler. Fixed seed; TRAY_PROPERTY_RUNS=200 for a
 // longer run (TRAY_PROPERTY_SEED picks another seed).
 import fc from 'fast-check';
-import type { OpenApiDocument } from './load-spec';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadOpenApi, type OpenApiDocument } from './load-spec';
 import { codeIdentifiers, compileAndLoad, importedFiles, syntaxErrors, traySchemas } from './__fixtures__/imported-connector';
 
 const RUNS = Number(process.env.TRAY_PROPERTY_RUNS || 5);
@@ -95,7 +98,93 @@ function specFrom(s: HostileSpec): OpenApiDocument {
   };
 }
 
+/** The same hostile spec as Swagger 2.0 (issue 29.5): read from a file, converted by swagger2openapi, then imported. */
+function swagger2From(s: HostileSpec): Record<string, unknown> {
+  const str = {
+    type: 'string',
+    description: s.text.description,
+    enum: [s.text.enumValue],
+    default: s.text.defaultValue,
+    pattern: s.text.pattern,
+  };
+  const body = {
+    type: 'object',
+    required: [s.names.prop],
+    properties: { [s.names.prop]: { ...str, example: s.text.example, title: s.text.description } },
+  };
+  const scheme =
+    s.schemeIn === 'basic' ? { type: 'basic' } : { type: 'apiKey', in: s.schemeIn === 'query' ? 'query' : 'header', name: s.names.scheme };
+  const param = (name: string, where: string, required = false) => ({ name, in: where, required, ...str });
+  return {
+    swagger: '2.0',
+    info: { title: s.title, description: s.description, version: '1' },
+    host: 'api.example.com',
+    basePath: `/${s.server}`,
+    schemes: ['https'],
+    securityDefinitions: { [s.names.scheme]: scheme },
+    security: [{ [s.names.scheme]: [] }],
+    definitions: { Body: body },
+    paths: {
+      [`/a/{${s.names.path}}/${s.path}`]: {
+        parameters: [{ ...param(s.names.path, 'path', true), description: s.description }],
+        post: {
+          operationId: s.operationId,
+          summary: s.title,
+          description: s.description,
+          consumes: ['application/json'],
+          produces: ['application/json'],
+          parameters: [
+            param(s.names.query, 'query', true),
+            param(s.names.header, 'header'),
+            { name: 'body', in: 'body', required: true, schema: { $ref: '#/definitions/Body' } },
+          ],
+          responses: { 200: { description: s.description, schema: { ...body, description: s.text.description } } },
+        },
+        put: {
+          operationId: `${s.operationId}2`,
+          consumes: ['application/x-www-form-urlencoded'],
+          parameters: [param(s.names.deep, 'formData', true)],
+          responses: { 200: { description: s.description, schema: { $ref: '#/definitions/Body' } } },
+        },
+      },
+    },
+  };
+}
+
 describe('import of hostile specs (property, 19.2)', () => {
+  it(`Swagger 2.0: never turns spec text (through the converter) into code and always type-checks (${RUNS} runs, seed ${SEED})`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-property-swagger2-'));
+    const connectors: Array<Record<string, string>> = [];
+    try {
+      await fc.assert(
+        fc.asyncProperty(specArbitrary, async (s) => {
+          const file = path.join(dir, 'swagger.json');
+          fs.writeFileSync(file, JSON.stringify(swagger2From(s)));
+          const files = importedFiles(await loadOpenApi(file));
+          for (const [rel, text] of Object.entries(files)) {
+            if (!rel.endsWith('.ts')) continue;
+            expect(syntaxErrors(text)).toEqual([]);
+            expect(codeIdentifiers(text).has(SENTINEL) ? `${rel} runs spec text` : rel).toBe(rel);
+          }
+          connectors.push(files);
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const calls: string[] = [];
+    (globalThis as Record<string, unknown>)[SENTINEL] = () => calls.push('called');
+    try {
+      const { errors, loaded } = compileAndLoad(connectors);
+      expect(errors).toEqual([]);
+      expect(loaded.filter((f) => f.endsWith('handler.js')).length).toBe(RUNS * 2);
+    } finally {
+      delete (globalThis as Record<string, unknown>)[SENTINEL];
+    }
+    expect(calls).toEqual([]);
+  });
+
   it(`never turns spec text into code and always type-checks (${RUNS} runs, seed ${SEED})`, () => {
     const connectors: Array<Record<string, string>> = [];
     fc.assert(

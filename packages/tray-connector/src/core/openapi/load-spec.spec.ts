@@ -28,10 +28,35 @@ describe('loadOpenApi', () => {
     expect(op.parameters[0]).toMatchObject({ name: 'id', in: 'path', description: "The thing's id." });
     expect(op.responses['200'].content['application/json'].schema.properties.label).toEqual({ type: ['string', 'null'] });
   });
-  it('refuses Swagger 2.0, saying how to convert it', async () => {
-    await expect(loadOpenApi(path.join(FIXTURES, 'swagger2.json'))).rejects.toThrow(
-      /is Swagger 2\.0, not OpenAPI 3.*npx swagger2openapi swagger2\.json -o openapi\.json/,
-    );
+  it('reads Swagger 2.0 as it is: its $refs into other local files followed, converted to OpenAPI 3.0 and dereferenced', async () => {
+    const doc = await loadOpenApi(path.join(FIXTURES, 'swagger2', 'swagger.yaml'));
+    expect(doc.openapi).toMatch(/^3\.0\./);
+    expect(doc.servers).toEqual([{ url: 'https://api.example.com/v2' }]);
+    expect(doc.components!.securitySchemes.apiKey).toEqual({ type: 'apiKey', in: 'header', name: 'X-Api-Key' });
+    const list = doc.paths!['/pets'].get;
+    expect(list.parameters[0]).toMatchObject({ name: 'limit', in: 'query', schema: { type: 'integer', format: 'int32' } });
+    // The definition in another file, named by its $ref (#/definitions/Pet -> #/components/schemas/Pet).
+    expect(list.responses['200'].content['application/json'].schema.items.allOf[0].properties.name).toEqual({ type: 'string' });
+    const create = doc.paths!['/pets'].post;
+    expect(create.requestBody.content['application/json'].schema.required).toEqual(['name']);
+    const form = doc.paths!['/pets/{petId}'].post;
+    expect(Object.keys(form.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
+    expect(form.requestBody.content['application/x-www-form-urlencoded'].schema.properties.status).toEqual({ type: 'string' });
+  });
+  it('refuses a Swagger 2.0 document the converter refuses, naming the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-swagger2-'));
+    try {
+      const file = path.join(dir, 'swagger.json');
+      // Two body parameters: OpenAPI 3 has one request body.
+      const body = (name: string) => ({ in: 'body', name, schema: { type: 'object' } });
+      const post = { parameters: [body('a'), body('b')], responses: { 200: { description: 'ok' } } };
+      fs.writeFileSync(file, JSON.stringify({ swagger: '2.0', info: { title: 'x', version: '1' }, paths: { '/x': { post } } }));
+      await expect(loadOpenApi(file)).rejects.toThrow(
+        `--spec ${file}: the Swagger 2.0 document could not be converted to OpenAPI 3.0 (swagger2openapi): Operation post:/x has multiple requestBodies`,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('refuses another openapi version, a missing file and an unresolvable $ref, naming the file', async () => {
     await expect(loadOpenApi(path.join(FIXTURES, 'not-openapi.json'))).rejects.toThrow(
@@ -45,14 +70,27 @@ describe('loadOpenApi', () => {
   });
 });
 
-describe('loadOpenApi: $refs stay inside the spec folder', () => {
+/** The same document as OpenAPI 3.0 or Swagger 2.0 (read, bundled, converted, then dereferenced: the same guarantees). */
+const VERSIONS = ['3.0.3', '2.0'];
+const refSpec = (version: string, ref: string, title = 'Refs') =>
+  version === '2.0'
+    ? {
+        swagger: '2.0',
+        info: { title, version: '1' },
+        paths: { '/x': { get: { produces: ['application/json'], responses: { '200': { description: 'ok', schema: { $ref: ref } } } } } },
+      }
+    : {
+        openapi: version,
+        info: { title, version: '1' },
+        paths: {
+          '/x': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: ref } } } } } } },
+        },
+      };
+
+describe.each(VERSIONS)('loadOpenApi (%s): $refs stay inside the spec folder', (version) => {
   let tmp: string;
   let specDir: string;
-  const spec = (ref: string) => ({
-    openapi: '3.0.3',
-    info: { title: 'Refs', version: '1' },
-    paths: { '/x': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: ref } } } } } } } },
-  });
+  const spec = (ref: string) => refSpec(version, ref);
   const write = (ref: string, name = 'openapi.json') => {
     const file = path.join(specDir, name);
     fs.writeFileSync(file, JSON.stringify(spec(ref)));
@@ -124,23 +162,14 @@ describe('loadOpenApi: $refs stay inside the spec folder', () => {
   });
 });
 
-describe('loadOpenApi: remote $refs', () => {
+describe.each(VERSIONS)('loadOpenApi (%s): remote $refs', (version) => {
   let server: http.Server;
   let port: number;
   const connections: string[] = [];
   let tmp: string;
   const remoteSpec = (url: string) => {
     const file = path.join(tmp, 'openapi.json');
-    fs.writeFileSync(
-      file,
-      JSON.stringify({
-        openapi: '3.0.3',
-        info: { title: 'Remote', version: '1' },
-        paths: {
-          '/x': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: url } } } } } } },
-        },
-      }),
-    );
+    fs.writeFileSync(file, JSON.stringify(refSpec(version, url, 'Remote')));
     return file;
   };
   // One server per test: a hanging or huge answer of one test never shares a socket or a backlog with another.

@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { TrayConnectorError } from '../errors';
-import { confinedResolver, findRef, type RefRefusal } from './ref-resolver';
+import { checkSwagger2Size, convertSwagger2 } from './convert-swagger2';
+import { confinedResolver, findRef, type RefPolicy, type RefRefusal } from './ref-resolver';
 import { rememberRefName } from './ref-names';
 
-/** A parsed, dereferenced OpenAPI 3.0/3.1 document (every `$ref`, local or to another file, resolved). */
+/** A parsed, dereferenced OpenAPI 3.0/3.1 document (every `$ref`, local or to another file, resolved; Swagger 2.0 converted to 3.0). */
 export type OpenApiDocument = Record<string, any> & { openapi: string; paths?: Record<string, any> };
 
 /** `--spec` as an absolute file path: a path (relative to `cwd`) or a `file:` URL. Other URLs are refused: the import reads local files only. */
@@ -44,45 +45,34 @@ export interface LoadOptions {
  * `$ref`s read files inside the spec's folder tree only (symlinks resolved first); remote ones are
  * refused unless `allowRemoteRefs`, then fetched from public addresses within one time limit.
  * Shared `$ref`s stay shared objects (their names are remembered for the generated types).
- * Swagger 2.0 is refused with the way to convert it.
+ * Swagger 2.0 is read the same way (bundled: its other files inlined), converted to OpenAPI 3.0 by
+ * swagger2openapi with nothing fetched (convert-swagger2.ts), and the result dereferenced as above.
  */
 export async function loadOpenApi(file: string, options: LoadOptions = {}): Promise<OpenApiDocument> {
   if (!fs.existsSync(file))
-    throw new TrayConnectorError(`--spec ${file} does not exist: give the path of an OpenAPI 3.0/3.1 document (.json, .yaml or .yml)`);
+    throw new TrayConnectorError(
+      `--spec ${file} does not exist: give the path of an OpenAPI 3.0/3.1 or Swagger 2.0 document (.json, .yaml or .yml)`,
+    );
   if (!fs.statSync(file).isFile()) throw new TrayConnectorError(`--spec ${file} is not a file`);
   const seconds = remoteRefsTimeout(options.remoteRefsTimeout);
-  // Loaded lazily: only the import generator needs it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const SwaggerParser = require('@apidevtools/swagger-parser') as typeof import('@apidevtools/swagger-parser');
-  const parser = new SwaggerParser();
-  let refusal: RefRefusal | undefined;
-  const resolver = confinedResolver(
-    {
-      specFile: file,
-      remote: options.allowRemoteRefs
-        ? { endsAt: Date.now() + seconds * 1000, seconds, maxBytes: REMOTE_REF_MAX_BYTES, forbidden: options.forbiddenAddress }
-        : undefined,
-    },
-    (r) => (refusal ??= r),
-  );
-  let doc: any;
-  try {
-    // One pass: parse (JSON or YAML) and resolve every $ref through the confined resolver only.
-    doc = await parser.dereference(file, {
-      resolve: { file: false, http: false, confined: resolver } as any,
-      dereference: { circular: true, onDereference: (ref: string, value: unknown) => rememberRefName(value, ref) } as any,
-    });
-  } catch (e) {
-    if (refusal) throw refusedError(file, refusal, parser);
-    const code = (e as { code?: string }).code;
-    if (code === 'ERESOLVER' || code === 'EMISSINGPOINTER' || code === 'EUNMATCHEDRESOLVER') {
-      throw new TrayConnectorError(`--spec ${file}: a $ref could not be resolved: ${firstLine(e)}`);
-    }
-    throw new TrayConnectorError(`--spec ${file} could not be read as an OpenAPI document: ${firstLine(e)}`);
-  }
+  // One time limit for every remote $ref of the import, however many passes read them.
+  const remote = options.allowRemoteRefs
+    ? { endsAt: Date.now() + seconds * 1000, seconds, maxBytes: REMOTE_REF_MAX_BYTES, forbidden: options.forbiddenAddress }
+    : undefined;
+  const dereference = { circular: true, onDereference: (ref: string, value: unknown) => rememberRefName(value, ref) };
+  // One pass: parse (JSON or YAML) and resolve every $ref through the confined resolver only.
+  let doc: any = await confinedRead(file, remote, (parser, resolve) => parser.dereference(file, { resolve, dereference } as ParserOptions));
   if (doc && typeof doc.swagger === 'string') {
-    throw new TrayConnectorError(
-      `--spec ${file} is Swagger ${doc.swagger}, not OpenAPI 3: the import reads OpenAPI 3.0 and 3.1 only. Convert it first, e.g. \`npx swagger2openapi ${path.basename(file)} -o openapi.json\`, then import openapi.json`,
+    // Read again without resolving $refs in place (the converter rewrites #/definitions/... refs), convert, then dereference the result.
+    // Every file read is sized first: the bundler would walk a YAML alias bomb's every path.
+    const files = await confinedRead(file, remote, async (parser, resolve) =>
+      (await parser.resolve(file, { resolve } as ParserOptions)).values(),
+    );
+    for (const value of Object.values(files as Record<string, unknown>)) checkSwagger2Size(value, file);
+    const bundled = await confinedRead(file, remote, (parser, resolve) => parser.bundle(file, { resolve } as ParserOptions));
+    const converted = await convertSwagger2(bundled as Record<string, unknown>, file);
+    doc = await confinedRead(file, remote, (parser, resolve) =>
+      parser.dereference(file, converted as never, { resolve, dereference } as ParserOptions),
     );
   }
   if (!doc || typeof doc.openapi !== 'string' || !/^3\.[01]\./.test(doc.openapi)) {
@@ -91,6 +81,38 @@ export async function loadOpenApi(file: string, options: LoadOptions = {}): Prom
     );
   }
   return doc as OpenApiDocument;
+}
+
+type SwaggerParserInstance = InstanceType<typeof import('@apidevtools/swagger-parser')>;
+type ParserOptions = import('@apidevtools/swagger-parser').Options;
+
+/**
+ * Runs one read of the spec (`read`: dereference or bundle) with a fresh parser whose only resolver
+ * is the confined one (the parser's own file and http resolvers off); a refused `$ref` or a parse
+ * failure becomes an error naming the file (and the `$ref`).
+ */
+async function confinedRead(
+  file: string,
+  remote: RefPolicy['remote'],
+  read: (parser: SwaggerParserInstance, resolve: Record<string, unknown>) => Promise<unknown>,
+): Promise<any> {
+  // Loaded lazily: only the import generator needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const SwaggerParser = require('@apidevtools/swagger-parser') as typeof import('@apidevtools/swagger-parser');
+  const parser = new SwaggerParser();
+  let refusal: RefRefusal | undefined;
+  const resolver = confinedResolver({ specFile: file, remote }, (r) => (refusal ??= r));
+  try {
+    return await read(parser, { file: false, http: false, confined: resolver });
+  } catch (e) {
+    if (refusal) throw refusedError(file, refusal, parser);
+    if (e instanceof TrayConnectorError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'ERESOLVER' || code === 'EMISSINGPOINTER' || code === 'EUNMATCHEDRESOLVER') {
+      throw new TrayConnectorError(`--spec ${file}: a $ref could not be resolved: ${firstLine(e)}`);
+    }
+    throw new TrayConnectorError(`--spec ${file} could not be read as an OpenAPI document: ${firstLine(e)}`);
+  }
 }
 
 function remoteRefsTimeout(value: number | undefined): number {

@@ -1,7 +1,7 @@
 import { HEADER_NAME_RULE, isHeaderName } from './header-name';
-import { minimatch } from 'minimatch';
 import { toKebabCase } from '../connector/connector-config';
 import type { OpenApiDocument } from './load-spec';
+import { selected, type OperationSelection } from './operation-selection';
 import type { Schema } from './schema-to-typescript';
 import { errorShapes } from './error-responses';
 import type { ErrorShape } from './files/api-error';
@@ -74,12 +74,7 @@ export interface SkippedOperation {
   reason: string;
 }
 
-export interface OperationSelection {
-  /** Globs on operationId, the snake_case name or the path (`/pets/**`); any match selects. */
-  operations?: string[];
-  /** Globs on the operation's tags. */
-  tags?: string[];
-}
+export type { OperationSelection };
 
 export interface CollectedOperations {
   operations: ImportedOperation[];
@@ -209,15 +204,6 @@ function unsupportedSerialization(p: ImportedParameter, raw: any): string | unde
 
 function snake(value: string): string {
   return toKebabCase(value).replace(/-/g, '_');
-}
-
-function selected(selection: OperationSelection, op: { operationId?: string; name: string; path: string; tags: string[] }): boolean {
-  const globs = selection.operations ?? [];
-  const tagGlobs = selection.tags ?? [];
-  const matches = (value: string | undefined, glob: string) => value !== undefined && minimatch(value, glob, { nocase: true, dot: true });
-  if (globs.length && !globs.some((g) => matches(op.operationId, g) || matches(op.name, g) || matches(op.path, g))) return false;
-  if (tagGlobs.length && !tagGlobs.some((g) => op.tags.some((t) => matches(t, g)))) return false;
-  return true;
 }
 
 function collectParameters(raw: any[], notes: string[]): { params: ImportedParameter[]; refused: string[] } {

@@ -1,4 +1,4 @@
-import { logger, readJson, readProjectConfiguration, type Tree } from '@nx/devkit';
+import { logger, readJson, readProjectConfiguration, updateNxJson, readNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -125,6 +125,71 @@ describe('import generator', () => {
     ).toEqual(['list_contacts']);
   });
 
+  it('--paths imports the operations under the matching paths; with --tags too, an operation must match both', async () => {
+    await importGenerator(tree, { spec, name: 'acme-crm', paths: '/deals/**', skipInstall: true });
+    const folders = (root: string) =>
+      tree
+        .children(`${root}/src`)
+        .filter((c) => !c.includes('.'))
+        .sort();
+    expect(folders(ROOT)).toEqual(['get_deal']);
+    expect(printed()).toContain('1 operation imported, 2 left out by --operations/--paths/--tags');
+    tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+    await importGenerator(tree, { spec, name: 'acme-crm', paths: '/contacts,/deals/*', tags: 'contacts', skipInstall: true });
+    expect(folders(ROOT)).toEqual(['list_contacts']);
+  });
+
+  it('fails closed on a tag, path or operation glob that matches nothing, listing what the spec has, writing nothing', async () => {
+    await expect(importGenerator(tree, { spec, name: 'acme-crm', tags: 'contacts,invoices', skipInstall: true })).rejects.toThrow(
+      `Nothing was imported: --tags "invoices" matches no operation's tag. The spec's tags: "contacts", "deals"`,
+    );
+    await expect(importGenerator(tree, { spec, name: 'acme-crm', paths: '/invoices/**', skipInstall: true })).rejects.toThrow(
+      `--paths "/invoices/**" matches no path (globs like /repos/** or /pets/*). The spec's paths: "/contacts", "/deals/{id}"`,
+    );
+    await expect(importGenerator(tree, { spec, name: 'acme-crm', operations: 'getDeal,deleteDeal', skipInstall: true })).rejects.toThrow(
+      `--operations "deleteDeal" matches no operationId, operation name or path. The spec's operations: "getDeal", "listContacts", "uploadContacts"`,
+    );
+    expect(tree.exists(ROOT)).toBe(false);
+  });
+
+  it("warns when the connector's zip would be over the build's maxZipBytes, naming the options that import a part", async () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      await importGenerator(tree, { spec, name: 'acme-crm', skipInstall: true });
+      expect(warn).not.toHaveBeenCalled();
+      // The limit a workspace sets for every build (nx.json's target defaults), far below these few files.
+      const nxJson = readNxJson(tree)!;
+      updateNxJson(tree, { ...nxJson, targetDefaults: { ...nxJson.targetDefaults, build: { options: { maxZipBytes: 2048 } } } });
+      await importGenerator(tree, { spec, connector: 'acme-crm', skipInstall: true });
+      expect(warn).toHaveBeenCalledTimes(1);
+      const text = String(warn.mock.calls[0][0]);
+      expect(text).toMatch(
+        /^acme-crm's zip will be at least \d+\.\d kB \(its source files alone; the build adds each operation's schemas\), over the build's maxZipBytes of 2\.0 kB: `nx build acme-crm` will refuse it\./,
+      );
+      expect(text).toContain('Import a part of the spec with --tags, --paths or --operations');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('imports a Swagger 2.0 document as it is (converted to OpenAPI 3.0 first): operations, base URL, auth, form and JSON bodies', async () => {
+    const swagger = path.join(__dirname, '..', '..', 'core', 'openapi', '__fixtures__', 'swagger2', 'swagger.yaml');
+    await importGenerator(tree, { spec: swagger, name: 'pets', skipInstall: true });
+    const root = 'connectors/pets';
+    expect(
+      tree
+        .children(`${root}/src`)
+        .filter((c) => !c.includes('.'))
+        .sort(),
+    ).toEqual(['create_pet', 'list_pets', 'update_pet_with_form']);
+    const globalConfig = tree.read(`${root}/src/GlobalConfig.ts`, 'utf-8')!;
+    expect(globalConfig).toContain("export const API_BASE_URL = 'https://api.example.com/v2';");
+    expect(globalConfig).toContain("name: 'X-Api-Key'");
+    expect(tree.read(`${root}/src/update_pet_with_form/handler.ts`, 'utf-8')).toContain('withBodyAsFormUrlEncoded(');
+    expect(tree.read(`${root}/src/create_pet/input.ts`, 'utf-8')).toMatch(/name: string;/);
+    expect(printed()).toContain('3 operations imported');
+  });
+
   it('is deterministic: the same document gives the same files', async () => {
     await importGenerator(tree, { spec, name: 'acme-crm', skipInstall: true });
     const second = createTreeWithEmptyWorkspace({ formatter: 'none' });
@@ -190,8 +255,8 @@ describe('import generator', () => {
     await expect(importGenerator(tree, { spec, connector: 'acme-crm', name: 'x' })).rejects.toThrow(
       '--connector adds operations to an existing connector',
     );
-    await expect(importGenerator(tree, { spec, name: 'x', operations: 'nothing*' })).rejects.toThrow(
-      /no operation can be imported \(--operations\/--tags left out 3\); nothing was written/,
+    await expect(importGenerator(tree, { spec, name: 'x', operations: 'uploadContacts' })).rejects.toThrow(
+      /no operation can be imported \(--operations\/--paths\/--tags left out 2\); nothing was written/,
     );
     await expect(importGenerator(tree, { spec, name: 'Bad_Name' })).rejects.toThrow(/Invalid connector name/);
     expect(tree.exists('connectors')).toBe(false);

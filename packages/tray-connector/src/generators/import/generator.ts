@@ -4,11 +4,14 @@ import { CONNECTOR_FILE, toKebabCase } from '../../core/connector/connector-conf
 import { TrayConnectorError } from '../../core/errors';
 import { chooseAuth, type ConnectorAuthKind, importReport, planImport, type ImportPlan } from '../../core/openapi/import-plan';
 import { loadOpenApi, specPath } from '../../core/openapi/load-spec';
+import { checkSelection } from '../../core/openapi/operation-selection';
+import { operationName } from '../../core/openapi/operations';
 import { newGenerator, parseList, SAMPLE_OPERATIONS } from '../new/generator';
 import { findAuthType, GLOBAL_CONFIG_FILE } from '../operation/generator';
 import { baseUrlEnvName, pascalCase } from '../shared/names';
 import type { ImportGeneratorSchema } from './schema';
 import { refuseUnknownGeneratorOptions } from '../shared/known-options';
+import { zipSizeWarning } from './zip-size-warning';
 
 /** The spec as a file: relative to the workspace root, else to the current folder. */
 function resolveSpec(tree: Tree, spec: string): string {
@@ -48,7 +51,9 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
   const file = resolveSpec(tree, schema.spec);
   const started = Date.now();
   const doc = await loadOpenApi(file, { allowRemoteRefs: schema.allowRemoteRefs, remoteRefsTimeout: schema.remoteRefsTimeout });
-  const selection = { operations: parseList(schema.operations), tags: parseList(schema.tags) };
+  const selection = { operations: parseList(schema.operations), paths: parseList(schema.paths), tags: parseList(schema.tags) };
+  // Fails closed: a tag, path or operation glob that matches nothing stops the import, listing what the spec has.
+  checkSelection(doc, selection, operationName);
   let callback: GeneratorCallback | void = undefined;
   let plan: ImportPlan;
   let connectorName: string;
@@ -111,7 +116,7 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
       newConnector: true,
     });
     if (!plan.operations.length) {
-      const why = plan.filteredOut ? ` (--operations/--tags left out ${plan.filteredOut})` : '';
+      const why = plan.filteredOut ? ` (--operations/--paths/--tags left out ${plan.filteredOut})` : '';
       throw new TrayConnectorError(
         `${file}: no operation can be imported${why}; nothing was written.${plan.skipped.length ? `\n${importReport(plan, connectorName).join('\n')}` : ''}`,
       );
@@ -134,6 +139,8 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
 
   writePlan(tree, connectorRoot, plan);
   for (const line of importReport(plan, `${connectorName} (${connectorRoot}) from ${file}`)) logger.info(line);
+  const tooBig = zipSizeWarning(tree, connectorRoot, connectorName, getProjects(tree).get(connectorName)?.targets?.build?.options);
+  if (tooBig) logger.warn(tooBig);
   logger.info(`Import took ${Date.now() - started} ms`);
   if (!schema.skipFormat) await formatFiles(tree);
   return callback;

@@ -1,5 +1,5 @@
 export interface ImportGeneratorSchema {
-  /** Path (relative to the workspace root) or file: URL of an OpenAPI 3.0/3.1 document, JSON or YAML. */
+  /** Path (relative to the workspace root) or file: URL of an OpenAPI 3.0/3.1 or Swagger 2.0 document, JSON or YAML. */
   spec: string;
   /** kebab-case name of the new connector; default: info.title in kebab-case. */
   name?: string;
@@ -9,6 +9,8 @@ export interface ImportGeneratorSchema {
   regions?: string[] | string;
   /** Globs on operationId, operation name or path; comma-separated or an array. */
   operations?: string[] | string;
+  /** Globs on the operations' paths (e.g. /repos/**); comma-separated or an array. */
+  paths?: string[] | string;
   /** Globs on the operations' tags; comma-separated or an array. */
   tags?: string[] | string;
   /** The security scheme (components.securitySchemes name) a new connector uses, or 'none'; default: the first global requirement, else the first. */

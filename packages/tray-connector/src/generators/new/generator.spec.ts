@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { logger, readJson, readNxJson, readProjectConfiguration, type Tree, updateNxJson, writeJson } from '@nx/devkit';
 import { createWorkspaceTree } from '../__fixtures__/tree';
@@ -110,6 +111,20 @@ describe('new generator', () => {
     const jestConfig = tree.read(`${ROOT}/jest.config.js`, 'utf-8')!;
     expect(jestConfig).toContain("'ts-jest'");
     expect(jestConfig).toContain("testMatch: ['**/?(*.)+(test).ts']");
+  });
+
+  it('runs the tests without a second type check: ts-jest transpiles each file (tsconfig.json plus isolatedModules), the build owns the type check', async () => {
+    await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    const config = { exports: {} as any };
+    // The plugin's own template (no user text in it): evaluated as jest would load it, from a folder outside
+    // any Nx workspace (no path aliases to add).
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-jest-config-'));
+    new Function('module', 'require', '__dirname', tree.read(`${ROOT}/jest.config.js`, 'utf-8')!)(config, require, outside);
+    const [transformer, options] = config.exports.transform['^.+\\.ts$'];
+    expect(transformer).toBe('ts-jest');
+    // An object: ts-jest reads the connector's tsconfig.json (found from jest's rootDir) and sets isolatedModules over it.
+    expect(options.tsconfig).toEqual({ isolatedModules: true });
+    expect(config.exports.testMatch).toEqual(['**/?(*.)+(test).ts']);
   });
 
   describe('with the plugin registered (inference on): project.json holds only what differs from the inferred project', () => {
