@@ -33,6 +33,11 @@ paths:
               schema:
                 type: array
                 items: { $ref: '#/components/schemas/Pet' }
+        default:
+          description: An error
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Error' }
 components:
   schemas:
     Pet:
@@ -42,6 +47,12 @@ components:
         id: { type: integer, format: int64 }
         name: { type: string }
         tag: { type: string }
+    Error:
+      type: object
+      required: [message]
+      properties:
+        message: { type: string }
+        code: { type: string }
 `;
 
 /** Runs the built import generator on SPEC in a temp workspace; the files it writes and what it logged. */
