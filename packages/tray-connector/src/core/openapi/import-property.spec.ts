@@ -51,7 +51,8 @@ const specArbitrary = fc.record({
 
 type HostileSpec = typeof specArbitrary extends fc.Arbitrary<infer T> ? T : never;
 
-function specFrom(s: HostileSpec): OpenApiDocument {
+/** The string schema and the body schema every hostile spec carries, whatever its OpenAPI version. */
+function hostileSchemas(s: HostileSpec) {
   const str = {
     type: 'string',
     description: s.text.description,
@@ -64,6 +65,11 @@ function specFrom(s: HostileSpec): OpenApiDocument {
     required: [s.names.prop],
     properties: { [s.names.prop]: { ...str, example: s.text.example, title: s.text.description } },
   };
+  return { str, body };
+}
+
+function specFrom(s: HostileSpec): OpenApiDocument {
+  const { str, body } = hostileSchemas(s);
   const scheme =
     s.schemeIn === 'basic' || s.schemeIn === 'bearer'
       ? { type: 'http', scheme: s.schemeIn }
@@ -100,18 +106,7 @@ function specFrom(s: HostileSpec): OpenApiDocument {
 
 /** The same hostile spec as Swagger 2.0 (issue 29.5): read from a file, converted by swagger2openapi, then imported. */
 function swagger2From(s: HostileSpec): Record<string, unknown> {
-  const str = {
-    type: 'string',
-    description: s.text.description,
-    enum: [s.text.enumValue],
-    default: s.text.defaultValue,
-    pattern: s.text.pattern,
-  };
-  const body = {
-    type: 'object',
-    required: [s.names.prop],
-    properties: { [s.names.prop]: { ...str, example: s.text.example, title: s.text.description } },
-  };
+  const { str, body } = hostileSchemas(s);
   const scheme =
     s.schemeIn === 'basic' ? { type: 'basic' } : { type: 'apiKey', in: s.schemeIn === 'query' ? 'query' : 'header', name: s.names.scheme };
   const param = (name: string, where: string, required = false) => ({ name, in: where, required, ...str });
