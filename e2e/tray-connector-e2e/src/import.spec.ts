@@ -1,7 +1,9 @@
 import AdmZip from 'adm-zip';
+import Ajv from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { parse as parseYaml } from 'yaml';
 import { startEmulator, type Emulator } from 'tray-api-emulator';
 import { expectOk, createTestWorkspace, type TestWorkspace } from './support/workspace';
 
@@ -21,6 +23,16 @@ const SPECS: Array<{ name: string; file: string; operations: number }> = [
   { name: 'link-example', file: 'oai-examples/link-example.yaml', operations: 6 },
   { name: 'callback-example', file: 'oai-examples/callback-example.yaml', operations: 1 },
   { name: 'ory-kratos', file: 'ory-kratos/api.json', operations: 60 },
+];
+
+/**
+ * The same API of this repo's own (errors, two security schemes, uploads, maps, integers, nullable, oneOf)
+ * in OpenAPI 3.0, 3.1 and Swagger 2.0 (issue 29), with where each keeps FileMeta's example; 2.0 has no oneOf.
+ */
+const FEATURE_SPECS = [
+  { name: 'acme-drive', file: 'files-and-auth.yaml', example: ['components', 'schemas', 'FileMeta', 'example'], oneOf: true },
+  { name: 'acme-drive-oas31', file: 'files-and-auth-3.1.yaml', example: ['components', 'schemas', 'FileMeta', 'example'], oneOf: true },
+  { name: 'acme-drive-swagger2', file: 'files-and-auth-swagger2.yaml', example: ['definitions', 'FileMeta', 'example'], oneOf: false },
 ];
 
 describe('import from OpenAPI in a fresh workspace', () => {
@@ -80,7 +92,7 @@ describe('import from OpenAPI in a fresh workspace', () => {
       ws.nx('g tray-connector:import --spec=specs/features/files-and-auth.yaml --name=acme-drive --auth=oauth --title="Acme Drive"'),
       'import acme-drive',
     );
-    expect(r.output).toContain('3 operations imported');
+    expect(r.output).toContain('4 operations imported');
     expect(r.output).toContain('auth oauth2 (oauth: bearer)');
     expect(r.output).toContain('other security schemes of the document (a Tray connector has one auth; choose with --auth): apiKeyHeader');
     expect(JSON.parse(ws.read('connectors/acme-drive/connector.json'))).toMatchObject({ name: 'acme-drive', title: 'Acme Drive' });
@@ -107,6 +119,33 @@ describe('import from OpenAPI in a fresh workspace', () => {
     ws.commit('imported acme-drive');
   });
 
+  it('imports the same API written in OpenAPI 3.1 and in Swagger 2.0 alike (issue 29)', () => {
+    for (const spec of FEATURE_SPECS.slice(1)) {
+      const r = expectOk(
+        ws.nx(`g tray-connector:import --spec=specs/features/${spec.file} --name=${spec.name} --auth=oauth`),
+        `import ${spec.name}`,
+      );
+      expect(r.output).toContain('4 operations imported');
+      expect(r.output).toContain('auth oauth2 (oauth: bearer)');
+      const dir = `connectors/${spec.name}/src`;
+      expect(ws.read(`${dir}/upload_file/input.ts`)).toContain('file: FileReference;');
+      expect(ws.read(`${dir}/upload_file/handler.ts`)).toContain('request.withBodyAsMultipart(multipart(input.body, FILE_PARTS))');
+      expect(ws.read(`${dir}/replace_content/handler.ts`)).toContain('r.withBodyAsFile(input.body)');
+      for (const op of ['list_files', 'upload_file', 'replace_content', 'update_file'])
+        expect(ws.read(`${dir}/${op}/handler.test.ts`)).toContain(
+          "expect(request.headers['authorization']).toBe('Bearer ' + (ctx.auth?.user.access_token ?? ''));",
+        );
+      expect(ws.read(`${dir}/list_files/handler.test.ts`)).toContain(
+        "const ERROR_MESSAGE = 'GET /files failed with HTTP 404: The stand-in refuses (1)",
+      );
+      expect(ws.read(`${dir}/upload_file/handler.test.ts`)).toContain(
+        "expect(partBytes(request.raw, 'file').equals(FILE_BYTES)).toBe(true);",
+      );
+      expect(ws.read(`${dir}/replace_content/handler.test.ts`)).toContain('expect(request.raw.equals(FILE_BYTES)).toBe(true);');
+    }
+    ws.commit('imported the 3.1 and 2.0 variants');
+  });
+
   it('--connector adds only what is missing and keeps existing operations as they are', () => {
     const before = ws.read('connectors/petstore/src/list_pets/handler.ts');
     const r = expectOk(ws.nx('g tray-connector:import --spec=specs/oai-examples/petstore.yaml --connector=petstore'), 'import --connector');
@@ -116,12 +155,12 @@ describe('import from OpenAPI in a fresh workspace', () => {
   });
 
   it('every imported connector builds (type check, schemas) and its generated tests pass offline, in one run-many', () => {
-    const projects = [...SPECS.map((s) => s.name), 'acme-drive'].join(',');
+    const projects = [...SPECS, ...FEATURE_SPECS].map((s) => s.name).join(',');
     const r = expectOk(
       ws.nx(`run-many -t build,test --projects=${projects} --parallel=2`, { timeoutMs: 14 * 60 * 1000 }),
       'run-many build,test',
     );
-    expect(r.output).toMatch(/Successfully ran targets build, test for 7 projects/);
+    expect(r.output).toMatch(/Successfully ran targets build, test for 9 projects/);
     for (const spec of SPECS) expect(ws.exists(`connectors/${spec.name}/.tray/connector.zip`)).toBe(true);
     // A file part is a FileReference in Tray's input schema (issue 29.4).
     const drive = new AdmZip(path.join(ws.root, 'connectors/acme-drive/.tray/connector.zip'));
@@ -130,6 +169,7 @@ describe('import from OpenAPI in a fresh workspace', () => {
       type: 'object',
       required: expect.arrayContaining(['name', 'url', 'mime_type']),
     });
+    for (const spec of FEATURE_SPECS) expectSchemasKeepTheSpec(spec);
     const zip = new AdmZip(path.join(ws.root, 'connectors/petstore/.tray/connector.zip'));
     const input = JSON.parse(zip.readAsText('petstore/src/list_pets/input.json'));
     expect(input.properties.limit).toMatchObject({ type: 'integer', format: 'int32', maximum: 100 });
@@ -137,6 +177,35 @@ describe('import from OpenAPI in a fresh workspace', () => {
     const output = JSON.parse(zip.readAsText('petstore/src/list_pets/output.json'));
     expect(output.properties.items).toMatchObject({ type: 'array' });
   });
+
+  /** The built zip's Tray schemas of update_file accept the spec's example of FileMeta and refuse what the spec refuses. */
+  function expectSchemasKeepTheSpec(spec: (typeof FEATURE_SPECS)[number]): void {
+    const doc: unknown = parseYaml(fs.readFileSync(path.join(FIXTURES, 'features', spec.file), 'utf8'));
+    const example = spec.example.reduce((at, key) => (at as Record<string, unknown>)[key], doc) as object;
+    expect(example).toMatchObject({ priority: 3, labels: { reviews: 2 }, note: null });
+    const zip = new AdmZip(path.join(ws.root, `connectors/${spec.name}/.tray/connector.zip`));
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+    const schema = (file: string) => ajv.compile(JSON.parse(zip.readAsText(`${spec.name}/src/update_file/${file}`)));
+    const [input, output] = [schema('input.json'), schema('output.json')];
+    const accepts = (body: object) => input({ fileId: 'f1', body }) && output(body);
+    expect({ spec: spec.name, accepted: accepts(example), errors: [input.errors, output.errors] }).toMatchObject({ accepted: true });
+    const refused = (change: object) => ({ change, accepted: accepts({ ...example, ...change }) });
+    const wrong: object[] = [
+      { priority: 2.5 },
+      { priority: '3' },
+      { labels: { reviews: 'two' } },
+      { labels: { reviews: 2.5 } },
+      { note: 5 },
+      { extra: 'anything' },
+    ];
+    const right: object[] = [{ note: 'kept for the audit' }, { labels: {} }, { extra: { nested: { deep: true } } }];
+    if (spec.oneOf) {
+      wrong.push({ target: { kind: 'folder', email: 'ada@example.com' } }, { target: { kind: 'printer', email: 'ada@example.com' } });
+      right.push({ target: { kind: 'folder', folderId: 'd1' } });
+    }
+    for (const change of wrong) expect(refused(change)).toEqual({ change, accepted: false });
+    for (const change of right) expect(refused(change)).toEqual({ change, accepted: true });
+  }
 
   it('deploys an imported connector to the emulator and `status` reads its latest deployment', async () => {
     const env = emu.env(['us']);
