@@ -1,8 +1,17 @@
 import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as path from 'path';
-import * as ts from 'typescript';
+import type * as TS from 'typescript';
 import { TrayConnectorError } from '../errors';
+
+/**
+ * TypeScript, loaded when first needed: every generator loads the plugin's project-graph code, and only the
+ * library analysis needs TypeScript (about 150 ms to load).
+ */
+function typescript(): typeof TS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('typescript') as typeof TS;
+}
 
 /**
  * Shared workspace libraries in a connector's zip. A connector may import a library of the
@@ -57,6 +66,7 @@ function isInside(dir: string, file: string): boolean {
 
 /** The path aliases of the workspace (tsconfig.base.json, else tsconfig.json), or undefined when there are none. */
 export function readWorkspaceAliases(workspaceRoot: string): WorkspaceAliases | undefined {
+  const ts = typescript();
   for (const name of ['tsconfig.base.json', 'tsconfig.json']) {
     const file = path.join(workspaceRoot, name);
     if (!fs.existsSync(file)) continue;
@@ -143,7 +153,7 @@ function classifyImport(
   specifier: string,
   file: string,
   isVendored: boolean,
-  ctx: { aliases: WorkspaceAliases | undefined; options: ts.CompilerOptions; cache: ts.ModuleResolutionCache; workspaceRoot: string },
+  ctx: { aliases: WorkspaceAliases | undefined; options: TS.CompilerOptions; cache: TS.ModuleResolutionCache; workspaceRoot: string },
 ): ImportKind {
   const isAlias = !!ctx.aliases && matchesAlias(specifier, ctx.aliases);
   const isRelative = specifier.startsWith('.') || path.isAbsolute(specifier);
@@ -151,6 +161,7 @@ function classifyImport(
   if (isRelative && !isVendored) return undefined;
   const name = isAlias || isRelative ? undefined : packageName(specifier);
   if (!isAlias && !isRelative && !name) return undefined; // a Node built-in
+  const ts = typescript();
   const resolved = ts.resolveModuleName(specifier, file, ctx.options, ts.sys, ctx.cache).resolvedModule;
   if (!resolved && name) refuseUnresolvedWorkspacePackage(specifier, name, file, ctx.workspaceRoot);
   if (!resolved) return name && isVendored ? { kind: 'external', name } : undefined;
@@ -191,7 +202,8 @@ export function planWorkspaceLibraries(input: {
   const { aliases } = input;
   const connectorDir = path.resolve(input.connectorDir);
   const workspaceRoot = path.resolve(input.workspaceRoot);
-  const options: ts.CompilerOptions = {
+  const ts = typescript();
+  const options: TS.CompilerOptions = {
     ...(aliases ? { baseUrl: aliases.baseUrl, paths: aliases.paths } : {}),
     moduleResolution: ts.ModuleResolutionKind.Node10,
     resolveJsonModule: true,

@@ -514,6 +514,8 @@ function literal(value: unknown): string {
 
 /** `type` wrapped in parentheses when a `|` or `&` sits at its top level (outside braces, brackets and quotes). */
 function paren(type: string): string {
+  // Most types hold no `|` or `&` at all: no need to walk them (a big import calls this on every nested type).
+  if (!type.includes('|') && !type.includes('&')) return type;
   let depth = 0;
   let quoted = false;
   for (let i = 0; i < type.length; i++) {

@@ -12,6 +12,7 @@ import { baseUrlEnvName, pascalCase } from '../shared/names';
 import type { ImportGeneratorSchema } from './schema';
 import { refuseUnknownGeneratorOptions } from '../shared/known-options';
 import { zipSizeWarning } from './zip-size-warning';
+import { formatNotice } from './format-notice';
 
 /** The spec as a file: relative to the workspace root, else to the current folder. */
 function resolveSpec(tree: Tree, spec: string): string {
@@ -58,6 +59,8 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
   let plan: ImportPlan;
   let connectorName: string;
   let connectorRoot: string;
+  // The build target's options, read before the operations are written: Nx's getProjects() scans every file the tree holds.
+  let buildOptions: Record<string, unknown> | undefined;
 
   if (schema.connector) {
     if (schema.name || schema.directory || schema.regions || schema.auth || schema.title) {
@@ -71,6 +74,7 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
         `Cannot find project ${JSON.stringify(schema.connector)} (--connector): run \`nx show projects\` to list the workspace's projects`,
       );
     connectorRoot = project.root;
+    buildOptions = project.targets?.build?.options;
     const connectorJson = joinPathFragments(connectorRoot, CONNECTOR_FILE);
     if (!tree.exists(connectorJson)) {
       throw new TrayConnectorError(
@@ -132,17 +136,23 @@ export async function importGenerator(tree: Tree, schema: ImportGeneratorSchema)
       skipFormat: true,
       skipInstall: schema.skipInstall,
     });
-    connectorRoot = getProjects(tree).get(connectorName)!.root;
+    const project = getProjects(tree).get(connectorName)!;
+    connectorRoot = project.root;
+    buildOptions = project.targets?.build?.options;
     // `new` adds a sample operation; an imported connector has the document's operations instead.
     tree.delete(joinPathFragments(connectorRoot, 'src', SAMPLE_OPERATIONS.http.name));
   }
 
   writePlan(tree, connectorRoot, plan);
   for (const line of importReport(plan, `${connectorName} (${connectorRoot}) from ${file}`)) logger.info(line);
-  const tooBig = zipSizeWarning(tree, connectorRoot, connectorName, getProjects(tree).get(connectorName)?.targets?.build?.options);
+  const tooBig = zipSizeWarning(tree, connectorRoot, connectorName, buildOptions);
   if (tooBig) logger.warn(tooBig);
   logger.info(`Import took ${Date.now() - started} ms`);
-  if (!schema.skipFormat) await formatFiles(tree);
+  if (!schema.skipFormat) {
+    const notice = formatNotice(tree, tree.listChanges().length);
+    if (notice) logger.info(notice);
+    await formatFiles(tree);
+  }
   return callback;
 }
 
