@@ -12,14 +12,12 @@ jest.mock('archiver', () => {
 
 describe('the import generator module', () => {
   it('loads neither TypeScript nor archiver until they are needed', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { importGenerator } = require('./generator');
     expect(typeof importGenerator).toBe('function');
     expect(mockLoaded).toEqual([]);
   });
 
   it('still loads them where they are needed: the library analysis and the zip', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { readWorkspaceAliases } = require('../../core/connector/workspace-libraries');
     readWorkspaceAliases(__dirname);
     expect(mockLoaded).toContain('typescript');
