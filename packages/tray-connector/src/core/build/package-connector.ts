@@ -246,7 +246,6 @@ function zipToBuffer(entries: ZipEntry[]): Promise<Buffer> {
     // Stored, not deflated: deflate output may differ between zlib builds (Node versions, CPU-specific
     // code paths), and the same sources must give the same bytes everywhere. Connector sources are small.
     // archiver is loaded when first zipping: the generators load this module for the project graph's file list only.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const archiver = require('archiver') as typeof Archiver;
     const archive = archiver.create('zip', { store: true, forceLocalTime: false, comment: '' });
     const chunks: Buffer[] = [];

@@ -9,7 +9,6 @@ import { TrayConnectorError } from '../errors';
  * library analysis needs TypeScript (about 150 ms to load).
  */
 function typescript(): typeof TS {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('typescript') as typeof TS;
 }
 
