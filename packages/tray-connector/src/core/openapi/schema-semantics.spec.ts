@@ -7,7 +7,7 @@ import Ajv from 'ajv';
 import fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempDir } from '../__fixtures__/temp-connector';
+import { tempDir, writeFiles } from '../__fixtures__/temp-connector';
 import { loadOpenApi, type OpenApiDocument } from './load-spec';
 import { importedFiles, traySchemas, typeErrors } from './__fixtures__/imported-connector';
 
@@ -297,6 +297,26 @@ describe('Tray schemas mean what the spec means (29.1, ajv on both sides)', () =
       expect(refuses(schemas['page/input.json'].properties.size, 'all')).toBe(false);
     },
   );
+
+  it("gives, through Tray's own builder (@trayio/tray-schema: its typescript-json-schema and TypeScript), the same schemas byte for byte", async () => {
+    // The Integer alias must survive Tray's older TypeScript too (`number & {}` keeps it where `number` alone would not).
+    const files = importedFiles(await shapeSpec('3.1.0'));
+    const dir = tempDir('tc-shapes-tray-');
+    try {
+      writeFiles(dir, { 'input.ts': files['src/echo/input.ts'], 'output.ts': files['src/echo/output.ts'] });
+      const { TJSTraySchemaGenerator } = require('@trayio/tray-schema/schema/TJSTraySchemaGenerator');
+      for (const [kind, type] of [
+        ['input', 'EchoInput'],
+        ['output', 'EchoOutput'],
+      ]) {
+        const theirs = new TJSTraySchemaGenerator().generateFromType(type, path.join(dir, `${kind}.ts`));
+        expect(theirs._tag).toBe('Right');
+        expect(JSON.stringify(theirs.right)).toBe(JSON.stringify(built['3.1.0'][`echo/${kind}.json`]));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('writes a connector of every shape that type-checks, its generated test (sample values) included', async () => {
     expect(typeErrors([importedFiles(await shapeSpec('3.1.0'))])).toEqual([]);
