@@ -1,6 +1,27 @@
-import { errorShapes } from './error-responses';
+import { errorBodies, errorShapes } from './error-responses';
 
 const json = (schema: unknown) => ({ description: 'e', content: { 'application/json': { schema } } });
+
+describe('errorBodies (issue 29.2)', () => {
+  it('lists every declared error answer with a JSON schema, explicit codes first, then classes, then default', () => {
+    const a = { type: 'object' };
+    const b = { type: 'string' };
+    expect(
+      errorBodies({
+        default: { description: ' Anything else. ', content: { 'application/problem+json': { schema: a } } },
+        '5xx': json(b),
+        404: json(a),
+        200: json(a),
+        409: { description: 'text', content: { 'text/plain': { schema: b } } },
+        410: { description: 'none' },
+      }),
+    ).toEqual([
+      { status: '404', schema: a, description: 'e' },
+      { status: '5XX', schema: b, description: 'e' },
+      { status: 'default', schema: a, description: 'Anything else.' },
+    ]);
+  });
+});
 
 describe('errorShapes (issue 29.2)', () => {
   it('takes only declared text (or scalar code) properties, by fixed names: never a guess from a property of any name', () => {

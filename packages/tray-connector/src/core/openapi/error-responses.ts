@@ -24,27 +24,46 @@ const NESTS = ['error', 'err', 'errors', 'fault'];
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 const ERROR_STATUS = /^([45]\d\d|[45]XX|default)$/i;
 
+/** A declared error answer with a JSON body: its status (`404`, `4XX`, `default`), the body's schema, the response's description. */
+export interface ErrorBody {
+  status: string;
+  schema: Schema;
+  description?: string;
+}
+
 /**
- * The error answers of an operation whose JSON schema declares where the API's words are, in document
- * order: explicit codes first, then classes (4XX), then `default`. Only declared properties count.
+ * The error answers of an operation with a JSON body schema, in document order: explicit codes first,
+ * then classes (4XX), then `default` (the order `shapeFor` of files/api-error.ts looks them up in).
  */
-export function errorShapes(responses: unknown): ErrorShape[] {
+export function errorBodies(responses: unknown): ErrorBody[] {
   if (!responses || typeof responses !== 'object') return [];
-  const shapes: ErrorShape[] = [];
+  const bodies: ErrorBody[] = [];
   for (const [status, response] of Object.entries(responses as Record<string, any>)) {
     if (!ERROR_STATUS.test(status) || !response || typeof response !== 'object') continue;
     const content = response.content && typeof response.content === 'object' ? response.content : {};
     const type = Object.keys(content).find((t) => JSON_TYPE.test(t));
     const schema = type ? content[type]?.schema : undefined;
     if (!schema || typeof schema !== 'object') continue;
-    const shape = shapeOf(status.toLowerCase() === 'default' ? 'default' : status.toUpperCase(), schema);
-    if (shape) shapes.push(shape);
+    const description = typeof response.description === 'string' && response.description.trim() ? response.description.trim() : undefined;
+    bodies.push({
+      status: status.toLowerCase() === 'default' ? 'default' : status.toUpperCase(),
+      schema,
+      ...(description ? { description } : {}),
+    });
   }
-  const rank = (s: ErrorShape) => (/^\d+$/.test(s.status) ? 0 : s.status === 'default' ? 2 : 1);
-  return shapes
+  const rank = (s: ErrorBody) => (/^\d+$/.test(s.status) ? 0 : s.status === 'default' ? 2 : 1);
+  return bodies
     .map((s, i) => [s, i] as const)
     .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
     .map(([s]) => s);
+}
+
+/**
+ * The error answers of an operation whose JSON schema declares where the API's words are, in the
+ * order of `errorBodies`. Only declared properties count.
+ */
+export function errorShapes(responses: unknown): ErrorShape[] {
+  return errorBodies(responses).flatMap((body) => shapeOf(body.status, body.schema) ?? []);
 }
 
 function shapeOf(status: string, schema: Schema): ErrorShape | undefined {

@@ -1,4 +1,6 @@
 // Issue 19.1 / 19.5 / 22.7: spec text reaches generated TypeScript only as literals and comment words.
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { loadOpenApi, type OpenApiDocument } from './load-spec';
 import { planImport } from './import-plan';
@@ -69,6 +71,32 @@ const hostile: Array<[string, OpenApiDocument]> = [
     doc({
       paths: { '/g': { get: { responses: ok } } },
       components: { securitySchemes: { key: { type: 'apiKey', in: 'cookie', name: `k\${${PAYLOAD}}` } } },
+    }),
+  ],
+  [
+    'an error answer closing the JSDoc of its type',
+    doc({
+      paths: {
+        '/e2': {
+          get: {
+            responses: {
+              ...ok,
+              [`404`]: {
+                description: `*/;${PAYLOAD};/**`,
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      description: `**//;${PAYLOAD};/*`,
+                      properties: { message: { type: 'string', description: `*/${PAYLOAD}` }, [`m*/;${PAYLOAD};/*`]: { type: 'string' } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
     }),
   ],
   [
@@ -401,7 +429,41 @@ describe('errors, auth and files type-check in every combination (issue 29.2-29.
       'input.body === undefined ? request.withoutBody() : request.withContentType(input.body.mime_type).withBodyAsFile(input.body)',
     );
     expect(bearer['src/put_files/handler.ts']).toContain('.parseWithBodyAsJson(() => OperationHandlerResult.success({}))');
+    // Every declared error answer is typed (29.2); the handler reads the answer as that type where it reads it.
+    expect(bearer['src/get_files/output.ts']).toContain('export type GetFilesError = GetFilesError404 | GetFilesErrorDefault;');
+    expect(bearer['src/get_files/output.ts']).toContain('export type GetFilesErrorDefault = {\n\tstatus?: Integer;\n\terr?: string;\n};');
+    expect(bearer['src/get_files/handler.ts']).toContain('const body = answer as unknown as GetFilesError;');
+    expect(bearer['src/post_files/output.ts']).toContain('export type PostFilesError = {\n\tmessage?: string;\n};');
+    expect(bearer['src/patch_files/output.ts']).toContain('export type PatchFilesError = {');
+    expect(bearer['src/patch_files/handler.ts']).not.toContain('PatchFilesError');
     expect(typeErrors(connectors)).toEqual([]);
+  });
+});
+
+describe('typed error answers (29.2)', () => {
+  it('writes a schema that several error answers share ($ref) once, and the connector type-checks', async () => {
+    const problem = { type: 'object', required: ['message'], properties: { message: { type: 'string' }, details: {} } };
+    const ref = { description: 'e', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-errors-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'openapi.json'),
+        JSON.stringify(
+          doc({
+            components: { schemas: { Problem: problem } },
+            paths: { '/p': { get: { operationId: 'getP', responses: { ...ok, 400: ref, 404: ref, default: ref } } } },
+          }),
+        ),
+      );
+      const files = importedFiles(await loadOpenApi(path.join(dir, 'openapi.json')));
+      const output = files['src/get_p/output.ts'];
+      expect(output.match(/^export type \w+/gm)).toEqual(['export type GetPOutput', 'export type GetPError']);
+      expect(output).toContain('(HTTP 400, 404, default), as the document declares it.');
+      expect(files['src/get_p/handler.ts']).toContain('const body = answer as unknown as GetPError;');
+      expect(typeErrors([files])).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -113,6 +113,11 @@ function specFrom(s: HostileSpec): OpenApiDocument {
           requestBody: { required: true, content: { 'application/json': { schema: body } } },
           responses: {
             200: { description: s.description, content: { 'application/json': { schema: { ...body, description: s.text.description } } } },
+            // A typed error answer (29.2): its description and schema reach output.ts as comment words and types.
+            default: {
+              description: s.description,
+              content: { 'application/json': { schema: { ...body, description: s.text.description } } },
+            },
           },
         },
         get: { operationId: `${s.operationId}2`, responses: { 200: { description: s.description, content: { 'text/plain': {} } } } },
@@ -150,7 +155,10 @@ function swagger2From(s: HostileSpec): Record<string, unknown> {
             param(s.names.header, 'header'),
             { name: 'body', in: 'body', required: true, schema: { $ref: '#/definitions/Body' } },
           ],
-          responses: { 200: { description: s.description, schema: { ...body, description: s.text.description } } },
+          responses: {
+            200: { description: s.description, schema: { ...body, description: s.text.description } },
+            default: { description: s.description, schema: { $ref: '#/definitions/Body' } },
+          },
         },
         put: {
           operationId: `${s.operationId}2`,
@@ -299,7 +307,10 @@ function textSpec(t: SpecText): OpenApiDocument {
             { name: 'q', in: 'query', required: true, description: t.paramDescription, schema: { type: 'string', title: t.propTitle } },
           ],
           requestBody: { required: true, description: t.description, content: { 'application/json': { schema: body } } },
-          responses: { 200: { description: t.responseDescription, content: { 'application/json': { schema: body } } } },
+          responses: {
+            200: { description: t.responseDescription, content: { 'application/json': { schema: body } } },
+            '4XX': { description: t.responseDescription, content: { 'application/json': { schema: { ...body, title: t.title } } } },
+          },
         },
       },
     },

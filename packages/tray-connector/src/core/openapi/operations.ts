@@ -3,7 +3,7 @@ import { toKebabCase } from '../connector/connector-config';
 import type { OpenApiDocument } from './load-spec';
 import { selected, type OperationSelection } from './operation-selection';
 import type { Schema } from './schema-to-typescript';
-import { errorShapes } from './error-responses';
+import { errorBodies, errorShapes, type ErrorBody } from './error-responses';
 import type { ErrorShape } from './files/api-error';
 
 /** HTTP methods in the order OpenAPI lists them in a Path Item; the import keeps document order, then this. */
@@ -51,6 +51,8 @@ export interface ImportedOperation {
   response: { kind: ResponseKind; status: string; mediaType?: string; schema?: Schema; description?: string };
   /** The error answers whose JSON schema says where the API's words are (explicit codes, then 4XX, then default). */
   errors?: ErrorShape[];
+  /** Every error answer with a JSON body schema, in the same order: typed in output.ts (issue 29.2). */
+  errorBodies?: ErrorBody[];
   /** What was left out or approximated for this operation. */
   notes: string[];
 }
@@ -150,6 +152,7 @@ export function collectOperations(doc: OpenApiDocument, selection: OperationSele
         body: body ?? undefined,
         response,
         errors: errorShapes(op.responses),
+        errorBodies: errorBodies(op.responses),
         notes,
       });
     }

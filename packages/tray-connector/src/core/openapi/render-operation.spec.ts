@@ -171,6 +171,65 @@ describe('renderOperation', () => {
     );
   });
 
+  it('types every declared error answer in output.ts, once per schema, and reads the error answer as that type (29.2)', () => {
+    const problem = {
+      type: 'object',
+      required: ['error'],
+      properties: { error: { type: 'object', properties: { message: { type: 'string' }, code: { type: 'integer' } } } },
+    };
+    const brief = { type: 'object', properties: { message: { type: 'string', description: 'What went wrong.' } } };
+    const errorBodies = [
+      { status: '404', schema: problem, description: 'No such pet.' },
+      { status: '4XX', schema: brief },
+      { status: 'default', schema: problem, description: 'Any other failure.' },
+    ];
+    const errors = [{ status: '404', message: [['error', 'message']], code: ['error', 'code'] }];
+    const { files } = renderOperation(operation({ errors, errorBodies }), 'A');
+    const output = files['output.ts'];
+    // The schema 404 and default share is written once.
+    expect(output).toContain(
+      '/**\n * No such pet.\n * Any other failure.\n *\n * The body of an error answer of PUT /pets/{petId}/owners/{petId_type} (HTTP 404, default), as the document declares it.\n */\n' +
+        'export type UpdatePetError404 = {\n\terror: {\n\t\tmessage?: string;\n\t\tcode?: Integer;\n\t};\n};\n',
+    );
+    expect(output).toContain(
+      '/**\n * The body of an error answer of PUT /pets/{petId}/owners/{petId_type} (HTTP 4XX), as the document declares it.\n */\n' +
+        'export type UpdatePetError4XX = {\n\t/**\n\t * What went wrong.\n\t */\n\tmessage?: string;\n};\n',
+    );
+    expect(output).toContain('export type UpdatePetError = UpdatePetError404 | UpdatePetError4XX;\n');
+    expect(output.match(/^export type \w+/gm)).toEqual([
+      'export type UpdatePetOutput',
+      'export type UpdatePetError',
+      'export type UpdatePetError404',
+      'export type UpdatePetError4XX',
+    ]);
+    // The handler reads the error answer as the type: an author sees what it carries.
+    const handler = files['handler.ts'];
+    expect(handler).toContain("import { UpdatePetOutput, type UpdatePetError } from './output';");
+    expect(handler).toContain('.withJsonErrorHandling((answer) => {');
+    expect(handler).toContain('\t\t\t\t\t\tconst body = answer as unknown as UpdatePetError;\n');
+    expect(handler).toContain('OperationHandlerError.apiError(apiErrorMessage(LABEL, response.getStatusCode(), body, ERRORS), {');
+    // One error schema: the type is the body's own.
+    const one = renderOperation(operation({ errors, errorBodies: [{ status: 'default', schema: brief }] }), 'A').files['output.ts'];
+    expect(one).toContain('(HTTP default), as the document declares it.\n */\nexport type UpdatePetError = {\n');
+    expect(one).not.toContain('UpdatePetErrorDefault');
+  });
+
+  it('never names a shared schema of output.ts like an error type of the file (29.2)', () => {
+    const pet = {
+      type: 'object',
+      title: 'Update pet error',
+      properties: { a: { type: 'string' }, b: { type: 'string' }, c: { type: 'string' } },
+    };
+    const response = { kind: 'json' as const, status: '200', schema: { type: 'object', properties: { x: pet, y: pet } } };
+    const errorBodies = [{ status: '400', schema: { type: 'object', properties: { message: { type: 'string' } } } }];
+    const output = renderOperation(operation({ response, errorBodies }), 'A').files['output.ts'];
+    expect(output.match(/^(export )?type \w+/gm)).toEqual([
+      'export type UpdatePetOutput',
+      'export type UpdatePetError',
+      'type UpdatePetErrorType',
+    ]);
+  });
+
   it('sends multipart parts and file bodies from FileReferences, and tests the bytes the stand-in receives (29.4)', () => {
     const schema = {
       type: 'object',

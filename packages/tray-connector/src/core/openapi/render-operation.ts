@@ -14,6 +14,7 @@ import {
   type HandlerAuth,
 } from './render-test-parts';
 import { activeBudget } from './import-budget';
+import { planErrorTypes, renderErrorTypes, type ErrorTypes } from './error-types';
 import { jsDoc, namedTypes, sampleValue, schemaToType, visibleProperties, type Schema, type TypeWalk } from './schema-to-typescript';
 
 export type { HandlerAuth };
@@ -38,11 +39,12 @@ export function renderOperation(op: ImportedOperation, authType: string, auth: H
   const names: Names = { pascal: pascalCase(op.name), camel: camelCase(op.name), authType: id(authType) };
   const inputWalk: TypeWalk = { mode: 'input', notes: [] };
   const outputWalk: TypeWalk = { mode: 'output', notes: [] };
+  const errorTypes = planErrorTypes(op, names.pascal, outputWalk);
   const files: Record<string, string> = {
     'operation.json': `${JSON.stringify({ name: op.name, title: op.title, description: op.description }, null, '\t')}\n`,
     'input.ts': renderInput(op, names, inputWalk).text,
-    'output.ts': renderOutput(op, names, outputWalk).text,
-    'handler.ts': renderHandler(op, names, auth).text,
+    'output.ts': renderOutput(op, names, outputWalk, errorTypes).text,
+    'handler.ts': renderHandler(op, names, auth, errorTypes).text,
     'handler.test.ts': renderTest(op, names, auth).text,
   };
   const unread = op.errors?.length && !readableErrors(op)?.length;
@@ -101,7 +103,7 @@ function renderInput(op: ImportedOperation, names: Names, walk: TypeWalk): Code 
   return code`${origin(op, '')}\n${fileImport}export type ${typeName(names, 'Input')} = {${body}};\n${emitted(namedTypes(walk))}`;
 }
 
-function renderOutput(op: ImportedOperation, names: Names, walk: TypeWalk): Code {
+function renderOutput(op: ImportedOperation, names: Names, walk: TypeWalk, errorTypes: ErrorTypes | undefined): Code {
   const header = origin(op, `the ${op.response.status} response of `);
   const doc = op.response.description ? emitted(jsDoc(undefined, '', op.response.description)) : code``;
   let type: Code;
@@ -120,7 +122,8 @@ function renderOutput(op: ImportedOperation, names: Names, walk: TypeWalk): Code
   else if (op.response.kind === 'text')
     type = code`{\n${docComment([`The response body (${op.response.mediaType ?? 'text'}).`], '\t')}\ttext: string;\n}`;
   else type = code`Record<string, never>`;
-  return code`${header}\n${doc}export type ${typeName(names, 'Output')} = ${type};\n${emitted(namedTypes(walk))}`;
+  const errors = errorTypes ? renderErrorTypes(op, errorTypes, walk) : code``;
+  return code`${header}\n${doc}export type ${typeName(names, 'Output')} = ${type};\n${errors}${emitted(namedTypes(walk))}`;
 }
 
 /**
@@ -193,8 +196,22 @@ function fileContentType(mediaType: string, r: Code, input: Code): Code {
   return type.includes('*') ? code`${r}.withContentType(${input}.mime_type)` : code`${r}.withContentType(${str(mediaType)})`;
 }
 
-/** The error handling of a handler: the API's words of the declared error answers, else the status alone. */
-function errorHandling(op: ImportedOperation, label: string): Code {
+/**
+ * The error handling of a handler: the API's words of the declared error answers (the answer read as
+ * its type of output.ts, so an author sees what it carries), else the status alone.
+ */
+function errorHandling(op: ImportedOperation, label: string, errorTypes: ErrorTypes | undefined): Code {
+  if (readableErrors(op)?.length && errorTypes) {
+    return code`.withJsonErrorHandling((answer) => {
+\t\t\t\t\t\t// The error answer, typed as the document declares it (./output): the failure carries its words.
+\t\t\t\t\t\tconst body = answer as unknown as ${id(errorTypes.name)};
+\t\t\t\t\t\treturn OperationHandlerResult.failure(
+\t\t\t\t\t\t\tOperationHandlerError.apiError(apiErrorMessage(LABEL, response.getStatusCode(), body, ERRORS), {
+\t\t\t\t\t\t\t\tstatusCode: response.getStatusCode(),
+\t\t\t\t\t\t\t})
+\t\t\t\t\t\t);
+\t\t\t\t\t})`;
+  }
   if (readableErrors(op)?.length) {
     return code`.withJsonErrorHandling((body) =>
 \t\t\t\t\t\tOperationHandlerResult.failure(
@@ -213,7 +230,7 @@ function errorHandling(op: ImportedOperation, label: string): Code {
 \t\t\t\t\t)`;
 }
 
-function renderHandler(op: ImportedOperation, names: Names, auth: HandlerAuth): Code {
+function renderHandler(op: ImportedOperation, names: Names, auth: HandlerAuth, errorTypes: ErrorTypes | undefined): Code {
   const { path } = dslPath(op);
   const hasParameters = op.parameters.length > 0 || auth.apiKeyQuery !== undefined;
   const extra = auth.apiKeyQuery ? code`, [[${str(auth.apiKeyQuery)}, ctx.auth?.user.access_token ?? '']]` : code``;
@@ -225,6 +242,7 @@ function renderHandler(op: ImportedOperation, names: Names, auth: HandlerAuth): 
   const wrap = outputWrapper(op);
   const output = typeName(names, 'Output');
   const errors = readableErrors(op)?.length ? readableErrors(op) : undefined;
+  const errorType = errors && errorTypes ? code`, type ${id(errorTypes.name)}` : code``;
   const parse =
     op.response.kind === 'json'
       ? wrap
@@ -264,7 +282,7 @@ import { OperationHandlerError, OperationHandlerResult } from '@trayio/cdk-dsl/c
 import { ${names.authType} } from ${str(`../${names.authType.text}`)};
 import { globalConfigHttp } from '../GlobalConfig';
 ${imports}import { ${typeName(names, 'Input')} } from './input';
-import { ${output} } from './output';
+import { ${output}${errorType} } from './output';
 ${constants}
 ${docComment([`${label}${op.operationId ? ` (operationId ${op.operationId})` : ''}.`])}export const ${id(`${names.camel}Handler`)} = OperationHandlerSetup.configureHandler<${names.authType}, ${typeName(names, 'Input')}, ${output}>((handler) =>
 \thandler.withGlobalConfiguration(globalConfigHttp).usingHttp((http) =>
@@ -273,7 +291,7 @@ ${docComment([`${label}${op.operationId ? ` (operationId ${op.operationId})` : '
 \t\t\t.handleRequest(${requestArgs} => ${request})
 \t\t\t.handleResponse((_ctx, _input, response) =>
 \t\t\t\tresponse
-\t\t\t\t\t${errorHandling(op, label)}
+\t\t\t\t\t${errorHandling(op, label, errorTypes)}
 \t\t\t\t\t${parse}
 \t\t\t)
 \t)

@@ -7,7 +7,7 @@ import Ajv from 'ajv';
 import fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempDir } from '../__fixtures__/temp-connector';
+import { tempDir, writeFiles } from '../__fixtures__/temp-connector';
 import { loadOpenApi, type OpenApiDocument } from './load-spec';
 import { importedFiles, traySchemas, typeErrors } from './__fixtures__/imported-connector';
 
@@ -24,6 +24,8 @@ interface Shape {
   tray?: Record<string, unknown>;
   /** The spec's meaning as plain JSON Schema, where a converter would need OpenAPI's rules (a discriminator). */
   meaning?: Record<string, unknown>;
+  /** Values Tray's schema must refuse even where it is not `exact`. */
+  refuses?: unknown[];
 }
 
 /** Two branches alike but for the discriminator: only the discriminator tells them apart. */
@@ -49,7 +51,8 @@ const SHAPES: Shape[] = [
   { name: 'nullable string (3.0)', schema: { type: 'string', nullable: true }, exact: true },
   { name: 'string or null (3.1)', schema: { type: ['string', 'null'] }, exact: true },
   { name: 'null (3.1)', schema: { type: 'null' }, exact: true, tray: { type: 'null' } },
-  { name: 'nullable integer', schema: { type: 'integer', nullable: true }, exact: true, tray: { type: ['integer', 'null'] } },
+  // Tray's builder lists a union's types in TypeScript's order (null first): the same schema.
+  { name: 'nullable integer', schema: { type: 'integer', nullable: true }, exact: true, tray: { type: ['null', 'integer'] } },
   { name: 'array of integers', schema: { type: 'array', items: integer }, exact: true, tray: { items: { type: 'integer' } } },
   { name: 'array of nullable integers', schema: { type: 'array', items: { type: ['integer', 'null'] } }, exact: true },
   {
@@ -82,8 +85,29 @@ const SHAPES: Shape[] = [
   { name: 'nullable enum', schema: { type: 'string', enum: ['a', null], nullable: true }, exact: true },
   { name: 'const (3.1)', schema: { const: 'x' }, exact: true, tray: { const: 'x' } },
   { name: 'date-time format', schema: { type: 'string', format: 'date-time' }, exact: true, tray: { format: 'date-time' } },
-  // A union's members carry no JSDoc: an integer inside one is a number at Tray (it accepts 2.5).
-  { name: 'oneOf string or integer', schema: { oneOf: [{ type: 'string' }, integer] }, exact: false },
+  // Integers wherever the spec says integer (29.1): inside unions, nested arrays, nullable maps, arrays of unions.
+  { name: 'oneOf string or integer', schema: { oneOf: [{ type: 'string' }, integer] }, exact: true },
+  { name: 'anyOf integer or string', schema: { anyOf: [integer, { type: 'string' }] }, exact: true },
+  { name: 'integer or string (a type list)', schema: { type: ['integer', 'string'] }, exact: true, tray: { type: ['string', 'integer'] } },
+  { name: 'integer, string or null (a type list)', schema: { type: ['integer', 'string', 'null'] }, exact: true },
+  { name: 'oneOf integer or null (3.1)', schema: { oneOf: [integer, { type: 'null' }] }, exact: true },
+  { name: 'array of arrays of integers', schema: { type: 'array', items: { type: 'array', items: integer } }, exact: true },
+  { name: 'nullable array of integers', schema: { type: 'array', nullable: true, items: integer }, exact: true },
+  { name: 'array of integer-or-string', schema: { type: 'array', items: { oneOf: [integer, { type: 'string' }] } }, exact: true },
+  { name: 'nullable map of integers', schema: { type: 'object', nullable: true, additionalProperties: integer }, exact: true },
+  { name: 'map of nullable integers', schema: { type: 'object', additionalProperties: { type: 'integer', nullable: true } }, exact: true },
+  {
+    name: 'map of arrays of integers',
+    schema: { type: 'object', additionalProperties: { type: 'array', items: integer } },
+    exact: true,
+  },
+  // The bound of a part without a type is not kept (Tray accepts -2), the integer is.
+  { name: 'allOf of an integer and its bounds', schema: { allOf: [integer, { minimum: 0 }] }, exact: false, refuses: [2.5, -2.5] },
+  {
+    name: 'oneOf of an object with an integer or a string',
+    schema: { oneOf: [{ type: 'object', required: ['x'], properties: { x: integer } }, { type: 'string' }] },
+    exact: true,
+  },
   {
     name: 'oneOf with a discriminator',
     schema: {
@@ -123,7 +147,7 @@ function specJsonSchema(schema: unknown): unknown {
   if (!schema || typeof schema !== 'object') return schema;
   const s: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema)) if (k !== 'discriminator' && k !== 'nullable') s[k] = specJsonSchema(v);
-  if (Array.isArray(s.allOf)) {
+  if (Array.isArray(s.allOf) && (s.allOf as Array<Record<string, any>>).every((p) => p.type === 'object' || p.properties)) {
     const parts = s.allOf as Array<Record<string, any>>;
     delete s.allOf;
     s.type = 'object';
@@ -209,6 +233,16 @@ const PROBES: unknown[] = [
   { a: 'x', b: 2 },
   { a: 'x', b: 2.5 },
   { b: 2 },
+  [[1, 2], []],
+  [[1.5]],
+  [[1], [2.5]],
+  [1, 'a'],
+  ['a', 2.5],
+  { a: [1] },
+  { a: [1.5] },
+  { a: 1, b: null },
+  { x: 1 },
+  { x: 2.5 },
 ];
 
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
@@ -223,19 +257,65 @@ describe('Tray schemas mean what the spec means (29.1, ajv on both sides)', () =
     { numRuns: RUNS, seed: SEED },
   );
 
-  it('keeps an integer response wrapped in value or items (a Tray output is an object) an integer', async () => {
-    const response = (schema: object) => ({ 200: { description: 'ok', content: { 'application/json': { schema } } } });
-    const document = {
-      openapi: '3.0.3',
-      info: { title: 'Counts', version: '1' },
-      paths: {
-        '/count': { get: { operationId: 'count', responses: response({ type: 'integer', minimum: 0 }) } },
-        '/ids': { get: { operationId: 'ids', responses: response({ type: 'array', items: { type: 'integer' } }) } },
-      },
-    };
-    const schemas = traySchemas(importedFiles(document));
-    expect(schemas['count/output.json'].properties.value).toMatchObject({ type: 'integer', minimum: 0 });
-    expect(schemas['ids/output.json'].properties.items).toMatchObject({ type: 'array', items: { type: 'integer' } });
+  it.each(['3.0.3', '3.1.0'])(
+    'OpenAPI %s: keeps an integer response wrapped in value or items (a Tray output is an object) an integer, and a query parameter',
+    async (openapi) => {
+      const response = (schema: object) => ({ 200: { description: 'ok', content: { 'application/json': { schema } } } });
+      const either = { oneOf: [integer, { type: 'string' }] };
+      const document = {
+        openapi,
+        info: { title: 'Counts', version: '1' },
+        paths: {
+          '/count': { get: { operationId: 'count', responses: response({ type: 'integer', minimum: 0 }) } },
+          '/ids': { get: { operationId: 'ids', responses: response({ type: 'array', items: integer }) } },
+          '/grid': { get: { operationId: 'grid', responses: response({ type: 'array', items: { type: 'array', items: integer } }) } },
+          '/mixed': { get: { operationId: 'mixed', responses: response({ type: 'array', items: either }) } },
+          '/either': { get: { operationId: 'either', responses: response(either) } },
+          '/maybe': { get: { operationId: 'maybe', responses: response({ type: 'integer', nullable: true }) } },
+          '/page': {
+            get: {
+              operationId: 'page',
+              parameters: [
+                { name: 'ids', in: 'query', required: true, schema: { type: 'array', items: { oneOf: [integer, { type: 'string' }] } } },
+                { name: 'size', in: 'query', required: true, schema: { anyOf: [integer, { type: 'string', enum: ['all'] }] } },
+              ],
+              responses: response({ type: 'object', properties: { n: integer } }),
+            },
+          },
+        },
+      };
+      const schemas = traySchemas(importedFiles(document));
+      const refuses = (schema: object, value: unknown) => !ajv.compile(schema)(value);
+      expect(schemas['count/output.json'].properties.value).toMatchObject({ type: 'integer', minimum: 0 });
+      expect(schemas['ids/output.json'].properties.items).toMatchObject({ type: 'array', items: { type: 'integer' } });
+      expect(refuses(schemas['grid/output.json'].properties.items, [[1, 2.5]])).toBe(true);
+      expect(refuses(schemas['mixed/output.json'].properties.items, [1, 2.5])).toBe(true);
+      expect(refuses(schemas['either/output.json'].properties.value, 2.5)).toBe(true);
+      expect(refuses(schemas['maybe/output.json'].properties.value, 2.5)).toBe(true);
+      expect(refuses(schemas['page/input.json'].properties.ids, [1, 2.5])).toBe(true);
+      expect(refuses(schemas['page/input.json'].properties.size, 2.5)).toBe(true);
+      expect(refuses(schemas['page/input.json'].properties.size, 'all')).toBe(false);
+    },
+  );
+
+  it("gives, through Tray's own builder (@trayio/tray-schema: its typescript-json-schema and TypeScript), the same schemas byte for byte", async () => {
+    // The Integer alias must survive Tray's older TypeScript too (`number & {}` keeps it where `number` alone would not).
+    const files = importedFiles(await shapeSpec('3.1.0'));
+    const dir = tempDir('tc-shapes-tray-');
+    try {
+      writeFiles(dir, { 'input.ts': files['src/echo/input.ts'], 'output.ts': files['src/echo/output.ts'] });
+      const { TJSTraySchemaGenerator } = require('@trayio/tray-schema/schema/TJSTraySchemaGenerator');
+      for (const [kind, type] of [
+        ['input', 'EchoInput'],
+        ['output', 'EchoOutput'],
+      ]) {
+        const theirs = new TJSTraySchemaGenerator().generateFromType(type, path.join(dir, `${kind}.ts`));
+        expect(theirs._tag).toBe('Right');
+        expect(JSON.stringify(theirs.right)).toBe(JSON.stringify(built['3.1.0'][`echo/${kind}.json`]));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes a connector of every shape that type-checks, its generated test (sample values) included', async () => {
@@ -257,6 +337,7 @@ describe('Tray schemas mean what the spec means (29.1, ajv on both sides)', () =
           if (specSays && !traySays) differences.push(`Tray refuses ${JSON.stringify(value)}`);
           if (shape.exact && !specSays && traySays) differences.push(`Tray accepts ${JSON.stringify(value)}`);
         }
+        for (const value of shape.refuses ?? []) if (trayCheck(value)) differences.push(`Tray accepts ${JSON.stringify(value)}`);
         expect({ tray, differences }).toEqual({ tray, differences: [] });
       });
     }

@@ -16,7 +16,7 @@ const flat = (t: string) =>
 describe('schemaToType', () => {
   it('maps scalar types and formats', () => {
     expect(schemaToType({ type: 'string' }, input())).toBe('string');
-    expect(schemaToType({ type: 'integer', format: 'int64' }, input())).toBe('number');
+    expect(schemaToType({ type: 'integer', format: 'int64' }, input())).toBe('Integer');
     expect(schemaToType({ type: 'number' }, input())).toBe('number');
     expect(schemaToType({ type: 'boolean' }, input())).toBe('boolean');
     expect(schemaToType(undefined, input())).toBe('unknown');
@@ -32,7 +32,8 @@ describe('schemaToType', () => {
   it('maps nullable (3.0) and type lists with null (3.1)', () => {
     expect(schemaToType({ type: 'string', nullable: true }, input())).toBe('string | null');
     expect(schemaToType({ type: ['string', 'null'] }, input())).toBe('string | null');
-    expect(schemaToType({ type: ['string', 'integer'] }, input())).toBe('string | number');
+    expect(schemaToType({ type: ['string', 'integer'] }, input())).toBe('string | Integer');
+    expect(schemaToType({ type: ['integer', 'number'] }, input())).toBe('number');
     expect(schemaToType({ type: 'string', enum: ['a', null], nullable: true }, input())).toBe("'a' | null");
   });
 
@@ -46,12 +47,12 @@ describe('schemaToType', () => {
         owner: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, 'e-mail': { type: 'string' } } },
       },
     };
-    expect(flat(schemaToType(schema, input()))).toBe("{ id: number; tags: Array<string>; owner?: { name: string; 'e-mail'?: string; }; }");
+    expect(flat(schemaToType(schema, input()))).toBe("{ id: Integer; tags: Array<string>; owner?: { name: string; 'e-mail'?: string; }; }");
   });
 
   it('maps maps (additionalProperties) to index signatures', () => {
     // An index signature, which Tray's rules keep open (Record<string, X> is additionalProperties: false there): 29.1.
-    expect(schemaToType({ type: 'object', additionalProperties: { type: 'integer' } }, input())).toBe('{\n\t[key: string]: number;\n}');
+    expect(schemaToType({ type: 'object', additionalProperties: { type: 'integer' } }, input())).toBe('{\n\t[key: string]: Integer;\n}');
     expect(schemaToType({ type: 'object' }, input())).toBe('{ [key: string]: unknown }');
     expect(schemaToType({ type: 'object', additionalProperties: false }, input())).toBe('Record<string, never>');
   });
@@ -60,11 +61,38 @@ describe('schemaToType', () => {
     const a = { type: 'object', required: ['a'], properties: { a: { type: 'string' } } };
     const b = { type: 'object', properties: { b: { type: 'number' } } };
     expect(flat(schemaToType({ oneOf: [a, b] }, input()))).toBe('{ a: string; } | { b?: number; }');
-    expect(flat(schemaToType({ anyOf: [{ type: 'string' }, { type: 'integer' }] }, input()))).toBe('string | number');
+    expect(flat(schemaToType({ anyOf: [{ type: 'string' }, { type: 'integer' }] }, input()))).toBe('string | Integer');
+    // A part with nothing TypeScript can say is left out (`Integer & unknown` would lose the alias).
+    expect(schemaToType({ allOf: [{ type: 'integer' }, { minimum: 0 }] }, input())).toBe('Integer');
     expect(flat(schemaToType({ allOf: [a, b] }, input()))).toBe('{ a: string; } & { b?: number; }');
     expect(flat(schemaToType({ oneOf: [{ type: 'string' }, { type: 'number' }], nullable: true }, input()))).toBe(
       '(string | number) | null',
     );
+  });
+
+  it('declares Integer (a number whose TJS tag makes Tray say integer) in a file that uses it, and only then', () => {
+    const walk = input();
+    expect(schemaToType({ type: 'array', items: { type: 'array', items: { type: 'integer' } } }, walk)).toBe('Array<Array<Integer>>');
+    expect(namedTypes(walk)).toBe(
+      '\n// A whole number: Tray\'s schema says "integer" wherever this type is used (TypeScript has only number).\n' +
+        '/**\n * @TJS-type "integer"\n */\ntype Integer = number & {};\n',
+    );
+    const none = input();
+    schemaToType({ type: 'number' }, none);
+    expect(namedTypes(none)).toBe('');
+  });
+
+  it('never names a shared schema Integer or FileReference (names the file already has)', () => {
+    const walk = input();
+    const integerSchema = {
+      type: 'object',
+      title: 'Integer',
+      properties: { a: { type: 'string' }, b: { type: 'string' }, c: { type: 'string' } },
+    };
+    const file = { ...integerSchema, title: 'File reference' };
+    const root = { type: 'object', properties: { a: integerSchema, b: integerSchema, c: file, d: file, n: { type: 'integer' } } };
+    schemaToType(root, walk);
+    expect(namedTypes(walk).match(/^type \w+/gm)).toEqual(['type IntegerType', 'type FileReferenceType', 'type Integer']);
   });
 
   it('leaves readOnly properties out of inputs and writeOnly ones out of outputs', () => {

@@ -63,7 +63,6 @@ export function jsDoc(schema: Schema | undefined, indent: string, extraDescripti
       tags.push(docTag('default', schema.default));
     }
     if (schema.deprecated === true) tags.push('@deprecated');
-    tags.push(...integerTags(schema));
   }
   return docComment(lines, indent, tags).text;
 }
@@ -92,6 +91,10 @@ interface WalkState {
   children: number;
   /** Named types being written inside one another. */
   nesting: number;
+  /** True once the walk wrote an integer: the file then declares `Integer` (see INTEGER). */
+  integer: boolean;
+  /** Names the file declares besides the named types (never given to a shared schema). */
+  reserved: Set<string>;
 }
 
 const walkStates = new WeakMap<TypeWalk, WalkState>();
@@ -106,16 +109,39 @@ function stateOf(walk: TypeWalk): WalkState {
       declarations: [],
       children: 0,
       nesting: 0,
+      integer: false,
+      reserved: new Set(RESERVED_NAMES),
     };
     walkStates.set(walk, state);
   }
   return state;
 }
 
-/** `type Name = ...;` for every schema the walk wrote once ('' when none), to put after the file's exported type. */
+/**
+ * TypeScript has no integer type. `Integer` is a number for TypeScript (any number converts to it and
+ * back), and its `@TJS-type` tag makes typescript-json-schema (Tray's builder) write `"type": "integer"`
+ * wherever the type is used: a property, an array's items, a map's values, a union's member (29.1).
+ * `number & {}` keeps the alias (an alias of `number` alone is `number` again inside a union or an
+ * array, where its tag would be lost); no description, or every integer of Tray's schema would carry it.
+ */
+export const INTEGER = 'Integer';
+const INTEGER_DECLARATION = `\n// A whole number: Tray's schema says "integer" wherever this type is used (TypeScript has only number).\n${
+  docComment([], '', [docTag('TJS-type', 'integer')]).text
+}type ${INTEGER} = number & {};\n`;
+
+/** Names the importer's files declare or import besides the shared schemas' types. */
+const RESERVED_NAMES = [INTEGER, 'FileReference', 'Array', 'Record'];
+
+/** Declares `name` in the walk's file: no shared schema's type takes it (an error type of output.ts, say). */
+export function reserveTypeName(walk: TypeWalk, name: string): void {
+  stateOf(walk).reserved.add(name);
+}
+
+/** `type Name = ...;` for every schema the walk wrote once, and `Integer` when it wrote an integer ('' when none), to put after the file's exported type. */
 export function namedTypes(walk: TypeWalk): string {
-  const declarations = walkStates.get(walk)?.declarations ?? [];
-  return declarations.map((d) => `\ntype ${d.name} = ${d.type};\n`).join('');
+  const state = walkStates.get(walk);
+  const declarations = state?.declarations ?? [];
+  return declarations.map((d) => `\ntype ${d.name} = ${d.type};\n`).join('') + (state?.integer ? INTEGER_DECLARATION : '');
 }
 
 /** One node of the type walk: counted (one node, and the bytes it adds itself), then written. */
@@ -166,8 +192,8 @@ function typeName(schema: Schema, state: WalkState): string {
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join('');
   if (!/^[A-Z][A-Za-z0-9]{0,63}$/.test(base)) base = 'Shared';
-  if (/(Input|Output)$/.test(base) || ['Array', 'Record'].includes(base)) base = `${base}Type`;
-  const taken = new Set(state.declarations.map((d) => d.name));
+  if (/(Input|Output)$/.test(base) || state.reserved.has(base)) base = `${base}Type`;
+  const taken = new Set([...state.reserved, ...state.declarations.map((d) => d.name)]);
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
   return name;
@@ -199,7 +225,9 @@ function inlineType(schema: Schema, walk: TypeWalk, indent: string, stack: objec
   if (Array.isArray(schema.enum) && schema.enum.length) return withNull(literals(schema.enum, stateOf(walk)));
   const parts: string[] = [];
   if (Array.isArray(schema.allOf) && schema.allOf.length) {
-    parts.push(schema.allOf.map((s: Schema) => paren(typeOf(s, walk, indent, inner))).join(' & '));
+    // A part that says nothing TypeScript can (`{ minimum: 0 }`) is left out: `Integer & unknown` would lose Integer's alias.
+    const all = schema.allOf.map((s: Schema) => paren(typeOf(s, walk, indent, inner))).filter((t: string) => t !== 'unknown');
+    if (all.length) parts.push(all.join(' & '));
   }
   const union =
     (Array.isArray(schema.oneOf) && schema.oneOf.length ? schema.oneOf : undefined) ??
@@ -226,7 +254,8 @@ function ownType(schema: Schema, walk: TypeWalk, indent: string, stack: object[]
   const out: string[] = [];
   for (const t of types) {
     if (t === 'string') out.push('string');
-    else if (t === 'integer' || t === 'number') out.push('number');
+    else if (t === 'number' || (t === 'integer' && types.includes('number'))) out.push('number');
+    else if (t === 'integer') out.push(integer(walk));
     else if (t === 'boolean') out.push('boolean');
   }
   if (isArray) out.push(`Array<${typeOf(schema.items, walk, indent, stack)}>`);
@@ -290,37 +319,10 @@ function isNullType(schema: Schema): boolean {
   return schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null'));
 }
 
-/**
- * `integer` (or `["integer","null"]`) when `schema` is an integer and nothing else (no enum, const
- * or combinator): TypeScript has no integer type, so the property carries it as a `@TJS-type`
- * tag, which typescript-json-schema (Tray's builder) writes as the property's `type` (29.1).
- */
-function integerType(schema: unknown): string | string[] | undefined {
-  if (!schema || typeof schema !== 'object') return undefined;
-  const s = schema as Schema;
-  if ('const' in s || s.enum || s.oneOf || s.anyOf || s.allOf) return undefined;
-  const types: unknown[] = Array.isArray(s.type) ? s.type : [s.type];
-  const nonNull = types.filter((t) => t !== 'null');
-  if (nonNull.length !== 1 || nonNull[0] !== 'integer') return undefined;
-  return s.nullable === true || types.includes('null') ? ['integer', 'null'] : 'integer';
-}
-
-/**
- * The integer tags of a property: its own type, its items' (`@items.type`) or its map values'
- * (`@TJS-type "object"` with `@additionalProperties`: TJS takes a property with a type tag from its
- * tags alone, and would otherwise write the index signature's number over a tag of its own).
- */
-function integerTags(schema: Schema): string[] {
-  const own = integerType(schema);
-  if (own) return [docTag('TJS-type', own)];
-  const types: unknown[] = Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (types.includes('null') || schema.nullable === true) return [];
-  const items = types.includes('array') ? integerType(schema.items) : undefined;
-  if (items) return [docTag('items.type', items)];
-  const declared = schema.properties && typeof schema.properties === 'object' && Object.keys(schema.properties).length;
-  const values = types.includes('object') && !declared ? integerType(schema.additionalProperties) : undefined;
-  if (values) return [docTag('TJS-type', 'object'), docTag('additionalProperties', { type: values })];
-  return [];
+/** `Integer`, noted as used by the walk's file. */
+function integer(walk: TypeWalk): string {
+  stateOf(walk).integer = true;
+  return INTEGER;
 }
 
 /** The properties a request (or response) carries, in document order. */
