@@ -70,6 +70,23 @@ describe('schemaToType', () => {
     );
   });
 
+  it('keeps a union inside an intersection in parentheses when a description holds an apostrophe or a bar', () => {
+    // A doc comment's text is not part of the type: "user's" once hid the `|` after it, and `A | B & C` means `A | (B & C)`.
+    for (const description of ["the user's id", 'one | two', "it's a | b & c */ or '"]) {
+      const a = { type: 'object', properties: { a: { type: 'string', description } } };
+      const type = schemaToType(
+        { allOf: [{ oneOf: [a, { type: 'string' }] }, { type: 'object', properties: { b: { type: 'string' } } }] },
+        input(),
+      );
+      expect(flat(type)).toBe('({ a?: string; } | string) & { b?: string; }');
+    }
+    expect(
+      flat(
+        schemaToType({ allOf: [{ anyOf: [{ type: 'string', enum: ["it's", 'b|c'] }, { type: 'number' }] }, { type: 'object' }] }, input()),
+      ),
+    ).toMatch(/^\(\('it\\'s' \| 'b\|c'\) \| number\) & /);
+  });
+
   it('declares Integer (a number whose TJS tag makes Tray say integer) in a file that uses it, and only then', () => {
     const walk = input();
     expect(schemaToType({ type: 'array', items: { type: 'array', items: { type: 'integer' } } }, walk)).toBe('Array<Array<Integer>>');

@@ -219,7 +219,7 @@ function inlineType(schema: Schema, walk: TypeWalk, indent: string, stack: objec
   }
   const inner = [...stack, schema];
   const nullable = schema.nullable === true || (Array.isArray(schema.type) && schema.type.includes('null'));
-  const withNull = (t: string) => (nullable && t !== 'unknown' && t !== 'null' && !/(^|\s)null$/.test(t) ? `${paren(t)} | null` : t);
+  const withNull = (t: string) => (nullable && t !== 'unknown' && !endsWithNull(t) ? `${paren(t)} | null` : t);
 
   if ('const' in schema) return withNull(literals([schema.const], stateOf(walk)));
   if (Array.isArray(schema.enum) && schema.enum.length) return withNull(literals(schema.enum, stateOf(walk)));
@@ -515,26 +515,35 @@ function literal(value: unknown): string {
 }
 
 /** `type` wrapped in parentheses when a `|` or `&` sits at its top level (outside braces, brackets and quotes). */
+/** Whether a type already ends in `null` (`null`, `X | null`): a test of its end only, not a regex over a long object type. */
+function endsWithNull(type: string): boolean {
+  return type.endsWith('null') && (type.length === 4 || /\s/.test(type.charAt(type.length - 5)));
+}
+
 function paren(type: string): string {
   // Most types hold no `|` or `&` at all: no need to walk them (a big import calls this on every nested type).
   if (!type.includes('|') && !type.includes('&')) return type;
   let depth = 0;
-  let quoted = false;
   for (let i = 0; i < type.length; i++) {
-    const c = type[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === "'") quoted = false;
-    } else if (c === "'") quoted = true;
-    else if ('{[(<'.includes(c)) depth++;
-    else if ('}])>'.includes(c)) depth--;
-    else if (depth === 0 && (c === '|' || c === '&')) return `(${type})`;
+    const c = type.charCodeAt(i);
+    if (c === 0x2f /* / */ && type.charCodeAt(i + 1) === 0x2a /* * */) {
+      // A doc comment: its text (a description's "user's", a "|") is not part of the type.
+      const close = type.indexOf('*/', i + 2);
+      if (close < 0) break;
+      i = close + 1;
+    } else if (c === 0x27 /* ' */) {
+      // A quoted key or string literal, with backslash escapes.
+      for (i++; i < type.length && type.charCodeAt(i) !== 0x27; i++) if (type.charCodeAt(i) === 0x5c /* \ */) i++;
+    } else if (c === 0x7b || c === 0x5b || c === 0x28 || c === 0x3c /* { [ ( < */) depth++;
+    else if (c === 0x7d || c === 0x5d || c === 0x29 || c === 0x3e /* } ] ) > */) depth--;
+    else if (depth === 0 && (c === 0x7c || c === 0x26) /* | & */) return `(${type})`;
   }
   return type;
 }
 
 function uniq(values: string[]): string[] {
-  return [...new Set(values)];
+  // One value is the common case: a Set would hash it (a long object type) for nothing.
+  return values.length < 2 ? values : [...new Set(values)];
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
