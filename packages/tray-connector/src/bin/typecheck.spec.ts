@@ -5,6 +5,7 @@ import { buildConnector } from '../core/build/build-connector';
 import { createRecordingLogger } from '../core/logger';
 import { createWorkspaceTree } from '../generators/__fixtures__/tree';
 import { newGenerator } from '../generators/new/generator';
+import { operationGenerator } from '../generators/operation/generator';
 import { typecheckTarget } from '../plugin/targets';
 import { main } from './tray-connector';
 import { findWorkspaceRoot } from './typecheck';
@@ -28,6 +29,9 @@ describe('the typecheck target (tray-connector typecheck)', () => {
     ws = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-typecheck-')));
     const tree = createWorkspaceTree();
     await newGenerator(tree, { name: 'acme-crm', regions: ['us'], skipInstall: true });
+    // Every kind of operation the generators write, each with its test as written.
+    await operationGenerator(tree, { name: 'list_items', project: 'acme-crm', kind: 'http', skipFormat: true });
+    await operationGenerator(tree, { name: 'sum_items', project: 'acme-crm', kind: 'composite', skipFormat: true });
     for (const change of tree.listChanges()) {
       if (change.type === 'DELETE' || !change.content) continue;
       fs.mkdirSync(path.dirname(path.join(ws, change.path)), { recursive: true });
@@ -70,10 +74,10 @@ describe('the typecheck target (tray-connector typecheck)', () => {
     return { code, out, err };
   }
 
-  it('passes a clean connector as `new` writes it, with a test importing workspace libraries by path alias', async () => {
+  it('passes a clean connector as `new` and `operation` (http, composite) write it, with a test importing workspace libraries by path alias', async () => {
     const r = await runTarget();
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/^acme-crm: \d+ files type-checked \(2 tests among them\), no errors\n$/);
+    expect(r.out).toMatch(/^acme-crm: \d+ files type-checked \(4 tests among them\), no errors\n$/);
     expect(r.code).toBe(0);
   });
 
