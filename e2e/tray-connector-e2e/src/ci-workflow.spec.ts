@@ -237,8 +237,8 @@ describe('ci-workflow: the generated GitHub workflow, run step by step', () => {
     expect(ctx('gamma')).toEqual({});
     expect(job.output).toContain('connectors/beta/src/test.ctx.json: from connectors/beta/test.ctx.example.json');
 
-    const buildTest = job.steps.find((s) => s.label === 'Build and test the affected connectors')!;
-    expect(buildTest.output).toMatch(/Successfully ran targets build, test for 3 projects/);
+    const buildTest = job.steps.find((s) => s.label === 'Build, test and type-check (tests included) the affected connectors')!;
+    expect(buildTest.output).toMatch(/Successfully ran targets build, test, typecheck for 3 projects/);
     const dry = stepOutput(job, 'Deploy dry run');
     for (const [name, region] of [
       ['alpha', 'us'],

@@ -184,7 +184,7 @@ describe('nx add tray-connector in a workspace fresh from create-nx-workspace', 
       expect(emu.deployments.slice(before).map((d) => `${d.name}@${d.region}:${d.status}`)).toEqual(['acme-crm@us:Deployed']);
     });
 
-    it('libraries (issue 27): the zips carry them, nx test passes, and a change to each deploys exactly its importers', async () => {
+    it('libraries (issue 27): the zips carry them, nx test and nx typecheck pass, and a change to each deploys exactly its importers', async () => {
       const deployEnv = { ...env(), ...emu.env(), TRAY_API_TOKEN: undefined, TRAY_API_URL: undefined };
       const deployed = async (command: string) => {
         const before = emu.deployments.length;
@@ -210,6 +210,17 @@ describe('nx add tray-connector in a workspace fresh from create-nx-workspace', 
       expect(JSON.parse(new AdmZip(first[2].zip).readAsText('gamma/package.json')).dependencies['@ws/util']).toBeUndefined();
 
       run('npx nx run-many -t test --projects=beta,gamma --outputStyle=static');
+      // The typecheck target (the tests included; the ts preset's own @nx/js typecheck is replaced): the libraries
+      // resolve as in the tests, and a type error in a test, which jest runs without a type check, fails it.
+      run('npx nx run-many -t typecheck --projects=beta,gamma --outputStyle=static');
+      const testFile = 'connectors/beta/src/get_record/handler.test.ts';
+      const clean = ws.read(testFile);
+      ws.write(testFile, `${clean}\nexport const notANumber: number = 'forty-two';\n`);
+      const typeError = await ws.nxAsync('typecheck beta --outputStyle=static', { env: env() });
+      expect(typeError.code).not.toBe(0);
+      expect(typeError.output).toContain(`${testFile}:`);
+      expect(typeError.output).toContain("error TS2322: Type 'string' is not assignable to type 'number'.");
+      ws.write(testFile, clean);
 
       writeUserLibraries(ws, 'v2', 'shared');
       ws.commit('shared v2');

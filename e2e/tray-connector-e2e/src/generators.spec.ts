@@ -42,6 +42,7 @@ describe('generators in a fresh workspace', () => {
         options: {
           buildTargetName: 'build',
           testTargetName: 'test',
+          typecheckTargetName: 'typecheck',
           deployTargetName: 'deploy',
           shareTargetName: 'share',
           defaultRegions: ['us'],

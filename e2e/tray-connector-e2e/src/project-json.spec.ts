@@ -64,7 +64,7 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
     });
     expect(json('connectors/plain-crm/project.json').targets).toEqual({});
     const full = json('connectors/full-crm/project.json');
-    expect(Object.keys(full.targets)).toEqual(['build', 'test', 'deploy', 'share', 'status', 'verify']);
+    expect(Object.keys(full.targets)).toEqual(['build', 'test', 'typecheck', 'deploy', 'share', 'status', 'verify']);
     expect(full.targets.build.executor).toBe('tray-connector:build');
 
     const thin = show('thin-crm');
@@ -81,7 +81,7 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
   it('renamed target names apply to every thin connector, its own regions included: no second deploy target', () => {
     editNxJson((nxJson) => Object.assign(nxJson.plugins[0].options, { buildTargetName: 'tray-build', deployTargetName: 'tray-deploy' }));
     const thin = show('thin-crm');
-    expect(Object.keys(thin.targets).sort()).toEqual(['share', 'status', 'test', 'tray-build', 'tray-deploy', 'verify']);
+    expect(Object.keys(thin.targets).sort()).toEqual(['share', 'status', 'test', 'tray-build', 'tray-deploy', 'typecheck', 'verify']);
     expect(thin.targets['tray-deploy'].options.regions).toEqual(['us', 'eu']);
     expect(thin.targets['tray-deploy'].dependsOn).toEqual(['tray-build']);
     expect(thin.targets.verify.dependsOn).toEqual(['tray-build']);
@@ -96,6 +96,7 @@ describe('project.json: thin over the plugin, renames, the 0.2.0 migration', () 
     expect(Object.keys(json('connectors/after-removal/project.json').targets)).toEqual([
       'build',
       'test',
+      'typecheck',
       'deploy',
       'share',
       'status',

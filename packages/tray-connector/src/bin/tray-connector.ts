@@ -7,6 +7,7 @@ import { writeChangedFiles } from './changed-files';
 import { formatResults, readResults } from './results';
 import { ensureTestContext } from './test-context';
 import { writeTestContexts } from './test-contexts';
+import { typecheckCommand } from './typecheck';
 
 /**
  * The `tray-connector` command (package.json "bin"): what CI and scripts need besides Nx's targets.
@@ -15,6 +16,7 @@ import { writeTestContexts } from './test-contexts';
  *   tray-connector ci run --files-from <file> -t <target>[,<target>] [--select-by <target>] [-- <nx run-many options>]
  *   tray-connector ci test-contexts [--secret-env TRAY_TEST_CTX]
  *   tray-connector test-context [<connector folder>]
+ *   tray-connector typecheck [<connector folder>]
  */
 
 export const USAGE = `Usage:
@@ -32,6 +34,10 @@ export const USAGE = `Usage:
   tray-connector test-context [<connector folder>]
       Before a connector's tests (its test target runs it): copies test.ctx.example.json to a missing
       src/test.ctx.json, or stops naming both files.
+  tray-connector typecheck [<connector folder>]
+      The connector's typecheck target: its sources and tests (and the workspace library files they
+      import) type-checked with its tsconfig.json and the workspace's path aliases; exits 1 listing
+      the errors.
 `;
 
 export interface CliIo {
@@ -107,6 +113,11 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     if (command === 'test-context') {
       const note = ensureTestContext(path.resolve(io.cwd, rest[0] ?? '.'));
       if (note) io.err(`${note}\n`);
+      return 0;
+    }
+    if (command === 'typecheck') {
+      if (rest.length > 1) throw new TrayConnectorError(`typecheck takes one connector folder at most\n${USAGE}`);
+      io.out(`${typecheckCommand(path.resolve(io.cwd, rest[0] ?? '.'))}\n`);
       return 0;
     }
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {

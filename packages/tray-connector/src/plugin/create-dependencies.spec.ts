@@ -64,7 +64,7 @@ describe('createDependencies and library inputs', () => {
     return projects;
   }
 
-  it('the build and test inputs name exactly the vendored files and library package.json files', async () => {
+  it('the build, test and typecheck inputs name exactly the vendored files and library package.json files', async () => {
     const projects = await graph();
     const inputs = (root: string, target: string) =>
       (projects[root].targets?.[target].inputs ?? []).filter(
@@ -78,6 +78,7 @@ describe('createDependencies and library inputs', () => {
       '{workspaceRoot}/packages/core/src/index.ts',
     ]);
     expect(inputs('connectors/a', 'test')).toEqual(inputs('connectors/a', 'build'));
+    expect(inputs('connectors/a', 'typecheck')).toEqual(inputs('connectors/a', 'build'));
     expect(inputs('connectors/b', 'build')).toEqual([
       '{workspaceRoot}/packages/util/package.json',
       '{workspaceRoot}/packages/util/src/index.ts',

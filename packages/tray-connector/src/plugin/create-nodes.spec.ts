@@ -56,7 +56,8 @@ describe('createNodes (inferred connector projects)', () => {
     expect(acme.projectType).toBe('application');
     expect(acme.metadata?.description).toBe('Tray CDK connector: Acme CRM');
     expect(acme.targets).toEqual(connectorTargets(['us']));
-    expect(Object.keys(acme.targets ?? {})).toEqual(['build', 'test', 'deploy', 'share', 'status', 'verify']);
+    expect(Object.keys(acme.targets ?? {})).toEqual(['build', 'test', 'typecheck', 'deploy', 'share', 'status', 'verify']);
+    expect(acme.targets?.typecheck.options).toEqual({ command: 'tray-connector typecheck', cwd: '{projectRoot}' });
     expect(acme.targets?.build.executor).toBe('tray-connector:build');
     expect(acme.targets?.build.outputs).toEqual(['{options.outputPath}']);
     expect(acme.targets?.deploy.executor).toBe('tray-connector:deploy');
@@ -79,12 +80,22 @@ describe('createNodes (inferred connector projects)', () => {
     const { projects } = await run([connector('c/one')], {
       buildTargetName: 'tray-build',
       testTargetName: 'tray-test',
+      typecheckTargetName: 'tray-typecheck',
       deployTargetName: 'tray-deploy',
       shareTargetName: 'tray-share',
       defaultRegions: ['eu', 'APAC'],
     });
     const targets = projects['c/one'].targets ?? {};
-    expect(Object.keys(targets).sort()).toEqual(['status', 'tray-build', 'tray-deploy', 'tray-share', 'tray-test', 'verify']);
+    expect(Object.keys(targets).sort()).toEqual([
+      'status',
+      'tray-build',
+      'tray-deploy',
+      'tray-share',
+      'tray-test',
+      'tray-typecheck',
+      'verify',
+    ]);
+    expect(targets['tray-typecheck'].options.command).toBe('tray-connector typecheck');
     expect(targets['tray-build'].executor).toBe('tray-connector:build');
     expect(targets['tray-test'].executor).toBe('nx:run-commands');
     expect(targets['tray-deploy'].dependsOn).toEqual(['tray-build']);
@@ -121,6 +132,8 @@ describe('createNodes (inferred connector projects)', () => {
   it('refuses plugin options that cannot work, naming the option', async () => {
     const file = connector('c/one');
     await expect(run([file], { deployTargetName: 'build' })).rejects.toThrow(/same name/);
+    await expect(run([file], { typecheckTargetName: 'test' })).rejects.toThrow(/same name/);
+    await expect(run([file], { typecheckTargetName: 'type check' })).rejects.toThrow(/"typecheckTargetName"/);
     await expect(run([file], { defaultRegions: [] })).rejects.toThrow(/"defaultRegions"/);
     await expect(run([file], { defaultRegions: ['us', 'mars'] })).rejects.toThrow(
       'tray-connector plugin options in nx.json: Unknown region "mars" in the "defaultRegions" option: use us, eu, apac',
@@ -158,7 +171,7 @@ describe('createNodes (inferred connector projects)', () => {
     expect(broken.name).toBe('broken');
     expect(broken.tags).toEqual([CONNECTOR_TAG]);
     expect(broken.metadata?.description).toContain('connectors/broken/connector.json:4:1: Expected double-quoted property name');
-    expect(Object.keys(broken.targets ?? {}).sort()).toEqual(['build', 'deploy', 'share', 'status', 'test', 'verify']);
+    expect(Object.keys(broken.targets ?? {}).sort()).toEqual(['build', 'deploy', 'share', 'status', 'test', 'typecheck', 'verify']);
     for (const target of Object.values(broken.targets ?? {})) {
       expect(target.executor).toBe('nx:run-commands');
       expect(target.options.command).toMatch(/^node '.*broken-connector\.js' 'connectors\/broken\/connector\.json'$/);

@@ -21,6 +21,8 @@ export interface TrayConnectorPluginOptions {
   buildTargetName?: string;
   /** Name of the inferred target that runs the connector's jest tests. Default `test`. */
   testTargetName?: string;
+  /** Name of the inferred target that type-checks the connector, its tests included. Default `typecheck`. */
+  typecheckTargetName?: string;
   /** Name of the inferred target that deploys the zip to Tray. Default `deploy`. */
   deployTargetName?: string;
   /** Name of the inferred target that shares the deployed connector with users. Default `share`. */
@@ -44,7 +46,7 @@ type InferredProject = Omit<ProjectConfiguration, 'root'>;
 
 /**
  * Nx 24 project-graph plugin: every folder holding a connector.json becomes a project with
- * build/test/deploy/share targets (see targets.ts), without a project.json. A project.json beside
+ * build/test/typecheck/deploy/share targets (see targets.ts), without a project.json. A project.json beside
  * it, merged by Nx after this plugin, overrides or extends these targets (e.g. its own regions).
  */
 export const createNodes: CreateNodes<TrayConnectorPluginOptions> = [
@@ -116,7 +118,7 @@ export async function createConnectorNodes(
 }
 
 /**
- * The build (and test) inputs name every workspace-library file the build vendors into the zip (and each
+ * The build (test and typecheck) inputs name every workspace-library file the build vendors into the zip (and each
  * library's package.json, whose dependencies it merges), from the build's own import analysis: a change to
  * one changes the build's hash even when the project graph has no edge to its library, so a cached build can
  * never carry old library code. Computed on every graph computation (not cached with the project): a
@@ -126,7 +128,8 @@ function addLibraryInputs(project: InferredProject, root: string, options: Norma
   const { files } = connectorLibraries(root, workspaceRoot);
   if (files.length === 0) return;
   const inputs = files.map((f) => `{workspaceRoot}/${escapeGlob(f)}`);
-  for (const name of [options.targetNames.build, options.targetNames.test]) {
+  for (const name of [options.targetNames.build, options.targetNames.test, options.targetNames.typecheck]) {
+    if (name === undefined) continue;
     const target = project.targets?.[name];
     if (target?.inputs) target.inputs = [...target.inputs, ...inputs];
   }
@@ -265,11 +268,12 @@ export function normalizePluginOptions(options: TrayConnectorPluginOptions | und
   const targetNames: TargetNames = {
     build: targetName(o.buildTargetName, DEFAULT_TARGET_NAMES.build, 'buildTargetName'),
     test: targetName(o.testTargetName, DEFAULT_TARGET_NAMES.test, 'testTargetName'),
+    typecheck: targetName(o.typecheckTargetName, DEFAULT_TARGET_NAMES.typecheck ?? 'typecheck', 'typecheckTargetName'),
     deploy: targetName(o.deployTargetName, DEFAULT_TARGET_NAMES.deploy, 'deployTargetName'),
     share: targetName(o.shareTargetName, DEFAULT_TARGET_NAMES.share, 'shareTargetName'),
   };
   const unique = new Set(Object.values(targetNames));
-  if (unique.size !== 4) {
+  if (unique.size !== Object.keys(targetNames).length) {
     throw new Error(`tray-connector plugin options in nx.json give two targets the same name: ${JSON.stringify(targetNames)}`);
   }
   let defaultRegions = ['us'];

@@ -9,6 +9,8 @@ import {
   statusTarget,
   verifyTarget,
   testTarget,
+  TYPECHECK_INPUTS,
+  typecheckTarget,
 } from './targets';
 
 describe('connector targets', () => {
@@ -67,6 +69,13 @@ describe('connector targets', () => {
     expect(externals(targets.deploy.inputs)).toEqual(['tray-connector']);
     expect(externals(targets.build.inputs)).toEqual(['tray-connector', 'typescript', '@trayio/cdk-dsl']);
     expect(externals(testTarget().inputs)).toEqual(['jest', 'ts-jest', 'typescript', '@trayio/cdk-dsl', '@trayio/cdk-runtime']);
+    expect(externals(targets.typecheck.inputs)).toEqual([
+      'tray-connector',
+      'typescript',
+      '@trayio/cdk-dsl',
+      '@trayio/cdk-runtime',
+      '@types/jest',
+    ]);
   });
 
   it('deploy is never replayed from a cache, wherever the plugin defines it; build stays cached', () => {
@@ -83,6 +92,7 @@ describe('connector targets', () => {
     expect(Object.keys(connectorTargets(['eu'], names))).toEqual([
       'tray-build',
       'tray-test',
+      'typecheck',
       'tray-deploy',
       'tray-share',
       'status',
@@ -117,5 +127,33 @@ describe('verify target', () => {
     expect(verify.outputs).toEqual(['{projectRoot}/.tray/verify-result.json']);
     expect(verify.metadata?.description).toMatch(/never cached/);
     expect(Object.keys(connectorTargets(['us'], { ...DEFAULT_TARGET_NAMES, verify: 'tray-verify' }))).toContain('tray-verify');
+  });
+});
+
+describe('typecheck target', () => {
+  it('type-checks the whole connector with the plugin command from its folder: cached, no outputs, not a dependency of test', () => {
+    const typecheck = typecheckTarget();
+    expect(connectorTargets(['us']).typecheck).toEqual(typecheck);
+    expect(typecheck).toMatchObject({
+      executor: 'nx:run-commands',
+      cache: true,
+      outputs: [],
+      options: { command: 'tray-connector typecheck', cwd: '{projectRoot}' },
+    });
+    expect(typecheck.dependsOn).toBeUndefined();
+    expect(testTarget().dependsOn).toBeUndefined();
+    expect(typecheck.metadata?.description).toMatch(/tests included/);
+    expect(Object.keys(connectorTargets(['us'], { ...DEFAULT_TARGET_NAMES, typecheck: 'tray-typecheck' }))).toContain('tray-typecheck');
+  });
+
+  it("takes as inputs the connector's sources and tests, tsconfig and package.json, the libraries and the workspace tsconfig files", () => {
+    expect(typecheckTarget().inputs).toEqual(TYPECHECK_INPUTS);
+    for (const input of ['package.json', 'tsconfig*.json', 'src/**/*']) expect(TYPECHECK_INPUTS).toContain(`{projectRoot}/${input}`);
+    for (const input of ['^default', '{workspaceRoot}/tsconfig.base.json', '{workspaceRoot}/tsconfig.json']) {
+      expect(TYPECHECK_INPUTS).toContain(input);
+      expect(BUILD_INPUTS).toContain(input);
+    }
+    // Not the build output: a new zip must not re-run the type check.
+    expect(TYPECHECK_INPUTS).not.toContain('{projectRoot}/**/*');
   });
 });

@@ -60,6 +60,8 @@ export const TEST_EXTERNAL_DEPENDENCIES = ['jest', 'ts-jest', 'typescript', '@tr
 export interface TargetNames {
   build: string;
   test: string;
+  /** Optional so plugin options written before the typecheck target existed still type-check. */
+  typecheck?: string;
   deploy: string;
   share: string;
   /** Optional so plugin options written before the status target existed still type-check. */
@@ -71,6 +73,7 @@ export interface TargetNames {
 export const DEFAULT_TARGET_NAMES: TargetNames = {
   build: 'build',
   test: 'test',
+  typecheck: 'typecheck',
   deploy: 'deploy',
   share: 'share',
   status: 'status',
@@ -101,6 +104,43 @@ export function testTarget(): TargetConfiguration {
     metadata: {
       description:
         "Run the connector's handler tests with jest (offline; src/test.ctx.json supplies local credentials, copied from test.ctx.example.json when missing)",
+    },
+  };
+}
+
+/**
+ * What the typecheck target reads: the files of the connector a TypeScript program over its sources and tests
+ * takes (src/**, its tsconfig files, the package.json whose @types it takes), the workspace libraries it imports
+ * (`^default`, and every vendored library file by name: createNodes adds them), the workspace tsconfig files its
+ * tsconfig may extend or take path aliases from, and the packages whose types and compiler it reads.
+ */
+export const TYPECHECK_INPUTS: TargetConfiguration['inputs'] = [
+  '{projectRoot}/package.json',
+  '{projectRoot}/tsconfig*.json',
+  '{projectRoot}/src/**/*',
+  '^default',
+  '{workspaceRoot}/tsconfig.base.json',
+  '{workspaceRoot}/tsconfig.json',
+  { externalDependencies: [PLUGIN_NAME, 'typescript', '@trayio/cdk-dsl', '@trayio/cdk-runtime', '@types/jest'] },
+];
+
+/**
+ * The whole connector type-checked, its tests included (tray-connector typecheck: core/build/typecheck-connector.ts).
+ * The build's check leaves the tests out (they are not what Tray runs) and jest only transpiles them (fast), so
+ * without this target nothing type-checks a test. Cached; writes nothing (`outputs: []`, which also replaces the
+ * outputs of a `typecheck` that @nx/js/typescript infers for the same folder, as ts-preset workspaces have).
+ * Not a dependency of the test target: the tests stay fast, and CI runs both (the ci-workflow generator).
+ */
+export function typecheckTarget(): TargetConfiguration {
+  return {
+    executor: 'nx:run-commands',
+    cache: true,
+    inputs: TYPECHECK_INPUTS,
+    outputs: [],
+    options: { command: 'tray-connector typecheck', cwd: '{projectRoot}' },
+    metadata: {
+      description:
+        "Type-check the whole connector, its tests included, with its tsconfig.json and the workspace's path aliases (jest runs the tests without a type check; the build checks only what goes to Tray)",
     },
   };
 }
@@ -182,6 +222,7 @@ export function connectorTargets(regions: string[], names: TargetNames = DEFAULT
   return {
     [names.build]: buildTarget(),
     [names.test]: testTarget(),
+    [names.typecheck ?? 'typecheck']: typecheckTarget(),
     [names.deploy]: deployTarget(regions, names),
     [names.share]: shareTarget(names),
     [names.status ?? 'status']: statusTarget(names),

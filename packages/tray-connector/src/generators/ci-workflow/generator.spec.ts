@@ -110,7 +110,7 @@ describe('ci-workflow generator', () => {
       'nrwl/nx-set-shas@v4',
       'npx tray-connector ci test-contexts --secret-env TRAY_TEST_CTX',
       `npx tray-connector ci changed-files --output ${FILES}`,
-      `npx tray-connector ci run --files-from ${FILES} --targets build,test -- --batch --output-style=stream`,
+      `npx tray-connector ci run --files-from ${FILES} --targets build,test,typecheck -- --batch --output-style=stream`,
       `npx tray-connector ci run --files-from ${FILES} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
       'npx tray-connector results',
       'actions/upload-artifact@v7',
@@ -199,6 +199,10 @@ describe('ci-workflow generator', () => {
     const steps: Step[] = deploy.steps;
     expect(steps[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
     expect(steps.find((s) => s.uses === 'nrwl/nx-set-shas@v4')!.with).toEqual({ 'main-branch-name': 'main' });
+    // A test with a type error stops the deploy, as a failing test does (the typecheck target: jest only transpiles).
+    expect(steps.map((s) => s.run)).toContain(
+      `npx tray-connector ci run --files-from ${FILES} --targets build,test,typecheck -- --batch --output-style=stream`,
+    );
     const tail = steps.slice(-4);
     expect(tail.map((s) => s.run ?? s.uses)).toEqual([
       `npx tray-connector ci run --files-from ${FILES} --targets deploy -- --batch --output-style=stream \${TRAY_SHARE_WITH:+"--shareWith=$TRAY_SHARE_WITH"}`,
@@ -362,6 +366,10 @@ describe('ci-workflow generator', () => {
       expect(mr.script).toContain(
         `npx tray-connector ci run --files-from ${list} --targets deploy -- --dryRun --allowMissingTokens --batch --output-style=stream`,
       );
+      for (const job of [mr, ci['tray-connectors:deploy']])
+        expect(job.script).toContain(
+          `npx tray-connector ci run --files-from ${list} --targets build,test,typecheck -- --batch --output-style=stream`,
+        );
       expect(ci['.tray-connectors-files'].script).toEqual([`npx tray-connector ci changed-files --output ${list}`]);
       const deploy = ci['tray-connectors:deploy'];
       expect(deploy.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == "main" && $CI_PIPELINE_SOURCE == "push"' }]);

@@ -42,8 +42,8 @@ function setupSteps(o: NormalizedCiWorkflowOptions, setShasName: string): Step[]
       run: `${bin} ci changed-files --output ${CHANGED_FILES_LIST}`,
     },
     {
-      name: 'Build and test the affected connectors',
-      run: `${bin} ci run --files-from ${CHANGED_FILES_LIST} --targets build,test -- --batch --output-style=stream`,
+      name: 'Build, test and type-check (tests included) the affected connectors',
+      run: `${bin} ci run --files-from ${CHANGED_FILES_LIST} --targets build,test,typecheck -- --batch --output-style=stream`,
     },
   ];
 }

@@ -104,7 +104,7 @@ export function gitlabWorkflow(o: NormalizedCiWorkflowOptions, doc: Document): R
         'git fetch --quiet origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"',
         'export NX_BASE="$(git merge-base FETCH_HEAD HEAD)" NX_HEAD="$(git rev-parse HEAD)"',
         reference(doc, files, 'script'),
-        run('--targets build,test', '--batch --output-style=stream'),
+        run('--targets build,test,typecheck', '--batch --output-style=stream'),
         withReadTokens(o, run('--targets deploy', '--dryRun --allowMissingTokens --batch --output-style=stream')),
       ],
       artifacts: artifacts('tray-dry-run-results'),
@@ -121,7 +121,7 @@ export function gitlabWorkflow(o: NormalizedCiWorkflowOptions, doc: Document): R
       script: [
         DEPLOY_BASE,
         reference(doc, files, 'script'),
-        run('--targets build,test', '--batch --output-style=stream'),
+        run('--targets build,test,typecheck', '--batch --output-style=stream'),
         withTokens(o, run('--targets deploy', `--batch --output-style=stream \${${share}:+"--shareWith=$${share}"}`)),
         withTokens(o, run('--select-by deploy --targets verify', '--output-style=stream')),
       ],

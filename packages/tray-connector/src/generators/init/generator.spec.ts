@@ -69,6 +69,7 @@ describe('init generator', () => {
         options: {
           buildTargetName: 'build',
           testTargetName: 'test',
+          typecheckTargetName: 'typecheck',
           deployTargetName: 'deploy',
           shareTargetName: 'share',
           defaultRegions: ['us'],

@@ -99,6 +99,7 @@ export function updateWorkspaceNxJson(tree: Tree, options: { addPlugin?: boolean
       const pluginOptions: Required<TrayConnectorPluginOptions> = {
         buildTargetName: DEFAULT_TARGET_NAMES.build,
         testTargetName: DEFAULT_TARGET_NAMES.test,
+        typecheckTargetName: DEFAULT_TARGET_NAMES.typecheck ?? 'typecheck',
         deployTargetName: DEFAULT_TARGET_NAMES.deploy,
         shareTargetName: DEFAULT_TARGET_NAMES.share,
         defaultRegions: options.defaultRegions,

@@ -35,8 +35,8 @@ const DEPLOY_INPUTS_0_1_0 = [
   ].map((env) => ({ env })),
 ];
 type Target = Record<string, unknown>;
-/** The four targets 0.1.0 wrote (status and verify came later). */
-type TargetKind = Exclude<keyof TargetNames, 'status' | 'verify'>;
+/** The four targets 0.1.0 wrote (status, verify and typecheck came later). */
+type TargetKind = Exclude<keyof TargetNames, 'status' | 'verify' | 'typecheck'>;
 const TARGETS_0_1_0: Record<TargetKind, Target> = {
   build: {
     executor: 'tray-connector:build',

@@ -43,6 +43,8 @@ export interface ConnectorCompilerOptions {
 export function connectorCompilerOptions(
   connectorDir: string,
   aliases?: { paths: Record<string, string[]>; baseUrl: string },
+  /** With the tests (the typecheck target): jest's globals too, when @types/jest is installed, declared or not (jest gives them to every test). */
+  withTests = false,
 ): ConnectorCompilerOptions {
   const file = path.join(connectorDir, 'tsconfig.json');
   const configDiagnostics: ts.Diagnostic[] = [];
@@ -81,6 +83,8 @@ export function connectorCompilerOptions(
       .filter((n) => n.startsWith('@types/'))
       .map((n) => n.slice('@types/'.length))
       .sort();
+    if (withTests && !options.types.includes('jest') && isInstalled('@types/jest', connectorDir))
+      options.types = [...options.types, 'jest'];
   }
   if (!options.paths && aliases) {
     options.paths = aliases.paths;
@@ -190,20 +194,26 @@ export function formatTypeCheckDiagnostic(d: ts.Diagnostic, connectorDir: string
   return `${where}error TS${d.code}: ${shown.join('\n    ')}`;
 }
 
-/** The TrayConnectorError for type errors: at most MAX_SHOWN_DIAGNOSTICS of them, then a count. */
-export function typeCheckError(diagnostics: readonly ts.Diagnostic[], connectorDir: string): TrayConnectorError {
+/**
+ * The TrayConnectorError for type errors: at most MAX_SHOWN_DIAGNOSTICS of them, then a count. The build's
+ * (default) says Tray would fail the deployment; the typecheck target's (`tests`) covers the tests too.
+ */
+export function typeCheckError(diagnostics: readonly ts.Diagnostic[], connectorDir: string, tests = false): TrayConnectorError {
   const declared = declaredPackages(connectorDir);
   const shown = diagnostics.slice(0, MAX_SHOWN_DIAGNOSTICS).map((d) => `  ${formatTypeCheckDiagnostic(d, connectorDir, declared)}`);
   const more = diagnostics.length - shown.length;
   const count = `${diagnostics.length} TypeScript error${diagnostics.length === 1 ? '' : 's'}`;
+  const it = diagnostics.length === 1 ? 'it' : 'them';
   return new TrayConnectorError(
     [
-      `${count} in the connector (Tray compiles it the same way, and the deployment would fail):`,
+      tests
+        ? `${count} in the connector, its tests included (compiled with its tsconfig.json and the workspace's path aliases, as the build compiles its sources):`
+        : `${count} in the connector (Tray compiles it the same way, and the deployment would fail):`,
       ...shown,
       ...(more > 0 ? [`  ... and ${more} more (${count} in all)`] : []),
-      diagnostics.length === 1
-        ? 'Fix it; or, at your own risk, set the build target\'s "typeCheck" option to false (Tray then finds it after the upload, as a failed deployment).'
-        : 'Fix them; or, at your own risk, set the build target\'s "typeCheck" option to false (Tray then finds them after the upload, as a failed deployment).',
+      tests
+        ? `Fix ${it}: jest runs the tests without a type check, so a test with a type error may still run and pass.`
+        : `Fix ${it}; or, at your own risk, set the build target's "typeCheck" option to false (Tray then finds ${it} after the upload, as a failed deployment).`,
     ].join('\n'),
   );
 }
