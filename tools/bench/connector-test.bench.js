@@ -4,7 +4,7 @@
 // jest's default workers: on 2 cores one, in band) three ways, interleaved: the jest config the generators
 // wrote before (ts-jest type-checking every file: "type-checked"), today's (each file transpiled,
 // isolatedModules) with V8's default heap limit ("transpiled", as the test target ran it before), and
-// today's as the test target runs it now, with the target's `options.env` (NODE_OPTIONS with a 1 GB heap
+// today's as the test target runs it now, with the target's `options.env` (NODE_OPTIONS with a 384 MB heap
 // limit: "transpiled, target env"). Reports wall time, CPU time and the peak memory of the whole process
 // tree (every jest process summed), with the load average. Measures only; asserts nothing.
 const { spawn } = require('child_process');

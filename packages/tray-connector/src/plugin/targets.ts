@@ -93,15 +93,14 @@ export function buildTarget(): TargetConfiguration {
 /**
  * Node options for a connector's jest run. Jest gives each test file a fresh module registry, so every file
  * evaluates Tray's CDK again (about 360 modules, 2.4 MB of JavaScript) and leaves it all as garbage when it
- * ends: what stays alive after a full collection is under 100 MB for a 180-operation connector. On a
- * machine with a lot of memory V8's heap limit is high (4 GB on 16 GB and more), and with it V8 lets the heap
- * grow 4-fold between full collections: the run then holds about 1 GB of garbage. A 1 GB limit makes V8
- * grow the heap by about 1.6 at most and collect sooner (under 600 MB for 180 operations; see
- * docs/benchmarks.md); it is far above what a test run keeps alive, so it is no tight cap. Set
- * `options.env.NODE_OPTIONS` in project.json or targetDefaults to change it (this replaces NODE_OPTIONS
- * from the environment for the test command).
+ * ends: what stays alive after a full collection is under 100 MB for a 180-operation connector. Node sizes V8's
+ * heap limit from the machine's memory (4 GB on 24 GB), and under a limit of 2 GB or more V8 lets the heap grow
+ * up to 4-fold between full collections, the more so the less loaded the machine is: about 1 GB for that
+ * connector. A 1 GB limit still reached 900 MB on a quiet machine; 384 MB kept it under 460 MB, with room for
+ * 4 times what a run keeps alive (docs/benchmarks.md). Set `options.env.NODE_OPTIONS` in project.json or
+ * targetDefaults to change it (the target's value replaces NODE_OPTIONS from the environment for its command).
  */
-export const TEST_NODE_OPTIONS = '--max-old-space-size=1024';
+export const TEST_NODE_OPTIONS = '--max-old-space-size=384';
 
 export function testTarget(): TargetConfiguration {
   return {
