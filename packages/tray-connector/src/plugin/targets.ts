@@ -93,6 +93,18 @@ export function buildTarget(): TargetConfiguration {
   };
 }
 
+/**
+ * Node options for a connector's jest run. Jest gives each test file a fresh module registry, so every file
+ * evaluates Tray's CDK again (about 360 modules, 2.4 MB of JavaScript) and leaves it all as garbage when it
+ * ends: what stays alive after a full collection is under 100 MB for a 180-operation connector. Node sizes V8's
+ * heap limit from the machine's memory (4 GB on 24 GB), and under a limit of 2 GB or more V8 lets the heap grow
+ * up to 4-fold between full collections, the more so the less loaded the machine is: about 1 GB for that
+ * connector. A 1 GB limit still reached 900 MB on a quiet machine; 384 MB kept it under 460 MB, with room for
+ * 4 times what a run keeps alive (docs/benchmarks.md). Set `options.env.NODE_OPTIONS` in project.json or
+ * targetDefaults to change it (the target's value replaces NODE_OPTIONS from the environment for its command).
+ */
+export const TEST_NODE_OPTIONS = '--max-old-space-size=384';
+
 export function testTarget(): TargetConfiguration {
   return {
     executor: 'nx:run-commands',
@@ -100,7 +112,11 @@ export function testTarget(): TargetConfiguration {
     inputs: ['{projectRoot}/**/*', '!{projectRoot}/.tray/**/*', '^default', { externalDependencies: TEST_EXTERNAL_DEPENDENCIES }],
     // A fresh clone has no src/test.ctx.json (git-ignored): `tray-connector test-context` copies the committed
     // test.ctx.example.json there first, or stops naming both files.
-    options: { command: 'tray-connector test-context && jest --config jest.config.js --passWithNoTests', cwd: '{projectRoot}' },
+    options: {
+      command: 'tray-connector test-context && jest --config jest.config.js --passWithNoTests',
+      cwd: '{projectRoot}',
+      env: { NODE_OPTIONS: TEST_NODE_OPTIONS },
+    },
     metadata: {
       description:
         "Run the connector's handler tests with jest (offline; src/test.ctx.json supplies local credentials, copied from test.ctx.example.json when missing)",

@@ -3,6 +3,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { testTarget } from '../../plugin/targets';
+import { operationGenerator } from '../operation/generator';
 import { newGenerator } from './generator';
 
 // A real jest run in a child process: room on a busy machine (timings are benchmarked, not asserted).
@@ -22,9 +24,10 @@ describe('the jest.config.js of a new connector', () => {
   });
   afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
 
-  async function writeConnector(): Promise<string> {
+  async function writeConnector(operations: Array<'http' | 'composite'> = []): Promise<string> {
     const tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
     await newGenerator(tree, { name: 'acme-crm', skipInstall: true });
+    for (const kind of operations) await operationGenerator(tree, { name: `list_${kind}`, project: 'acme-crm', kind });
     for (const change of tree.listChanges()) {
       if (change.type === 'DELETE' || !change.content) continue;
       fs.mkdirSync(path.dirname(path.join(ws, change.path)), { recursive: true });
@@ -59,6 +62,26 @@ describe('the jest.config.js of a new connector', () => {
     );
     const r = runJest(dir);
     expect(`${r.stdout}${r.stderr}`).toMatch(/Tests:\s+1 passed, 1 total/);
+    expect(r.status).toBe(0);
+  });
+
+  it("passes its own tests, with an http and a composite operation, as its test target runs them (the target's NODE_OPTIONS)", async () => {
+    const dir = await writeConnector(['http', 'composite']);
+    fs.rmSync(path.join(dir, 'src/uses-library.test.ts'));
+    const { command, env } = testTarget().options;
+    // The target runs `tray-connector test-context && jest ...`; `new` writes src/test.ctx.json itself.
+    const jestArgs = String(command).split(' && jest ')[1].split(' ');
+    expect(jestArgs).toEqual(['--config', 'jest.config.js', '--passWithNoTests']);
+    expect(env.NODE_OPTIONS).toMatch(/^--max-old-space-size=\d+$/);
+    const r = spawnSync(process.execPath, [path.join(REPO_NODE_MODULES, 'jest/bin/jest.js'), ...jestArgs], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true', ...env },
+    });
+    const output = `${r.stdout}${r.stderr}`;
+    expect(output).toMatch(/Test Suites:\s+(\d+) passed, \1 total/);
+    expect(output).toContain('list_http');
+    expect(output).toContain('list_composite');
     expect(r.status).toBe(0);
   });
 
