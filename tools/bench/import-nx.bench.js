@@ -9,12 +9,11 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { generatedSpec } = require('./import.bench.js');
+const { BASELINE_REF, baselineSha, generatedSpec } = require('./import.bench.js');
 
 const REPO = path.resolve(__dirname, '../..');
 const DIST = path.join(REPO, 'dist/packages/tray-connector');
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS || 3);
-const BASELINE_REF = process.env.BENCH_IMPORT_BASELINE || '498266d~1';
 const NX = path.join(REPO, 'node_modules/nx/dist/bin/nx.js');
 const ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' };
 
@@ -22,12 +21,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The plugin as it was at BASELINE_REF, built by that commit's `nx build` (kept in tmp/, git-ignored). */
 function baselinePlugin(log) {
-  if (BASELINE_REF === 'none') return undefined;
-  const sha = spawnSync('git', ['rev-parse', '--short', BASELINE_REF], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
-  if (!sha) {
-    log(`baseline ${BASELINE_REF}: not in this clone's history, skipped`);
-    return undefined;
-  }
+  const sha = baselineSha(log);
+  if (!sha) return undefined;
   const dir = path.join(REPO, 'tmp', `bench-import-nx-baseline-${sha}`);
   const dist = path.join(dir, 'dist/packages/tray-connector');
   if (fs.existsSync(path.join(dist, 'generators.json'))) return { sha, dist };

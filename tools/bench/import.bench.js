@@ -146,13 +146,17 @@ function bomb(file) {
  */
 const BASELINE_REF = process.env.BENCH_IMPORT_BASELINE || '498266d~1';
 
-function baselineCore(log) {
+/** The baseline's short commit, or undefined (said in the log) when it is `none` or not in this clone's history. */
+function baselineSha(log) {
   if (BASELINE_REF === 'none') return undefined;
   const sha = spawnSync('git', ['rev-parse', '--short', BASELINE_REF], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
-  if (!sha) {
-    log(`baseline ${BASELINE_REF}: not in this clone's history, skipped`);
-    return undefined;
-  }
+  if (!sha) log(`baseline ${BASELINE_REF}: not in this clone's history, skipped`);
+  return sha || undefined;
+}
+
+function baselineCore(log) {
+  const sha = baselineSha(log);
+  if (!sha) return undefined;
   const dir = path.join(REPO, 'tmp', `bench-import-baseline-${sha}`);
   const core = path.join(dir, 'out', 'core', 'openapi');
   if (fs.existsSync(path.join(core, 'import-plan.js'))) return { sha, core };
@@ -254,4 +258,4 @@ async function run({ log }) {
   }
 }
 
-module.exports = { run, generatedSpec };
+module.exports = { run, generatedSpec, baselineSha, BASELINE_REF };
