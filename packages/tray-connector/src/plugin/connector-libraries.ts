@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { collectPackagedFiles } from '../core/build/package-connector';
-import { planWorkspaceLibraries, readWorkspaceAliases, VENDOR_DIR } from '../core/connector/workspace-libraries';
+import { planWorkspaceLibraries, readWorkspaceAliases, vendoredSourcePath } from '../core/connector/workspace-libraries';
 
 /**
  * What the build vendors into a connector's zip from the workspace, as the project graph needs it: the
@@ -33,7 +33,7 @@ export function connectorLibraries(root: string, workspaceRoot: string): Connect
     });
     const prefix = root === '.' || root === '' ? '' : `${root}/`;
     const files = new Set<string>();
-    for (const zipRel of plan.vendored.keys()) files.add(zipRel.slice(VENDOR_DIR.length + 1));
+    for (const zipRel of plan.vendored.keys()) files.add(vendoredSourcePath(zipRel));
     for (const lib of plan.libraries) files.add(`${lib}/package.json`);
     const importedFrom = Object.fromEntries(Object.entries(plan.importedFrom).map(([lib, from]) => [lib, `${prefix}${from}`]));
     return { files: [...files].sort(), importedFrom };

@@ -11,17 +11,22 @@ import { checkOutputPath } from '../connector/output-path';
 import { collectPackagedFiles, directoryEntries, OutsideLink, writeDeterministicZip, ZipEntry } from './package-connector';
 import { GeneratedSchema, generateSchemas } from './schema/generate-schemas';
 import {
+  checkedFiles,
   connectorCompilerOptions,
   createConnectorProgram,
-  isTestFile,
-  isTypeScriptSource,
   schemaCompatible,
   typeCheckError,
   typeCheckErrors,
 } from './schema/type-check';
 import { checkZipSize, minimumZipBytes, resolveMaxZipBytes } from './zip-size-limit';
 import { flattenTsconfig } from '../connector/tsconfig-flatten';
-import { LibraryPlan, mergeDependencies, planWorkspaceLibraries, readWorkspaceAliases, VENDOR_DIR } from '../connector/workspace-libraries';
+import {
+  LibraryPlan,
+  mergeDependencies,
+  planWorkspaceLibraries,
+  readWorkspaceAliases,
+  vendoredSourcePath,
+} from '../connector/workspace-libraries';
 
 export interface BuildConnectorOptions {
   /** The connector folder (holding connector.json). */
@@ -164,7 +169,7 @@ export function prepareConnector(options: BuildConnectorOptions): PreparedConnec
       })),
       ...[...libraries.vendored].map(([zipRel, data]) => ({
         rel: zipRel,
-        display: path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1)),
+        display: path.join(workspaceRoot, vendoredSourcePath(zipRel)),
         data: () => data,
       })),
     ],
@@ -188,17 +193,7 @@ export function prepareConnector(options: BuildConnectorOptions): PreparedConnec
   };
   if (options.typeCheck !== false) {
     const { options: compilerOptions, configDiagnostics } = connectorCompilerOptions(connectorDir, aliases);
-    // A file reached through a symlink inside src/ is checked once, under its own path.
-    const ownReal = new Set(listed.files.filter((f) => !f.linked).map((f) => fs.realpathSync(f.abs)));
-    const checkedSrc = listed.files.filter(
-      (f) => isTypeScriptSource(f.rel) && !isTestFile(f.rel) && !(f.linked && ownReal.has(fs.realpathSync(f.abs))),
-    );
-    const files = [
-      ...checkedSrc.map((f) => path.join(connectorDir, 'src', f.rel)),
-      ...[...libraries.vendored.keys()]
-        .filter(isTypeScriptSource)
-        .map((zipRel) => path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1))),
-    ];
+    const { files } = checkedFiles(connectorDir, workspaceRoot, listed.files, libraries.vendored.keys(), false);
     prepared.check = { compilerOptions, configDiagnostics, files };
   }
   return prepared;
@@ -340,7 +335,7 @@ function checkVendoredFiles(input: {
     }
   }
   for (const zipRel of libraries.vendored.keys()) {
-    const file = path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1));
+    const file = path.join(workspaceRoot, vendoredSourcePath(zipRel));
     if (GitIgnore.at(path.dirname(file), workspaceRoot).ignores(file, false)) {
       problems.push(
         `${file} is imported by the connector but git-ignored: Nx does not hash it, so the zip could be stale; stop ignoring it or stop importing it`,

@@ -1,12 +1,11 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { planWorkspaceLibraries, readWorkspaceAliases, VENDOR_DIR } from '../connector/workspace-libraries';
+import { planWorkspaceLibraries, readWorkspaceAliases } from '../connector/workspace-libraries';
 import { collectPackagedFiles } from './package-connector';
 import {
+  checkedFiles,
   connectorCompilerOptions,
   createConnectorProgram,
   isTestFile,
-  isTypeScriptSource,
   typeCheckError,
   typeCheckErrors,
 } from './schema/type-check';
@@ -41,15 +40,7 @@ export function typeCheckConnector(options: TypeCheckConnectorOptions): TypeChec
   const listed = collectPackagedFiles(path.join(connectorDir, 'src'), { workspaceRoot, connectorDir });
   const aliases = readWorkspaceAliases(workspaceRoot);
   const libraries = planWorkspaceLibraries({ connectorDir, workspaceRoot, files: listed.files.map((f) => `src/${f.rel}`), aliases });
-  // A file reached through a symlink inside src/ is checked once, under its own path (as the build does).
-  const ownReal = new Set(listed.files.filter((f) => !f.linked).map((f) => fs.realpathSync(f.abs)));
-  const own = listed.files.filter((f) => isTypeScriptSource(f.rel) && !(f.linked && ownReal.has(fs.realpathSync(f.abs))));
-  const files = [
-    ...own.map((f) => path.join(connectorDir, 'src', f.rel)),
-    ...[...libraries.vendored.keys()]
-      .filter(isTypeScriptSource)
-      .map((zipRel) => path.join(workspaceRoot, zipRel.slice(VENDOR_DIR.length + 1))),
-  ];
+  const { own, files } = checkedFiles(connectorDir, workspaceRoot, listed.files, libraries.vendored.keys(), true);
   const { options: compilerOptions, configDiagnostics } = connectorCompilerOptions(connectorDir, aliases, true);
   const program = createConnectorProgram(files, compilerOptions);
   const errors = typeCheckErrors(program, files, configDiagnostics);

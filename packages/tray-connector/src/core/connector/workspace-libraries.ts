@@ -26,6 +26,11 @@ function typescript(): typeof TS {
 /** Where vendored library files go, relative to the connector folder in the zip. */
 export const VENDOR_DIR = 'src/__workspace__';
 
+/** A vendored file's workspace-relative path, from its path in the zip (`VENDOR_DIR/<workspace path>`). */
+export function vendoredSourcePath(zipRel: string): string {
+  return zipRel.slice(VENDOR_DIR.length + 1);
+}
+
 export interface WorkspaceAliases {
   /** Absolute directory the alias targets are relative to. */
   baseUrl: string;

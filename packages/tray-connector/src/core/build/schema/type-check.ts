@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { TrayConnectorError } from '../../errors';
+import { vendoredSourcePath } from '../../connector/workspace-libraries';
+import type { PackagedFile } from '../package-connector';
 
 /**
  * The type check of a whole connector: ONE TypeScript program over the connector's sources
@@ -18,6 +20,29 @@ export function isTestFile(rel: string): boolean {
 /** TypeScript sources a program takes as roots (declaration files too). */
 export function isTypeScriptSource(rel: string): boolean {
   return /\.(ts|tsx|mts|cts)$/.test(rel);
+}
+
+/**
+ * What a connector's type check takes: its TypeScript files under src/ (`tests`: with the test files, as the
+ * typecheck target; without, as the build), a file reached through a symlink inside src/ once under its own
+ * path, then the vendored library files (`vendored`: their zip paths). `own`: the connector's files taken.
+ */
+export function checkedFiles(
+  connectorDir: string,
+  workspaceRoot: string,
+  listed: readonly PackagedFile[],
+  vendored: Iterable<string>,
+  tests: boolean,
+): { own: PackagedFile[]; files: string[] } {
+  const ownReal = new Set(listed.filter((f) => !f.linked).map((f) => fs.realpathSync(f.abs)));
+  const own = listed.filter(
+    (f) => isTypeScriptSource(f.rel) && (tests || !isTestFile(f.rel)) && !(f.linked && ownReal.has(fs.realpathSync(f.abs))),
+  );
+  const files = [
+    ...own.map((f) => path.join(connectorDir, 'src', f.rel)),
+    ...[...vendored].filter(isTypeScriptSource).map((zipRel) => path.join(workspaceRoot, vendoredSourcePath(zipRel))),
+  ];
+  return { own, files };
 }
 
 /** Most diagnostics shown; the rest are counted (a screenful, not a scroll). */
