@@ -1,9 +1,8 @@
 import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { TrayConnectorError } from '../errors';
+import { useSchemaServer } from './__fixtures__/schema-server';
 import { convertSwagger2, SWAGGER2_MAX_DEPTH } from './convert-swagger2';
 import { ImportBudgetError } from './import-budget';
 import { planImport } from './import-plan';
@@ -18,21 +17,8 @@ const swagger2 = (paths: Record<string, unknown>, extra: Record<string, unknown>
 });
 
 describe('convertSwagger2', () => {
-  let server: http.Server;
-  let port: number;
   const requests: string[] = [];
-  beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      requests.push(req.url ?? '');
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":"string"}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const server = useSchemaServer((req) => requests.push(req.url ?? ''));
 
   it('never fetches or reads anything: remote and file $refs given to it directly reach no server and no file', async () => {
     const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tc-s2o-')), 'secret.json');
@@ -40,12 +26,12 @@ describe('convertSwagger2', () => {
     const doc = swagger2({
       '/x': {
         get: {
-          parameters: [{ $ref: `http://127.0.0.1:${port}/param.json` }],
-          responses: { 200: { description: 'ok', schema: { $ref: `http://127.0.0.1:${port}/schema.json` } } },
+          parameters: [{ $ref: `http://127.0.0.1:${server.port()}/param.json` }],
+          responses: { 200: { description: 'ok', schema: { $ref: `http://127.0.0.1:${server.port()}/schema.json` } } },
         },
         post: { responses: { 200: { description: 'ok', schema: { $ref: secret } } } },
       },
-      '/y': { $ref: `http://127.0.0.1:${port}/path-item.json` },
+      '/y': { $ref: `http://127.0.0.1:${server.port()}/path-item.json` },
     });
     const outcome = await convertSwagger2(doc, 'spec.json').then(
       (converted) => JSON.stringify(converted),

@@ -1,23 +1,9 @@
-import * as http from 'http';
-import type { AddressInfo } from 'net';
+import { useSchemaServer } from './__fixtures__/schema-server';
 import { fetchRemoteRef, RemoteRefError, type RemoteRefLimits } from './fetch-remote-ref';
 
 describe('fetchRemoteRef', () => {
-  let server: http.Server;
-  let port: number;
   const seen: Array<{ url?: string; host?: string }> = [];
-  beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      seen.push({ url: req.url, host: req.headers.host });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":"string"}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const server = useSchemaServer((req) => seen.push({ url: req.url, host: req.headers.host }));
   beforeEach(() => (seen.length = 0));
   const limits = (more: Partial<RemoteRefLimits>): RemoteRefLimits => ({ endsAt: Date.now() + 5000, seconds: 5, maxBytes: 1024, ...more });
 
@@ -26,13 +12,13 @@ describe('fetchRemoteRef', () => {
       { address: '93.184.216.34', family: 4 },
       { address: '127.0.0.1', family: 4 },
     ];
-    await expect(fetchRemoteRef(`http://api.example.test:${port}/a.json`, limits({ lookup }))).rejects.toThrow(
+    await expect(fetchRemoteRef(`http://api.example.test:${server.port()}/a.json`, limits({ lookup }))).rejects.toThrow(
       new RemoteRefError(
         'api.example.test resolves to 127.0.0.1, which is loopback, 127.0.0.0/8: remote $refs are fetched from public addresses only',
       ),
     );
     const mapped = async () => [{ address: '::ffff:127.0.0.1', family: 6 }];
-    await expect(fetchRemoteRef(`http://api.example.test:${port}/a.json`, limits({ lookup: mapped }))).rejects.toThrow(
+    await expect(fetchRemoteRef(`http://api.example.test:${server.port()}/a.json`, limits({ lookup: mapped }))).rejects.toThrow(
       /resolves to ::ffff:127\.0\.0\.1, which is IPv4-mapped 127\.0\.0\.1: loopback/,
     );
     expect(seen).toEqual([]);
@@ -45,9 +31,12 @@ describe('fetchRemoteRef', () => {
       return [{ address: '127.0.0.1', family: 4 }];
     };
     const only127 = (a: string) => (a === '127.0.0.1' ? undefined : 'not the test server');
-    const body = await fetchRemoteRef(`http://api.example.test:${port}/schemas/a.json?v=1`, limits({ lookup, forbidden: only127 }));
+    const body = await fetchRemoteRef(
+      `http://api.example.test:${server.port()}/schemas/a.json?v=1`,
+      limits({ lookup, forbidden: only127 }),
+    );
     expect(JSON.parse(body.toString('utf8'))).toEqual({ type: 'string' });
-    expect(seen).toEqual([{ url: '/schemas/a.json?v=1', host: `api.example.test:${port}` }]);
+    expect(seen).toEqual([{ url: '/schemas/a.json?v=1', host: `api.example.test:${server.port()}` }]);
     expect(lookups).toBe(1);
   });
 
