@@ -48,6 +48,15 @@ describe('broken connector.json', () => {
   describe('the reporter the targets run', () => {
     let dir: string;
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-broken-'))));
+    /** broken-connector.ts compiled as the package ships it (CommonJS), into `<dir>/<name>/`. */
+    const compileReporter = (name: string): string => {
+      const out = path.join(dir, name);
+      const source = path.join(__dirname, 'broken-connector.ts');
+      const { outputText } = ts.transpileModule(fs.readFileSync(source, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS } });
+      fs.mkdirSync(out);
+      fs.writeFileSync(path.join(out, 'broken-connector.js'), outputText);
+      return out;
+    };
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it('reads the file again: the problem, a file fixed since, a missing file', () => {
@@ -69,11 +78,7 @@ describe('broken connector.json', () => {
     });
 
     it('as a process (compiled as the package ships it): prints the problem and exits 1', () => {
-      const out = path.join(dir, 'out');
-      const source = path.join(__dirname, 'broken-connector.ts');
-      const { outputText } = ts.transpileModule(fs.readFileSync(source, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS } });
-      fs.mkdirSync(out);
-      fs.writeFileSync(path.join(out, 'broken-connector.js'), outputText);
+      const out = compileReporter('out');
       fs.mkdirSync(path.join(dir, 'ws', 'connectors', 'b'), { recursive: true });
       fs.writeFileSync(path.join(dir, 'ws', 'connectors', 'b', 'connector.json'), '{\n  "name": "b",\n}');
       const r = spawnSync('node', [path.join(out, 'broken-connector.js'), 'connectors/b/connector.json'], {
@@ -86,11 +91,7 @@ describe('broken connector.json', () => {
     });
 
     it('problemTargets: the message reaches the reporter through the environment, never a shell (issue 28.7)', () => {
-      const out = path.join(dir, 'out2');
-      const source = path.join(__dirname, 'broken-connector.ts');
-      const { outputText } = ts.transpileModule(fs.readFileSync(source, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS } });
-      fs.mkdirSync(out);
-      fs.writeFileSync(path.join(out, 'broken-connector.js'), outputText);
+      const out = compileReporter('out2');
       const message = 'folder "x$(touch pwned)`id`" cannot be named';
       const targets = problemTargets(message, ['build', 'deploy']);
       expect(Object.keys(targets)).toEqual(['build', 'deploy']);
